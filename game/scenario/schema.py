@@ -1,0 +1,377 @@
+"""The file schema of maps and scenarios: pydantic models that reject unknown keys.
+
+These models check shape and local sense (types, ranges, one-of choices). Checks that need the
+map or the whole file (places exist, units on land, stacking, dates in order) live in `loader`.
+Coordinates are always `[latitude, longitude]` in decimal degrees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SideName = Literal["axis", "soviet", "allies"]
+TerrainName = Literal["clear", "forest", "marsh", "hills", "urban", "water"]
+KindName = Literal["armour", "mechanised", "infantry", "cavalry", "artillery"]
+SizeName = Literal["regiment", "brigade", "division", "corps", "army"]
+WeatherName = Literal["clear", "frozen", "snow", "thaw", "mud", "rain"]
+PostureName = Literal["attack", "hold", "delay", "withdraw", "reserve"]
+EdgeName = Literal["north", "south", "east", "west"]
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Latitude = Annotated[float, Field(ge=-90.0, le=90.0)]
+Longitude = Annotated[float, Field(ge=-180.0, le=180.0)]
+LatLon = tuple[Latitude, Longitude]
+# A point on a river, road or zone outline: coordinates, or the id of a place on the map.
+PathPoint = LatLon | Identifier
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --- maps --------------------------------------------------------------------------------------
+
+
+class Bounds(Strict):
+    south: Latitude
+    north: Latitude
+    west: Longitude
+    east: Longitude
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bounds:
+        if self.south >= self.north:
+            raise ValueError("south must be less than north")
+        if self.west >= self.east:
+            raise ValueError("west must be less than east")
+        return self
+
+
+class MapHeader(Strict):
+    id: Identifier
+    name: str
+    hex_km: Annotated[float, Field(gt=1.0, le=50.0)]
+    center: LatLon
+    bounds: Bounds
+    default_terrain: TerrainName = "clear"
+    description: str = ""
+
+
+class TerrainRegion(Strict):
+    """A polygon, or a band of `width_km` along a line, painted with one terrain (later wins)."""
+
+    terrain: TerrainName
+    name: str
+    polygon: list[PathPoint] | None = None
+    line: list[PathPoint] | None = None
+    width_km: Annotated[float, Field(gt=0.0, le=200.0)] | None = None
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> TerrainRegion:
+        if (self.polygon is None) == (self.line is None):
+            raise ValueError("give exactly one of polygon or line")
+        if self.polygon is not None and len(self.polygon) < 3:
+            raise ValueError("a polygon needs at least 3 points")
+        if self.line is not None:
+            if len(self.line) < 2:
+                raise ValueError("a line needs at least 2 points")
+            if self.width_km is None:
+                raise ValueError("a line region needs width_km")
+        return self
+
+
+class RiverSpec(Strict):
+    id: Identifier
+    name: str
+    size: Literal["minor", "major"]
+    points: Annotated[list[PathPoint], Field(min_length=2)]
+    note: str = ""
+
+
+class RouteSpec(Strict):
+    """A road or a railway: a polyline through places and waypoints."""
+
+    name: str
+    points: Annotated[list[PathPoint], Field(min_length=2)]
+
+
+class CitySpec(Strict):
+    id: Identifier
+    name: str
+    lat: Latitude
+    lon: Longitude
+    size: Literal["village", "town", "city", "major"]
+    vp: Annotated[int, Field(ge=0, le=100)] = 0
+    supply: Literal["none", "railhead", "depot"] = "none"
+
+
+class MapFile(Strict):
+    map: MapHeader
+    terrain: list[TerrainRegion] = []
+    river: list[RiverSpec] = []
+    road: list[RouteSpec] = []
+    railway: list[RouteSpec] = []
+    city: list[CitySpec] = []
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> MapFile:
+        _no_duplicates([c.id for c in self.city], "city")
+        _no_duplicates([r.id for r in self.river], "river")
+        return self
+
+
+# --- scenarios ---------------------------------------------------------------------------------
+
+
+class ScenarioHeader(Strict):
+    id: Identifier
+    title: str
+    map: Identifier
+    start: dt.date
+    days_per_turn: Annotated[int, Field(ge=1, le=31)]
+    turns: Annotated[int, Field(ge=1, le=200)]
+    sides: Annotated[list[SideName], Field(min_length=2, max_length=3)]
+    briefing: str
+    stacking_limit: Annotated[int, Field(ge=1, le=10)] = 3
+
+    @field_validator("sides")
+    @classmethod
+    def _distinct(cls, v: list[str]) -> list[str]:
+        _no_duplicates(v, "side")
+        return v
+
+
+class SideSpec(Strict):
+    name: str
+    commander: str = ""
+    supply_edges: list[EdgeName] = []
+    supply_reach: Annotated[int, Field(ge=1, le=50)] = 8
+
+
+class ControlZone(Strict):
+    side: SideName
+    name: str
+    polygon: Annotated[list[PathPoint], Field(min_length=3)]
+
+
+class ControlSpec(Strict):
+    default: SideName
+    zone: list[ControlZone] = []
+
+
+class UnitTemplate(Strict):
+    kind: KindName
+    size: SizeName
+    steps: Annotated[int, Field(ge=1, le=12)]
+    attack: Annotated[int, Field(ge=0, le=99)]
+    defence: Annotated[int, Field(ge=0, le=99)]
+    movement: Annotated[int, Field(ge=1, le=40)]
+    men: Annotated[int, Field(ge=0, le=500_000)]
+    tanks: Annotated[int, Field(ge=0, le=5_000)] = 0
+
+
+class UnitSpec(Strict):
+    """One unit. Stats come from `template` unless given here; place by `at`, `lat`/`lon` or `hex`."""
+
+    id: Identifier
+    name: str
+    short: Annotated[str, Field(max_length=12)] = ""
+    side: SideName
+    template: Identifier | None = None
+    kind: KindName | None = None
+    size: SizeName | None = None
+    steps: Annotated[int, Field(ge=1, le=12)] | None = None
+    attack: Annotated[int, Field(ge=0, le=99)] | None = None
+    defence: Annotated[int, Field(ge=0, le=99)] | None = None
+    movement: Annotated[int, Field(ge=1, le=40)] | None = None
+    men: Annotated[int, Field(ge=0, le=500_000)] | None = None
+    tanks: Annotated[int, Field(ge=0, le=5_000)] | None = None
+    formation: str
+    at: Identifier | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    hex: tuple[int, int] | None = None
+    arrive: dt.date | None = None
+    withdraw: dt.date | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _one_place(self) -> UnitSpec:
+        ways = (self.at is not None) + (self.lat is not None or self.lon is not None) + (self.hex is not None)
+        if ways != 1:
+            raise ValueError("give exactly one of at, lat/lon or hex")
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon go together")
+        return self
+
+
+class WeatherPeriod(Strict):
+    """Weather from `start` until the next period starts (or the scenario ends)."""
+
+    start: dt.date
+    state: WeatherName
+    note: str = ""
+
+
+class VictoryLevel(Strict):
+    """A result band on the first side's victory points at the end of the game."""
+
+    min_vp: int
+    winner: SideName | Literal["draw"]
+    level: Literal["decisive", "marginal", "draw"]
+
+
+class SuddenDeath(Strict):
+    """`side` wins at once (decisively) when it holds every city in `holds` on or after `from_date`."""
+
+    side: SideName
+    holds: Annotated[list[Identifier], Field(min_length=1)]
+    from_date: dt.date | None = Field(default=None, alias="from")
+    until: dt.date | None = None
+    note: str = ""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class VictorySpec(Strict):
+    scoring_side: SideName
+    vp: dict[Identifier, Annotated[int, Field(ge=0, le=100)]] = {}
+    vp_per_enemy_step: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0
+    levels: Annotated[list[VictoryLevel], Field(min_length=1)]
+    sudden_death: list[SuddenDeath] = []
+
+    @field_validator("levels")
+    @classmethod
+    def _descending(cls, v: list[VictoryLevel]) -> list[VictoryLevel]:
+        if any(a.min_vp <= b.min_vp for a, b in zip(v, v[1:], strict=False)):
+            raise ValueError("levels must be listed from the highest min_vp down")
+        return v
+
+
+class Trigger(Strict):
+    """Switch to phase `then` when the event happens."""
+
+    when: Literal["city_taken", "city_lost", "date", "losses_exceed", "pocket_formed"]
+    city: Identifier | None = None
+    date: dt.date | None = None
+    share: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
+    then: Identifier
+
+    @model_validator(mode="after")
+    def _needs(self) -> Trigger:
+        need = {"city_taken": "city", "city_lost": "city", "date": "date", "losses_exceed": "share"}
+        field = need.get(self.when)
+        if field is not None and getattr(self, field) is None:
+            raise ValueError(f"a {self.when} trigger needs {field}")
+        return self
+
+
+class PlanTask(Strict):
+    """What a group of formations does during a phase."""
+
+    formations: Annotated[list[str], Field(min_length=1)]
+    posture: PostureName
+    objectives: list[Identifier | LatLon] = []
+    axis: list[PathPoint] = []
+    note: str = ""
+
+
+class PlanPhase(Strict):
+    id: Identifier
+    name: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    tasks: Annotated[list[PlanTask], Field(min_length=1)]
+    triggers: list[Trigger] = []
+
+
+class HoldOrder(Strict):
+    city: Identifier
+    formations: list[str] = []
+    until: dt.date | None = None
+    note: str = ""
+
+
+class PlanSpec(Strict):
+    name: str
+    summary: str = ""
+    phases: Annotated[list[PlanPhase], Field(min_length=1)]
+    hold: list[HoldOrder] = []
+
+
+KnobEffect = Literal[
+    "weather_shift_days",  # move every weather period by this many days
+    "arrival_delay_days",  # delay the arrival of `units` / `formations`
+    "strength_percent",  # scale attack and defence of `units` / `formations` / `side`
+    "hold_order",  # switch a plan's hold order on `city` for `side` on or off
+    "supply_reach_percent",  # scale a side's supply reach
+]
+
+
+class KnobSpec(Strict):
+    type: Literal["int", "float", "bool"]
+    default: int | float | bool
+    min: float | None = None
+    max: float | None = None
+    description: str
+    effect: KnobEffect
+    side: SideName | None = None
+    units: list[Identifier] = []
+    formations: list[str] = []
+    city: Identifier | None = None
+
+    @model_validator(mode="after")
+    def _typed(self) -> KnobSpec:
+        if self.type == "bool":
+            if not isinstance(self.default, bool):
+                raise ValueError("default must be true or false for a bool knob")
+            return self
+        if isinstance(self.default, bool):
+            raise ValueError(f"default must be a number for a {self.type} knob")
+        if self.type == "int" and not isinstance(self.default, int):
+            raise ValueError("default must be a whole number for an int knob")
+        if self.min is None or self.max is None:
+            raise ValueError(f"a {self.type} knob needs min and max")
+        if self.min > self.max:
+            raise ValueError("min must not exceed max")
+        if not self.min <= self.default <= self.max:
+            raise ValueError(f"default {self.default} is outside {self.min}..{self.max}")
+        return self
+
+
+class HistoricalCity(Strict):
+    owner: SideName
+    taken: dt.date | None = None
+
+
+class HistoricalOutcome(Strict):
+    winner: SideName | Literal["draw"]
+    level: Literal["decisive", "marginal", "draw"]
+    summary: str
+    men_lost: dict[SideName, Annotated[int, Field(ge=0)]] = {}
+    tanks_lost: dict[SideName, Annotated[int, Field(ge=0)]] = {}
+    cities: dict[Identifier, HistoricalCity] = {}
+
+
+class ScenarioFile(Strict):
+    scenario: ScenarioHeader
+    sides: dict[SideName, SideSpec]
+    control: ControlSpec
+    templates: dict[Identifier, UnitTemplate] = {}
+    units: Annotated[list[UnitSpec], Field(min_length=1)]
+    weather: Annotated[list[WeatherPeriod], Field(min_length=1)]
+    victory: VictorySpec
+    plans: dict[SideName, PlanSpec] = {}
+    knobs: dict[Identifier, KnobSpec] = {}
+    historical: HistoricalOutcome | None = None
+
+
+def _no_duplicates(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"duplicate {what} {v!r}")
+        seen.add(v)
