@@ -81,4 +81,6 @@ def parse_enum(enum: type[E], name: str) -> E:
         return enum[name.upper()]
     except KeyError:
         allowed = ", ".join(m.name.lower() for m in enum)
-        raise KeyError(f"unknown {enum.__name__.lower()} {name!r} (expected one of: {allowed})") from None
+        raise KeyError(
+            f"unknown {enum.__name__.lower()} {name!r} (expected one of: {allowed})"
+        ) from None

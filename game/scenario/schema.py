@@ -200,7 +200,11 @@ class UnitSpec(Strict):
 
     @model_validator(mode="after")
     def _one_place(self) -> UnitSpec:
-        ways = (self.at is not None) + (self.lat is not None or self.lon is not None) + (self.hex is not None)
+        ways = (
+            (self.at is not None)
+            + (self.lat is not None or self.lon is not None)
+            + (self.hex is not None)
+        )
         if ways != 1:
             raise ValueError("give exactly one of at, lat/lon or hex")
         if (self.lat is None) != (self.lon is None):

@@ -1,0 +1,246 @@
+"""The `eastfront` command: one entry point for players, scenario authors and analysts.
+
+Bad user files end as `FILE:LINE: field.path: problem` lines on stderr and exit code 2; anything
+else escaping is a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from game.enums import Side
+from game.scenario.errors import FileProblemError
+from game.scenario.loader import find_scenario, list_scenarios, load_map, read_toml
+from game.scenario.model import Scenario, load_scenario
+
+EXIT_BAD_INPUT = 2
+
+
+def _side_name(code: int) -> str:
+    return Side(code).name.lower()
+
+
+def describe(scenario: Scenario) -> dict[str, Any]:
+    """The facts tools and tests read about a scenario (the `describe --json` contract)."""
+    grid = scenario.map
+    head = scenario.spec.scenario
+    cities = []
+    for city in grid.cities:
+        cities.append(
+            {
+                "id": city.id,
+                "name": city.name,
+                "lat": city.lat,
+                "lon": city.lon,
+                "q": int(grid.q[city.hex]),
+                "r": int(grid.r[city.hex]),
+                "owner": _side_name(int(scenario.control[city.hex])),
+                "vp": int(scenario.vp[city.hex]),
+                "size": city.size,
+            }
+        )
+    units = scenario.units
+    per_side = {
+        s: int(((units.side == Side[s.upper()]) & (units.arrive_turn == 1)).sum())
+        for s in head.sides
+    }
+    reinforcements = {
+        s: int(((units.side == Side[s.upper()]) & (units.arrive_turn > 1)).sum())
+        for s in head.sides
+    }
+    return {
+        "id": head.id,
+        "title": head.title,
+        "map": {
+            "id": grid.id,
+            "columns": grid.cols,
+            "rows": grid.rows,
+            "hex_km": grid.layout.neighbor_spacing,
+        },
+        "hex_km": grid.layout.neighbor_spacing,
+        "columns": grid.cols,
+        "rows": grid.rows,
+        "start": head.start.isoformat(),
+        "end": scenario.date_of_turn(head.turns).isoformat(),
+        "days_per_turn": head.days_per_turn,
+        "turns": head.turns,
+        "sides": list(head.sides),
+        "cities": cities,
+        "units": per_side,
+        "reinforcements": reinforcements,
+        "knobs": {
+            name: {
+                "type": k.type,
+                "default": k.default,
+                "min": k.min,
+                "max": k.max,
+                "description": k.description,
+            }
+            for name, k in scenario.spec.knobs.items()
+        },
+    }
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    paths = list_scenarios()
+    if not paths:
+        print("no scenarios found")
+        return 0
+    for path in paths:
+        try:
+            scenario = load_scenario(path)
+        except FileProblemError as exc:
+            print(
+                f"{path.stem}: BROKEN ({len(exc.problems)} problems; run `eastfront validate {path}`)"
+            )
+            continue
+        head = scenario.spec.scenario
+        end = scenario.date_of_turn(head.turns)
+        print(f"{head.id}: {head.title}")
+        print(
+            f"    {head.start:%d %b %Y} - {end:%d %b %Y}, {head.turns} turns of {head.days_per_turn} days; sides: {', '.join(head.sides)}"
+        )
+        for name, knob in scenario.spec.knobs.items():
+            bounds = "" if knob.type == "bool" else f" [{knob.min:g}..{knob.max:g}]"
+            print(f"    knob {name} = {knob.default}{bounds}: {knob.description}")
+    return 0
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    scenario = load_scenario(find_scenario(args.scenario))
+    info = describe(scenario)
+    if args.json:
+        print(json.dumps(info, indent=2))
+    else:
+        print(f"{info['title']} ({info['id']})")
+        print(
+            f"map {info['map']['id']}: {info['columns']} x {info['rows']} hexes of {info['hex_km']:.1f} km"
+        )
+        print(
+            f"{info['start']} to {info['end']}, {info['turns']} turns of {info['days_per_turn']} days"
+        )
+        for side, n in info["units"].items():
+            print(f"{side}: {n} units at start, {info['reinforcements'][side]} to arrive")
+        for c in info["cities"]:
+            if c["vp"]:
+                print(f"  {c['name']:<16} ({c['q']:>4},{c['r']:>4}) {c['owner']:<7} {c['vp']} VP")
+    return 0
+
+
+def validate_file(path: Path) -> str:
+    """Check one file of any kind we read; returns a one-line summary or raises FileProblemError."""
+    if path.suffix == ".json":
+        from game.saves import validate_save  # saves arrive with the rules engine
+
+        return validate_save(path)
+    data, _ = read_toml(path)
+    if "map" in data and "scenario" not in data:
+        grid = load_map(path.resolve())
+        return f"map {grid.id}: {grid.cols} x {grid.rows} hexes, {len(grid.cities)} places"
+    scenario = load_scenario(path)
+    return f"scenario {scenario.id}: {scenario.units.count} units, {scenario.turns} turns"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    failed = False
+    for name in args.files:
+        path = Path(name)
+        try:
+            summary = validate_file(path)
+        except FileProblemError as exc:
+            failed = True
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            continue
+        except ImportError:
+            failed = True
+            print(f"{path}:?: (file): saves cannot be checked yet", file=sys.stderr)
+            continue
+        print(f"{path}: ok ({summary})")
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from game.ui.mapimage import save_png
+
+    scenario = load_scenario(find_scenario(args.scenario))
+    out = Path(args.png)
+    width, height = save_png(scenario, out, hex_px=args.hex_px, units=not args.no_units)
+    print(f"wrote {out} ({width} x {height})")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from game import bench
+
+    return int(bench.main(args.json))
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from game.ui.viewer import run_viewer
+
+    scenario = load_scenario(find_scenario(args.scenario))
+    return run_viewer(scenario, frames=args.frames)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eastfront", description="Eastern Front 1942-45 operational wargame and what-if lab"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("scenarios", help="list scenarios, their dates, sides and knobs")
+    p.set_defaults(func=cmd_scenarios)
+
+    p = sub.add_parser("describe", help="map size, hex km, turns, dates, cities, units per side")
+    p.add_argument("scenario")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_describe)
+
+    p = sub.add_parser("validate", help="check scenario, map or save files")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("map", help="draw a scenario's map with its starting units to a PNG")
+    p.add_argument("scenario")
+    p.add_argument("--png", required=True)
+    p.add_argument(
+        "--hex-px", type=float, default=30.0, help="pixels between neighbouring hex centres"
+    )
+    p.add_argument("--no-units", action="store_true")
+    p.set_defaults(func=cmd_map)
+
+    p = sub.add_parser("bench", help="combat core against its scalar reference")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser(
+        "play", help="open the game window (for now: the scenario map, pan and zoom)"
+    )
+    p.add_argument("scenario", nargs="?", default="kharkov_1943")
+    p.add_argument("--frames", type=int, default=0, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_play)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except FileProblemError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except tomllib.TOMLDecodeError as exc:  # pragma: no cover - read_toml converts these
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

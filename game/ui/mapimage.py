@@ -1,0 +1,81 @@
+"""A whole scenario map drawn to an image file, for `eastfront map` and for looking at scenarios."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from game.scenario.model import Scenario
+from game.ui import render
+
+
+def init_headless() -> None:
+    """Let pygame draw without a screen (CI, servers): fonts and surfaces only."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import pygame
+
+    pygame.font.init()
+
+
+def start_units(scenario: Scenario) -> render.UnitView:
+    """The units on the map at the start of the scenario, at full strength."""
+    u = scenario.units
+    at_start = u.arrive_turn == 1
+    return render.UnitView(
+        hex=np.where(at_start, u.start_hex, -1).astype(np.int32),
+        side=u.side,
+        kind=u.kind,
+        size=u.size,
+        steps=u.max_steps.copy(),
+        max_steps=u.max_steps,
+        attack=u.attack,
+        defence=u.defence,
+        movement=u.movement,
+        labels=u.labels,
+    )
+
+
+def render_scenario(scenario: Scenario, hex_px: float = 30.0, units: bool = True):  # type: ignore[no-untyped-def]
+    """The full map with control, towns and (optionally) the starting counters."""
+    import pygame
+
+    init_headless()
+    grid = scenario.map
+    width, height = render.map_pixel_size(grid, hex_px)
+    surface = pygame.Surface((width, height))
+    surface.fill(render.PAPER)
+    layout = render.map_layout(grid, hex_px)
+    render.draw_terrain(surface, grid, layout)
+    render.draw_control(surface, grid, layout, scenario.control)
+    render.draw_graticule(surface, grid, layout)
+    render.draw_routes(surface, grid, layout)
+    render.draw_rivers(surface, grid, layout)
+    render.draw_cities(surface, grid, layout, scenario.vp)
+    if units:
+        render.draw_units(surface, grid, layout, start_units(scenario))
+    start = scenario.date_of_turn(1)
+    end = scenario.date_of_turn(scenario.turns)
+    subtitle = (
+        f"{start:%d %b %Y} - {end:%d %b %Y}, {scenario.spec.scenario.days_per_turn} days a turn, "
+        f"{grid.hex_km:g} km a hex"
+    )
+    render.draw_scale_bar(surface, grid, layout, scenario.title, subtitle)
+    render.draw_legend(surface, hex_px)
+    return surface
+
+
+def save_png(
+    scenario: Scenario, path: Path, hex_px: float = 30.0, units: bool = True
+) -> tuple[int, int]:
+    """Draw and write atomically (temporary file, then rename); returns the image size."""
+    import pygame
+
+    surface = render_scenario(scenario, hex_px, units)
+    tmp = path.with_name(path.name + ".tmp.png")
+    pygame.image.save(surface, str(tmp))
+    os.replace(tmp, path)
+    return surface.get_size()

@@ -1,0 +1,41 @@
+"""Shared fixtures: the small Donets test world, copied so tests can break it freely."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+KHARKOV = ROOT / "scenarios" / "kharkov_1943.toml"
+
+MiniWriter = Callable[..., Path]
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> MiniWriter:
+    """Write the mini scenario (optionally edited) next to a copy of its map; returns its path.
+
+    `mini(replace={"old": "new"}, append="...")` edits the text first.
+    """
+    (tmp_path / "maps").mkdir()
+    shutil.copy(DATA / "maps" / "donets_test.toml", tmp_path / "maps" / "donets_test.toml")
+
+    def write(replace: dict[str, str] | None = None, append: str = "") -> Path:
+        text = (DATA / "mini.toml").read_text()
+        for old, new in (replace or {}).items():
+            assert old in text, f"test bug: {old!r} not in mini.toml"
+            text = text.replace(old, new, 1)
+        path = tmp_path / "mini.toml"
+        path.write_text(text + append)
+        return path
+
+    return write
