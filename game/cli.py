@@ -136,9 +136,10 @@ def cmd_describe(args: argparse.Namespace) -> int:
 def validate_file(path: Path) -> str:
     """Check one file of any kind we read; returns a one-line summary or raises FileProblemError."""
     if path.suffix == ".json":
-        from game.saves import validate_save  # saves arrive with the rules engine
+        import importlib
 
-        return validate_save(path)
+        saves = importlib.import_module("game.saves")  # saves arrive with the rules engine
+        return str(saves.validate_save(path))
     data, _ = read_toml(path)
     if "map" in data and "scenario" not in data:
         grid = load_map(path.resolve())
@@ -177,8 +178,9 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from game import bench
+    import importlib
 
+    bench = importlib.import_module("game.bench")
     return int(bench.main(args.json))
 
 

@@ -12,6 +12,7 @@ railways are rasterised onto hex-to-hex connections along the hexes their polyli
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -187,8 +188,8 @@ def make_grid(
     _, ys = projection.project([north, south], [center[1], center[1]])
     size = hex_km / math.sqrt(3.0)
     layout = Layout.pointy(size, (float(xs[0]), float(ys[0])))
-    cols = int(math.ceil((xs[1] - xs[0]) / hex_km)) + 1
-    rows = int(math.ceil((ys[1] - ys[0]) / (1.5 * size))) + 1
+    cols = math.ceil((xs[1] - xs[0]) / hex_km) + 1
+    rows = math.ceil((ys[1] - ys[0]) / (1.5 * size)) + 1
     row, col = np.divmod(np.arange(cols * rows, dtype=np.int32), cols)
     q, r = hexgrid.oddr_to_axial(col, row)
     n = cols * rows
@@ -302,7 +303,8 @@ def _segments_cross(
     o2 = orient(ax, ay, bx, by, dx, dy)
     o3 = orient(cx, cy, dx, dy, ax, ay)
     o4 = orient(cx, cy, dx, dy, bx, by)
-    return (o1 * o2 <= 0) & (o3 * o4 <= 0) & ~((o1 == 0) & (o2 == 0))
+    crossing: npt.NDArray[np.bool_] = (o1 * o2 <= 0) & (o3 * o4 <= 0) & ~((o1 == 0) & (o2 == 0))
+    return crossing
 
 
 def add_river(
@@ -350,7 +352,7 @@ def route_hexes(grid: HexMap, lat: Sequence[float], lon: Sequence[float]) -> lis
     step = grid.hex_km / 6.0
     for i in range(len(lx) - 1):
         length = math.hypot(lx[i + 1] - lx[i], ly[i + 1] - ly[i])
-        k = max(1, int(math.ceil(length / step)))
+        k = max(1, math.ceil(length / step))
         t = np.arange(k) / k
         xs.extend(lx[i] + (lx[i + 1] - lx[i]) * t)
         ys.extend(ly[i] + (ly[i + 1] - ly[i]) * t)
@@ -371,7 +373,7 @@ def route_hexes(grid: HexMap, lat: Sequence[float], lon: Sequence[float]) -> lis
 
 def add_route(grid: HexMap, layer: npt.NDArray[np.bool_], hexes: Sequence[int]) -> None:
     """Connect consecutive adjacent hexes of a chain in a hexside layer (road or rail)."""
-    for a, b in zip(hexes, hexes[1:], strict=False):
+    for a, b in itertools.pairwise(hexes):
         match = np.nonzero(grid.neighbor[a] == b)[0]
         if len(match):
             d = int(match[0])

@@ -83,7 +83,8 @@ class GameState:
 
     @property
     def active(self) -> npt.NDArray[np.bool_]:
-        return self.status == UnitStatus.ACTIVE
+        on_map: npt.NDArray[np.bool_] = self.status == UnitStatus.ACTIVE
+        return on_map
 
     def side(self, scenario: Scenario) -> Side:
         return scenario.sides[self.side_index]
@@ -111,9 +112,11 @@ class GameState:
             digest.update(str(array.dtype).encode())
             digest.update(str(array.shape).encode())
             digest.update(array.tobytes())
-        rng_state: dict[str, Any] = self.rng.bit_generator.state
+        rng_state: Any = self.rng.bit_generator.state
         digest.update(repr(sorted(_flatten(rng_state))).encode())
-        digest.update(f"{self.turn}|{self.side_index}|{int(self.phase)}|{self.winner}|{self.level}|{self.over}".encode())
+        digest.update(
+            f"{self.turn}|{self.side_index}|{int(self.phase)}|{self.winner}|{self.level}|{self.over}".encode()
+        )
         return digest.hexdigest()
 
 

@@ -53,16 +53,16 @@ def read_toml(path: Path) -> tuple[dict[str, Any], Reporter]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        bad_line = raw[: exc.start].count(b"\n") + 1
         raise FileProblemError(
-            [Problem(str(path), line, (), "file is not valid UTF-8 text")]
+            [Problem(str(path), bad_line, (), "file is not valid UTF-8 text")]
         ) from None
     reporter = Reporter(path, text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        line = getattr(exc, "lineno", None)
+        line: int | None = getattr(exc, "lineno", None)
         if line is None and "(at line " in message:
             line = int(message.rsplit("(at line ", 1)[1].split(",")[0])
         message = message.split(" (at line ")[0]

@@ -8,6 +8,7 @@ knows fewer lines, and lookups fall back to the nearest enclosing path.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from game.scenario.errors import PathPart
@@ -27,10 +28,9 @@ class LineIndex:
         for i, ch in enumerate(text):
             if ch == "\n":
                 self._line_starts.append(i + 1)
-        try:
+        # malformed text: keep what was found; tomllib reports the syntax error
+        with contextlib.suppress(IndexError, ValueError):
             self._scan()
-        except (IndexError, ValueError):
-            pass  # malformed text: keep what was found; tomllib reports the syntax error
 
     def line_of(self, path: Sequence[PathPart]) -> int | None:
         """The line of `path`, or of its nearest ancestor that was found."""

@@ -231,7 +231,7 @@ def build(
     unit_ids = {u.id for u in spec.units}
     formation_names = {u.formation for u in spec.units}
     for name, knob in spec.knobs.items():
-        where = ("knobs", name)
+        where: tuple[str | int, ...] = ("knobs", name)
         for uid in knob.units:
             if uid not in unit_ids:
                 reporter.add((*where, "units"), f"unknown unit {uid!r}")
@@ -275,7 +275,7 @@ def build(
     seen_ids: dict[str, int] = {}
     formations: list[str] = []
     for i, unit in enumerate(spec.units):
-        where: tuple[str | int, ...] = ("units", i)
+        where = ("units", i)
         if unit.id in seen_ids:
             reporter.add(
                 (*where, "id"),
@@ -295,22 +295,21 @@ def build(
                 (*where, "arrive"),
                 f"arrives on {unit.arrive}, after the scenario ends on {last_day}",
             )
-        if unit.withdraw is not None:
-            if unit.withdraw <= (unit.arrive or start):
-                reporter.add(
-                    (*where, "withdraw"), "withdraw date must come after the unit is on the map"
-                )
+        if unit.withdraw is not None and unit.withdraw <= (unit.arrive or start):
+            reporter.add(
+                (*where, "withdraw"), "withdraw date must come after the unit is on the map"
+            )
         if stats is None or hex_index is None:
             continue
         if grid.terrain[hex_index] == Terrain.WATER:
             reporter.add(
                 where, f"unit {unit.id!r} is placed on water at hex {tuple(grid.hex_of(hex_index))}"
             )
-        for percent, units, forms, side in strength:
+        for percent, unit_set, forms, strength_side in strength:
             if (
-                unit.id in units
+                unit.id in unit_set
                 or unit.formation in forms
-                or (side is not None and unit.side == side)
+                or (strength_side is not None and unit.side == strength_side)
             ):
                 stats["attack"] = min(99, round(stats["attack"] * percent / 100.0))
                 stats["defence"] = min(99, round(stats["defence"] * percent / 100.0))
@@ -414,24 +413,27 @@ def build(
             reporter.add(("plans", side_name), f"side {side_name!r} is not in this scenario")
         phase_ids = {p.id for p in plan.phases}
         for p, phase in enumerate(plan.phases):
-            where = ("plans", side_name, "phases", p)
+            phase_where: tuple[str | int, ...] = ("plans", side_name, "phases", p)
             if phase.start and phase.end and phase.end < phase.start:
-                reporter.add((*where, "end"), "phase ends before it starts")
+                reporter.add((*phase_where, "end"), "phase ends before it starts")
             for t, task in enumerate(phase.tasks):
                 for f_i, f in enumerate(task.formations):
                     if f not in formation_names:
                         reporter.add(
-                            (*where, "tasks", t, "formations", f_i), f"unknown formation {f!r}"
+                            (*phase_where, "tasks", t, "formations", f_i),
+                            f"unknown formation {f!r}",
                         )
                 for o_i, obj in enumerate(task.objectives):
                     if isinstance(obj, str):
-                        known_place(obj, (*where, "tasks", t, "objectives", o_i))
-                resolve_points(task.axis, places, (*where, "tasks", t, "axis"), reporter)
+                        known_place(obj, (*phase_where, "tasks", t, "objectives", o_i))
+                resolve_points(task.axis, places, (*phase_where, "tasks", t, "axis"), reporter)
             for g, trig in enumerate(phase.triggers):
                 if trig.then not in phase_ids:
-                    reporter.add((*where, "triggers", g, "then"), f"unknown phase {trig.then!r}")
+                    reporter.add(
+                        (*phase_where, "triggers", g, "then"), f"unknown phase {trig.then!r}"
+                    )
                 if trig.city is not None:
-                    known_place(trig.city, (*where, "triggers", g, "city"))
+                    known_place(trig.city, (*phase_where, "triggers", g, "city"))
         orders = []
         for h_i, hold in enumerate(plan.hold):
             known_place(hold.city, ("plans", side_name, "hold", h_i, "city"))
@@ -530,11 +532,11 @@ def _unit_hex(
         lat, lon = places[unit.at]
         return int(grid.hex_of_latlon(lat, lon))
     if unit.hex is not None:
-        h = grid.index(unit.hex[0], unit.hex[1])
-        if int(h) < 0:
+        flat = int(grid.index(unit.hex[0], unit.hex[1]))
+        if flat < 0:
             reporter.add((*where, "hex"), f"hex {tuple(unit.hex)} is off the map")
             return None
-        return int(h)
+        return flat
     assert unit.lat is not None and unit.lon is not None
     h = int(grid.hex_of_latlon(unit.lat, unit.lon))
     if h < 0:

@@ -8,6 +8,7 @@ Coordinates are always `[latitude, longitude]` in decimal degrees.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -250,7 +251,7 @@ class VictorySpec(Strict):
     @field_validator("levels")
     @classmethod
     def _descending(cls, v: list[VictoryLevel]) -> list[VictoryLevel]:
-        if any(a.min_vp <= b.min_vp for a, b in zip(v, v[1:], strict=False)):
+        if any(a.min_vp <= b.min_vp for a, b in itertools.pairwise(v)):
             raise ValueError("levels must be listed from the highest min_vp down")
         return v
 

@@ -78,4 +78,5 @@ def save_png(
     tmp = path.with_name(path.name + ".tmp.png")
     pygame.image.save(surface, str(tmp))
     os.replace(tmp, path)
-    return surface.get_size()
+    width, height = surface.get_size()
+    return int(width), int(height)

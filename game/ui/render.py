@@ -90,9 +90,7 @@ def map_layout(grid: HexMap, hex_px: float, margin: tuple[float, float] = (0.0, 
 
 def map_pixel_size(grid: HexMap, hex_px: float) -> tuple[int, int]:
     size = hex_px / math.sqrt(3.0)
-    return int(math.ceil((grid.cols + 0.5) * hex_px)), int(
-        math.ceil((grid.rows - 1) * 1.5 * size + 2 * size)
-    )
+    return math.ceil((grid.cols + 0.5) * hex_px), math.ceil((grid.rows - 1) * 1.5 * size + 2 * size)
 
 
 def hex_centers(
@@ -368,8 +366,8 @@ def draw_units(surface: pygame.Surface, grid: HexMap, layout: Layout, units: Uni
     px = int(layout.size_x * 1.15)
     on_map = np.nonzero((units.hex >= 0) & (units.steps > 0))[0]
     by_hex: dict[int, list[int]] = {}
-    for u in on_map:
-        by_hex.setdefault(int(units.hex[u]), []).append(int(u))
+    for u in on_map.tolist():
+        by_hex.setdefault(int(units.hex[u]), []).append(u)
     for h, members in by_hex.items():
         x, y = layout.hex_to_pixel(grid.hex_of(h))
         shift = px * 0.14
