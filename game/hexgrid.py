@@ -35,7 +35,7 @@ class Hex(NamedTuple):
     def s(self) -> int:
         return -self.q - self.r
 
-    def __add__(self, other: object) -> Hex:  # type: ignore[override]
+    def __add__(self, other: object) -> Hex:
         if not isinstance(other, Hex):
             return NotImplemented
         return Hex(self.q + other.q, self.r + other.r)
@@ -79,11 +79,14 @@ def distance(a: Hex, b: Hex) -> int:
     return (abs(dq) + abs(dr) + abs(dq + dr)) // 2
 
 
-def distance_array(q1: npt.ArrayLike, r1: npt.ArrayLike, q2: npt.ArrayLike, r2: npt.ArrayLike) -> IntArray:
+def distance_array(
+    q1: npt.ArrayLike, r1: npt.ArrayLike, q2: npt.ArrayLike, r2: npt.ArrayLike
+) -> IntArray:
     """Hex distance over broadcast arrays of coordinates."""
     dq = np.asarray(q1, dtype=np.int32) - np.asarray(q2, dtype=np.int32)
     dr = np.asarray(r1, dtype=np.int32) - np.asarray(r2, dtype=np.int32)
-    return ((np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2).astype(np.int32)
+    result: IntArray = ((np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2).astype(np.int32)
+    return result
 
 
 def direction_between(a: Hex, b: Hex) -> int:
@@ -119,7 +122,8 @@ def hex_round(fq: float, fr: float) -> Hex:
 
 
 # A tiny nudge applied to the line's end points so that samples falling exactly on a hex edge
-# always round the same way (towards +q, +r), whatever the direction of the line.
+# always round the same way (towards the hex further along cube (+1, +2, -3)), whatever the
+# direction of the line.
 _LINE_EPSILON_Q = 1e-6
 _LINE_EPSILON_R = 2e-6
 
@@ -246,7 +250,9 @@ class Layout:
         x, y = self.hex_to_pixel_array(h.q, h.r)
         return float(x), float(y)
 
-    def hex_to_pixel_array(self, q: npt.ArrayLike, r: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    def hex_to_pixel_array(
+        self, q: npt.ArrayLike, r: npt.ArrayLike
+    ) -> tuple[FloatArray, FloatArray]:
         o = self.orientation
         qa = np.asarray(q, dtype=np.float64)
         ra = np.asarray(r, dtype=np.float64)
@@ -254,7 +260,9 @@ class Layout:
         y = (o.f2 * qa + o.f3 * ra) * self.size_y + self.origin_y
         return x, y
 
-    def pixel_to_fractional(self, x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    def pixel_to_fractional(
+        self, x: npt.ArrayLike, y: npt.ArrayLike
+    ) -> tuple[FloatArray, FloatArray]:
         o = self.orientation
         px = (np.asarray(x, dtype=np.float64) - self.origin_x) / self.size_x
         py = (np.asarray(y, dtype=np.float64) - self.origin_y) / self.size_y
@@ -269,8 +277,11 @@ class Layout:
         return Hex(int(q), int(r))
 
     def corner_offsets(self) -> FloatArray:
-        """The six corner offsets from a hex centre, shape (6, 2); corner i lies between
-        the hexsides of directions ..., in the orientation's angular order."""
+        """The six corner offsets from a hex centre, shape (6, 2).
+
+        Corner i lies at angle 60° * (start_angle + i) from +x towards +y (clockwise on a y-down
+        screen); `edge_corners` says which two corners bound each hexside.
+        """
         angles = 2.0 * math.pi * (self.orientation.start_angle + np.arange(6)) / 6.0
         return np.stack([self.size_x * np.cos(angles), self.size_y * np.sin(angles)], axis=1)
 
@@ -282,14 +293,16 @@ class Layout:
         """Indices into `corner_offsets()` of the two corners bounding the hexside `direction`.
 
         Valid for both orientations: the hexside faces the neighbour's centre, whose angle lies
-        halfway between the two corners.
+        halfway between the two corners. The angle is taken before scaling by (size_x, size_y):
+        corners and centres are scaled alike, so the pairing holds for stretched or flipped
+        (negative size) layouts too, where the scaled angle would pick the wrong corners.
         """
         o = self.orientation
         dq, dr = DIRECTIONS[direction]
         vx = o.f0 * dq + o.f1 * dr
         vy = o.f2 * dq + o.f3 * dr
-        angle = math.atan2(vy * self.size_y, vx * self.size_x)
+        angle = math.atan2(vy, vx)
         step = 2.0 * math.pi / 6.0
         k = (angle / step - o.start_angle - 0.5) % 6.0
-        first = int(round(k)) % 6
+        first = round(k) % 6
         return first, (first + 1) % 6
