@@ -213,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario")
     p.add_argument("--png", required=True)
     p.add_argument(
-        "--hex-px", type=float, default=30.0, help="pixels between neighbouring hex centres"
+        "--hex-px", type=float, default=36.0, help="pixels between neighbouring hex centres"
     )
     p.add_argument("--no-units", action="store_true")
     p.set_defaults(func=cmd_map)

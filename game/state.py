@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from game.actions import Attack
 from game.enums import Side
 from game.scenario.model import Scenario
 
@@ -57,11 +58,13 @@ class GameState:
     control_changed: npt.NDArray[np.int16]  # turn a hex last changed hands, 0 never
     # what each side has seen of each enemy unit: turn last seen, 0 never (fog of war)
     seen_turn: npt.NDArray[np.int16]  # [sides, units]
+    seen_hex: npt.NDArray[np.int32]  # [sides, units] where it was last seen, -1 never
     # clock
     turn: int
     side_index: int  # index into scenario.sides of the side now moving
     phase: Phase
     rng: np.random.Generator
+    declared: tuple[Attack, ...] = ()  # attacks declared this combat phase, resolved at its end
     winner: int = int(Side.NONE)  # Side, or NONE while the game goes on / for a draw
     level: str = ""  # "decisive", "marginal", "draw" once over
     over: bool = False
@@ -79,6 +82,7 @@ class GameState:
         "control",
         "control_changed",
         "seen_turn",
+        "seen_hex",
     )
 
     @property
@@ -96,6 +100,7 @@ class GameState:
             side_index=self.side_index,
             phase=self.phase,
             rng=np.random.Generator(np.random.PCG64()),
+            declared=self.declared,
             winner=self.winner,
             level=self.level,
             over=self.over,
@@ -117,6 +122,7 @@ class GameState:
         digest.update(
             f"{self.turn}|{self.side_index}|{int(self.phase)}|{self.winner}|{self.level}|{self.over}".encode()
         )
+        digest.update(repr(self.declared).encode())
         return digest.hexdigest()
 
 
@@ -149,6 +155,7 @@ def new_state(scenario: Scenario, seed: int) -> GameState:
         control=scenario.control.copy(),
         control_changed=control_changed,
         seen_turn=np.zeros((len(scenario.sides), n_units), dtype=np.int16),
+        seen_hex=np.full((len(scenario.sides), n_units), -1, dtype=np.int32),
         turn=1,
         side_index=0,
         phase=Phase.REINFORCEMENT,

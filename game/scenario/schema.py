@@ -150,6 +150,9 @@ class SideSpec(Strict):
     commander: str = ""
     supply_edges: list[EdgeName] = []
     supply_reach: Annotated[int, Field(ge=1, le=50)] = 8
+    # column shifts this side's artillery and air power add to its attacks (net of the enemy's)
+    artillery_support: Annotated[int, Field(ge=0, le=2)] = 0
+    air_support: Annotated[int, Field(ge=0, le=2)] = 0
 
 
 class ControlZone(Strict):

@@ -6,6 +6,7 @@ railways, towns) are drawn once into a surface; counters and overlays go on top 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ TERRAIN_COLORS: dict[int, Color] = {
 }
 GRID_LINE: Color = (200, 190, 160)
 RIVER_COLOR: Color = (52, 104, 176)
-ROAD_COLOR: Color = (170, 60, 40)
+ROAD_COLOR: Color = (150, 105, 60)
 RAIL_COLOR: Color = (40, 40, 40)
 INK: Color = (30, 28, 24)
 SIDE_COLORS: dict[int, Color] = {
@@ -48,7 +49,7 @@ CONTROL_TINT: dict[int, tuple[int, int, int, int]] = {
     Side.AXIS: (90, 110, 140, 18),
     Side.SOVIET: (210, 70, 60, 18),
 }
-FRONT_COLOR: Color = (200, 30, 30)
+FRONT_COLOR: Color = (215, 0, 40)
 SIZE_MARKS = {
     UnitSize.REGIMENT: "III",
     UnitSize.BRIGADE: "X",
@@ -180,28 +181,51 @@ def _draw_terrain_symbols(
                 pygame.draw.rect(surface, (150, 110, 100), rect)
 
 
+def _chaikin(points: list[tuple[float, float]], rounds: int = 2) -> list[tuple[float, float]]:
+    """Corner cutting: a smooth line through hex centres that keeps both end points."""
+    for _ in range(rounds):
+        if len(points) < 3:
+            return points
+        out = [points[0]]
+        for (ax, ay), (bx, by) in itertools.pairwise(points):
+            out.append((0.75 * ax + 0.25 * bx, 0.75 * ay + 0.25 * by))
+            out.append((0.25 * ax + 0.75 * bx, 0.25 * ay + 0.75 * by))
+        out.append(points[-1])
+        points = out
+    return points
+
+
 def draw_routes(surface: pygame.Surface, grid: HexMap, layout: Layout) -> None:
-    """Railways (black, with ties) and roads (red-brown) joining hex centres."""
+    """Roads (brown) and railways (black, with ties), smoothed through the hexes they connect.
+
+    The rules use the rasterised hexside layers; drawing each route as one smooth line through the
+    same hex centres keeps the picture honest without the saw-tooth of hex-to-hex segments.
+    """
     cx, cy = hex_centers(grid, layout)
-    width = max(1, int(layout.size_x / 6))
-    for layer, color in ((grid.road, ROAD_COLOR), (grid.rail, RAIL_COLOR)):
-        for d in range(3):
-            hs = np.nonzero(layer[:, d])[0]
-            for h in hs:
-                n = int(grid.neighbor[h, d])
-                a = (float(cx[h]), float(cy[h]))
-                b = (float(cx[n]), float(cy[n]))
-                if layer is grid.rail:
-                    off = layout.size_x * 0.12
-                    a2, b2 = (a[0] + off * 0.3, a[1] + off), (b[0] + off * 0.3, b[1] + off)
-                    pygame.draw.line(surface, color, a2, b2, max(1, width - 1))
-                    mx, my = (a2[0] + b2[0]) / 2, (a2[1] + b2[1]) / 2
-                    dx, dy = b2[0] - a2[0], b2[1] - a2[1]
-                    length = math.hypot(dx, dy) or 1.0
-                    nx, ny = -dy / length * off * 0.6, dx / length * off * 0.6
-                    pygame.draw.line(surface, color, (mx - nx, my - ny), (mx + nx, my + ny), 1)
-                else:
-                    pygame.draw.line(surface, color, a, b, width)
+    width = max(2, int(layout.size_x / 6))
+    for kind in ("road", "railway"):
+        for route in grid.routes:
+            if route.kind != kind or len(route.hexes) < 2:
+                continue
+            pts = _chaikin([(float(cx[h]), float(cy[h])) for h in route.hexes])
+            if kind == "road":
+                pygame.draw.lines(surface, ROAD_COLOR, False, pts, width)
+                continue
+            pygame.draw.lines(surface, RAIL_COLOR, False, pts, max(1, width - 1))
+            tick = layout.size_x * 0.16
+            spacing = layout.size_x * 0.7
+            travelled = 0.0
+            for (ax, ay), (bx, by) in itertools.pairwise(pts):
+                length = math.hypot(bx - ax, by - ay)
+                if length == 0:
+                    continue
+                nx, ny = -(by - ay) / length * tick, (bx - ax) / length * tick
+                t = (spacing - travelled % spacing) if travelled else spacing / 2
+                while t <= length:
+                    mx, my = ax + (bx - ax) * t / length, ay + (by - ay) * t / length
+                    pygame.draw.line(surface, RAIL_COLOR, (mx - nx, my - ny), (mx + nx, my + ny), 1)
+                    t += spacing
+                travelled += length
 
 
 def draw_rivers(surface: pygame.Surface, grid: HexMap, layout: Layout) -> None:
@@ -241,7 +265,7 @@ def draw_control(
     surface.blit(tint, (0, 0))
     if not front:
         return
-    width = max(2, int(layout.size_x / 5))
+    width = max(3, int(layout.size_x / 3.5))
     for d in range(3):
         c0, c1 = layout.edge_corners(d)
         nb = grid.neighbor[:, d]
@@ -274,7 +298,7 @@ def draw_cities(
             )
         else:
             pygame.draw.circle(surface, INK, (x, y), max(2.0, radius))
-        label_size = {"village": 0.42, "town": 0.5, "city": 0.62, "major": 0.8}[city.size] * s
+        label_size = {"village": 0.62, "town": 0.72, "city": 0.9, "major": 1.15}[city.size] * s
         points = int(vp[city.hex]) if vp is not None else city.vp
         text = city.name + (f" ({points})" if points else "")
         _label(

@@ -1,0 +1,280 @@
+"""The combat phase on a game state: declared attacks -> one combat-core call -> losses, retreats,
+surrenders and advances.
+
+Everything random is drawn in one call for the whole phase (`combat.draw`) before anything is
+resolved, so the result of a phase depends only on the state, the declarations and the generator.
+Retreats and advances are then carried out in declaration order; a retreat goes hex by hex away from
+the attackers, never into enemy units, an uncontested enemy zone of control, water, or a full stack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from game import hexgrid
+from game.actions import Attack
+from game.enums import MECHANISED_KINDS, Side, Terrain, parse_enum
+from game.events import Event
+from game.rules import combat, losses, movement, supply
+from game.scenario.model import Scenario
+from game.state import GameState, UnitStatus
+
+CITY_CODE = {"village": 1, "town": 1, "city": 2, "major": 3}
+MAX_FATIGUE = 3
+MECHANISED = np.array([int(k) for k in MECHANISED_KINDS], dtype=np.uint8)
+
+
+@dataclass(frozen=True)
+class _Units:
+    """Unit attributes as the combat core reads them: static stats with live steps and supply."""
+
+    kind: npt.NDArray[Any]
+    steps: npt.NDArray[Any]
+    max_steps: npt.NDArray[Any]
+    attack: npt.NDArray[Any]
+    defence: npt.NDArray[Any]
+    supply: npt.NDArray[Any]
+    fatigue: npt.NDArray[Any]
+
+
+def unit_arrays(scenario: Scenario, state: GameState) -> _Units:
+    u = scenario.units
+    return _Units(
+        u.kind, state.steps, u.max_steps, u.attack, u.defence, state.supply, state.fatigue
+    )
+
+
+def support_shifts(scenario: Scenario, attacker: Side, defender: Side) -> tuple[int, int]:
+    """Net artillery and air column shifts for an attack (attacker's minus defender's)."""
+    by_code = {parse_enum(Side, name): spec for name, spec in scenario.spec.sides.items()}
+    a = by_code.get(attacker)
+    d = by_code.get(defender)
+    artillery = (a.artillery_support if a else 0) - (d.artillery_support if d else 0)
+    air = (a.air_support if a else 0) - (d.air_support if d else 0)
+    return artillery, air
+
+
+def combat_spec(
+    scenario: Scenario,
+    state: GameState,
+    attack: Attack,
+    isolated: npt.NDArray[np.bool_],
+    zoc: npt.NDArray[np.bool_],
+) -> combat.CombatSpec:
+    """The combat core's description of one declared attack on the current state."""
+    grid = scenario.map
+    target = attack.target
+    attacker_side = Side(int(scenario.units.side[attack.attackers[0]]))
+    defenders = np.nonzero(
+        state.active & (state.hex == target) & (scenario.units.side != attacker_side)
+    )[0]
+    defender_side = Side(int(scenario.units.side[defenders[0]])) if len(defenders) else Side.NONE
+    rivers = []
+    for u in attack.attackers:
+        d = int(np.nonzero(grid.neighbor[state.hex[u]] == target)[0][0])
+        rivers.append(int(grid.river[state.hex[u], d]))
+    c = int(grid.city_at[target])
+    artillery, air = support_shifts(scenario, attacker_side, defender_side)
+    return combat.CombatSpec(
+        attackers=list(attack.attackers),
+        defenders=defenders.tolist(),
+        terrain=int(grid.terrain[target]),
+        rivers=rivers,
+        city=CITY_CODE[grid.cities[c].size] if c >= 0 else 0,
+        fortification=0,
+        weather=int(scenario.weather[state.turn]),
+        artillery=artillery,
+        air=air,
+        can_retreat=bool(
+            retreat_options(scenario, state, target, defender_side, attack.attackers, zoc)
+        ),
+        surrounded=bool(isolated[target]),
+    )
+
+
+def retreat_options(
+    scenario: Scenario,
+    state: GameState,
+    h: int,
+    side: Side,
+    attackers: tuple[int, ...] | list[int],
+    enemy_zoc: npt.NDArray[np.bool_],
+    moving: int = 1,
+) -> list[int]:
+    """Hexes next to h a unit of `side` may retreat into, best first.
+
+    Not off the map, water, enemy-held, full (for `moving` more units), or in enemy ZOC unless a
+    friendly unit stands there; best = farthest from the attackers, then lowest hex index.
+    """
+    grid = scenario.map
+    limit = scenario.spec.scenario.stacking_limit
+    attacker_hexes = [grid.hex_of(int(state.hex[a])) for a in attackers if state.hex[a] >= 0]
+    options: list[tuple[int, int]] = []
+    for n in grid.neighbor[h].tolist():
+        if n < 0 or grid.terrain[n] == Terrain.WATER:
+            continue
+        here = state.active & (state.hex == n)
+        if np.any(here & (scenario.units.side != side)):
+            continue
+        friends = int(np.count_nonzero(here & (scenario.units.side == side)))
+        if friends + moving > limit:
+            continue
+        if enemy_zoc[n] and friends == 0:
+            continue
+        away = min((hexgrid.distance(grid.hex_of(n), a) for a in attacker_hexes), default=0)
+        options.append((-away, n))
+    options.sort()
+    return [n for _, n in options]
+
+
+def resolve_declared(scenario: Scenario, state: GameState) -> list[Event]:
+    """Resolve every attack declared this phase in one combat-core call and carry out results."""
+    attacks = [a for a in state.declared if _still_valid(scenario, state, a)]
+    if not attacks:
+        return []
+    attacker_side = Side(int(scenario.units.side[attacks[0].attackers[0]]))
+    defender_sides = sorted(
+        {int(scenario.units.side[d]) for a in attacks for d in _defenders(scenario, state, a)}
+    )
+    isolated = np.zeros(scenario.map.size, dtype=np.bool_)
+    for s in defender_sides:
+        isolated |= supply.isolated(scenario, state, Side(s))
+    zoc_of_attacker = movement.zone_of_control(scenario, state, attacker_side)
+    specs = [combat_spec(scenario, state, a, isolated, zoc_of_attacker) for a in attacks]
+    batch = combat.build_batch(unit_arrays(scenario, state), specs)
+    draws = combat.draw(state.rng, len(specs))
+    result = combat.resolve(batch, draws)
+
+    events: list[Event] = []
+    # losses, per participant row
+    participants = batch.unit.astype(np.intp)
+    losses.lose_steps(scenario, state, participants, result.steps_lost)
+    for c, attack in enumerate(attacks):
+        spec = specs[c]
+        survivors = [d for d in spec.defenders if state.status[d] == UnitStatus.ACTIVE]
+        if result.defender_surrendered[c] and survivors:
+            losses.surrender(scenario, state, np.array(survivors, dtype=np.intp))
+        everyone = list(attack.attackers) + list(spec.defenders)
+        state.fatigue[everyone] = np.minimum(state.fatigue[everyone] + 1, MAX_FATIGUE)
+        state.attacked[list(attack.attackers)] = True
+        for i in range(len(scenario.sides)):
+            state.seen_turn[i, everyone] = state.turn
+        events.append(_combat_event(scenario, state, attack, spec, result, c))
+        retreat = int(result.retreat[c])
+        if retreat > 0:
+            events += _retreat(scenario, state, attack, retreat)
+        if attack.advance and result.attacker_may_advance[c]:
+            events += _advance(scenario, state, attack)
+    return events
+
+
+def _defenders(scenario: Scenario, state: GameState, attack: Attack) -> list[int]:
+    side = scenario.units.side[attack.attackers[0]]
+    return np.nonzero(state.active & (state.hex == attack.target) & (scenario.units.side != side))[
+        0
+    ].tolist()
+
+
+def _still_valid(scenario: Scenario, state: GameState, attack: Attack) -> bool:
+    return bool(_defenders(scenario, state, attack)) and all(
+        state.status[u] == UnitStatus.ACTIVE for u in attack.attackers
+    )
+
+
+def _combat_event(
+    scenario: Scenario,
+    state: GameState,
+    attack: Attack,
+    spec: combat.CombatSpec,
+    result: combat.CombatResult,
+    c: int,
+) -> Event:
+    from game.engine import describe_hex
+
+    units = scenario.units
+    names = ", ".join(units.labels[u] for u in attack.attackers)
+    outcome = combat.Outcome(int(result.outcome[c])).name.lower()
+    column = combat.ODDS_LABELS[int(result.column[c])]
+    text = (
+        f"{names} attack {describe_hex(scenario, attack.target)} at {column}: "
+        f"attacker loses {int(result.attacker_steps_lost[c])}, defender {int(result.defender_steps_lost[c])} "
+        f"({outcome}" + (f", retreats {int(result.retreat[c])}" if result.retreat[c] else "") + ")"
+    )
+    return Event(
+        "combat",
+        state.turn,
+        int(units.side[attack.attackers[0]]),
+        text,
+        tuple(attack.attackers) + tuple(spec.defenders),
+        attack.target,
+        {
+            "column": column,
+            "outcome": outcome,
+            "attacker_steps_lost": int(result.attacker_steps_lost[c]),
+            "defender_steps_lost": int(result.defender_steps_lost[c]),
+            "retreat": int(result.retreat[c]),
+        },
+    )
+
+
+def _retreat(scenario: Scenario, state: GameState, attack: Attack, distance: int) -> list[Event]:
+    """Move each surviving defender `distance` hexes away; a blocked unit loses a step per hex
+    it could not retreat."""
+    from game.engine import describe_hex, take_control
+
+    events: list[Event] = []
+    side = Side(int(scenario.units.side[_defenders(scenario, state, attack)[0]]))
+    enemy = Side(int(scenario.units.side[attack.attackers[0]]))
+    zoc = movement.zone_of_control(scenario, state, enemy)
+    for u in _defenders(scenario, state, attack):
+        path: list[int] = []
+        h = attack.target
+        for _ in range(distance):
+            options = [
+                n
+                for n in retreat_options(scenario, state, h, side, attack.attackers, zoc)
+                if n not in path
+            ]
+            if not options:
+                break
+            h = options[0]
+            path.append(h)
+        blocked = distance - len(path)
+        if path:
+            state.hex[u] = path[-1]
+            events += take_control(scenario, state, side, np.array(path, dtype=np.int32))
+        if blocked:
+            losses.lose_steps(scenario, state, [u], [blocked])
+        where = describe_hex(scenario, path[-1]) if path else "nowhere"
+        text = f"{scenario.units.names[u]} retreats to {where}"
+        if blocked:
+            text += f" and loses {blocked} step{'s' if blocked > 1 else ''} cut off"
+        events.append(Event("retreat", state.turn, int(side), text, (u,), path[-1] if path else -1))
+    return events
+
+
+def _advance(scenario: Scenario, state: GameState, attack: Attack) -> list[Event]:
+    """Attackers move into the vacated hex, mechanised first, up to the stacking limit."""
+    from game.engine import take_control
+
+    target = attack.target
+    if np.any(state.active & (state.hex == target)):
+        return []
+    side = Side(int(scenario.units.side[attack.attackers[0]]))
+    limit = scenario.spec.scenario.stacking_limit
+    alive = [u for u in attack.attackers if state.status[u] == UnitStatus.ACTIVE]
+    alive.sort(key=lambda u: (not bool(np.isin(scenario.units.kind[u], MECHANISED)), u))
+    moving = alive[:limit]
+    if not moving:
+        return []
+    state.hex[moving] = target
+    events = take_control(scenario, state, side, np.array([target], dtype=np.int32))
+    names = ", ".join(scenario.units.labels[u] for u in moving)
+    events.append(
+        Event("advance", state.turn, int(side), f"{names} advance", tuple(moving), target)
+    )
+    return events

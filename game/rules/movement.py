@@ -1,0 +1,627 @@
+"""Movement and zones of control: where a unit may go this phase, at what cost and by which path.
+
+Costs are integers so that replays are exact: one movement point (MP) is 2 cost units, which lets
+a road hexside cost half an MP. A unit's allowance for a phase is `2 * movement` (its MP), halved
+for mechanised units in the exploitation phase (`movement_allowance`).
+
+Movement classes
+----------------
+mechanised (armour, mechanised): wheels and tracks, fast on firm ground, helpless in mud;
+foot (infantry, artillery): slow but goes almost anywhere; cavalry: horses and sledges, foot costs
+that hold up better in snow and mud (the Soviet cavalry corps' deep winter raids of 1942-43).
+
+Cost of entering a hex, in cost units (2 = 1 MP), by the weather and the hex entered
+-------------------------------------------------------------------------------------
+                 mechanised            foot                  cavalry
+  weather   clr for mar hil urb   clr for mar hil urb   clr for mar hil urb
+  clear      2   4   6   4   2     2   4   4   4   2     2   4   4   4   2
+  frozen     2   4   4   4   2     2   4   2   4   2     2   4   2   4   2
+  snow       3   6   4   6   2     3   5   3   5   2     2   4   2   4   2
+  thaw       4   6   8   6   2     3   5   6   5   2     3   5   6   5   2
+  mud        6   8   -   8   2     4   6   8   6   2     4   6   6   6   2
+  rain       3   5   8   5   2     3   4   6   5   2     3   4   6   4   2
+  (water is never enterable; "-" = impassable)
+
+Why: frost makes the steppe and even the floodplain bogs hard going (frozen marsh costs foot no
+more than open ground); snowfall slows everyone but horses and sledges; in the thaw and the mud
+(rasputitsa) the black-earth steppe turns to glue, and wheeled and tracked columns cannot leave
+the roads at all in a bog. The 1943 spring rasputitsa is what stopped Manstein's counterstroke
+after Belgorod (18 March 1943, "then the thaw stops everything"): with these numbers a panzer
+division (10 MP = 20 units) crosses 10 hexes of open ground in frost but 3 in mud. Built-up areas
+cost 1 MP in any weather (paved streets); the fighting in them is the combat rules' business.
+
+Extra cost of crossing a river hexside (added to the cost of the hex entered)
+-----------------------------------------------------------------------------
+  weather           minor river      major river
+  clear             +2 (1 MP)        +4 (2 MP); mechanised +6 (3 MP): bridging columns
+  rain              +3               as clear
+  frozen, snow       0 (ice)         +2 (1 MP): ice carries men, horses and, picking
+                                     the crossings, tanks (the Donets was crossed on
+                                     the ice in Feb 1943)
+  thaw, mud         +4 (2 MP)        +6 (3 MP) foot and cavalry (boats, ferries);
+                                     mechanised: impassable (ice gone, spring flood, Feb-Apr)
+
+Roads and railways
+------------------
+Moving along a road or railway hexside costs the road rate whatever the terrain entered and any
+river crossed (the road has its bridge): 1 unit (half an MP) in clear, rain and frost; 2 units
+(1 MP) in snow, thaw and mud. In mud the road is the only practical way for armour (road 2 units
+against 6 or more off the road). A railway counts as a road for tactical movement (the embankment,
+its service track and its bridges); moving units by train is a separate rule. Water stays
+impassable even where a road crosses it.
+
+Zones of control
+----------------
+An active unit with steps left exerts a zone of control (ZOC) over its own hex and the six around
+it, but not across an unfrozen major river hexside (frozen = frozen or snow weather) and not into
+water. For a moving unit, every other side is an enemy (as in `supply`). The movement rules:
+
+1. Never into a hex holding an enemy unit.
+2. Entering an enemy ZOC hex ends the unit's movement there (it may enter if it has the points).
+3. Leaving a hex in enemy ZOC costs +2 units (1 MP) extra.
+4. No move directly from one enemy ZOC hex into another.
+5. A friendly unit (of the mover's own side, other than the mover) in a hex negates enemy ZOC
+   there for movement: entering it does not stop, leaving it costs nothing extra, and it is not a
+   ZOC hex for rule 4. So units can slide along their own line behind friends.
+6. Minimum move: a unit that starts in enemy ZOC (not negated) with any allowance left may always
+   move one hex, if that hex is otherwise legal (passable, not enemy-held, not ZOC-to-ZOC), even
+   when the cost exceeds its allowance; such a move costs the whole allowance.
+
+Because entering a ZOC hex ends movement, only the start hex is ever left while in (un-negated)
+enemy ZOC, so rules 3, 4 and 6 apply to the first step only, and a plain Dijkstra over hexes is
+exact. A unit stops for the phase when it enters enemy ZOC: `Reach.left_after` gives 0 there,
+and the engine must set `movement_left` accordingly.
+
+Stacking: a unit may pass through a full friendly stack but may not end its move where its side
+would then have more than `stacking_limit` units. Such hexes are reachable (`Reach.through`) but
+not destinations (`Reach.cost` is -1 there).
+
+Worked example (clear weather, panzer division with 10 MP = 20 units, starting in enemy ZOC):
+step off into a clear hex out of ZOC: 2 (clear) + 2 (leaving ZOC) = 4; then five hexes along a
+road: 5 * 1 = 5, total 9; then across a minor river into forest: 4 + 2 = 6, total 15; one more
+clear hex next to an enemy unit: 2, total 17, and the division stops there, 3 units unused.
+
+Distance fields for the AI (`movement_field`) use the same hexside costs from many sources at
+once, vectorised over the whole map; they block enemy-held hexes but ignore ZOC and stacking.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from game.enums import River, Side, Terrain, UnitKind, Weather
+from game.geo import HexMap
+from game.scenario.model import Scenario
+from game.state import GameState, UnitStatus
+
+IntArray = npt.NDArray[np.int32]
+BoolArray = npt.NDArray[np.bool_]
+CostTable = npt.NDArray[np.int16]
+
+COST_PER_MP: Final = 2
+IMPASSABLE: Final = -1  # in the cost tables and in edge-cost arrays
+LEAVE_ZOC_COST: Final = 2  # 1 MP to break contact
+FROZEN_WEATHER: Final = frozenset({Weather.FROZEN, Weather.SNOW})
+
+_UNREACHED: Final = -1
+_FIELD_INFINITY: Final = 1 << 29  # "not reached yet" in distance fields, far above any cost
+
+
+class MovementClass(IntEnum):
+    """How a unit moves: decides which row of the cost tables it pays."""
+
+    MECHANISED = 0
+    FOOT = 1
+    CAVALRY = 2
+
+
+# Indexed by UnitKind code.
+MOVEMENT_CLASS: Final = np.array(
+    [
+        MovementClass.MECHANISED,  # ARMOUR
+        MovementClass.MECHANISED,  # MECHANISED
+        MovementClass.FOOT,  # INFANTRY
+        MovementClass.CAVALRY,  # CAVALRY
+        MovementClass.FOOT,  # ARTILLERY
+    ],
+    dtype=np.uint8,
+)
+assert len(MOVEMENT_CLASS) == len(UnitKind)
+
+_X = IMPASSABLE
+
+# [class, weather, terrain]; weather in Weather code order (clear, frozen, snow, thaw, mud, rain),
+# terrain in Terrain code order (clear, forest, marsh, hills, urban, water). See the docstring.
+TERRAIN_COST: Final = np.array(
+    [
+        [  # mechanised
+            [2, 4, 6, 4, 2, _X],  # clear
+            [2, 4, 4, 4, 2, _X],  # frozen
+            [3, 6, 4, 6, 2, _X],  # snow
+            [4, 6, 8, 6, 2, _X],  # thaw
+            [6, 8, _X, 8, 2, _X],  # mud
+            [3, 5, 8, 5, 2, _X],  # rain
+        ],
+        [  # foot
+            [2, 4, 4, 4, 2, _X],
+            [2, 4, 2, 4, 2, _X],
+            [3, 5, 3, 5, 2, _X],
+            [3, 5, 6, 5, 2, _X],
+            [4, 6, 8, 6, 2, _X],
+            [3, 4, 6, 5, 2, _X],
+        ],
+        [  # cavalry
+            [2, 4, 4, 4, 2, _X],
+            [2, 4, 2, 4, 2, _X],
+            [2, 4, 2, 4, 2, _X],
+            [3, 5, 6, 5, 2, _X],
+            [4, 6, 6, 6, 2, _X],
+            [3, 4, 6, 4, 2, _X],
+        ],
+    ],
+    dtype=np.int16,
+)
+
+# [class, weather, river] extra cost of crossing the hexside; river in River code order.
+RIVER_COST: Final = np.array(
+    [
+        [[0, 2, 6], [0, 0, 2], [0, 0, 2], [0, 4, _X], [0, 4, _X], [0, 3, 6]],  # mechanised
+        [[0, 2, 4], [0, 0, 2], [0, 0, 2], [0, 4, 6], [0, 4, 6], [0, 3, 4]],  # foot
+        [[0, 2, 4], [0, 0, 2], [0, 0, 2], [0, 4, 6], [0, 4, 6], [0, 3, 4]],  # cavalry
+    ],
+    dtype=np.int16,
+)
+
+# [class, weather] cost of a road or railway hexside, whatever the terrain and river.
+ROAD_COST: Final = np.array(
+    [
+        [1, 1, 2, 2, 2, 1],
+        [1, 1, 2, 2, 2, 1],
+        [1, 1, 2, 2, 2, 1],
+    ],
+    dtype=np.int16,
+)
+
+_OPPOSITE: Final = np.array([(d + 3) % 6 for d in range(6)], dtype=np.intp)
+
+
+def movement_class(kind: int) -> MovementClass:
+    """The movement class of a UnitKind code."""
+    return MovementClass(int(MOVEMENT_CLASS[kind]))
+
+
+def movement_allowance(
+    scenario: Scenario, units: npt.ArrayLike, exploitation: bool = False
+) -> IntArray:
+    """Cost units each unit may spend in a movement phase (2 per MP).
+
+    In the exploitation phase mechanised units get half (their MP in units) and others none.
+    """
+    idx = np.asarray(units, dtype=np.intp)
+    full = 2 * scenario.units.movement[idx].astype(np.int32)
+    if not exploitation:
+        return full
+    mechanised = MOVEMENT_CLASS[scenario.units.kind[idx]] == MovementClass.MECHANISED
+    return np.where(mechanised, full // 2, 0).astype(np.int32)
+
+
+def turn_weather(scenario: Scenario, state: GameState) -> Weather:
+    """The weather of the state's turn (the last known turn's past the end of the calendar)."""
+    turn = min(max(state.turn, 1), len(scenario.weather) - 1)
+    return Weather(int(scenario.weather[turn]))
+
+
+class MovementRules:
+    """The cost tables and the per-(class, weather) hexside cost arrays of one map.
+
+    Build once per scenario (`MovementRules.build`) and pass it to the functions below as
+    `rules=`; they build a fresh one when none is given, which is correct but slower. The tables
+    default to the module's and may be replaced (counterfactual knobs, tests).
+    """
+
+    def __init__(
+        self,
+        grid: HexMap,
+        terrain_cost: CostTable | None = None,
+        river_cost: CostTable | None = None,
+        road_cost: CostTable | None = None,
+    ) -> None:
+        self.grid = grid
+        self.terrain_cost: CostTable = TERRAIN_COST if terrain_cost is None else terrain_cost
+        self.river_cost: CostTable = RIVER_COST if river_cost is None else river_cost
+        self.road_cost: CostTable = ROAD_COST if road_cost is None else road_cost
+        classes, weathers = len(MovementClass), len(Weather)
+        if self.terrain_cost.shape != (classes, weathers, len(Terrain)):
+            raise ValueError(f"terrain_cost must have shape {(classes, weathers, len(Terrain))}")
+        if self.river_cost.shape != (classes, weathers, len(River)):
+            raise ValueError(f"river_cost must have shape {(classes, weathers, len(River))}")
+        if self.road_cost.shape != (classes, weathers):
+            raise ValueError(f"road_cost must have shape {(classes, weathers)}")
+        if np.any(self.terrain_cost[..., Terrain.WATER] != IMPASSABLE):
+            raise ValueError("water must be impassable")
+        passable = self.terrain_cost[self.terrain_cost != IMPASSABLE]
+        if np.any(passable < 1) or np.any(self.road_cost < 1):
+            raise ValueError("every hex and road costs at least 1 unit")
+        if np.any((self.river_cost < 0) & (self.river_cost != IMPASSABLE)):
+            raise ValueError("river costs are >= 0 or IMPASSABLE")
+        self._edges: dict[tuple[int, int], IntArray] = {}
+        self._edge_lists: dict[tuple[int, int], list[list[int]]] = {}
+        self._neighbor_list: list[list[int]] | None = None
+
+    @classmethod
+    def build(cls, scenario: Scenario) -> MovementRules:
+        return cls(scenario.map)
+
+    def edge_cost(self, klass: int, weather: int) -> IntArray:
+        """[N, 6] int32: cost from h across side d into its neighbour, -1 where impossible."""
+        key = (int(klass), int(weather))
+        cached = self._edges.get(key)
+        if cached is not None:
+            return cached
+        grid = self.grid
+        neighbor = grid.neighbor
+        on_map = neighbor >= 0
+        entered = grid.terrain[np.where(on_map, neighbor, 0)]
+        enter = self.terrain_cost[key][entered].astype(np.int32)
+        cross = self.river_cost[key][grid.river].astype(np.int32)
+        off_road = np.where((enter < 0) | (cross < 0), IMPASSABLE, enter + cross)
+        along = grid.road | grid.rail
+        cost = np.where(along, np.int32(self.road_cost[key]), off_road).astype(np.int32)
+        cost[~on_map | (entered == Terrain.WATER)] = IMPASSABLE
+        cost.flags.writeable = False
+        self._edges[key] = cost
+        return cost
+
+    def edge_cost_lists(self, klass: int, weather: int) -> list[list[int]]:
+        """`edge_cost` as nested Python lists, for the scalar Dijkstra's inner loop."""
+        key = (int(klass), int(weather))
+        cached = self._edge_lists.get(key)
+        if cached is None:
+            cached = self.edge_cost(klass, weather).tolist()
+            self._edge_lists[key] = cached
+        return cached
+
+    def neighbor_lists(self) -> list[list[int]]:
+        if self._neighbor_list is None:
+            self._neighbor_list = self.grid.neighbor.tolist()
+        return self._neighbor_list
+
+
+# --- zones of control -----------------------------------------------------------------------------
+
+
+def spread_zone(grid: HexMap, occupied: BoolArray, weather: int) -> BoolArray:
+    """Zone of control of the occupied hexes: [..., N] -> [..., N] (any leading batch axes).
+
+    A hex is in the zone if it is occupied, or a neighbour across a hexside that carries ZOC is.
+    Hexside layers are symmetric, so side d of h is the side the neighbour's ZOC crosses.
+    """
+    carries = grid.neighbor >= 0
+    if weather not in FROZEN_WEATHER:
+        carries = carries & (grid.river != River.MAJOR)
+    n = grid.size
+    neighbor = np.where(grid.neighbor < 0, n, grid.neighbor).astype(np.intp)
+    padded = np.concatenate(
+        [occupied, np.zeros((*occupied.shape[:-1], 1), dtype=np.bool_)], axis=-1
+    )
+    reached = (padded[..., neighbor] & carries).any(axis=-1)
+    zone: BoolArray = (occupied | reached) & (grid.terrain != Terrain.WATER)
+    return zone
+
+
+def _occupied_by(scenario: Scenario, state: GameState, units: BoolArray) -> BoolArray:
+    on_map = units & (state.status == UnitStatus.ACTIVE) & (state.hex >= 0)
+    occupied = np.zeros(scenario.map.size, dtype=np.bool_)
+    occupied[state.hex[on_map]] = True
+    return occupied
+
+
+def zone_of_control(
+    scenario: Scenario, state: GameState, side: Side, weather: int | None = None
+) -> BoolArray:
+    """[N] bool: hexes in the zone of control of `side`'s active units with steps left.
+
+    The weather defaults to the state's turn; frozen rivers carry ZOC, unfrozen major rivers don't.
+    """
+    if weather is None:
+        weather = turn_weather(scenario, state)
+    exerting = (scenario.units.side == side) & (state.steps > 0)
+    return spread_zone(scenario.map, _occupied_by(scenario, state, exerting), weather)
+
+
+def enemy_zone_of_control(
+    scenario: Scenario, state: GameState, side: Side, weather: int | None = None
+) -> BoolArray:
+    """[N] bool: hexes in the zone of control of every side other than `side`."""
+    if weather is None:
+        weather = turn_weather(scenario, state)
+    exerting = (scenario.units.side != side) & (state.steps > 0)
+    return spread_zone(scenario.map, _occupied_by(scenario, state, exerting), weather)
+
+
+# --- one unit's moves ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Everything one unit can reach this phase: costs and cheapest paths from its hex.
+
+    `cost[h]` is the cost of a move ending at h (-1 where the unit may not end: unreachable, or
+    over the stacking limit). `through[h]` is the cost of reaching h at all, passing through full
+    stacks included. `came_from[h]` is the previous hex on the cheapest path (-1 at the start and
+    where unreached). `stops[h]` marks hexes where arriving ends the unit's movement (enemy ZOC).
+    Equal-cost paths are broken deterministically: the hex index order of the Dijkstra queue.
+    """
+
+    unit: int
+    start: int
+    allowance: int
+    cost: IntArray
+    through: IntArray
+    came_from: IntArray
+    stops: BoolArray
+
+    def destinations(self) -> IntArray:
+        """Hexes where the unit may end its move, the start hex included, in index order."""
+        found: IntArray = np.flatnonzero(self.cost >= 0).astype(np.int32)
+        return found
+
+    def can_end(self, h: int) -> bool:
+        return bool(self.cost[h] >= 0)
+
+    def path_to(self, h: int) -> list[int]:
+        """The cheapest path from the start to h, both ends included."""
+        if self.through[h] < 0:
+            raise ValueError(f"hex {h} is not reachable by unit {self.unit}")
+        path = [h]
+        while path[-1] != self.start:
+            path.append(int(self.came_from[path[-1]]))
+        path.reverse()
+        return path
+
+    def left_after(self, h: int) -> int:
+        """Cost units the unit keeps after moving to h (0 if h is in enemy ZOC)."""
+        if self.cost[h] < 0:
+            raise ValueError(f"unit {self.unit} may not end its move at hex {h}")
+        return 0 if self.stops[h] else self.allowance - int(self.cost[h])
+
+    def as_dict(self) -> dict[int, tuple[int, list[int]]]:
+        """{destination: (cost, path)} for every legal destination."""
+        return {int(h): (int(self.cost[h]), self.path_to(int(h))) for h in self.destinations()}
+
+
+@dataclass(frozen=True)
+class _MoveGround:
+    """What one unit's move depends on, as Python lists for the scalar search."""
+
+    start: int
+    allowance: int
+    neighbor: list[list[int]]
+    edge: list[list[int]]
+    enemy: list[bool]  # an enemy unit is in the hex
+    zoc: list[bool]  # enemy ZOC not negated by a friendly unit: entering stops
+    can_end: list[bool]  # within the stacking limit for one more unit of the side
+    start_in_zoc: bool
+
+
+def _move_ground(
+    scenario: Scenario,
+    state: GameState,
+    unit: int,
+    allowance: int | None,
+    rules: MovementRules | None,
+) -> _MoveGround:
+    if rules is None:
+        rules = MovementRules.build(scenario)
+    start = int(state.hex[unit])
+    if state.status[unit] != UnitStatus.ACTIVE or start < 0:
+        raise ValueError(f"unit {unit} is not on the map")
+    units = scenario.units
+    side = Side(int(units.side[unit]))
+    weather = turn_weather(scenario, state)
+    klass = MOVEMENT_CLASS[units.kind[unit]]
+    n = scenario.map.size
+    on_map = (state.status == UnitStatus.ACTIVE) & (state.hex >= 0)
+    others = on_map & (units.side != side)
+    friends = on_map & (units.side == side)
+    friends[unit] = False
+    enemy = np.zeros(n, dtype=np.bool_)
+    enemy[state.hex[others]] = True
+    friendly_count = np.bincount(state.hex[friends], minlength=n)
+    zoc = enemy_zone_of_control(scenario, state, side, weather) & (friendly_count == 0)
+    can_end = friendly_count + 1 <= scenario.spec.scenario.stacking_limit
+    can_end[start] = True
+    if allowance is None:
+        allowance = int(state.movement_left[unit])
+    return _MoveGround(
+        start=start,
+        allowance=max(0, int(allowance)),
+        neighbor=rules.neighbor_lists(),
+        edge=rules.edge_cost_lists(int(klass), weather),
+        enemy=enemy.tolist(),
+        zoc=zoc.tolist(),
+        can_end=can_end.tolist(),
+        start_in_zoc=bool(zoc[start]),
+    )
+
+
+def legal_moves(
+    scenario: Scenario,
+    state: GameState,
+    unit: int,
+    allowance: int | None = None,
+    *,
+    rules: MovementRules | None = None,
+) -> Reach:
+    """Every hex `unit` can reach with `allowance` cost units (default: its `movement_left`).
+
+    Dijkstra from the unit's hex over the hexside costs of its class and the turn's weather, with
+    the ZOC, enemy and stacking rules of the module docstring. The start hex is a destination at
+    cost 0.
+    """
+    ground = _move_ground(scenario, state, unit, allowance, rules)
+    n = scenario.map.size
+    start, budget = ground.start, ground.allowance
+    neighbor, edge, enemy, zoc = ground.neighbor, ground.edge, ground.enemy, ground.zoc
+    dist = [_UNREACHED] * n
+    came_from = [-1] * n
+    dist[start] = 0
+    queue: list[tuple[int, int]] = [(0, start)]
+    while queue:
+        cost, h = heapq.heappop(queue)
+        if cost != dist[h]:
+            continue  # a stale queue entry
+        leaving_zoc = False
+        if h == start:
+            leaving_zoc = ground.start_in_zoc
+        elif zoc[h]:
+            continue  # entering enemy ZOC ended the move
+        extra = LEAVE_ZOC_COST if leaving_zoc else 0
+        sides = edge[h]
+        around = neighbor[h]
+        for d in range(6):
+            step = sides[d]
+            if step < 0:
+                continue
+            nb = around[d]
+            if enemy[nb] or (leaving_zoc and zoc[nb]):
+                continue
+            new = cost + step + extra
+            if new > budget:
+                if not (leaving_zoc and budget > 0):
+                    continue
+                new = budget  # minimum move: one hex for the whole allowance
+            old = dist[nb]
+            if old < 0 or new < old:
+                dist[nb] = new
+                came_from[nb] = h
+                heapq.heappush(queue, (new, nb))
+    through = np.array(dist, dtype=np.int32)
+    can_end = np.array(ground.can_end, dtype=np.bool_)
+    stops = np.array(zoc, dtype=np.bool_) & (through >= 0)
+    stops[start] = False
+    return Reach(
+        unit=unit,
+        start=start,
+        allowance=budget,
+        cost=np.where(can_end, through, _UNREACHED).astype(np.int32),
+        through=through,
+        came_from=np.array(came_from, dtype=np.int32),
+        stops=stops,
+    )
+
+
+def move_path_cost(
+    scenario: Scenario,
+    state: GameState,
+    unit: int,
+    path: list[int] | tuple[int, ...] | IntArray,
+    allowance: int | None = None,
+    *,
+    rules: MovementRules | None = None,
+) -> int | None:
+    """The cost of moving `unit` along `path` (start hex first), or None if the move is illegal.
+
+    The same rules as `legal_moves`: a legal path need not be the cheapest, but the cheapest
+    path `legal_moves` returns costs exactly `Reach.cost` here.
+    """
+    ground = _move_ground(scenario, state, unit, allowance, rules)
+    hexes = [int(h) for h in path]
+    if not hexes or hexes[0] != ground.start:
+        return None
+    total = 0
+    for i in range(1, len(hexes)):
+        a, b = hexes[i - 1], hexes[i]
+        if i > 1 and ground.zoc[a]:
+            return None  # movement ended on entering enemy ZOC
+        around = ground.neighbor[a]
+        if b < 0 or b not in around:
+            return None
+        step = ground.edge[a][around.index(b)]
+        if step < 0 or ground.enemy[b]:
+            return None
+        leaving_zoc = i == 1 and ground.start_in_zoc
+        if leaving_zoc:
+            if ground.zoc[b]:
+                return None  # ZOC to ZOC
+            step += LEAVE_ZOC_COST
+        total += step
+        if total > ground.allowance:
+            if len(hexes) == 2 and leaving_zoc and ground.allowance > 0:
+                total = ground.allowance  # minimum move
+            else:
+                return None
+    if not ground.can_end[hexes[-1]]:
+        return None
+    return total
+
+
+# --- distance fields -----------------------------------------------------------------------------
+
+
+def movement_field(
+    scenario: Scenario,
+    state: GameState,
+    side: Side | None,
+    sources: npt.ArrayLike,
+    klass: int,
+    weather: int,
+    *,
+    toward: bool = False,
+    rules: MovementRules | None = None,
+) -> IntArray:
+    """[N] int32 cost-distance field from the nearest source (-1 where unreachable).
+
+    `toward=False`: cost of moving from a source to each hex. `toward=True`: cost of moving from
+    each hex to the nearest source (hexside costs are not symmetric: they depend on the hex
+    entered), which is what an AI wants as a field toward its objectives.
+
+    Water and hexes holding units of a side other than `side` are blocked (neither entered, left
+    nor passed), except the sources themselves, so an enemy-held objective still has a field
+    (`side=None` blocks only water). ZOC, stacking and the allowance are ignored: this is a
+    planning distance, not a legal move. Vectorised as Dijkstra by buckets over the [N, 6]
+    neighbour table: one numpy step per distinct distance, all hexes at that distance at once.
+    """
+    if rules is None:
+        rules = MovementRules.build(scenario)
+    grid = scenario.map
+    n = grid.size
+    edge = rules.edge_cost(klass, weather)
+    neighbor = np.where(grid.neighbor < 0, n, grid.neighbor).astype(np.intp)
+    # push[h, d]: cost of the search's step from h to its neighbour on side d. Moving away from
+    # the sources that is the move itself; toward them it is the move from the neighbour into h,
+    # i.e. the neighbour's cost across the opposite side.
+    if toward:
+        push = np.where(grid.neighbor >= 0, edge[neighbor.clip(max=n - 1), _OPPOSITE], -1)
+    else:
+        push = edge
+    source_index = np.asarray(sources, dtype=np.intp).ravel()
+    blocked = grid.terrain == Terrain.WATER  # nobody stands on water, so nobody sets out from it
+    if side is not None:
+        others = scenario.units.side != side
+        blocked = blocked | _occupied_by(scenario, state, others)
+    blocked[source_index] = False
+    usable = (push >= 0) & ~np.append(blocked, True)[neighbor]
+    # Dial's buckets, vectorised: settle every hex at the lowest open distance at once and push
+    # from all of them together. Costs are small positive integers, so each hex settles once.
+    dist = np.full(n, _FIELD_INFINITY, dtype=np.int32)
+    dist[source_index] = 0
+    level = 0
+    while True:
+        settled = np.flatnonzero(dist == level)
+        rows, sides = np.nonzero(usable[settled])
+        target = neighbor[settled[rows], sides]
+        cost = level + push[settled[rows], sides]
+        better = cost < dist[target]
+        np.minimum.at(dist, target[better], cost[better])
+        pending = dist[dist > level]
+        if pending.size == 0 or (level := int(pending.min())) >= _FIELD_INFINITY:
+            break
+    result: IntArray = np.where(dist >= _FIELD_INFINITY, -1, dist).astype(np.int32)
+    return result

@@ -1,0 +1,506 @@
+"""Supply and encirclement: sources, the supply trace, out-of-supply effects and pockets.
+
+Sources (for side S)
+    * hexes on S's `supply_edges` map edges that S controls;
+    * the railway network: from those edge hexes supply floods along `rail` hexsides through
+      S-controlled hexes, and every rail hex it reaches is a source (trains bring supply forward);
+      a `railhead` city is a source exactly when this flood reaches it, so a railhead cut off from
+      the edge by the enemy feeds nothing;
+    * S-controlled `depot` cities: they are stocked and supply on their own, connected or not.
+    Every source hex, and every hex the rail flood passes, must also be *passable* (below).
+
+The trace
+    Supply runs overland from the sources up to `effective_reach` hexes. A hex passes supply on
+    when it is *passable*: not water, no enemy unit in it, and not in enemy zone of control unless
+    a friendly unit stands there (a contested hex). A hex that is enterable (not water, no enemy
+    unit) but lies in uncontested enemy ZOC receives supply as the last step of a trace and passes
+    none on: a unit that moves there contests it and is in supply.
+    Distances are counted in half-hexes: a step across a road hexside costs 1, any other step 2,
+    so a road doubles the reach along it. Reach is the scenario's `supply_reach` (hexes, knobs
+    already applied) shortened by the weather of the turn (`WEATHER_REACH`, integer rounding):
+
+        clear, frozen  full reach
+        snow, rain     reach - 1       (drifts; summer downpours turn the tracks to mud for a day)
+        thaw           reach * 3/4     (-25 %, rounded half up: 8 -> 6, 6 -> 5)
+        mud            reach / 2       (rounded up: 8 -> 4, 6 -> 3, 5 -> 3)
+
+    never below 1. A hex is *isolated* when no source can be reached from it at any range: a
+    pocket truly cut off, as opposed to a unit merely beyond its reach.
+
+Out of supply (`GameState.supply[u]` counts whole turns out of supply; 0 = in supply)
+    1   weakened: the combat core halves attack (`combat_core.supply_class` 1 for counters 1-2)
+    2   no replacements: the reinforcement rules give the unit no steps back
+    3+  attrition: each supply phase the unit loses one step when its die shows
+        <= `ATTRITION_FACE` (a 1 in 3 chance on a d6); the combat core also cuts its defence
+        to 2/3 (`supply_class` 2). A unit whose last step goes is ELIMINATED.
+    4+  and isolated: the unit surrenders (SURRENDERED, off the map, every step it has left is
+        lost). A surrendering unit does not roll for attrition in the same phase.
+    A unit back in supply resets to 0 at once.
+
+Losses. A unit of `men` and `max_steps` steps has `men * steps // max_steps` men while it has
+`steps` steps (`strength_at`); a step lost costs the difference, so for every unit
+men at the start = men present + `men_lost`, exactly, whatever the rounding. Tanks likewise.
+
+Randomness. `update_supply` takes one die per unit of the scenario (all of them, in unit order,
+whether or not they roll), drawn up front by the caller from the game's Generator:
+``draws = rng.integers(1, DIE_FACES + 1, size=draws_needed(scenario))``.
+
+Array form. Everything is whole-map array work over the `[N, 6]` neighbour table, written for
+arrays with any leading axes (`[..., N]`) so that a batch of games in lockstep is the same code:
+the reach trace is a Bellman-Ford relaxation (one round = every hex takes its neighbours' best
+offer), connectivity (railway network, isolation, pockets) is min-label propagation with pointer
+jumping. The only Python loops run over rounds, sides, cities and pockets, never over hexes.
+The enemy zone of control is, by default, every hex next to an active enemy unit
+(`zone_of_control`); callers with the movement rules' own ZOC pass it as `enemy_zoc`.
+Every side other than S counts as S's enemy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from game import hexgrid
+from game.enums import Side, Terrain, Weather
+from game.scenario.model import Scenario
+from game.state import GameState, UnitStatus
+
+Bool = npt.NDArray[np.bool_]
+I32 = npt.NDArray[np.int32]
+
+DIE_FACES = 6
+ATTRITION_FACE = 2  # a die <= this costs an attrition step
+# Counter thresholds; the first two are read by the combat and reinforcement rules.
+WEAKENED_TURNS = 1
+NO_REPLACEMENT_TURNS = 2
+ATTRITION_TURNS = 3
+SURRENDER_TURNS = 4
+
+# Half-hexes per step: a road hexside halves the cost of the step.
+STEP_COST = 2
+ROAD_STEP_COST = 1
+_FAR = np.int32(1 << 24)  # "not reached"; far above any reach, far below int32 overflow
+
+# (numerator, denominator, minus) per weather: reach * num / den rounded half up, then - minus.
+WEATHER_REACH: dict[Weather, tuple[int, int, int]] = {
+    Weather.CLEAR: (1, 1, 0),
+    Weather.FROZEN: (1, 1, 0),
+    Weather.SNOW: (1, 1, 1),
+    Weather.RAIN: (1, 1, 1),
+    Weather.THAW: (3, 4, 0),
+    Weather.MUD: (1, 2, 0),
+}
+
+_SUPPLY_ROLES = {"none": 0, "railhead": 1, "depot": 2}
+RAILHEAD = 1
+DEPOT = 2
+
+
+# --- reach ---------------------------------------------------------------------------------------
+
+
+def weather_reach(reach: int, weather: int) -> int:
+    """Supply reach in hexes under `weather` (see the module docstring), at least 1."""
+    numerator, denominator, minus = WEATHER_REACH[Weather(weather)]
+    scaled = (2 * reach * numerator + denominator) // (2 * denominator)  # round half up
+    return max(1, scaled - minus)
+
+
+def effective_reach(scenario: Scenario, side: Side, turn: int) -> int:
+    """The side's supply reach in hexes on `turn`, weather applied."""
+    turn = min(max(turn, 1), scenario.turns)
+    return weather_reach(scenario.supply_reach.get(side, 1), int(scenario.weather[turn]))
+
+
+def draws_needed(scenario: Scenario) -> int:
+    """Dice `update_supply` takes: one per unit, ``rng.integers(1, DIE_FACES + 1, size=n)``."""
+    return scenario.units.count
+
+
+def strength_at(total: npt.ArrayLike, steps: npt.ArrayLike, max_steps: npt.ArrayLike) -> I32:
+    """Men (or tanks) a unit has with `steps` of `max_steps` steps: total * steps // max_steps."""
+    t = np.asarray(total, dtype=np.int64)
+    s = np.clip(np.asarray(steps, dtype=np.int64), 0, None)
+    m = np.maximum(np.asarray(max_steps, dtype=np.int64), 1)
+    return (t * s // m).astype(np.int32)
+
+
+# --- array kernels (any leading axes) ------------------------------------------------------------
+
+
+def _links(neighbor: I32, hexside: Bool | None = None) -> npt.NDArray[np.intp]:
+    """[6, N] source hex of each hex's six incoming links; N (a sentinel slot) where the
+    neighbour is off the map or, when `hexside` ([N, 6]) is given, the hexside is not marked.
+
+    Direction-major, so that a gather `layer[..., links]` is [..., 6, N] and reducing over the
+    six directions is five elementwise passes over contiguous rows.
+    """
+    n = neighbor.shape[0]
+    keep = neighbor >= 0 if hexside is None else (neighbor >= 0) & hexside
+    links: npt.NDArray[np.intp] = np.ascontiguousarray(np.where(keep, neighbor, n).T, np.intp)
+    return links
+
+
+def _padded(layer: npt.NDArray[np.generic], fill: int | bool) -> npt.NDArray[np.generic]:
+    """`layer` [..., N] with one sentinel slot N of `fill` appended."""
+    pad = np.full((*layer.shape[:-1], 1), fill, dtype=layer.dtype)
+    return np.concatenate([layer, pad], axis=-1)
+
+
+def _any_neighbor(layer: Bool, links: npt.NDArray[np.intp]) -> Bool:
+    """True where some linked neighbour is True in `layer` ([..., N])."""
+    return np.asarray(_padded(layer, False)[..., links].any(axis=-2), dtype=np.bool_)
+
+
+def zone_of_control(neighbor: I32, occupied: Bool) -> Bool:
+    """Hexes next to an occupied hex: a plain six-hex zone of control (no river or terrain rules)."""
+    return _any_neighbor(occupied, _links(neighbor))
+
+
+def _components(neighbor: I32, nodes: Bool, hexside: Bool | None = None) -> I32:
+    """Connected components of `nodes` ([..., N]) over neighbour links (only across `hexside`
+    ([N, 6]) when given): each node gets the smallest hex index of its component, others N.
+
+    Min-label propagation with pointer jumping: a label is always a hex of the same component,
+    so `labels[labels]` lets a small label jump along whole chains at once and the number of
+    rounds grows with the log of a component's length rather than with its length.
+    """
+    links = _links(neighbor, hexside)
+    n = neighbor.shape[0]
+    none = np.int32(n)
+    labels: I32 = np.where(nodes, np.arange(n, dtype=np.int32), none).astype(np.int32)
+    buffer = np.full((*labels.shape[:-1], n + 1), none, dtype=np.int32)
+    while True:
+        buffer[..., :n] = labels
+        offer = buffer[..., links].min(axis=-2)
+        buffer[..., :n] = np.where(nodes, np.minimum(labels, offer), none)
+        grown = np.take_along_axis(buffer, buffer[..., :n], axis=-1)  # jump to the label's label
+        if np.array_equal(grown, labels):
+            return labels
+        labels = grown
+
+
+def _connected(neighbor: I32, nodes: Bool, seeds: Bool, hexside: Bool | None = None) -> Bool:
+    """`nodes` hexes in a component (see `_components`) that holds a seed."""
+    n = neighbor.shape[0]
+    labels = _components(neighbor, nodes, hexside)
+    has_seed = np.zeros((*labels.shape[:-1], n + 1), dtype=np.bool_)
+    np.put_along_axis(has_seed, np.where(seeds & nodes, labels, n), True, axis=-1)
+    has_seed[..., n] = False
+    connected: Bool = np.take_along_axis(has_seed, labels, axis=-1)
+    return connected
+
+
+def _distance(
+    neighbor: I32,
+    step_cost: I32,
+    sources: Bool,
+    spread: Bool,
+    enterable: Bool,
+    limit: npt.ArrayLike,
+) -> I32:
+    """Half-hex distance from the nearest source, `_FAR` beyond `limit` or unreachable.
+
+    `step_cost` is [N, 6]: the cost of entering h across its side d. Bellman-Ford relaxation over
+    the neighbour table: every round each hex takes the best offer of its six neighbours. Costs
+    are >= 1, so `limit` rounds always settle it; the loop stops at the first idle round.
+    """
+    links = _links(neighbor)
+    cost = np.ascontiguousarray(step_cost.T, dtype=np.int32)
+    n = neighbor.shape[0]
+    cap = np.asarray(limit, dtype=np.int32)
+    if cap.ndim:
+        cap = cap[..., None]
+    dist: I32 = np.where(sources, np.int32(0), _FAR).astype(np.int32)
+    buffer = np.full((*dist.shape[:-1], n + 1), _FAR, dtype=np.int32)
+    for _ in range(int(np.max(cap)) + 1):
+        buffer[..., :n] = np.where(spread, dist, _FAR)
+        offer = (buffer[..., links] + cost).min(axis=-2)
+        best = np.where(enterable & (offer <= cap), np.minimum(dist, offer), dist)
+        if np.array_equal(best, dist):
+            break
+        dist = best.astype(np.int32)
+    return dist
+
+
+# --- the ground as one side sees it ------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class SupplyGround:
+    """The hex layers one side's supply trace runs over (all [N])."""
+
+    side: Side
+    friendly: Bool  # a friendly active unit stands here
+    enemy: Bool  # an enemy active unit stands here
+    enemy_zoc: Bool  # in enemy zone of control (contested or not)
+    enterable: Bool  # not water, no enemy unit
+    passable: Bool  # enterable and (not in enemy ZOC or contested): passes supply on
+    sources: Bool  # edge hexes, the railway network they feed, and depots
+
+
+def _occupied(scenario: Scenario, state: GameState, mask: Bool) -> Bool:
+    hexes = state.hex[mask & state.active & (state.hex >= 0)]
+    occupied: Bool = np.bincount(hexes, minlength=scenario.map.size) > 0
+    return occupied
+
+
+def _city_roles(scenario: Scenario) -> npt.NDArray[np.uint8]:
+    roles = np.zeros(scenario.map.size, dtype=np.uint8)
+    for city in scenario.map.cities:
+        roles[city.hex] = max(roles[city.hex], _SUPPLY_ROLES[city.supply])
+    return roles
+
+
+def _edges(scenario: Scenario, side: Side) -> Bool:
+    edge = np.zeros(scenario.map.size, dtype=np.bool_)
+    for name, spec in scenario.spec.sides.items():
+        if name == side.name.lower():
+            for edge_name in spec.supply_edges:
+                edge |= scenario.map.edge[edge_name]
+    return edge
+
+
+def supply_ground(
+    scenario: Scenario, state: GameState, side: Side, enemy_zoc: Bool | None = None
+) -> SupplyGround:
+    """Occupation, ZOC, passability and supply sources for `side` (every other side is enemy)."""
+    grid = scenario.map
+    units_side = scenario.units.side
+    friendly = _occupied(scenario, state, units_side == side)
+    enemy = _occupied(scenario, state, units_side != side)
+    if enemy_zoc is None:
+        enemy_zoc = zone_of_control(grid.neighbor, enemy)
+    enterable = (grid.terrain != Terrain.WATER) & ~enemy
+    passable = enterable & (~enemy_zoc | friendly)
+    held = passable & (state.control == side)
+    edge_sources = _edges(scenario, side) & held
+    network = _connected(grid.neighbor, held, edge_sources, grid.rail)
+    roles = _city_roles(scenario)
+    railheads = (roles == RAILHEAD) & network  # already rail hexes of the network: no extra
+    depots = (roles == DEPOT) & held
+    sources = edge_sources | network | railheads | depots
+    return SupplyGround(side, friendly, enemy, enemy_zoc, enterable, passable, sources)
+
+
+def _step_cost(scenario: Scenario) -> I32:
+    cost: I32 = np.where(scenario.map.road, ROAD_STEP_COST, STEP_COST).astype(np.int32)
+    return cost
+
+
+def _supply_distance(scenario: Scenario, state: GameState, ground: SupplyGround) -> I32:
+    limit = STEP_COST * effective_reach(scenario, ground.side, state.turn)
+    dist = _distance(
+        scenario.map.neighbor,
+        _step_cost(scenario),
+        ground.sources,
+        ground.passable,
+        ground.enterable,
+        limit,
+    )
+    result: I32 = np.where(dist <= limit, dist, -1).astype(np.int32)
+    return result
+
+
+def supply_distance(
+    scenario: Scenario, state: GameState, side: Side, enemy_zoc: Bool | None = None
+) -> I32:
+    """Half-hex distance of every hex from `side`'s supply, within this turn's reach, else -1."""
+    return _supply_distance(scenario, state, supply_ground(scenario, state, side, enemy_zoc))
+
+
+def trace_supply(
+    scenario: Scenario, state: GameState, side: Side, enemy_zoc: Bool | None = None
+) -> Bool:
+    """Hexes in `side`'s supply this turn: bool[N]."""
+    in_supply: Bool = supply_distance(scenario, state, side, enemy_zoc) >= 0
+    return in_supply
+
+
+def isolated(
+    scenario: Scenario, state: GameState, side: Side, enemy_zoc: Bool | None = None
+) -> Bool:
+    """Hexes from which no `side` source can be reached at any range: bool[N].
+
+    Water and enemy-held hexes count as isolated too (nothing of `side` can stand there).
+    """
+    ground = supply_ground(scenario, state, side, enemy_zoc)
+    return _isolated(scenario, ground)
+
+
+def _isolated(scenario: Scenario, ground: SupplyGround) -> Bool:
+    neighbor = scenario.map.neighbor
+    linked = _connected(neighbor, ground.passable, ground.sources)
+    # an enterable hex next to a linked passable hex is reached as the trace's last step
+    last_step = _any_neighbor(linked, _links(neighbor))
+    cut: Bool = ~(linked | (last_step & ground.enterable))
+    return cut
+
+
+def unit_supply(scenario: Scenario, state: GameState) -> Bool:
+    """bool[U]: each active unit's hex is in its own side's supply; False off the map."""
+    result = np.zeros(scenario.units.count, dtype=np.bool_)
+    on_map = state.active & (state.hex >= 0)
+    for side in scenario.sides:
+        mine = on_map & (scenario.units.side == side)
+        result[mine] = trace_supply(scenario, state, side)[state.hex[mine]]
+    return result
+
+
+# --- pockets -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Pocket:
+    """Isolated units of one side that share one cut-off area."""
+
+    side: Side
+    hexes: I32  # hexes the pocket's units stand on, sorted
+    units: I32  # unit ids, sorted
+    men: int
+    tanks: int
+    city: str  # name of the city nearest to the pocket's units ("" on a map without cities)
+
+    def describe(self) -> str:
+        """e.g. 'pocket at Krasnoarmeysk: 3 units, 24,000 men'."""
+        n = len(self.units)
+        place = self.city or f"hex {int(self.hexes[0])}"
+        return f"pocket at {place}: {n} unit{'' if n == 1 else 's'}, {self.men:,} men"
+
+
+def _pockets(
+    scenario: Scenario, state: GameState, ground: SupplyGround, cut: Bool, in_supply: Bool
+) -> list[Pocket]:
+    """Group the side's isolated, out-of-supply units by the cut-off area they stand in.
+
+    The area is every enterable isolated hex, so two divisions two hexes apart inside one ring
+    are one pocket even when an empty enemy-ZOC hex lies between them.
+    """
+    units = scenario.units
+    on_map = state.active & (state.hex >= 0) & (units.side == ground.side)
+    hexes = np.where(on_map, state.hex, 0)
+    trapped = on_map & cut[hexes] & ~in_supply[hexes]
+    if not trapped.any():
+        return []
+    labels = _components(scenario.map.neighbor, cut & ground.enterable)
+    members = np.nonzero(trapped)[0].astype(np.int32)
+    groups, which = np.unique(labels[state.hex[members]], return_inverse=True)
+    grid = scenario.map
+    city_hex = np.array([c.hex for c in grid.cities], dtype=np.int32)
+    men = strength_at(units.men, state.steps, units.max_steps)
+    tanks = strength_at(units.tanks, state.steps, units.max_steps)
+    pockets: list[Pocket] = []
+    for g in range(len(groups)):
+        who = members[which == g]
+        where = np.unique(state.hex[who]).astype(np.int32)
+        city = ""
+        if len(city_hex):
+            d = hexgrid.distance_array(
+                grid.q[where][:, None], grid.r[where][:, None], grid.q[city_hex], grid.r[city_hex]
+            )
+            city = grid.cities[int(np.argmin(d.min(axis=0)))].name
+        pockets.append(
+            Pocket(
+                side=ground.side,
+                hexes=where,
+                units=who,
+                men=int(men[who].sum()),
+                tanks=int(tanks[who].sum()),
+                city=city,
+            )
+        )
+    pockets.sort(key=lambda p: (-p.men, int(p.hexes[0])))
+    return pockets
+
+
+def find_pockets(
+    scenario: Scenario, state: GameState, side: Side, enemy_zoc: Bool | None = None
+) -> list[Pocket]:
+    """The side's pockets: isolated out-of-supply units grouped by area, biggest first."""
+    ground = supply_ground(scenario, state, side, enemy_zoc)
+    in_supply = _supply_distance(scenario, state, ground) >= 0
+    return _pockets(scenario, state, ground, _isolated(scenario, ground), in_supply)
+
+
+# --- the supply phase ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class SupplyReport:
+    """What one side's supply phase did; unit ids as int32 arrays, sorted."""
+
+    side: Side
+    out_of_supply: I32  # every unit of the side out of supply this phase
+    newly_out: I32  # ... of which cut off this phase (counter went 0 -> 1)
+    step_losses: I32  # lost a step to attrition
+    eliminated: I32  # lost its last step to attrition
+    surrendered: I32
+    men_lost: int  # to attrition and surrender, this phase
+    tanks_lost: int
+    pockets: list[Pocket]  # as traced at the start of the phase, before the losses
+
+
+def update_supply(
+    scenario: Scenario,
+    state: GameState,
+    side: Side,
+    draws: npt.ArrayLike,
+    enemy_zoc: Bool | None = None,
+) -> SupplyReport:
+    """Trace `side`'s supply and apply the out-of-supply effects to `state`, in place.
+
+    `draws` holds one die (1..DIE_FACES) per unit of the scenario; see the module docstring.
+    """
+    units = scenario.units
+    dice = np.asarray(draws)
+    if dice.shape != (units.count,):
+        raise ValueError(f"draws must have shape ({units.count},), got {dice.shape}")
+    ground = supply_ground(scenario, state, side, enemy_zoc)
+    supplied_hex = _supply_distance(scenario, state, ground) >= 0
+    cut = _isolated(scenario, ground)
+    pockets = _pockets(scenario, state, ground, cut, supplied_hex)
+
+    mine = state.active & (state.hex >= 0) & (units.side == side)
+    hexes = np.where(mine, state.hex, 0)
+    in_supply = mine & supplied_hex[hexes]
+    out = mine & ~supplied_hex[hexes]
+    was = state.supply.astype(np.int32)
+    counter = np.where(out, np.minimum(was + 1, 255), np.where(in_supply, 0, was))
+    state.supply[:] = counter.astype(np.uint8)
+
+    surrender = out & (counter >= SURRENDER_TURNS) & cut[hexes]
+    attrition = out & (counter >= ATTRITION_TURNS) & ~surrender & (dice <= ATTRITION_FACE)
+    steps = state.steps.astype(np.int32)
+    left = np.where(surrender, 0, steps - attrition.astype(np.int32))
+    men_lost = strength_at(units.men, steps, units.max_steps) - strength_at(
+        units.men, left, units.max_steps
+    )
+    tanks_lost = strength_at(units.tanks, steps, units.max_steps) - strength_at(
+        units.tanks, left, units.max_steps
+    )
+    state.men_lost += men_lost
+    state.tanks_lost += tanks_lost
+    state.steps[:] = left.astype(np.int8)
+    eliminated = attrition & (left <= 0)
+    gone = eliminated | surrender
+    state.status[eliminated] = UnitStatus.ELIMINATED
+    state.status[surrender] = UnitStatus.SURRENDERED
+    state.hex[gone] = -1
+
+    def ids(mask: Bool) -> I32:
+        found: I32 = np.nonzero(mask)[0].astype(np.int32)
+        return found
+
+    return SupplyReport(
+        side=side,
+        out_of_supply=ids(out),
+        newly_out=ids(out & (was == 0)),
+        step_losses=ids(attrition),
+        eliminated=ids(eliminated),
+        surrendered=ids(surrender),
+        men_lost=int(men_lost.sum()),
+        tanks_lost=int(tanks_lost.sum()),
+        pockets=pockets,
+    )

@@ -1,0 +1,90 @@
+"""A game in progress: scenario, seed, state, the action list, the log, and undo.
+
+This is the single object the UI, the AI runner, saves and replays hold. Every change goes through
+`Game.apply`, which records the action; undo restores the snapshot taken before a move or attack
+declaration that drew no random number and revealed no enemy unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from game import engine
+from game.actions import Action, Attack, CancelAttack, Move
+from game.events import Event
+from game.scenario.model import KnobValue, Scenario
+from game.state import GameState
+
+
+@dataclass(frozen=True)
+class TurnHash:
+    """The state hash at the start of `turn` (after the first side's automatic phases)."""
+
+    turn: int
+    action_count: int
+    hash: str
+
+
+class Game:
+    def __init__(self, scenario: Scenario, seed: int) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.state, events = engine.new_game(scenario, seed)
+        self.log: list[Event] = list(events)
+        self.actions: list[Action] = []
+        self.turn_hashes: list[TurnHash] = [TurnHash(self.state.turn, 0, self.state.state_hash())]
+        self._undo: list[tuple[GameState, int]] = []
+
+    @property
+    def knobs(self) -> dict[str, KnobValue]:
+        return dict(self.scenario.knobs)
+
+    def legal_actions(self) -> list[Action]:
+        return list(engine.legal_actions(self.scenario, self.state))
+
+    def apply(self, action: Action) -> list[Event]:
+        """Apply an action; an illegal one raises `engine.IllegalActionError` and changes nothing."""
+        snapshot = self.state.clone()
+        rng_before = self.state.rng.bit_generator.state
+        try:
+            events = engine.apply(self.scenario, self.state, action)
+        except engine.IllegalActionError:
+            self.state = snapshot
+            raise
+        self.actions.append(action)
+        self.log.extend(events)
+        if self._undoable(action, snapshot, rng_before):
+            self._undo.append((snapshot, len(events)))
+        else:
+            self._undo.clear()
+        if self.state.turn != snapshot.turn or (self.state.over and not snapshot.over):
+            self.turn_hashes.append(
+                TurnHash(self.state.turn, len(self.actions), self.state.state_hash())
+            )
+        return events
+
+    def _undoable(self, action: Action, before: GameState, rng_before: object) -> bool:
+        if not isinstance(action, Move | Attack | CancelAttack):
+            return False
+        if self.state.rng.bit_generator.state != rng_before:
+            return False
+        newly_seen = (self.state.seen_turn == self.state.turn) & (
+            before.seen_turn != self.state.turn
+        )
+        return not bool(np.any(newly_seen))
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> bool:
+        """Take back the last undoable action; False when there is none."""
+        if not self._undo:
+            return False
+        snapshot, n_events = self._undo.pop()
+        self.state = snapshot
+        self.actions.pop()
+        if n_events:
+            del self.log[-n_events:]
+        return True
