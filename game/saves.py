@@ -203,7 +203,11 @@ def load_game(path: Path, check: bool = True, scenario_path: Path | None = None)
 
 
 def _scenario_file(save_path: Path, meta: dict[str, Any]) -> Path:
-    return find_scenario(str(meta["id"]))
+    """The scenario a save names: the installed one with that id, else the file beside the save."""
+    installed = find_scenario(str(meta["id"]))
+    if installed.exists():
+        return installed
+    return save_path.parent / Path(str(meta["file"])).name
 
 
 def _knobs(scenario: Scenario, raw: Any, report: _Report) -> dict[str, KnobValue]:

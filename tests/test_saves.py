@@ -1,0 +1,141 @@
+"""Saves: JSON with a version, replayed and hash-checked on load; broken saves give one clear line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+from game.saves import load_game, save_game
+from game.scenario.errors import FileProblemError
+from game.scenario.model import load_scenario
+from game.session import Game
+from tests.conftest import DATA
+from tests.test_engine import play_randomly
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> tuple[Game, Path]:
+    """A mini game played with random legal actions, saved beside a copy of its scenario."""
+    (tmp_path / "maps").mkdir()
+    shutil.copy(DATA / "maps" / "donets_test.toml", tmp_path / "maps")
+    shutil.copy(DATA / "mini.toml", tmp_path / "mini.toml")
+    game = Game(load_scenario(tmp_path / "mini.toml"), seed=2024)
+    play_randomly(game, seed=77, max_actions=120)
+    path = tmp_path / "game.json"
+    save_game(game, path)
+    return game, path
+
+
+def first_error(path: Path) -> str:
+    with pytest.raises(FileProblemError) as info:
+        load_game(path)
+    [problem] = info.value.problems
+    return str(problem).removeprefix(f"{path}:")
+
+
+def test_save_load_round_trip_replays_to_the_same_state(saved: tuple[Game, Path]) -> None:
+    game, path = saved
+    loaded = load_game(path, check=True)
+    assert loaded.state.state_hash() == game.state.state_hash()
+    assert len(loaded.actions) == len(game.actions) > 50
+    assert [e.text for e in loaded.log] == [e.text for e in game.log]
+    data = json.loads(path.read_text())
+    assert data["format"] == "eastfront-save" and data["version"] == 1
+    assert data["scenario"]["id"] == "mini" and len(data["scenario"]["sha256"]) == 64
+    turns = [t["turn"] for t in data["turn_hashes"]]
+    assert turns[0] == 1 and turns == sorted(turns) and turns[-1] == game.state.turn
+
+
+def test_saving_leaves_no_temporary_files_and_replaces_atomically(saved: tuple[Game, Path]) -> None:
+    game, path = saved
+    save_game(game, path)  # overwrite
+    assert sorted(p.name for p in path.parent.iterdir() if p.is_file()) == [
+        "game.json",
+        "mini.toml",
+    ]
+
+
+def test_replay_check_and_validate_accept_a_good_save(
+    saved: tuple[Game, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, path = saved
+    assert main(["replay", str(path), "--check"]) == 0
+    assert "replay matches every recorded state hash" in capsys.readouterr().out
+    assert main(["validate", str(path)]) == 0
+    assert "every hash matches" in capsys.readouterr().out
+
+
+def test_a_truncated_save(saved: tuple[Game, Path]) -> None:
+    _, path = saved
+    text = path.read_text()
+    path.write_text(text[: len(text) // 2])
+    assert "not valid JSON: the file is cut short" in first_error(path)
+
+
+def test_a_file_that_is_not_json(
+    saved: tuple[Game, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, path = saved
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert first_error(path) == "?: (file): not a save: the file is not UTF-8 text"
+    path.write_text("[scenario]\nid = 'mini'\n")
+    assert first_error(path).startswith("1: (file): not valid JSON")
+    assert main(["replay", str(path), "--check"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_an_edited_action_is_caught_where_it_stands(saved: tuple[Game, Path]) -> None:
+    _, path = saved
+    data = json.loads(path.read_text())
+    moves = [i for i, a in enumerate(data["actions"]) if a["type"] == "move"]
+    i = moves[0]
+    data["actions"][i]["path"] = [[99, 99]]
+    path.write_text(json.dumps(data, indent=1))
+    assert first_error(path).endswith(f"actions.{i}: hex [99, 99] is off the map")
+
+
+def test_an_edited_action_that_is_still_legal_breaks_the_hash_chain(
+    saved: tuple[Game, Path],
+) -> None:
+    _, path = saved
+    data = json.loads(path.read_text())
+    first_move = next(i for i, a in enumerate(data["actions"]) if a["type"] == "move")
+    del data["actions"][first_move]  # the unit stays put: a legal, different game
+    path.write_text(json.dumps(data))
+    message = first_error(path)
+    assert (
+        "illegal action on replay" in message
+        or "the file was edited or is damaged" in message
+        or "ends in a different state" in message
+    )
+
+
+def test_a_save_from_another_version_of_the_scenario(saved: tuple[Game, Path]) -> None:
+    _, path = saved
+    scenario = path.parent / "mini.toml"
+    scenario.write_text(scenario.read_text().replace("turns = 6", "turns = 7"))
+    assert "the save was made with another version of mini.toml" in first_error(path)
+
+
+def test_an_unknown_format_version(saved: tuple[Game, Path]) -> None:
+    _, path = saved
+    data = json.loads(path.read_text())
+    data["version"] = 99
+    path.write_text(json.dumps(data))
+    assert (
+        first_error(path)
+        == "1: version: save format version 99 is not supported (this is version 1)"
+    )
+
+
+def test_unknown_keys_in_a_save(saved: tuple[Game, Path]) -> None:
+    _, path = saved
+    data = json.loads(path.read_text())
+    data["cheat"] = True
+    path.write_text(json.dumps(data, indent=2))
+    assert first_error(path).endswith("cheat: unknown key")
