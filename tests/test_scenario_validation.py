@@ -166,3 +166,37 @@ def test_knobs_reshape_the_scenario(mini: MiniWriter) -> None:
     assert early.weather[1:].tolist() == [1, 3, 3, 3, 3, 3]
     with pytest.raises(FileProblemError, match=r"value 40 is not a int in -6\.0\.\.6\.0"):
         scenario.with_knobs({"thaw_shift_days": 40})
+
+
+def test_unit_placed_on_water(tmp_path: Path) -> None:
+    """The real map's Sea of Azov: a unit put there by coordinates is refused."""
+    import shutil
+
+    from tests.conftest import ROOT
+
+    (tmp_path / "maps").mkdir()
+    shutil.copy(ROOT / "scenarios" / "maps" / "eastern_ukraine.toml", tmp_path / "maps")
+    text = (ROOT / "tests" / "data" / "mini.toml").read_text()
+    text = text.replace('map = "donets_test"', 'map = "eastern_ukraine"')
+    text = text.replace("lat = 50.10\nlon = 35.95", "lat = 46.95\nlon = 37.6")
+    path = tmp_path / "mini.toml"
+    path.write_text(text)
+    [problem] = problems_of(path)
+    assert problem.startswith("58: units.1: unit 'lssah' is placed on water at hex")
+
+
+def test_map_file_problems_are_reported_with_lines(tmp_path: Path) -> None:
+    from game.scenario.loader import load_map
+    from tests.conftest import DATA
+
+    text = (DATA / "maps" / "donets_test.toml").read_text()
+    text = text.replace('"belgorod", "shebekino"', '"belgorod", "shebekyno"')
+    text = text.replace("lat = 49.84", "lat = 52.84")
+    path = tmp_path / "broken_map.toml"
+    path.write_text(text)
+    with pytest.raises(FileProblemError) as info:
+        load_map(path)
+    assert [str(p).removeprefix(f"{path}:") for p in info.value.problems] == [
+        "20: river.0.points.2: unknown place 'shebekyno'",
+        "50: city.2.lat: Chuguev (52.84, 36.69) is off the map",
+    ]

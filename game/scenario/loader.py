@@ -180,7 +180,7 @@ def load_map(path: Path) -> geo.HexMap:
     for i, city in enumerate(spec.city):
         h = int(grid.hex_of_latlon(city.lat, city.lon))
         if h < 0:
-            reporter.add(("city", i), f"{city.name} ({city.lat}, {city.lon}) is off the map")
+            reporter.add(("city", i, "lat"), f"{city.name} ({city.lat}, {city.lon}) is off the map")
             continue
         if grid.city_at[h] >= 0:
             other = grid.cities[grid.city_at[h]]
