@@ -9,6 +9,8 @@ the attackers, never into enemy units, an uncontested enemy zone of control, wat
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,11 +133,19 @@ def retreat_options(
     return [n for _, n in options]
 
 
-def resolve_declared(scenario: Scenario, state: GameState) -> list[Event]:
-    """Resolve every attack declared this phase in one combat-core call and carry out results."""
+@dataclass(frozen=True)
+class PreparedPhase:
+    """One game's declared attacks that still stand, and the core's description of each."""
+
+    attacks: list[Attack]
+    specs: list[combat.CombatSpec]
+
+
+def prepare(scenario: Scenario, state: GameState, game: int = 0) -> PreparedPhase:
+    """Describe one game's declared attacks for the core (game index `game` in a batch)."""
     attacks = [a for a in state.declared if _still_valid(scenario, state, a)]
     if not attacks:
-        return []
+        return PreparedPhase([], [])
     attacker_side = Side(int(scenario.units.side[attacks[0].attackers[0]]))
     defender_sides = sorted(
         {int(scenario.units.side[d]) for a in attacks for d in _defenders(scenario, state, a)}
@@ -144,17 +154,64 @@ def resolve_declared(scenario: Scenario, state: GameState) -> list[Event]:
     for s in defender_sides:
         isolated |= supply.isolated(scenario, state, Side(s))
     zoc_of_attacker = movement.zone_of_control(scenario, state, attacker_side)
-    specs = [combat_spec(scenario, state, a, isolated, zoc_of_attacker) for a in attacks]
-    batch = combat.build_batch(unit_arrays(scenario, state), specs)
-    draws = combat.draw(state.rng, len(specs))
-    result = combat.resolve(batch, draws)
+    specs = [
+        dataclasses.replace(combat_spec(scenario, state, a, isolated, zoc_of_attacker), game=game)
+        for a in attacks
+    ]
+    return PreparedPhase(attacks, specs)
 
+
+def resolve_phases(scenario: Scenario, states: Sequence[GameState]) -> list[list[Event]]:
+    """Resolve the combat phases of many games of one scenario in ONE combat-core call.
+
+    Each game draws its dice from its own generator exactly as it would alone, so a game's result
+    does not depend on which other games share the batch; `resolve_declared` is the batch of one.
+    """
+    prepared = [prepare(scenario, state, g) for g, state in enumerate(states)]
+    specs = [spec for p in prepared for spec in p.specs]
+    if not specs:
+        return [[] for _ in states]
+    units = _Units(
+        scenario.units.kind,
+        np.stack([s.steps for s in states]),
+        scenario.units.max_steps,
+        scenario.units.attack,
+        scenario.units.defence,
+        np.stack([s.supply for s in states]),
+        np.stack([s.fatigue for s in states]),
+    )
+    batch = combat.build_batch(units, specs)
+    draws = combat.draw_games([s.rng for s in states], batch.game)
+    result = combat.resolve(batch, draws)
+    combat_game = batch.game
+    participant_game = combat_game[batch.combat]
+    events: list[list[Event]] = []
+    for g, (state, phase) in enumerate(zip(states, prepared, strict=True)):
+        rows = np.flatnonzero(combat_game == g)
+        members = np.flatnonzero(participant_game == g)
+        events.append(_carry_out(scenario, state, phase, batch, result, rows, members))
+    return events
+
+
+def resolve_declared(scenario: Scenario, state: GameState) -> list[Event]:
+    """Resolve every attack declared this phase in one combat-core call and carry out results."""
+    return resolve_phases(scenario, [state])[0]
+
+
+def _carry_out(
+    scenario: Scenario,
+    state: GameState,
+    phase: PreparedPhase,
+    batch: combat.CombatBatch,
+    result: combat.CombatResult,
+    rows: npt.NDArray[np.intp],
+    members: npt.NDArray[np.intp],
+) -> list[Event]:
+    """Apply one game's share of a resolved batch: losses, surrenders, retreats, advances."""
     events: list[Event] = []
-    # losses, per participant row
-    participants = batch.unit.astype(np.intp)
-    losses.lose_steps(scenario, state, participants, result.steps_lost)
-    for c, attack in enumerate(attacks):
-        spec = specs[c]
+    losses.lose_steps(scenario, state, batch.unit[members].astype(np.intp), result.steps_lost[members])
+    for local, (c, attack) in enumerate(zip(rows.tolist(), phase.attacks, strict=True)):
+        spec = phase.specs[local]
         survivors = [d for d in spec.defenders if state.status[d] == UnitStatus.ACTIVE]
         if result.defender_surrendered[c] and survivors:
             losses.surrender(scenario, state, np.array(survivors, dtype=np.intp))

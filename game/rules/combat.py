@@ -1,0 +1,333 @@
+"""Combat: the public face of the combat rules, and the helpers that build batches of combats.
+
+The model (odds columns, shifts, the table, retreats, surrender, who takes the losses) and a
+worked example are in `combat.md` beside this file. The pieces:
+
+- `CombatBatch`: struct of arrays, one row per combat plus one row per participating unit, in
+  canonical order. Build it with `build_batch(units, specs)` (engine: a phase's attacks as
+  `CombatSpec`s) or `batch_from_arrays(...)` (bulk: bench, batch runs; any row order).
+- `draw(rng, n) -> uint8[2, n]`: every die a phase needs, in one call on the game's Generator
+  (`draw_games(rngs, batch.game)` for a batch that mixes games). Faces 1..6; row 0 holds the
+  combat dice, row 1 the surrender dice. Both are always drawn, so replays stay in step.
+- `resolve(batch, draws) -> CombatResult`: the vectorised core (`combat_core`).
+- `resolve_reference(batch, draws) -> CombatResult`: the same rules, one combat at a time.
+- `odds(batch) -> Odds`: strengths, raw column and every shift, no dice.
+- `preview(batch) -> Preview`: exact probabilities of every result and expected losses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from game.enums import River, Terrain, UnitKind, Weather
+from game.rules.combat_core import MAX_SIDE_STEPS, odds, resolve
+from game.rules.combat_preview import Preview, preview
+from game.rules.combat_reference import (
+    CRT_ATTACKER_LOSS,
+    CRT_DEFENDER_LOSS,
+    CRT_RETREAT,
+    DIE_FACES,
+    DRAWS_PER_COMBAT,
+    I32,
+    N_COLUMNS,
+    ODDS_LABELS,
+    STRENGTH_SCALE,
+    U8,
+    CombatBatch,
+    CombatResult,
+    Odds,
+    Outcome,
+    draw,
+    draws_needed,
+    resolve_reference,
+)
+
+__all__ = [
+    "COMBAT_FIELDS",
+    "CRT_ATTACKER_LOSS",
+    "CRT_DEFENDER_LOSS",
+    "CRT_RETREAT",
+    "DIE_FACES",
+    "DRAWS_PER_COMBAT",
+    "N_COLUMNS",
+    "ODDS_LABELS",
+    "PARTICIPANT_FIELDS",
+    "STRENGTH_SCALE",
+    "CombatBatch",
+    "CombatResult",
+    "CombatSpec",
+    "Odds",
+    "Outcome",
+    "Preview",
+    "UnitArrays",
+    "batch_from_arrays",
+    "build_batch",
+    "canonical_order",
+    "check_batch",
+    "draw",
+    "draw_games",
+    "draws_needed",
+    "odds",
+    "preview",
+    "resolve",
+    "resolve_reference",
+]
+
+ArrayLike = npt.ArrayLike
+# The CombatBatch fields with one row per combat, and with one row per participant.
+COMBAT_FIELDS = (
+    "game", "terrain", "city", "fortification", "weather", "artillery", "air", "can_retreat",
+    "surrounded",
+)  # fmt: skip
+PARTICIPANT_FIELDS = (
+    "unit", "combat", "attacking", "kind", "steps", "max_steps", "attack", "defence", "supply",
+    "fatigue", "river",
+)  # fmt: skip
+
+
+class UnitArrays(Protocol):
+    """The unit arrays a batch is built from: `GameState` has them, indexed by unit id.
+
+    Arrays are 1-D `[unit]` for one game, or 2-D `[game, unit]` for games stepped in lockstep.
+    """
+
+    @property
+    def kind(self) -> npt.NDArray[Any]: ...
+    @property
+    def steps(self) -> npt.NDArray[Any]: ...
+    @property
+    def max_steps(self) -> npt.NDArray[Any]: ...
+    @property
+    def attack(self) -> npt.NDArray[Any]: ...
+    @property
+    def defence(self) -> npt.NDArray[Any]: ...
+    @property
+    def supply(self) -> npt.NDArray[Any]: ...
+    @property
+    def fatigue(self) -> npt.NDArray[Any]: ...
+
+
+@dataclass(frozen=True)
+class CombatSpec:
+    """One proposed attack: who attacks, who holds the hex, and what the hex is like.
+
+    `rivers` gives the River each attacker crosses, in the order of `attackers` (empty: none).
+    The engine works out `can_retreat` (a legal retreat hex exists) and `surrounded` (no supply
+    path from the defender's hex); `artillery` and `air` are net column shifts for the attacker.
+    """
+
+    attackers: Sequence[int]
+    defenders: Sequence[int]
+    terrain: int = Terrain.CLEAR
+    rivers: Sequence[int] = ()
+    city: int = 0
+    fortification: int = 0
+    weather: int = Weather.CLEAR
+    artillery: int = 0
+    air: int = 0
+    can_retreat: bool = True
+    surrounded: bool = False
+    game: int = 0
+
+
+def canonical_order(
+    combat: ArrayLike, attacking: ArrayLike, kind: ArrayLike, steps: ArrayLike, unit: ArrayLike
+) -> npt.NDArray[np.intp]:
+    """The permutation that puts participant rows in canonical order (see `combat_core`)."""
+    kind_ = np.asarray(kind)
+    attacking_ = np.asarray(attacking, dtype=np.bool_)
+    klass = np.where(kind_ == UnitKind.ARTILLERY, 2, 1)
+    klass[attacking_ & (kind_ == UnitKind.ARMOUR)] = 0
+    return np.lexsort(
+        (
+            np.asarray(unit, dtype=np.int64),
+            -np.asarray(steps, dtype=np.int64),
+            klass,
+            ~attacking_,
+            np.asarray(combat, dtype=np.int64),
+        )
+    )
+
+
+def _per_combat(values: ArrayLike | None, n: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
+    if values is None:
+        return np.zeros(n, dtype=dtype)
+    array = np.asarray(values).astype(dtype, copy=True).reshape(-1)
+    if array.shape[0] != n:
+        raise ValueError(f"expected {n} combat rows, got {array.shape[0]}")
+    return array
+
+
+def batch_from_arrays(
+    *,
+    terrain: ArrayLike,
+    unit: ArrayLike,
+    combat: ArrayLike,
+    attacking: ArrayLike,
+    kind: ArrayLike,
+    steps: ArrayLike,
+    max_steps: ArrayLike,
+    attack: ArrayLike,
+    defence: ArrayLike,
+    supply: ArrayLike | None = None,
+    fatigue: ArrayLike | None = None,
+    river: ArrayLike | None = None,
+    game: ArrayLike | None = None,
+    city: ArrayLike | None = None,
+    fortification: ArrayLike | None = None,
+    weather: ArrayLike | None = None,
+    artillery: ArrayLike | None = None,
+    air: ArrayLike | None = None,
+    can_retreat: ArrayLike | None = None,
+    surrounded: ArrayLike | None = None,
+) -> CombatBatch:
+    """A canonical batch from per-combat and per-participant arrays in any row order.
+
+    Omitted per-combat arrays default to 0 / False (`can_retreat` to True); omitted supply,
+    fatigue and river to 0. Defenders' river is forced to 0.
+    """
+    n = int(np.asarray(terrain).reshape(-1).shape[0])
+    m = int(np.asarray(unit).reshape(-1).shape[0])
+    order = canonical_order(combat, attacking, kind, steps, unit)
+    attacking_ = _per_combat(attacking, m, np.bool_)[order]
+
+    def rows(values: ArrayLike | None, dtype: type[np.generic]) -> npt.NDArray[Any]:
+        return _per_combat(values, m, dtype)[order]
+
+    return CombatBatch(
+        game=_per_combat(game, n, np.int32),
+        terrain=_per_combat(terrain, n, np.uint8),
+        city=_per_combat(city, n, np.uint8),
+        fortification=_per_combat(fortification, n, np.uint8),
+        weather=_per_combat(weather, n, np.uint8),
+        artillery=_per_combat(artillery, n, np.int8),
+        air=_per_combat(air, n, np.int8),
+        can_retreat=(
+            np.ones(n, dtype=np.bool_)
+            if can_retreat is None
+            else _per_combat(can_retreat, n, np.bool_)
+        ),
+        surrounded=_per_combat(surrounded, n, np.bool_),
+        unit=rows(unit, np.int32),
+        combat=rows(combat, np.int32),
+        attacking=attacking_,
+        kind=rows(kind, np.uint8),
+        steps=rows(steps, np.int8),
+        max_steps=rows(max_steps, np.int8),
+        attack=rows(attack, np.int16),
+        defence=rows(defence, np.int16),
+        supply=rows(supply, np.uint8),
+        fatigue=rows(fatigue, np.uint8),
+        river=np.where(attacking_, rows(river, np.uint8), 0).astype(np.uint8),
+    )
+
+
+def build_batch(units: UnitArrays, specs: Sequence[CombatSpec]) -> CombatBatch:
+    """A canonical batch for a phase's attacks; unit attributes are read from `units`.
+
+    With 2-D `[game, unit]` arrays each spec's units are looked up in the row of its `game`.
+    """
+    unit_ids: list[int] = []
+    combat_rows: list[int] = []
+    attacking: list[bool] = []
+    river: list[int] = []
+    games_of_rows: list[int] = []
+    for c, spec in enumerate(specs):
+        rivers = list(spec.rivers) or [0] * len(spec.attackers)
+        if len(rivers) != len(spec.attackers):
+            raise ValueError(
+                f"combat {c}: {len(rivers)} rivers for {len(spec.attackers)} attackers"
+            )
+        for ids, is_attacker, crossed in (
+            (spec.attackers, True, rivers),
+            (spec.defenders, False, [0] * len(spec.defenders)),
+        ):
+            unit_ids.extend(int(u) for u in ids)
+            combat_rows.extend([c] * len(ids))
+            attacking.extend([is_attacker] * len(ids))
+            river.extend(int(r) for r in crossed)
+            games_of_rows.extend([spec.game] * len(ids))
+
+    rows = np.array(unit_ids, dtype=np.intp)
+    row_games = np.array(games_of_rows, dtype=np.intp)
+
+    def attribute(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        return values[row_games, rows] if values.ndim == 2 else values[rows]
+
+    return batch_from_arrays(
+        terrain=[s.terrain for s in specs],
+        unit=rows,
+        combat=combat_rows,
+        attacking=attacking,
+        kind=attribute(units.kind),
+        steps=attribute(units.steps),
+        max_steps=attribute(units.max_steps),
+        attack=attribute(units.attack),
+        defence=attribute(units.defence),
+        supply=attribute(units.supply),
+        fatigue=attribute(units.fatigue),
+        river=river,
+        game=[s.game for s in specs],
+        city=[s.city for s in specs],
+        fortification=[s.fortification for s in specs],
+        weather=[s.weather for s in specs],
+        artillery=[s.artillery for s in specs],
+        air=[s.air for s in specs],
+        can_retreat=[s.can_retreat for s in specs],
+        surrounded=[s.surrounded for s in specs],
+    )
+
+
+def check_batch(batch: CombatBatch) -> list[str]:
+    """What would make `resolve` wrong, as readable problems (empty when the batch is sound).
+
+    Not called by `resolve` (it costs more than resolving); the builders' output always passes.
+    """
+    n, m = batch.n_combats, batch.n_participants
+    problems = [
+        f"{name}: shape {getattr(batch, name).shape}, expected ({size},)"
+        for name, size in [(name, n) for name in COMBAT_FIELDS]
+        + [(name, m) for name in PARTICIPANT_FIELDS]
+        if getattr(batch, name).shape != (size,)
+    ]
+    if problems:
+        return problems
+    if m and (batch.combat.min() < 0 or batch.combat.max() >= n):
+        problems.append("combat: row out of range")
+        return problems
+    if np.any(batch.max_steps < 1) or np.any(batch.steps < 0):
+        problems.append("steps: need steps >= 0 and max_steps >= 1")
+    if np.any(batch.attack < 0) or np.any(batch.defence < 0):
+        problems.append("attack, defence: need values >= 0")
+    if np.any(batch.kind >= len(UnitKind)) or np.any(batch.river >= len(River)):
+        problems.append("kind, river: unknown code")
+    if np.any(batch.weather >= len(Weather)) or np.any(batch.terrain >= len(Terrain)):
+        problems.append("weather, terrain: unknown code")
+    if np.any(batch.river[~batch.attacking] != 0):
+        problems.append("river: defenders cross no river")
+    side = batch.combat.astype(np.intp) * 2 + ~batch.attacking
+    side_steps = np.bincount(side, weights=np.maximum(batch.steps, 0), minlength=2 * n)
+    if side_steps.max(initial=0) > MAX_SIDE_STEPS:
+        problems.append(f"steps: a side of a combat has more than {MAX_SIDE_STEPS} steps")
+    order = canonical_order(batch.combat, batch.attacking, batch.kind, batch.steps, batch.unit)
+    if not np.array_equal(order, np.arange(m)):
+        problems.append("participants: not in canonical order (use batch_from_arrays)")
+    return problems
+
+
+def draw_games(rngs: Sequence[np.random.Generator], game: I32) -> U8:
+    """Dice for a batch mixing games: each game's combats, in row order, from its own stream.
+
+    Game g draws exactly what `draw(rngs[g], n_g)` would, so one game's dice do not depend on
+    which other games share the batch.
+    """
+    draws = np.empty((DRAWS_PER_COMBAT, game.shape[0]), dtype=np.uint8)
+    for g in np.unique(game).tolist():
+        rows = np.flatnonzero(game == g)
+        draws[:, rows] = draw(rngs[g], rows.shape[0])
+    return draws

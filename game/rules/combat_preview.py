@@ -1,0 +1,139 @@
+"""Exact odds of a proposed attack, for the UI to show when a player hovers over a target.
+
+Two dice decide a combat, so there are only 36 equally likely draws. The preview resolves every
+combat once per draw with the vectorised core itself (all combats times 36 in one call), so the
+numbers shown are exactly the chances of what `resolve` will do: no second model to drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from game.rules.combat_core import odds, resolve
+from game.rules.combat_reference import (
+    DIE_FACES,
+    DRAWS_PER_COMBAT,
+    I32,
+    CombatBatch,
+    Odds,
+    Outcome,
+)
+
+F64 = npt.NDArray[np.float64]
+DRAW_OUTCOMES = DIE_FACES**DRAWS_PER_COMBAT  # every (combat die, surrender die) pair
+ALL_DRAWS = np.array(
+    [(d, s) for d in range(1, DIE_FACES + 1) for s in range(1, DIE_FACES + 1)], dtype=np.uint8
+).T.copy()  # shape (2, 36), as `draw` lays dice out
+
+
+@dataclass(frozen=True, eq=False)
+class Preview:
+    """Chances per combat (rows of the batch) and expected losses per participant.
+
+    `*_count` arrays are exact: how many of the 36 equally likely draws give that result.
+    Loss distributions run from 0 to the largest stack in the batch: `[combat, steps lost]`.
+    """
+
+    odds: Odds
+    outcome_count: I32  # [combat, Outcome]
+    attacker_loss_count: I32  # [combat, steps lost]
+    defender_loss_count: I32
+    outcome_probability: F64
+    attacker_loss_probability: F64
+    defender_loss_probability: F64
+    expected_attacker_steps_lost: F64
+    expected_defender_steps_lost: F64
+    retreat_probability: F64  # the defender falls back and lives
+    elimination_probability: F64  # the defender loses every step, surrender included
+    surrender_probability: F64
+    advance_probability: F64
+    expected_steps_lost: F64  # per participant
+
+
+def _expand(batch: CombatBatch) -> tuple[CombatBatch, npt.NDArray[np.intp]]:
+    """Each combat repeated once per draw, keeping canonical order; plus each row's origin."""
+    n, k = batch.n_combats, DRAW_OUTCOMES
+    per_combat = np.bincount(batch.combat, minlength=n)
+    starts = np.cumsum(per_combat) - per_combat
+    copies = np.repeat(per_combat, k)  # participants of each expanded combat
+    copy_starts = np.cumsum(copies) - copies
+    within = np.arange(int(copies.sum())) - np.repeat(copy_starts, copies)
+    origin = np.repeat(np.repeat(starts, k), copies) + within
+
+    def combats(values: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
+        return np.repeat(values, k)
+
+    expanded = CombatBatch(
+        game=combats(batch.game),  # type: ignore[arg-type]
+        terrain=combats(batch.terrain),  # type: ignore[arg-type]
+        city=combats(batch.city),  # type: ignore[arg-type]
+        fortification=combats(batch.fortification),  # type: ignore[arg-type]
+        weather=combats(batch.weather),  # type: ignore[arg-type]
+        artillery=combats(batch.artillery),  # type: ignore[arg-type]
+        air=combats(batch.air),  # type: ignore[arg-type]
+        can_retreat=combats(batch.can_retreat),  # type: ignore[arg-type]
+        surrounded=combats(batch.surrounded),  # type: ignore[arg-type]
+        unit=batch.unit[origin],
+        combat=np.repeat(np.arange(n * k, dtype=np.int32), copies),
+        attacking=batch.attacking[origin],
+        kind=batch.kind[origin],
+        steps=batch.steps[origin],
+        max_steps=batch.max_steps[origin],
+        attack=batch.attack[origin],
+        defence=batch.defence[origin],
+        supply=batch.supply[origin],
+        fatigue=batch.fatigue[origin],
+        river=batch.river[origin],
+    )
+    return expanded, origin
+
+
+def _histogram(values: npt.NDArray[np.integer], n: int, width: int) -> I32:
+    """Counts of each value 0..width-1 per combat, from values laid out [combat, draw]."""
+    rows = np.repeat(np.arange(n, dtype=np.int64), DRAW_OUTCOMES) * width
+    return (
+        np.bincount(rows + values.astype(np.int64), minlength=n * width)
+        .reshape(n, width)
+        .astype(np.int32)
+    )
+
+
+def preview(batch: CombatBatch) -> Preview:
+    """Exact chances of every result of every combat in a canonical batch."""
+    n, k = batch.n_combats, DRAW_OUTCOMES
+    expanded, origin = _expand(batch)
+    result = resolve(expanded, np.tile(ALL_DRAWS, (1, n)))
+    o = odds(batch)
+    width = int(max(o.attacker_steps.max(initial=0), o.defender_steps.max(initial=0))) + 1
+
+    outcome_count = _histogram(result.outcome, n, len(Outcome))
+    attacker_loss_count = _histogram(result.attacker_steps_lost, n, width)
+    defender_loss_count = _histogram(result.defender_steps_lost, n, width)
+
+    def chance(flags: npt.NDArray[np.bool_]) -> F64:
+        mean: F64 = flags.reshape(n, k).mean(axis=1, dtype=np.float64)
+        return mean
+
+    losses = np.arange(width, dtype=np.float64)
+    expected_steps = np.bincount(
+        origin, weights=result.steps_lost.astype(np.float64), minlength=batch.n_participants
+    )
+    return Preview(
+        odds=o,
+        outcome_count=outcome_count,
+        attacker_loss_count=attacker_loss_count,
+        defender_loss_count=defender_loss_count,
+        outcome_probability=outcome_count / k,
+        attacker_loss_probability=attacker_loss_count / k,
+        defender_loss_probability=defender_loss_count / k,
+        expected_attacker_steps_lost=(attacker_loss_count / k) @ losses,
+        expected_defender_steps_lost=(defender_loss_count / k) @ losses,
+        retreat_probability=chance(result.outcome == Outcome.RETREATED),
+        elimination_probability=chance(result.defender_eliminated),
+        surrender_probability=chance(result.defender_surrendered),
+        advance_probability=chance(result.attacker_may_advance),
+        expected_steps_lost=expected_steps / k,
+    )
