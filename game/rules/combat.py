@@ -1,18 +1,27 @@
 """Combat: the public face of the combat rules, and the helpers that build batches of combats.
 
 The model (odds columns, shifts, the table, retreats, surrender, who takes the losses) and a
-worked example are in `combat.md` beside this file. The pieces:
+worked example are in `combat.md` beside this file. The modules behind this one:
+`combat_reference` (the rules as plain functions and tables, the data types, the scalar
+resolver), `combat_core` (the vectorised resolver), `combat_preview` (exact odds of a proposal).
 
-- `CombatBatch`: struct of arrays, one row per combat plus one row per participating unit, in
-  canonical order. Build it with `build_batch(units, specs)` (engine: a phase's attacks as
-  `CombatSpec`s) or `batch_from_arrays(...)` (bulk: bench, batch runs; any row order).
+- `CombatBatch`: struct of arrays. Per combat (`COMBAT_FIELDS`): game, terrain, city,
+  fortification, weather, artillery, air, can_retreat, surrounded. Per participant
+  (`PARTICIPANT_FIELDS`): unit, combat, attacking, kind, steps, max_steps, attack, defence,
+  supply, fatigue, river. Rows in canonical order: make one with
+  `build_batch(units, specs: Sequence[CombatSpec])` (the engine: a phase's attacks) or
+  `batch_from_arrays(*, terrain, unit, combat, attacking, kind, steps, max_steps, attack,
+  defence, ...)` (bulk, any row order). `check_batch(batch) -> list[str]` finds broken batches.
 - `draw(rng, n) -> uint8[2, n]`: every die a phase needs, in one call on the game's Generator
   (`draw_games(rngs, batch.game)` for a batch that mixes games). Faces 1..6; row 0 holds the
   combat dice, row 1 the surrender dice. Both are always drawn, so replays stay in step.
-- `resolve(batch, draws) -> CombatResult`: the vectorised core (`combat_core`).
+- `resolve(batch, draws, workers=None) -> CombatResult`: the vectorised core. Per combat:
+  column, outcome (`Outcome`), attacker_steps_lost, defender_steps_lost, retreat, advance,
+  defender_surrendered, defender_eliminated, attacker_may_advance; per participant: steps_lost.
 - `resolve_reference(batch, draws) -> CombatResult`: the same rules, one combat at a time.
-- `odds(batch) -> Odds`: strengths, raw column and every shift, no dice.
-- `preview(batch) -> Preview`: exact probabilities of every result and expected losses.
+- `odds(batch) -> Odds`: strengths (in 1/STRENGTH_SCALE), raw column, every shift, column.
+- `preview(batch) -> Preview`: exact chances of every outcome and loss, expected losses per
+  side and per participant, chances of retreat, elimination, surrender and advance.
 """
 
 from __future__ import annotations

@@ -332,7 +332,9 @@ def _sides(batch: CombatBatch, b: _Block, hex_key: npt.NDArray[np.intp]) -> _Sid
     at_offsets = _take(prefix, offsets)
     words = at_offsets[1:] - at_offsets[:-1]
     side_steps = words >> _STEPS_FIELD
-    has_armour = (words & _ARMOUR_BITS) != 0
+    tanks = _take(_HEX_OPEN, hex_key)  # armour shift: tanks attack, no tanks or guns defend
+    tanks &= (words[0::2] & _ARMOUR_BITS) != 0
+    tanks &= (words[1::2] & _ARMOUR_BITS) == 0
     words &= _STRENGTH_MASK
     attack_strength, defence_strength = words[0::2], words[1::2]
 
@@ -342,9 +344,6 @@ def _sides(batch: CombatBatch, b: _Block, hex_key: npt.NDArray[np.intp]) -> _Sid
     sixths[undefended] = COLUMN_SIXTHS[-1]
     np.clip(sixths, 0, COLUMN_SIXTHS[-1], out=sixths)
     raw_column = _take(_COLUMN_OF_SIXTHS, sixths.astype(np.int32).astype(np.intp))
-    tanks = _take(_HEX_OPEN, hex_key)
-    tanks &= has_armour[0::2]
-    tanks &= ~has_armour[1::2]
     column = raw_column + _take(_HEX_SHIFT, hex_key)
     column += tanks.view(np.int8)
     column += _support(batch, c, hex_key)
@@ -473,10 +472,17 @@ def _empty_result(n: int, m: int) -> CombatResult:
     )
 
 
+def _cpus() -> int:
+    """CPUs this process may run on (a container may allow fewer than the machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _run_blocks(batch: CombatBatch, work: Callable[[_Block], None], workers: int | None) -> None:
     blocks = _blocks(batch, BLOCK_COMBATS)
     if workers is None:
-        workers = min(len(blocks), os.cpu_count() or 1, MAX_WORKERS)
+        workers = min(len(blocks), _cpus(), MAX_WORKERS)
     if workers <= 1 or len(blocks) <= 1:
         for b in blocks:
             work(b)

@@ -414,8 +414,23 @@ class _Unit:
     strength: int  # effective, in 1/STRENGTH_SCALE
 
 
-@dataclass
-class _Hex:
+class _Row(NamedTuple):
+    """One participant row of a batch, as plain Python values."""
+
+    unit: int
+    combat: int
+    attacking: bool
+    kind: int
+    steps: int
+    max_steps: int
+    attack: int
+    defence: int
+    supply: int
+    fatigue: int
+    river: int
+
+
+class _Hex(NamedTuple):
     """The defender's hex and the conditions of one combat."""
 
     terrain: int
@@ -498,61 +513,25 @@ def resolve_reference(batch: CombatBatch, draws: U8) -> CombatResult:
     """Resolve every combat with the same dice as `resolve`; a plain loop, for tests."""
     n = batch.n_combats
     hexes = [
-        _Hex(*fields)
-        for fields in zip(
-            batch.terrain.tolist(),
-            batch.city.tolist(),
-            batch.fortification.tolist(),
-            batch.weather.tolist(),
-            batch.artillery.tolist(),
-            batch.air.tolist(),
-            batch.can_retreat.tolist(),
-            batch.surrounded.tolist(),
-            strict=True,
-        )
+        _Hex._make(fields)
+        for fields in zip(*(getattr(batch, name).tolist() for name in _Hex._fields), strict=True)
     ]
     units_of: list[list[_Unit]] = [[] for _ in range(n)]
-    for row, (
-        c,
-        unit,
-        attacking,
-        kind,
-        steps,
-        max_steps,
-        attack,
-        defence,
-        supply,
-        fatigue,
-        river,
-    ) in enumerate(
-        zip(
-            batch.combat.tolist(),
-            batch.unit.tolist(),
-            batch.attacking.tolist(),
-            batch.kind.tolist(),
-            batch.steps.tolist(),
-            batch.max_steps.tolist(),
-            batch.attack.tolist(),
-            batch.defence.tolist(),
-            batch.supply.tolist(),
-            batch.fatigue.tolist(),
-            batch.river.tolist(),
-            strict=True,
-        )
-    ):
-        weather, terrain, city = hexes[c].weather, hexes[c].terrain, hexes[c].city
+    rows = zip(*(getattr(batch, name).tolist() for name in _Row._fields), strict=True)
+    for i, r in enumerate(map(_Row._make, rows)):
+        where = hexes[r.combat]
         multiplier = strength_multiplier(
-            attacking,
-            kind,
-            river if attacking else 0,
-            weather,
-            closed_ground(weather, terrain, city),
-            supply_class(supply),
-            fatigue_class(fatigue),
+            r.attacking,
+            r.kind,
+            r.river if r.attacking else 0,
+            where.weather,
+            closed_ground(where.weather, where.terrain, where.city),
+            supply_class(r.supply),
+            fatigue_class(r.fatigue),
         )
-        value = attack if attacking else defence
-        strength = current_strength(value, steps, max_steps) * multiplier
-        units_of[c].append(_Unit(row, unit, attacking, kind, steps, strength))
+        value = r.attack if r.attacking else r.defence
+        strength = current_strength(value, r.steps, r.max_steps) * multiplier
+        units_of[r.combat].append(_Unit(i, r.unit, r.attacking, r.kind, r.steps, strength))
 
     combats: list[_Combat] = []
     steps_lost = [0] * batch.n_participants
