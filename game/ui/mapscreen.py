@@ -1,0 +1,625 @@
+"""The map screen: the map with its camera, the status bar, the unit and odds panel, the log.
+
+Input is turned into calls on `play.Table` (which alone applies actions); the camera is the only
+thing this screen changes by itself. Keyboard shortcuts are listed in `SHORTCUTS` (the help
+overlay prints the same table).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pygame
+import pygame_gui
+from pygame_gui.elements import (
+    UIButton,
+    UIDropDownMenu,
+    UIImage,
+    UILabel,
+    UIPanel,
+    UISelectionList,
+    UITextBox,
+)
+
+from game.enums import Weather
+from game.rules import victory
+from game.state import Phase
+from game.ui import panels
+from game.ui.assets import font
+from game.ui.logview import LogView
+from game.ui.mapview import PAN_SPEED, MapView
+from game.ui.match import AI_SPEEDS, Match, standing, visible_log
+from game.ui.play import Table
+from game.ui.screen import Screen
+from game.ui.widgets import WEATHER_NAMES, set_enabled, side_label
+
+TOP_H = 46  # the status bar; two rows (labels over buttons) below WIDE
+WIDE = 1560
+PANEL_W = 400
+DRAG_START = 6  # pixels a press must travel before it pans instead of clicking
+LOG_LINES = 400  # events re-listed when the log starts afresh (a new viewer, an undo)
+
+SHORTCUTS: list[tuple[str, str]] = [
+    ("Left click", "select a unit (again: next in the stack); move to a lit hex; pick a target"),
+    ("Right click / Esc", "clear the selection"),
+    ("Drag, arrows, WASD", "pan the map"),
+    ("Wheel, + / -", "zoom about the cursor"),
+    ("Home", "whole map"),
+    ("Tab / N, Shift+Tab", "next / previous unit that can move (combat: next target)"),
+    ("C", "centre on the selection"),
+    ("Enter", "declare the planned attack"),
+    ("Delete", "cancel the attack declared on the selected hex"),
+    ("E", "end the phase"),
+    ("U, Ctrl+Z", "undo the last move or declaration"),
+    ("1 2 3 4", "supply, pockets, enemy zones of control, fog veil"),
+    ("M", "minimap"),
+    ("Space", "skip the computer's moves to the end of its turn"),
+    ("P", "pause or resume the computer"),
+    ("[ ]", "computer slower / faster"),
+    ("V", "watch mode: whose eyes to see through"),
+    ("Ctrl+S, Ctrl+L", "save, load"),
+    ("F1 / H", "help"),
+]
+
+
+class MapScreen(Screen):
+    title = "map"
+
+    def __init__(self, app: Any, match: Match) -> None:
+        super().__init__(app)
+        self.table = Table(match, app.settings.ai_speed, app.settings.threaded_ai)
+        self.view = MapView(match.game.scenario)
+        self.keys: set[int] = set()
+        self.press: tuple[int, tuple[int, int]] | None = None  # button, where it went down
+        self.dragging = False
+        self.mini_drag = False
+        self.mouse = (0, 0)
+        self.fitted = False
+        self.report_pending = 0.0
+        self.report_shown = False
+        self._log_state: tuple[int, object] = (-1, None)
+        self.log = LogView()
+        self._panel_key: tuple[object, ...] | None = None
+        self._hud_key: tuple[object, ...] | None = None
+        self.log_seen: dict[object, int] = {}  # hot-seat: log length when each side last looked
+
+    @property
+    def match(self) -> Match:
+        return self.table.match
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def top_height(self) -> int:
+        return TOP_H if self.app.size[0] >= WIDE else 2 * TOP_H - 8
+
+    def map_rect(self) -> pygame.Rect:
+        w, h = self.app.size
+        top = self.top_height()
+        return pygame.Rect(0, top, w - PANEL_W, h - top)
+
+    def build(self) -> None:
+        w, h = self.app.size
+        ui = self.ui
+        top_h = self.top_height()
+        row = 6 if top_h == TOP_H else TOP_H - 4  # the buttons' row
+        top = UIPanel(pygame.Rect(0, 0, w, top_h), manager=ui)
+        self.clock_label = UILabel(
+            pygame.Rect(8, 6, 430, 32), "", ui, container=top, object_id="#hud"
+        )
+        self.phase_label = UILabel(
+            pygame.Rect(440, 6, 330, 32), "", ui, container=top, object_id="#hud"
+        )
+        self.vp_label = UILabel(pygame.Rect(770, 6, 300, 32), "", ui, container=top)
+        x = w - 8
+        self.buttons: dict[Any, str] = {}
+        for key, text, width in reversed(
+            (
+                ("undo", "Undo", 70),
+                ("end", "End phase", 110),
+                ("skip", "Skip", 60),
+                ("save", "Save", 60),
+                ("load", "Load", 60),
+                ("help", "Help", 60),
+                ("menu", "Menu", 66),
+            )
+        ):
+            x -= width + 4
+            button = UIButton(pygame.Rect(x, row, width, 32), text, ui, container=top)
+            self.buttons[button] = key
+        x -= 114
+        self.speed_menu = UIDropDownMenu(
+            list(AI_SPEEDS), self.table.speed, pygame.Rect(x, row, 110, 32), ui, container=top
+        )
+        side = UIPanel(pygame.Rect(w - PANEL_W, top_h, PANEL_W, h - top_h), manager=ui)
+        self.overlay_buttons: dict[Any, str] = {}
+        bx = 6
+        for key, text in (
+            ("supply", "1 Supply"),
+            ("pockets", "2 Pockets"),
+            ("zoc", "3 ZOC"),
+            ("fog", "4 Fog"),
+            ("minimap", "M Map"),
+        ):
+            button = UIButton(pygame.Rect(bx, 6, 74, 28), text, ui, container=side)
+            self.overlay_buttons[button] = key
+            bx += 77
+        inner = PANEL_W - 14
+        self.unit_box = UITextBox("", pygame.Rect(6, 40, inner, 190), ui, container=side)
+        self.stack_list = UISelectionList(pygame.Rect(6, 234, inner, 64), [], ui, container=side)
+        self.preview_image = UIImage(
+            pygame.Rect(6, 302, inner, 144), pygame.Surface((inner, 144)), ui, container=side
+        )
+        self.preview_box = UITextBox("", pygame.Rect(6, 450, inner, 110), ui, container=side)
+        half = inner // 2 - 2
+        self.declare_button = UIButton(
+            pygame.Rect(6, 564, half, 32),
+            "Declare attack (Enter)",
+            ui,
+            container=side,
+            object_id="#primary",
+        )
+        self.cancel_button = UIButton(
+            pygame.Rect(inner // 2 + 8, 564, half, 32), "Cancel attack (Del)", ui, container=side
+        )
+        log_top = 602
+        self.log.set_rect(
+            pygame.Rect(w - PANEL_W + 6, top_h + log_top, inner, max(60, h - top_h - log_top - 8))
+        )
+        self._log_state = (-1, None)
+        self._panel_key = None
+        self._hud_key = None
+        if not self.fitted:
+            self.view.fit(self.map_rect())
+            self.fitted = True
+
+    # --- input ----------------------------------------------------------------------------
+
+    def handle(self, event: pygame.event.Event) -> None:
+        t = self.table
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            self.app.sounds.play("click")
+            key = self.buttons.get(event.ui_element) or self.overlay_buttons.get(event.ui_element)
+            if key:
+                self.command(key)
+            elif event.ui_element is self.declare_button:
+                t.declare()
+            elif event.ui_element is self.cancel_button:
+                t.cancel_attack()
+            return
+        if (
+            event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED
+            and event.ui_element is self.speed_menu
+        ):
+            t.speed = self.app.settings.ai_speed = event.text
+            return
+        if (
+            event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION
+            and event.ui_element is self.stack_list
+        ):
+            chosen = self.stack_list.get_single_selection(include_object_id=True)
+            if isinstance(chosen, tuple) and chosen[1].lstrip("#").isdigit():
+                t.toggle_attacker(int(chosen[1].lstrip("#")))
+                self._panel_key = None
+            return
+        if event.type == pygame.KEYUP:
+            self.keys.discard(event.key)
+            return
+        if event.type == pygame.KEYDOWN:
+            self.key(event)
+            return
+        over_ui = self.app.consumed
+        rect = self.map_rect()
+        if event.type == pygame.MOUSEMOTION:
+            self.mouse = event.pos
+            if self.mini_drag:
+                self._minimap_jump(event.pos)
+            elif self.press is not None:
+                start = self.press[1]
+                moved = abs(event.pos[0] - start[0]) + abs(event.pos[1] - start[1])
+                if self.dragging or moved > DRAG_START or self.press[0] != 1:
+                    self.dragging = True
+                    cam = self.view.camera
+                    cam.left -= event.rel[0] / cam.zoom
+                    cam.top -= event.rel[1] / cam.zoom
+            t.hover_hex = self.view.hex_at(rect, *event.pos) if rect.collidepoint(event.pos) else -1
+        elif event.type == pygame.MOUSEBUTTONDOWN and rect.collidepoint(event.pos) and not over_ui:
+            if event.button in (1, 2, 3):
+                if self.table.overlays.minimap and self.view.minimap_rect(rect).collidepoint(
+                    event.pos
+                ):
+                    self.mini_drag = True
+                    self._minimap_jump(event.pos)
+                    return
+                self.press = (event.button, event.pos)
+                self.dragging = False
+        elif event.type == pygame.MOUSEBUTTONUP and event.button in (1, 2, 3):
+            press, self.press = self.press, None
+            if self.mini_drag:
+                self.mini_drag = False
+                return
+            if press is None or self.dragging:
+                self.dragging = False
+                return
+            if event.button == 1 and rect.collidepoint(event.pos):
+                t.click(self.view.hex_at(rect, *event.pos))
+            elif event.button == 3:
+                t.clear_selection()
+        elif event.type == pygame.MOUSEWHEEL and self.log.rect.collidepoint(self.mouse):
+            self.log.wheel(event.y)
+        elif event.type == pygame.MOUSEWHEEL and rect.collidepoint(self.mouse) and not over_ui:
+            self.view.camera.step_zoom(rect, 1 if event.y > 0 else -1, self.mouse)
+
+    def key(self, event: pygame.event.Event) -> None:
+        t = self.table
+        k = event.key
+        ctrl = bool(event.mod & pygame.KMOD_CTRL)
+        shift = bool(event.mod & pygame.KMOD_SHIFT)
+        rect = self.map_rect()
+        if ctrl:
+            if k == pygame.K_s:
+                self.command("save")
+            elif k in (pygame.K_l, pygame.K_o):
+                self.command("load")
+            elif k == pygame.K_z:
+                self.command("undo")
+            return
+        if k in (
+            pygame.K_LEFT,
+            pygame.K_RIGHT,
+            pygame.K_UP,
+            pygame.K_DOWN,
+            pygame.K_a,
+            pygame.K_d,
+            pygame.K_w,
+            pygame.K_s,
+        ):
+            self.keys.add(k)
+        elif k in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS, pygame.K_PAGEUP):
+            self.view.camera.step_zoom(
+                rect, 1, self.mouse if rect.collidepoint(self.mouse) else rect.center
+            )
+        elif k in (pygame.K_MINUS, pygame.K_KP_MINUS, pygame.K_PAGEDOWN):
+            self.view.camera.step_zoom(
+                rect, -1, self.mouse if rect.collidepoint(self.mouse) else rect.center
+            )
+        elif k == pygame.K_HOME:
+            self.view.fit(rect)
+        elif k in (pygame.K_TAB, pygame.K_n):
+            h = t.next_item(-1 if shift else 1)
+            if h >= 0:
+                self.view.center_on_hex(rect, h)
+        elif k == pygame.K_c and t.selected_hex >= 0:
+            self.view.center_on_hex(rect, t.selected_hex)
+        elif k in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            t.declare()
+        elif k == pygame.K_DELETE:
+            t.cancel_attack()
+        elif k == pygame.K_e:
+            self.command("end")
+        elif k == pygame.K_u:
+            self.command("undo")
+        elif k in (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4):
+            self.command(("supply", "pockets", "zoc", "fog")[k - pygame.K_1])
+        elif k == pygame.K_m:
+            self.command("minimap")
+        elif k == pygame.K_SPACE:
+            self.command("skip")
+        elif k == pygame.K_p:
+            t.paused = not t.paused
+            t.say("Computer paused" if t.paused else "Computer resumed")
+        elif k in (pygame.K_LEFTBRACKET, pygame.K_RIGHTBRACKET):
+            names = list(AI_SPEEDS)
+            i = names.index(t.speed) if t.speed in names else 1
+            i = max(0, min(len(names) - 1, i + (1 if k == pygame.K_RIGHTBRACKET else -1)))
+            t.speed = self.app.settings.ai_speed = names[i]
+            t.say(f"Computer pace: {t.speed}")
+        elif k == pygame.K_v and self.match.mode == "watch":
+            sides = [None, *self.match.game.scenario.sides]
+            t.viewer = sides[(sides.index(t.viewer) + 1) % len(sides)]
+            t.version += 1
+            t.say(f"Seeing as: {side_label(t.viewer) if t.viewer is not None else 'everyone'}")
+        elif k in (pygame.K_F1, pygame.K_h, pygame.K_QUESTION, pygame.K_SLASH):
+            self.command("help")
+        elif k == pygame.K_ESCAPE:
+            if t.selected >= 0 or t.target >= 0 or t.selected_hex >= 0:
+                t.clear_selection()
+            else:
+                self.command("menu")
+        elif k == pygame.K_r and self.match.game.state.over:
+            self.command("report")
+
+    def command(self, key: str) -> None:
+        t = self.table
+        if key in ("supply", "pockets", "zoc", "fog", "minimap"):
+            setattr(t.overlays, key, not getattr(t.overlays, key))
+            return
+        if key == "undo":
+            t.undo()
+        elif key == "end":
+            t.end_phase()
+        elif key == "skip":
+            if not self.match.human_to_move():
+                t.skipping = True
+                t.paused = False
+        elif key == "save":
+            from game.ui.dialogs import SaveDialog
+
+            self.app.push(SaveDialog(self.app, self.match))
+        elif key == "load":
+            from game.ui.dialogs import LoadDialog
+
+            self.app.push(LoadDialog(self.app, self))
+        elif key == "help":
+            from game.ui.dialogs import HelpOverlay
+
+            self.app.push(HelpOverlay(self.app))
+        elif key == "menu":
+            from game.ui.dialogs import GameMenu
+
+            self.app.push(GameMenu(self.app, self))
+        elif key == "report":
+            from game.ui.report import ReportScreen
+
+            self.report_shown = True
+            self.app.push(ReportScreen(self.app, self.match))
+
+    def _minimap_jump(self, pos: tuple[int, int]) -> None:
+        rect = self.map_rect()
+        wx, wy = self.view.minimap_to_world(rect, *pos)
+        self.view.camera.center_on(rect, wx, wy)
+
+    def replace_match(self, match: Match) -> None:
+        """A loaded game takes over this screen."""
+        self.table.ai.shutdown()
+        if match.game.scenario is not self.table.match.game.scenario:
+            camera = self.view.camera
+            self.view = MapView(match.game.scenario)
+            self.view.camera = camera
+        self.table = Table(match, self.app.settings.ai_speed, self.app.settings.threaded_ai)
+        self.report_shown = False
+        self._log_state = (-1, None)
+        self._panel_key = None
+        self._hud_key = None
+
+    # --- per frame ------------------------------------------------------------------------
+
+    def pause(self) -> None:
+        self.keys.clear()
+        self.press = None
+        self.dragging = False
+        self.mini_drag = False
+
+    def close(self) -> None:
+        self.table.ai.shutdown()
+        super().close()
+
+    def update(self, dt: float) -> None:
+        t = self.table
+        t.tick(dt)
+        rect = self.map_rect()
+        cam = self.view.camera
+        dx = (pygame.K_RIGHT in self.keys or pygame.K_d in self.keys) - (
+            pygame.K_LEFT in self.keys or pygame.K_a in self.keys
+        )
+        dy = (pygame.K_DOWN in self.keys or pygame.K_s in self.keys) - (
+            pygame.K_UP in self.keys or pygame.K_w in self.keys
+        )
+        cam.left += dx * PAN_SPEED * dt / cam.zoom
+        cam.top += dy * PAN_SPEED * dt / cam.zoom
+        cam.update(rect, dt, self.view.world_size)
+        game = self.match.game
+        if t.needs_handover():
+            from game.ui.handover import HandOverScreen
+
+            self.app.push(HandOverScreen(self.app, self))
+            return
+        t.step_ai(dt)
+        for name in t.feedback.sounds[-3:]:
+            self.app.sounds.play(name)
+        t.feedback.sounds.clear()
+        if game.state.over and not self.report_shown:
+            self.report_pending += dt
+            if self.report_pending > 1.2:
+                self.command("report")
+        self._refresh_widgets()
+        super().update(dt)
+
+    def _refresh_widgets(self) -> None:
+        t = self.table
+        game = self.match.game
+        state, scenario = game.state, game.scenario
+        hud_key = (t.version, t.viewer, t.paused, t.skipping, t.ai.thinking)
+        if hud_key != self._hud_key:
+            self._hud_key = hud_key
+            weather = WEATHER_NAMES.get(
+                Weather(int(scenario.weather[min(state.turn, scenario.turns)])), "?"
+            )
+            self.clock_label.set_text(
+                f"Turn {state.turn} of {scenario.turns}  {scenario.date_of_turn(state.turn):%d %B %Y}  {weather}"
+            )
+            moving = self.match.moving()
+            who = "" if moving in self.match.humans else " (computer)"
+            phase = panels.PHASE_NAMES.get(state.phase, "")
+            self.phase_label.set_text(
+                "Game over" if state.over else f"{side_label(moving)}{who}: {phase}"
+            )
+            vp = victory.victory_points(scenario, state)
+            self.vp_label.set_text(f"VP {vp:g} ({standing(game)})")
+            mine = t.my_turn()
+            for button, key in self.buttons.items():
+                if key == "undo":
+                    set_enabled(button, mine and game.can_undo())
+                elif key == "end":
+                    set_enabled(button, mine)
+                elif key == "skip":
+                    set_enabled(button, not self.match.human_to_move() and not state.over)
+        for button, key in self.overlay_buttons.items():
+            on = getattr(t.overlays, key)
+            if on != getattr(button, "is_selected", False):
+                button.select() if on else button.unselect()
+        sel = t.selected
+        unit_state = (
+            (
+                int(state.hex[sel]),
+                int(state.steps[sel]),
+                int(state.supply[sel]),
+                int(state.movement_left[sel]),
+                int(state.status[sel]),
+            )
+            if sel >= 0
+            else None
+        )
+        here = (
+            tuple(np.flatnonzero(state.hex == t.selected_hex).tolist())
+            if t.selected_hex >= 0
+            else ()
+        )
+        panel_key = (
+            t.viewer,
+            sel,
+            t.selected_hex,
+            t.target,
+            tuple(t.attackers),
+            state.phase,
+            state.turn,
+            unit_state,
+            here,
+            len(state.declared),
+            t.my_turn(),
+        )
+        if panel_key != self._panel_key:
+            self._panel_key = panel_key
+            self._refresh_panel()
+        log_key = (len(game.log), t.viewer)
+        if log_key != self._log_state:
+            self._refresh_log(log_key)
+
+    def _refresh_panel(self) -> None:
+        t = self.table
+        game = self.match.game
+        scenario, state = game.scenario, game.state
+        view = t.observation()
+        if t.selected >= 0:
+            self.unit_box.set_text(panels.unit_html(scenario, state, view, t.selected))
+        elif t.selected_hex >= 0:
+            self.unit_box.set_text(panels.hex_html(scenario, state, t.selected_hex))
+        else:
+            self.unit_box.set_text(self._hint())
+        here = t.units_at(t.selected_hex, view) if t.selected_hex >= 0 else []
+        items: list[str | tuple[str, str]] = []
+        for u in here:
+            mark = "[x] " if u in t.attackers else ""
+            steps = f"{int(state.steps[u])}/{int(scenario.units.max_steps[u])}"
+            items.append(
+                (
+                    f"{mark}{scenario.units.labels[u]}  {side_label(int(scenario.units.side[u]))}  {steps}",
+                    f"#{u}",
+                )
+            )
+        self.stack_list.set_item_list(items)
+        preview = t.preview()
+        declared = any(a.target == t.target for a in state.declared)
+        if preview is not None:
+            size = self.preview_image.rect.size
+            self.preview_image.set_image(panels.preview_image(size, preview))
+            note = (
+                "<br><font color='#e0c070'>Declared: resolved when the combat phase ends</font>"
+                if declared
+                else ""
+            )
+            self.preview_box.set_text(panels.preview_html(scenario, preview) + note)
+        else:
+            blank = pygame.Surface(self.preview_image.rect.size)
+            blank.fill((32, 34, 27))
+            if state.phase == Phase.COMBAT and t.my_turn():
+                img = font(13).render(
+                    "Click a red-ringed enemy stack to plan an attack", True, (200, 192, 160)
+                )
+                blank.blit(img, (8, 8))
+            self.preview_image.set_image(blank)
+            self.preview_box.set_text("")
+        can_declare = t.my_turn() and preview is not None and not declared
+        set_enabled(self.declare_button, can_declare)
+        set_enabled(self.cancel_button, t.my_turn() and declared)
+
+    def _hint(self) -> str:
+        t = self.table
+        state = self.match.game.state
+        if state.over:
+            return "<b>The game is over.</b><br>R shows the after-action report."
+        if not t.my_turn():
+            return "<b>The computer is moving.</b><br>Space skips to the end of its turn; P pauses it; [ and ] change its pace."
+        if state.phase == Phase.COMBAT:
+            return (
+                "<b>Combat phase.</b><br>Click an enemy stack ringed in red to plan an attack; "
+                "click your adjacent stacks to add or drop attackers; Enter declares. "
+                "All declared attacks are resolved together when you end the phase (E)."
+            )
+        what = (
+            "mechanised units move again"
+            if state.phase == Phase.EXPLOITATION
+            else "move your units"
+        )
+        return (
+            f"<b>{panels.PHASE_NAMES[state.phase].capitalize()} phase:</b> {what}.<br>"
+            "Click a unit, then a lit hex (the path follows the cursor). Tab picks the next unit "
+            "that can move; U undoes; E ends the phase."
+        )
+
+    def _refresh_log(self, key: tuple[int, object]) -> None:
+        t = self.table
+        game = self.match.game
+        count, viewer = self._log_state
+        if viewer != t.viewer or count < 0 or count > len(game.log):
+            self.log.reset()
+            events = visible_log(game, t.viewer)[-LOG_LINES:]
+        else:
+            events = visible_log(game, t.viewer, count)
+        for event in events:
+            self.log.add(game.scenario, event, 0)
+        self._log_state = key
+
+    # --- drawing --------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        t = self.table
+        rect = self.map_rect()
+        surface.fill((28, 29, 24))
+        if t.needs_handover() or (self.match.mode == "hotseat" and t.viewer is None):
+            pass  # nobody's eyes yet: the hand-over screen covers this
+        else:
+            scene = t.scene()
+            self.view.draw(surface, rect, scene)
+            if t.overlays.minimap:
+                self.view.draw_minimap(surface, rect, scene)
+            self._draw_banner(surface, rect)
+        super().draw(surface)
+        self.log.draw(surface)
+
+    def _draw_banner(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        t = self.table
+        state = self.match.game.state
+        lines = []
+        if state.over:
+            lines.append(("Game over - R: after-action report", (255, 230, 160)))
+        elif not t.my_turn():
+            side = side_label(self.match.moving())
+            state_text = (
+                "paused (P)"
+                if t.paused
+                else ("skipping..." if t.skipping else "moving - Space skips")
+            )
+            lines.append((f"Computer ({side}) {state_text}", (255, 230, 160)))
+        if t.feedback.message and t.now - t.feedback.message_time < 4.0:
+            lines.append((t.feedback.message, (255, 255, 255)))
+        y = rect.top + 8
+        for text, color in lines:
+            img = font(15, bold=True).render(text, True, color)
+            box = img.get_rect(midtop=(rect.centerx, y))
+            back = box.inflate(18, 8)
+            shade = pygame.Surface(back.size, pygame.SRCALPHA)
+            shade.fill((20, 20, 16, 190))
+            surface.blit(shade, back)
+            surface.blit(img, box)
+            y = back.bottom + 4

@@ -1,0 +1,241 @@
+"""A game as the screens see it: who plays each side, the computer players, what each side may
+see of the log, and the report figures. No pygame here, so all of it is testable headless.
+"""
+
+from __future__ import annotations
+
+import copy
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from game import engine
+from game.actions import Action, EndPhase
+from game.ai import Player, make_player
+from game.enums import Side
+from game.events import Event
+from game.observation import observe
+from game.rules import victory
+from game.scenario.model import Scenario
+from game.session import Game
+from game.state import UnitStatus
+
+AI_SPEEDS: dict[str, float] = {"slow": 1.0, "normal": 0.45, "fast": 0.15, "instant": 0.0}
+# kinds a side always learns of, whoever caused them
+PUBLIC_KINDS = frozenset({"turn", "capture", "game_over", "phase"})
+
+
+@dataclass
+class Match:
+    """A game and its players: the humans' sides; every other side is played by the computer."""
+
+    game: Game
+    humans: frozenset[Side]
+    mode: str = "solo"
+    ai_seed: int = 0
+    players: dict[Side, Player] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for i, side in enumerate(self.game.scenario.sides):
+            if side not in self.humans and side not in self.players:
+                self.players[side] = make_player(self.game, side, self.ai_seed + 1000 * (i + 1))
+
+    @classmethod
+    def create(
+        cls, game: Game, mode: str, side: Side | None = None, ai_seed: int | None = None
+    ) -> Match:
+        """solo: `side` (default: the side moving first) against the computer; hotseat: every
+        side human; watch: every side played by the computer."""
+        sides = game.scenario.sides
+        if mode == "hotseat":
+            humans = frozenset(sides)
+        elif mode == "watch":
+            humans = frozenset()
+        else:
+            humans = frozenset({side if side is not None else sides[0]})
+        return cls(game, humans, mode, game.seed if ai_seed is None else ai_seed)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.game.scenario
+
+    def moving(self) -> Side:
+        return engine.moving_side(self.game.scenario, self.game.state)
+
+    def human_to_move(self) -> bool:
+        return not self.game.state.over and self.moving() in self.humans
+
+    def replace_game(self, game: Game) -> None:
+        """A loaded game takes this one's place; the computer players start afresh."""
+        self.game = game
+        self.players = {}
+        self.__post_init__()
+
+
+class AIDriver:
+    """Asks the computer player for its next action, on a worker thread so that the window stays
+    responsive while it thinks. The player gets a copy of the game: nothing it does can touch the
+    game on screen, and its answer is applied by the screen like any other action."""
+
+    def __init__(self, threaded: bool = True) -> None:
+        self.threaded = threaded
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: Future[Action] | None = None
+        self._generation = 0
+        self._asked_generation = -1
+
+    def reset(self) -> None:
+        """Forget any answer being worked out (the game was undone, loaded or left)."""
+        self._generation += 1
+        self._pending = None
+
+    @property
+    def thinking(self) -> bool:
+        return self._pending is not None and not self._pending.done()
+
+    def poll(self, match: Match) -> Action | None:
+        """The next computer action when it is ready, else None (ask again next frame)."""
+        side = match.moving()
+        player = match.players.get(side)
+        if player is None or match.game.state.over:
+            return None
+        if self._pending is None:
+            snapshot = _private_copy(match.game)
+            if not self.threaded:
+                return _safe_next(player, snapshot)
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eastfront-ai")
+            self._pending = self._pool.submit(_safe_next, player, snapshot)
+            self._asked_generation = self._generation
+            return None
+        if not self._pending.done():
+            return None
+        future, self._pending = self._pending, None
+        if self._asked_generation != self._generation:
+            return None
+        return future.result()
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def _private_copy(game: Game) -> Game:
+    clone = copy.copy(game)
+    clone.state = game.state.clone()
+    clone.actions = list(game.actions)
+    clone.log = list(game.log)
+    clone.turn_hashes = list(game.turn_hashes)
+    clone._undo = []
+    return clone
+
+
+def _safe_next(player: Player, game: Game) -> Action:
+    """A computer player that fails ends its phase rather than the program."""
+    try:
+        return player.next_action(game)
+    except Exception:
+        import traceback
+
+        traceback.print_exc()
+        return EndPhase()
+
+
+# --- what a side may know ----------------------------------------------------------------------
+
+
+class Knowledge:
+    """What one side (None: an all-seeing spectator) can see of the game now; decides which
+    events it learns of: its own side's doings, public news, fights its units took part in, and
+    enemy moves whose end it can see."""
+
+    def __init__(self, game: Game, side: Side | None) -> None:
+        self.side = side
+        scenario, state = game.scenario, game.state
+        if side is None:
+            return
+        self.own = scenario.units.side == side
+        self.seen = engine.observed_hexes(scenario, state, side)
+        self.visible = observe(scenario, state, side).visible
+
+    def knows(self, event: Event) -> bool:
+        side = self.side
+        if side is None or event.side == side or event.kind in PUBLIC_KINDS:
+            return True
+        if any(bool(self.own[u]) for u in event.units):
+            return event.kind != "attack_declared"
+        if event.kind in ("retreat", "advance", "move", "arrival"):
+            if event.hex >= 0 and self.seen[event.hex]:
+                return True
+            return any(bool(self.visible[u]) for u in event.units)
+        return False
+
+
+def visible_log(game: Game, side: Side | None, start: int = 0) -> list[Event]:
+    knowledge = Knowledge(game, side)
+    return [e for e in game.log[start:] if knowledge.knows(e)]
+
+
+# --- report figures -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TurnLosses:
+    """Men and tanks each side had lost by the end of a turn (cumulative)."""
+
+    turn: int
+    men: dict[Side, int]
+    tanks: dict[Side, int]
+    vp: float
+
+
+def loss_history(game: Game) -> list[TurnLosses]:
+    """Replay the game's actions and note the losses at every change of turn and at the end.
+
+    A replay is exact (same seed, same actions), so the report needs no history kept during play
+    and works the same for a loaded game.
+    """
+    scenario = game.scenario
+    replay = Game(scenario, game.seed)
+    history = [_losses(replay, 0)]  # turn 0: the start
+    for action in game.actions:
+        turn = replay.state.turn
+        replay.apply(action)
+        if replay.state.turn != turn:
+            history.append(_losses(replay, turn))
+    final = _losses(replay)
+    if history[-1].turn == final.turn and not replay.state.over:
+        history[-1] = final
+    else:
+        history.append(final)
+    return history
+
+
+def _losses(game: Game, turn: int | None = None) -> TurnLosses:
+    scenario, state = game.scenario, game.state
+    men = {s: int(state.men_lost[scenario.units.side == s].sum()) for s in scenario.sides}
+    tanks = {s: int(state.tanks_lost[scenario.units.side == s].sum()) for s in scenario.sides}
+    return TurnLosses(
+        state.turn if turn is None else turn, men, tanks, victory.victory_points(scenario, state)
+    )
+
+
+def units_lost(game: Game, side: Side) -> int:
+    units = game.scenario.units
+    gone = (game.state.status == UnitStatus.ELIMINATED) | (
+        game.state.status == UnitStatus.SURRENDERED
+    )
+    return int(np.count_nonzero(gone & (units.side == side)))
+
+
+def standing(game: Game) -> str:
+    """The result the victory points would give if the game ended now, e.g. 'axis marginal'."""
+    points = victory.victory_points(game.scenario, game.state)
+    levels = game.scenario.spec.victory.levels
+    for level in levels:
+        if points >= level.min_vp:
+            return "draw" if level.winner == "draw" else f"{level.winner} {level.level}"
+    last = levels[-1]
+    return "draw" if last.winner == "draw" else f"{last.winner} {last.level}"

@@ -1,0 +1,139 @@
+"""Small drawing helpers the screens share: names and colours of sides, charts, veils.
+
+Charts are drawn into plain surfaces and shown in pygame_gui `UIImage`s, so a panel can hold a
+picture of odds or losses without a plotting library.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+import pygame
+
+from game.enums import Side, Weather
+from game.ui.assets import font
+from game.ui.counters import SIDE_COLORS
+
+Color = tuple[int, int, int]
+PANEL: Color = (36, 38, 30)
+PANEL_LINE: Color = (106, 104, 80)
+TEXT: Color = (236, 229, 206)
+MUTED: Color = (170, 164, 140)
+SIDE_HTML: dict[int, str] = {
+    Side.AXIS: "#b8c4d0",
+    Side.SOVIET: "#f08a70",
+    Side.ALLIES: "#a0c080",
+    Side.NONE: "#d8d0b8",
+}
+WEATHER_NAMES = {
+    Weather.CLEAR: "Clear",
+    Weather.FROZEN: "Frozen",
+    Weather.SNOW: "Snow",
+    Weather.THAW: "Thaw",
+    Weather.MUD: "Mud",
+    Weather.RAIN: "Rain",
+}
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def side_label(side: int) -> str:
+    return "Nobody" if side == Side.NONE else Side(side).name.capitalize()
+
+
+def side_html(side: int, text: str | None = None, bold: bool = True) -> str:
+    body = esc(text if text is not None else side_label(side))
+    colour = SIDE_HTML.get(side, "#d8d0b8")
+    return f"<font color='{colour}'>{'<b>' if bold else ''}{body}{'</b>' if bold else ''}</font>"
+
+
+def veil(surface: pygame.Surface, alpha: int = 150, color: Color = (16, 16, 12)) -> None:
+    """Darken what is already drawn, for a dialog over a screen."""
+    shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+    shade.fill((*color, alpha))
+    surface.blit(shade, (0, 0))
+
+
+def line_chart(
+    size: tuple[int, int],
+    series: Sequence[tuple[str, Sequence[tuple[float, float]], Color]],
+    title: str = "",
+    x_label: str = "",
+    y_format: str = "{:,.0f}",
+    references: Sequence[tuple[str, float, Color]] = (),
+) -> pygame.Surface:
+    """Lines over a shared x axis (turns), with a zero baseline and the top value marked;
+    `references` are dashed levels with a label (the historical figures)."""
+    w, h = size
+    surface = pygame.Surface(size)
+    surface.fill(PANEL)
+    small = font(12)
+    top = 6
+    if title:
+        img = font(14, bold=True).render(title, True, TEXT)
+        surface.blit(img, (8, top))
+        top += img.get_height() + 6
+    xs = [x for _, pts, _ in series for x, _ in pts] or [0.0, 1.0]
+    ys = [y for _, pts, _ in series for _, y in pts] + [y for _, y, _ in references] or [0.0, 1.0]
+    x0, x1 = min(xs), max(max(xs), min(xs) + 1)
+    y1 = max(max(ys), 1.0)
+    left, right = 64, w - 12
+    bottom = h - small.get_height() - 22
+    pygame.draw.line(surface, PANEL_LINE, (left, bottom), (right, bottom))
+    pygame.draw.line(surface, PANEL_LINE, (left, top), (left, bottom))
+    for frac in (0.0, 0.5, 1.0):
+        y = bottom - (bottom - top) * frac
+        pygame.draw.line(surface, (60, 60, 48), (left + 1, y), (right, y))
+        img = small.render(y_format.format(y1 * frac), True, MUTED)
+        surface.blit(img, img.get_rect(midright=(left - 4, int(y))))
+    step = max(1, round((x1 - x0) / 8))
+    t = x0
+    while t <= x1:
+        x = left + (right - left) * (t - x0) / (x1 - x0)
+        img = small.render(f"{t:g}", True, MUTED)
+        surface.blit(img, img.get_rect(midtop=(int(x), bottom + 3)))
+        t += step
+    if x_label:
+        img = small.render(x_label, True, MUTED)
+        surface.blit(img, img.get_rect(midbottom=((left + right) // 2, h - 2)))
+    for name, value, color in references:
+        y = bottom - (bottom - top) * value / y1
+        for x in range(left, right, 12):
+            pygame.draw.line(surface, color, (x, y), (min(x + 6, right), y), 1)
+        img = small.render(name, True, color)
+        surface.blit(img, img.get_rect(bottomright=(right - 2, int(y) - 1)))
+    legend_x = left + 8
+    for name, pts, color in series:
+        if len(pts) >= 2:
+            scaled = [
+                (left + (right - left) * (x - x0) / (x1 - x0), bottom - (bottom - top) * y / y1)
+                for x, y in pts
+            ]
+            pygame.draw.lines(surface, color, False, scaled, 3)
+        img = small.render(name, True, color)
+        surface.blit(img, (legend_x, top + 2))
+        legend_x += img.get_width() + 16
+    return surface
+
+
+def set_enabled(element: Any, on: bool) -> None:
+    """pygame_gui's enable/disable, in one call (its methods carry no type hints)."""
+    if on:
+        element.enable()
+    else:
+        element.disable()
+
+
+def set_visible(element: Any, on: bool) -> None:
+    if on:
+        element.show()
+    else:
+        element.hide()
+
+
+def side_color(side: int) -> Color:
+    return SIDE_COLORS.get(side, (200, 200, 200))

@@ -1,0 +1,91 @@
+"""Hot-seat: the map is hidden between the players' turns and each sees only their own side."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+
+from game.enums import Side
+from game.ui.app import App, Settings
+from game.ui.driver import button_center, click, frames, key
+from game.ui.handover import HandOverScreen
+from game.ui.mapscreen import MapScreen
+from game.ui.menu import MainMenu
+from game.ui.render import FRONT_COLOR, RIVER_COLOR
+from game.ui.setup import start_match
+
+pytestmark = pytest.mark.window
+SIZE = (1600, 900)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[App]:
+    settings = Settings(ai_speed="instant", threaded_ai=False, save_dir=str(tmp_path))
+    application = App(SIZE, sounds=False, settings=settings)
+    application.push(MainMenu(application))
+    frames(application)
+    yield application
+    application.close()
+
+
+def map_pixels(surface: pygame.Surface) -> int:
+    """How many pixels of the window are river blue or front-line red: colours only the map has."""
+    rgb = pygame.surfarray.array3d(surface).astype(np.int32)
+    count = 0
+    for color in (RIVER_COLOR, FRONT_COLOR):
+        count += int((np.abs(rgb - np.array(color, dtype=np.int32)).sum(axis=2) < 40).sum())
+    return count
+
+
+def test_handover_hides_the_map_between_turns(app: App) -> None:
+    start_match(app, "kharkov_1943", "hotseat", seed=11)
+    frames(app, 2)
+    handover = app.stack.top
+    assert isinstance(handover, HandOverScreen) and handover.side == Side.AXIS
+    assert map_pixels(app.window) == 0
+    click(app, button_center(handover.ready), settle=2)
+    screen = app.stack.top
+    assert isinstance(screen, MapScreen)
+    assert screen.table.viewer == Side.AXIS
+    assert map_pixels(app.window) > 2_000  # the map is up for the Axis player
+
+    for _ in range(3):  # movement, combat, exploitation: the Axis turn ends
+        key(app, pygame.K_e)
+    frames(app, 2)
+    handover = app.stack.top
+    assert isinstance(handover, HandOverScreen) and handover.side == Side.SOVIET
+    assert map_pixels(app.window) == 0, "the map must not show while the screen changes hands"
+    assert screen.table.viewer == Side.AXIS  # nobody has taken the seat yet
+
+    click(app, button_center(handover.summary_button), settle=2)
+    assert handover.stage == "summary"
+    assert map_pixels(app.window) == 0
+    click(app, button_center(handover.to_map), settle=2)
+    assert app.stack.top is screen and screen.table.viewer == Side.SOVIET
+
+
+def test_each_player_sees_only_their_own_side(app: App) -> None:
+    start_match(app, "kharkov_1943", "hotseat", seed=11)
+    frames(app, 2)
+    key(app, pygame.K_RETURN, settle=2)
+    screen = app.stack.top
+    assert isinstance(screen, MapScreen)
+    game = screen.table.match.game
+    scene = screen.table.scene()
+    shown = {
+        u
+        for stack in scene.stacks
+        for u, look in zip(stack.units, stack.looks, strict=True)
+        if not look.ghost
+    }
+    view = screen.table.observation()
+    assert view is not None
+    assert shown == set(np.nonzero(view.visible & game.state.active)[0].tolist())
+    hidden_enemies = game.state.active & ~view.visible & (game.scenario.units.side == Side.SOVIET)
+    assert hidden_enemies.any(), "fog of war hides some Soviet units at the start"
+    assert not shown & set(np.nonzero(hidden_enemies)[0].tolist())
+    assert scene.veil is not None and scene.veil.any()
