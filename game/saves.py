@@ -19,7 +19,7 @@ from typing import Any
 from game import actions as act
 from game.engine import IllegalActionError
 from game.scenario.errors import FileProblemError, PathPart, Problem
-from game.scenario.loader import file_hash, find_scenario
+from game.scenario.loader import file_hash, find_scenario, read_text
 from game.scenario.model import KnobValue, Scenario, coerce_knob, load_scenario
 from game.session import Game, TurnHash
 
@@ -93,18 +93,7 @@ class _Report:
 
 
 def read_save(path: Path) -> tuple[dict[str, Any], _Report]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FileProblemError(
-            [Problem(str(path), None, (), f"cannot read file: {exc.strerror}")]
-        ) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise FileProblemError(
-            [Problem(str(path), None, (), "not a save: the file is not UTF-8 text")]
-        ) from None
+    text = read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -81,7 +81,7 @@ def test_a_file_that_is_not_json(
 ) -> None:
     _, path = saved
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    assert first_error(path) == "?: (file): not a save: the file is not UTF-8 text"
+    assert first_error(path) == "1: (file): file is not valid UTF-8 text"
     path.write_text("[scenario]\nid = 'mini'\n")
     assert first_error(path).startswith("1: (file): not valid JSON")
     assert main(["replay", str(path), "--check"]) == 2

@@ -14,26 +14,26 @@ from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
 
 
+def _share(
+    totals: npt.NDArray[np.int32], scenario: Scenario, steps: npt.ArrayLike, units: npt.ArrayLike
+) -> npt.NDArray[np.int64]:
+    """The part of a full-strength total a unit still holds with `steps` steps left."""
+    u = np.asarray(units, dtype=np.intp)
+    s = np.asarray(steps, dtype=np.int64)
+    share: npt.NDArray[np.int64] = totals[u].astype(np.int64) * s // scenario.units.max_steps[u]
+    return share
+
+
 def men_present(
     scenario: Scenario, steps: npt.ArrayLike, units: npt.ArrayLike
 ) -> npt.NDArray[np.int64]:
-    u = np.asarray(units, dtype=np.intp)
-    s = np.asarray(steps, dtype=np.int64)
-    men: npt.NDArray[np.int64] = (
-        scenario.units.men[u].astype(np.int64) * s // scenario.units.max_steps[u]
-    )
-    return men
+    return _share(scenario.units.men, scenario, steps, units)
 
 
 def tanks_present(
     scenario: Scenario, steps: npt.ArrayLike, units: npt.ArrayLike
 ) -> npt.NDArray[np.int64]:
-    u = np.asarray(units, dtype=np.intp)
-    s = np.asarray(steps, dtype=np.int64)
-    tanks: npt.NDArray[np.int64] = (
-        scenario.units.tanks[u].astype(np.int64) * s // scenario.units.max_steps[u]
-    )
-    return tanks
+    return _share(scenario.units.tanks, scenario, steps, units)
 
 
 def lose_steps(

@@ -42,8 +42,8 @@ class Reporter:
             raise FileProblemError(self.problems)
 
 
-def read_toml(path: Path) -> tuple[dict[str, Any], Reporter]:
-    """Parse a TOML file; unreadable or malformed files become a one-problem error."""
+def read_text(path: Path) -> str:
+    """A user file as text; unreadable or non-UTF-8 files become a one-problem error."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -57,6 +57,12 @@ def read_toml(path: Path) -> tuple[dict[str, Any], Reporter]:
         raise FileProblemError(
             [Problem(str(path), bad_line, (), "file is not valid UTF-8 text")]
         ) from None
+    return text
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], Reporter]:
+    """Parse a TOML file; unreadable or malformed files become a one-problem error."""
+    text = read_text(path)
     reporter = Reporter(path, text)
     try:
         data = tomllib.loads(text)
