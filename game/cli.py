@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from game.enums import Side
-from game.scenario.errors import FileProblemError
+from game.scenario.errors import FileProblemError, Problem
 from game.scenario.loader import find_scenario, list_scenarios, load_map, read_toml
-from game.scenario.model import Scenario, load_scenario
+from game.scenario.model import KnobValue, Scenario, coerce_knob, load_scenario
 
 EXIT_BAD_INPUT = 2
 
@@ -199,11 +199,97 @@ def scenario_date(scenario: Scenario, turn: int) -> str:
     return f"{scenario.date_of_turn(turn):%d %B %Y}"
 
 
-def cmd_play(args: argparse.Namespace) -> int:
-    from game.ui.viewer import run_viewer
+def _run_ui(args: argparse.Namespace, mode: str) -> int:
+    """Open the game window (main menu without a scenario, else that scenario's map)."""
+    from game.ui.app import run
 
-    scenario = load_scenario(find_scenario(args.scenario))
-    return run_viewer(scenario, frames=args.frames)
+    side = getattr(args, "side", None)
+    if args.scenario is not None:
+        scenario = load_scenario(find_scenario(args.scenario))  # bad files end here, exit 2
+        if side is not None and side not in scenario.spec.scenario.sides:
+            print(
+                f"eastfront: {scenario.id} is played by {', '.join(scenario.spec.scenario.sides)}, not {side}",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+    menu_only = mode == "solo" and args.scenario is None
+    return run(
+        "menu" if menu_only else mode,
+        args.scenario or "kharkov_1943",
+        side,
+        args.seed,
+        frames=args.frames,
+    )
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    return _run_ui(args, "solo")
+
+
+def cmd_hotseat(args: argparse.Namespace) -> int:
+    return _run_ui(args, "hotseat")
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    return _run_ui(args, "watch")
+
+
+def parse_knobs(scenario: Scenario, settings: Sequence[str]) -> dict[str, KnobValue]:
+    """`--set KNOB=VALUE` pairs checked against the scenario's knobs (ranges: `with_knobs`)."""
+    out: dict[str, KnobValue] = {}
+    problems = []
+    for item in settings:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        knob = scenario.spec.knobs.get(name)
+        if not sep or knob is None:
+            message = "unknown knob" if sep else f"expected KNOB=VALUE, got {item!r}"
+            problems.append(Problem("--set", None, ("knobs", name), message))
+            continue
+        parsed = coerce_knob(knob.type, value)
+        if parsed is None:
+            problems.append(Problem("--set", None, ("knobs", name), f"expected a {knob.type}"))
+            continue
+        out[name] = parsed
+    if problems:
+        raise FileProblemError(problems)
+    return out
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from game.sim.runner import run_games
+    from game.sim.summary import summarise, write_runs_csv, write_summary
+
+    path = find_scenario(args.scenario)
+    scenario = load_scenario(path)
+    knobs = parse_knobs(scenario, args.set)
+    if knobs:
+        scenario = scenario.with_knobs(knobs)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    save_dir = out / "games" if args.save_games else None
+    if save_dir is not None:
+        save_dir.mkdir(parents=True, exist_ok=True)
+    rows = run_games(path, args.runs, args.seed, knobs, workers=args.workers, save_dir=save_dir)
+    write_runs_csv(out / "runs.csv", scenario, rows)
+    write_summary(out / "summary.json", summarise(scenario, rows, knobs))
+    print(f"wrote {out / 'runs.csv'} and {out / 'summary.json'} ({len(rows)} games)")
+    return 0
+
+
+def cmd_explore(args: argparse.Namespace) -> int:
+    from game.sim.explore import explore
+
+    path = find_scenario(args.scenario)
+    scenario = load_scenario(path)
+    knobs = parse_knobs(scenario, args.set)
+    report = explore(scenario, path, knobs, args.runs, args.seed, Path(args.out), args.workers)
+    for side, row in report["winner"].items():
+        print(f"{side} wins: {row['baseline']:.0%} -> {row['variant']:.0%}")
+    for key, row in report["losses"].items():
+        print(f"{key} (median): {row['baseline']} -> {row['variant']}")
+    print(f"wrote {args.out}/comparison.json")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -243,11 +329,51 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser(
-        "play", help="open the game window (for now: the scenario map, pan and zoom)"
+        "simulate", help="play AI-vs-AI games headless; write runs.csv and summary.json"
     )
-    p.add_argument("scenario", nargs="?", default="kharkov_1943")
+    p.add_argument("scenario")
+    p.add_argument("--runs", type=int, required=True)
+    p.add_argument("--seed", type=int, required=True, help="run r plays game seed SEED + r")
+    p.add_argument("--out", required=True, help="directory for runs.csv and summary.json")
+    p.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE")
+    p.add_argument("--workers", type=int, default=1, help="local processes (results do not change)")
+    p.add_argument(
+        "--save-games", action="store_true", help="keep every game as DIR/games/run_NNNN.json"
+    )
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("explore", help="the same seeds on the scenario and on a variant, compared")
+    p.add_argument("scenario")
+    p.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE", required=True)
+    p.add_argument("--runs", type=int, required=True)
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(func=cmd_explore)
+
+    p = sub.add_parser("play", help="open the game: main menu, or SCENARIO against the computer")
+    p.add_argument("scenario", nargs="?", default=None)
+    p.add_argument(
+        "--side",
+        choices=["axis", "soviet", "allies"],
+        default=None,
+        help="the side you play (default: the side that moves first)",
+    )
+    p.add_argument("--seed", type=int, default=None)
     p.add_argument("--frames", type=int, default=0, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("hotseat", help="two players at one screen")
+    p.add_argument("scenario", nargs="?", default="kharkov_1943")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--frames", type=int, default=0, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_hotseat)
+
+    p = sub.add_parser("watch", help="the computer plays both sides on screen")
+    p.add_argument("scenario", nargs="?", default="kharkov_1943")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--frames", type=int, default=0, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_watch)
     return parser
 
 

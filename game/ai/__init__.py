@@ -33,9 +33,8 @@ class PassivePlayer:
 
 
 def make_player(game: Game, side: Side, seed: int) -> Player:
-    """The scenario's computer player for `side` (the scripted historical AI when available)."""
-    try:
-        from game.ai.scripted import HistoricalAI
-    except ImportError:  # pragma: no cover - only before the scripted AI exists
-        return PassivePlayer(side)
+    """The scenario's computer player for `side`: the scripted historical AI (`game.ai.scripted`),
+    which follows the side's plan in the scenario file; its own randomness comes from `seed`."""
+    from game.ai.scripted import HistoricalAI
+
     return HistoricalAI(game.scenario, side, seed)

@@ -209,7 +209,9 @@ def _carry_out(
 ) -> list[Event]:
     """Apply one game's share of a resolved batch: losses, surrenders, retreats, advances."""
     events: list[Event] = []
-    losses.lose_steps(scenario, state, batch.unit[members].astype(np.intp), result.steps_lost[members])
+    losses.lose_steps(
+        scenario, state, batch.unit[members].astype(np.intp), result.steps_lost[members]
+    )
     for local, (c, attack) in enumerate(zip(rows.tolist(), phase.attacks, strict=True)):
         spec = phase.specs[local]
         survivors = [d for d in spec.defenders if state.status[d] == UnitStatus.ACTIVE]

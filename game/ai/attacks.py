@@ -1,0 +1,199 @@
+"""Choosing the combat phase's attacks with the exact combat preview.
+
+Candidates are, for every known enemy stack next to our units, the strongest one, two, three ...
+of the units that could join (all of them last). All candidates go to `combat.preview` in one
+batch; each is scored by the steps it is expected to cost each side (weighted by what a step of
+each unit is worth), the chance of driving the defender out (times the value of the hex) and the
+chance of a surrender, less the fatigue it costs. The best attack is kept, its units and target
+leave the pool, and the rest are scored again until nothing worth doing is left.
+
+Who attacks what: formations with an attack posture attack anything worth it, and need less
+profit on their next goal; holding, delaying and reserve formations only counter-attack near
+their own objectives and mop up cut-off enemies, so a quiet sector stays quiet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from game.actions import Attack
+from game.ai import fields
+from game.ai.plan import Order, Posture
+from game.ai.tactics import PhaseContext, step_value, unit_attack
+from game.enums import Side
+from game.rules import combat, combat_phase, movement, supply
+
+# How much a step of our own lost weighs against a step of the enemy's, per posture: attacking
+# formations want some profit, holding ones a clear one.
+OWN_LOSS_WEIGHT = {
+    Posture.ATTACK: 1.5,
+    Posture.HOLD: 3.0,
+    Posture.DELAY: 3.0,
+    Posture.WITHDRAW: 5.0,
+    Posture.RESERVE: 2.0,
+}
+MIN_SCORE = 1.0  # an attack must be worth at least this many steps to be made ...
+MIN_SCORE_GOAL = 0.4  # ... or this many when it is on an attacker's next goal
+UNIT_COST = 0.08  # per unit committed, so that spare units stay free for other attacks
+MAX_ROUNDS = 40
+COUNTER_RANGE = 2  # hexes from an objective within which holding units counter-attack
+NO_ORDER = Order(Posture.HOLD, (), (), -1)
+FATIGUE_COST = (0.0, 0.0, 0.2, 0.4)  # by the fatigue an attacker would have afterwards
+
+
+@dataclass(frozen=True)
+class Candidate:
+    target: int
+    attackers: tuple[int, ...]
+
+
+def choose_attacks(
+    context: PhaseContext, garrisons: set[int], rng: np.random.Generator
+) -> list[Attack]:
+    """The attacks to declare this combat phase, best first."""
+    scenario = context.scenario
+    state = context.belief.state
+    side = context.side
+    units = scenario.units
+    grid = scenario.map
+    mine = np.nonzero(state.active & (units.side == side) & (units.attack > 0))[0]
+    pool = {int(u) for u in mine.tolist() if int(u) not in garrisons}
+    enemy_side = Side(int(next(s for s in scenario.sides if s != side)))
+    enemy_at = {int(h) for h in context.enemy_hex.tolist()}
+    if not pool or not enemy_at:
+        return []
+    isolated = supply.isolated(scenario, state, enemy_side)
+    zoc = movement.zone_of_control(scenario, state, side)
+    strength = dict(
+        zip(
+            mine.tolist(),
+            unit_attack(scenario, context.belief, mine, context.weather).tolist(),
+            strict=True,
+        )
+    )
+    near_objective = _near_objectives(context)
+
+    def allowed(u: int, target: int) -> bool:
+        """Attacking formations attack anything; the others only counter-attack next to their
+        objectives and mop up cut-off enemies (a quiet sector stays quiet)."""
+        order = context.orders.get(u, NO_ORDER)
+        if order.posture == Posture.ATTACK:
+            return True
+        return bool(isolated[target]) or target in near_objective.get(u, set())
+
+    chosen: list[Attack] = []
+    targets = set(enemy_at)
+    known: dict[Candidate, float] = {}  # scores stay valid: the state does not change meanwhile
+    for _ in range(MAX_ROUNDS):
+        candidates = _candidates(grid.neighbor, state.hex, pool, targets, strength, allowed)
+        if not candidates:
+            break
+        new = [c for c in candidates if c not in known]
+        if new:
+            fresh = _score(context, new, isolated, zoc)
+            # the margin over what such an attack must be worth: less for the goal in hand
+            fresh -= np.array([MIN_SCORE_GOAL if _on_goal(context, c) else MIN_SCORE for c in new])
+            fresh += 1e-6 * rng.random(len(fresh))
+            known.update(zip(new, fresh.tolist(), strict=True))
+        scores = np.array([known[c] for c in candidates])
+        best = int(np.argmax(scores))
+        if scores[best] < 0:
+            break
+        pick = candidates[best]
+        # delaying and withdrawing units do not follow up into the enemy's ground
+        advance = all(
+            context.orders.get(u, NO_ORDER).posture
+            in (Posture.ATTACK, Posture.RESERVE, Posture.HOLD)
+            for u in pick.attackers
+        )
+        chosen.append(Attack(pick.attackers, pick.target, advance))
+        pool -= set(pick.attackers)
+        targets.discard(pick.target)
+    return chosen
+
+
+def _on_goal(context: PhaseContext, candidate: Candidate) -> bool:
+    return any(
+        candidate.target in context.orders.get(u, NO_ORDER).goals[:1] for u in candidate.attackers
+    )
+
+
+def _near_objectives(context: PhaseContext) -> dict[int, set[int]]:
+    """Per unit, the enemy-held hexes within COUNTER_RANGE of its order's objectives."""
+    enemy = context.enemy_hex
+    out: dict[int, set[int]] = {}
+    cache: dict[tuple[int, ...], set[int]] = {}
+    for u, order in context.orders.items():
+        key = order.objectives + ((order.garrison,) if order.garrison >= 0 else ())
+        if key not in cache:
+            near: set[int] = set()
+            if key and len(enemy):
+                d = fields.hex_distance_from(context.scenario, np.array(key, dtype=np.int32))
+                near = {int(h) for h in enemy.tolist() if int(d[:, h].min()) <= COUNTER_RANGE}
+            cache[key] = near
+        out[u] = cache[key]
+    return out
+
+
+def _candidates(
+    neighbor: npt.NDArray[np.int32],
+    hexes: npt.NDArray[np.int32],
+    pool: set[int],
+    targets: set[int],
+    strength: dict[int, float],
+    allowed: Callable[[int, int], bool],
+) -> list[Candidate]:
+    by_target: dict[int, list[int]] = {}
+    for u in sorted(pool):
+        for n in neighbor[hexes[u]].tolist():
+            if n in targets and allowed(u, n):
+                by_target.setdefault(n, []).append(u)
+    out: list[Candidate] = []
+    for target in sorted(by_target):
+        ready = sorted(by_target[target], key=lambda u: (-strength[u], u))
+        for k in range(1, len(ready) + 1):
+            out.append(Candidate(target, tuple(ready[:k])))
+    return out
+
+
+def _score(
+    context: PhaseContext,
+    candidates: list[Candidate],
+    isolated: npt.NDArray[np.bool_],
+    zoc: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.float64]:
+    scenario = context.scenario
+    state = context.belief.state
+    specs = [
+        combat_phase.combat_spec(scenario, state, Attack(c.attackers, c.target), isolated, zoc)
+        for c in candidates
+    ]
+    batch = combat.build_batch(combat_phase.unit_arrays(scenario, state), specs)
+    preview = combat.preview(batch)
+    rows = batch.unit.astype(np.intp)
+    value = step_value(scenario, rows) * preview.expected_steps_lost
+    weight = np.ones(len(rows))
+    for i, c in enumerate(candidates):
+        posture = max(
+            (context.orders.get(u, NO_ORDER).posture for u in c.attackers),
+            key=lambda p: OWN_LOSS_WEIGHT[p],
+        )
+        in_combat = (batch.combat == i) & batch.attacking
+        weight[in_combat] = -OWN_LOSS_WEIGHT[posture]
+    per_combat = np.bincount(batch.combat, weights=value * weight, minlength=len(candidates))
+    take = context.take_value[[c.target for c in candidates]]
+    leave = preview.advance_probability
+    # a surrender or elimination also takes the steps a later attack would have to win
+    size = np.array([len(c.attackers) for c in candidates], dtype=np.float64)
+    # an attack tires its units (fatigue 2 costs a quarter of a unit's attack, 3 half, and a unit
+    # that attacks does not recover): worth it for a prize, not for a small gain
+    fatigue = state.fatigue
+    tiring = np.array(
+        [sum(FATIGUE_COST[min(int(fatigue[u]) + 1, 3)] for u in c.attackers) for c in candidates]
+    )
+    scores: npt.NDArray[np.float64] = per_combat + leave * take - UNIT_COST * size - tiring
+    return scores

@@ -1,0 +1,84 @@
+"""What the AI believes: a planning copy of the game built from its side's observation only.
+
+Move generation (`movement.legal_moves`) and combat previews read a `GameState`. Handing them the
+true state would leak hidden enemy units (they block moves and exert zones of control), so the
+AI plans on a belief state made from `observe(...)`: its own units as they are, the enemy units it
+sees now as it sees them, and no other enemy unit on the map. Remembered positions of enemies seen
+lately are kept beside it (`ghosts`) for threat estimates, never as blockers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from game.enums import Side
+from game.observation import Observation, observe
+from game.scenario.model import Scenario
+from game.state import GameState, Phase, UnitStatus
+
+GHOST_TURNS = 2  # an enemy seen within this many turns is still assumed near where it was
+
+
+@dataclass(frozen=True, eq=False)
+class Belief:
+    side: Side
+    observation: Observation
+    state: GameState  # own units true, visible enemies as seen, hidden enemies off the map
+    enemy_visible: npt.NDArray[np.bool_]  # [U]
+    ghosts: npt.NDArray[np.int32]  # [U] remembered hex of enemies not seen now, -1 none
+
+
+def build_belief(
+    scenario: Scenario, truth: GameState, side: Side, own_status: npt.NDArray[np.uint8]
+) -> Belief:
+    """The belief of `side` now. `own_status` is the side's own units' status (its own business);
+    nothing else of `truth` is read except through `observe`."""
+    obs = observe(scenario, truth, side)
+    return belief_from_observation(scenario, obs, own_status)
+
+
+def belief_from_observation(
+    scenario: Scenario, obs: Observation, own_status: npt.NDArray[np.uint8]
+) -> Belief:
+    units = scenario.units
+    own = obs.own
+    enemy_visible = obs.visible & ~own
+    on_map = obs.hex >= 0
+    status = np.where(
+        own, own_status, np.where(enemy_visible & on_map, UnitStatus.ACTIVE, UnitStatus.WAITING)
+    ).astype(np.uint8)
+    steps = np.where(obs.steps >= 0, obs.steps, units.max_steps).astype(np.int8)
+    n_sides = len(scenario.sides)
+    index = scenario.sides.index(obs.side)
+    seen_turn = np.zeros((n_sides, units.count), dtype=np.int16)
+    seen_turn[index] = obs.last_seen_turn
+    seen_hex = np.full((n_sides, units.count), -1, dtype=np.int32)
+    seen_hex[index] = obs.last_seen_hex
+    zeros = np.zeros(units.count, dtype=np.int32)
+    state = GameState(
+        hex=np.where(status == UnitStatus.ACTIVE, obs.hex, -1).astype(np.int32),
+        steps=steps,
+        status=status,
+        movement_left=obs.movement_left.astype(np.int16),
+        supply=obs.supply.copy(),
+        fatigue=obs.fatigue.copy(),
+        attacked=np.zeros(units.count, dtype=np.bool_),
+        men_lost=zeros.copy(),
+        tanks_lost=zeros.copy(),
+        control=obs.control.copy(),
+        control_changed=np.zeros(scenario.map.size, dtype=np.int16),
+        seen_turn=seen_turn,
+        seen_hex=seen_hex,
+        turn=obs.turn,
+        side_index=scenario.sides.index(obs.moving),
+        phase=Phase(obs.phase),
+        rng=np.random.Generator(np.random.PCG64(0)),  # never drawn from: the AI has its own
+    )
+    recent = obs.turn - obs.last_seen_turn.astype(np.int32) <= GHOST_TURNS
+    ghosts = np.where(
+        ~own & ~enemy_visible & (obs.last_seen_turn > 0) & recent, obs.last_seen_hex, -1
+    ).astype(np.int32)
+    return Belief(obs.side, obs, state, enemy_visible, ghosts)

@@ -1,0 +1,495 @@
+"""The tactical layer's picture of one phase, and the scoring of one unit's candidate moves.
+
+At the start of each of its phases the AI builds a `PhaseContext` from its belief: enemy stacks
+and their strength, a threat map (how much enemy attack could reach each hex next turn), the
+front band (hexes within two of a known enemy), supply, the column shifts of attacking each hex,
+and the value of each hex to the side. Units then choose their moves one at a time: every
+destination a unit can reach is scored in one vectorised pass (progress toward its goals along a
+shared distance field, attack opportunities, front coverage, exposure, supply, capture), and the
+running arrays (own zone-of-control coverage, attack strength gathered next to each enemy hex)
+are updated after each move so that later units fill gaps instead of piling up.
+
+Weights are in "steps": a score of 1 is worth about one step of a division.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from game.ai import fields
+from game.ai.belief import Belief
+from game.ai.plan import Order, Posture
+from game.enums import MECHANISED_KINDS, Side, Terrain, UnitKind, Weather
+from game.rules import combat_phase, movement, supply
+from game.rules import combat_reference as combat_rules
+from game.rules.movement import MOVEMENT_CLASS, MovementClass
+from game.scenario.model import Scenario
+from game.state import Phase
+
+F64 = npt.NDArray[np.float64]
+I32 = npt.NDArray[np.int32]
+Bool = npt.NDArray[np.bool_]
+
+SOFT = (Weather.THAW, Weather.MUD)
+MECHANISED = np.array([int(k) for k in MECHANISED_KINDS], dtype=np.uint8)
+
+# Per posture: weight of progress toward goals (per full move), slack around objectives (cost
+# units) within which a unit no longer needs to get closer, weight of attack opportunities, of
+# exposure to enemy attack, of covering the front, and of staying in contact with the enemy.
+GOAL_WEIGHT = {
+    Posture.ATTACK: 3.0,
+    Posture.HOLD: 2.0,
+    Posture.DELAY: 1.5,
+    Posture.WITHDRAW: 3.0,
+    Posture.RESERVE: 1.5,
+}
+GOAL_SLACK = {
+    Posture.ATTACK: 0,
+    Posture.HOLD: 6,
+    Posture.DELAY: 8,
+    Posture.WITHDRAW: 2,
+    Posture.RESERVE: 8,
+}
+ATTACK_WEIGHT = {
+    Posture.ATTACK: 1.5,
+    Posture.HOLD: 0.15,
+    Posture.DELAY: 0.2,
+    Posture.WITHDRAW: 0.0,
+    Posture.RESERVE: 0.7,
+}
+EXPOSURE_WEIGHT = {
+    Posture.ATTACK: 0.6,
+    Posture.HOLD: 1.0,
+    Posture.DELAY: 2.0,
+    Posture.WITHDRAW: 2.5,
+    Posture.RESERVE: 1.5,
+}
+FRONT_WEIGHT = {
+    Posture.ATTACK: 0.05,
+    Posture.HOLD: 0.25,
+    Posture.DELAY: 0.15,
+    Posture.WITHDRAW: 0.0,
+    Posture.RESERVE: 0.05,
+}
+CONTACT_WEIGHT = {
+    Posture.ATTACK: 0.0,
+    Posture.HOLD: 0.0,
+    Posture.DELAY: -0.6,
+    Posture.WITHDRAW: -1.5,
+    Posture.RESERVE: -0.4,
+}
+INERTIA = {
+    Posture.ATTACK: 0.0,
+    Posture.HOLD: 0.08,
+    Posture.DELAY: 0.05,
+    Posture.WITHDRAW: 0.0,
+    Posture.RESERVE: 0.08,
+}
+SUPPLY_WEIGHT = 4.0  # ending out of supply (doubled for a unit already cut off)
+CAPTURE_WEIGHT = 0.5  # per victory point of an enemy-held city taken by moving in
+NOISE = 1e-3  # tie-breaks from the AI's own generator
+THREAT_RADIUS_FOOT = 2
+THREAT_RADIUS_MECHANISED = 3
+
+
+@cache
+def _column_tables() -> tuple[F64, F64, F64]:
+    """Mean defender steps lost, attacker steps lost and chance of a retreat per odds column."""
+    defender = np.array(combat_rules.CRT_DEFENDER_LOSS, dtype=np.float64).mean(axis=1)
+    attacker = np.array(combat_rules.CRT_ATTACKER_LOSS, dtype=np.float64).mean(axis=1)
+    retreat = (np.array(combat_rules.CRT_RETREAT) > 0).mean(axis=1).astype(np.float64)
+    return defender, attacker, retreat
+
+
+def odds_column(attack: F64, defence: F64, shift: npt.ArrayLike) -> npt.NDArray[np.intp]:
+    """Estimated column (after shifts) of attacks with these strengths."""
+    ratio = np.where(defence > 0, 6.0 * attack / np.maximum(defence, 1e-9), 1e9)
+    raw = np.searchsorted(np.array(combat_rules.COLUMN_SIXTHS), ratio, side="right") - 1
+    column: npt.NDArray[np.intp] = np.clip(raw + np.asarray(shift), 0, combat_rules.TOP_COLUMN)
+    return np.where(attack > 0, column, -1)
+
+
+def attack_value(attack: F64, defence: F64, shift: npt.ArrayLike, take: F64) -> F64:
+    """Rough worth of attacking with `attack` against `defence`: steps won minus steps lost plus
+    the chance of taking the hex times its value; 0 where there is no attack."""
+    defender, attacker, retreat = _column_tables()
+    column = odds_column(attack, defence, shift)
+    safe = np.maximum(column, 0)
+    value = defender[safe] - attacker[safe] + retreat[safe] * take
+    result: F64 = np.where(column >= 0, value, 0.0)
+    return result
+
+
+def ground_shift_table(weather: int) -> npt.NDArray[np.int8]:
+    """[terrain, city code] column shift of the defender's ground in this weather."""
+    table = np.zeros((len(Terrain), combat_rules.MAX_CITY + 1), dtype=np.int8)
+    for t in range(len(Terrain)):
+        for c in range(combat_rules.MAX_CITY + 1):
+            table[t, c] = combat_rules.ground_shift(weather, t, c) + combat_rules.weather_shift(
+                weather
+            )
+    return table
+
+
+def city_codes(scenario: Scenario) -> npt.NDArray[np.int8]:
+    codes = np.zeros(scenario.map.size, dtype=np.int8)
+    for city in scenario.map.cities:
+        codes[city.hex] = combat_phase.CITY_CODE[city.size]
+    return codes
+
+
+def unit_attack(
+    scenario: Scenario, belief: Belief, units: npt.NDArray[np.intp], weather: int
+) -> F64:
+    """Effective attack strength (steps, weather, supply and fatigue applied), as floats."""
+    u = scenario.units
+    state = belief.state
+    base = u.attack[units] * state.steps[units] / np.maximum(u.max_steps[units], 1)
+    mech = np.isin(u.kind[units], MECHANISED)
+    factor = np.where(mech & (weather in SOFT), 0.5, 1.0)
+    factor = factor * np.where(state.supply[units] > 0, 0.5, 1.0)
+    factor = factor * np.where(
+        state.fatigue[units] >= 3, 0.5, np.where(state.fatigue[units] == 2, 0.75, 1.0)
+    )
+    result: F64 = base * factor
+    return result
+
+
+def unit_defence(scenario: Scenario, belief: Belief, units: npt.NDArray[np.intp]) -> F64:
+    u = scenario.units
+    state = belief.state
+    base = u.defence[units] * state.steps[units] / np.maximum(u.max_steps[units], 1)
+    factor = np.where(state.supply[units] >= 3, 2.0 / 3.0, 1.0)
+    result: F64 = base * factor
+    return result
+
+
+def step_value(scenario: Scenario, units: npt.NDArray[np.intp]) -> F64:
+    """What losing one step of each unit costs, in 'steps' (about 1 for a 2,000-man step)."""
+    u = scenario.units
+    steps = np.maximum(u.max_steps[units], 1)
+    result: F64 = 0.5 + u.men[units] / steps / 4000.0 + u.tanks[units] / steps / 20.0
+    return result
+
+
+@dataclass(frozen=True, eq=False)
+class EnemyPicture:
+    """The known enemy: stacks, their defence, anti-armour, threat and the front band."""
+
+    hexes: I32
+    defence: F64
+    anti_armour: Bool
+    threat: F64
+    band: Bool
+
+    @classmethod
+    def of(cls, scenario: Scenario, side: Side, belief: Belief) -> EnemyPicture:
+        state = belief.state
+        grid = scenario.map
+        units = scenario.units
+        n = grid.size
+        enemy = np.nonzero(state.active & (state.hex >= 0) & (units.side != side))[0]
+        defence = np.zeros(n)
+        np.add.at(defence, state.hex[enemy], unit_defence(scenario, belief, enemy))
+        anti = np.zeros(n, dtype=np.bool_)
+        anti_kind = (units.kind[enemy] == UnitKind.ARMOUR) | (
+            units.kind[enemy] == UnitKind.ARTILLERY
+        )
+        anti[state.hex[enemy[anti_kind]]] = True
+        # threat: visible enemies and ghosts, by the hexes they could attack next turn
+        ghost_units = np.nonzero(belief.ghosts >= 0)[0]
+        threat_units = np.concatenate([enemy, ghost_units])
+        threat_hexes = np.concatenate([state.hex[enemy], belief.ghosts[ghost_units]]).astype(
+            np.int32
+        )
+        threat = np.zeros(n)
+        if len(threat_units):
+            strength = (
+                units.attack[threat_units]
+                * np.where(
+                    state.steps[threat_units] > 0,
+                    state.steps[threat_units],
+                    units.max_steps[threat_units],
+                )
+                / np.maximum(units.max_steps[threat_units], 1)
+            )
+            radius = np.where(
+                np.isin(units.kind[threat_units], MECHANISED),
+                THREAT_RADIUS_MECHANISED,
+                THREAT_RADIUS_FOOT,
+            )
+            distance = fields.hex_distance_from(scenario, threat_hexes)
+            threat = ((distance <= radius[:, None]) * strength[:, None]).sum(axis=0)
+        hexes = np.unique(state.hex[enemy]).astype(np.int32)
+        near: Bool = np.zeros(n, dtype=np.bool_)
+        if len(hexes):
+            near = np.asarray((fields.hex_distance_from(scenario, hexes) <= 2).any(axis=0))
+        band = near & (defence == 0) & (grid.terrain != Terrain.WATER)
+        return cls(hexes, defence, anti, threat, band)
+
+
+@dataclass
+class PhaseContext:
+    """What one side knows and intends at the start of one of its phases."""
+
+    scenario: Scenario
+    side: Side
+    belief: Belief
+    orders: dict[int, Order]
+    weather: int
+    phase: Phase
+    enemy_hex: I32  # hexes holding known enemy units
+    enemy_defence: F64  # [N] defence of the known enemy stack in each hex
+    enemy_anti_armour: Bool  # [N] the stack has tanks or guns (denies the armour shift)
+    threat: F64  # [N] enemy attack that could fall on a hex next turn
+    attack_shift: npt.NDArray[
+        np.int8
+    ]  # [N] column shift of attacking a hex (ground, weather, support)
+    open_ground: Bool  # [N] armour shift possible
+    supplied: Bool  # [N] in own supply as far as the side can tell
+    band: Bool  # [N] front hexes: within two of a known enemy, not enemy-held
+    take_value: F64  # [N] worth of taking a hex (objectives, victory points)
+    attack_of: F64  # [U] effective attack of each unit as the side sees it
+    defence_of: F64  # [U]
+    covered: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # own ZOC count
+    gathered: F64 = field(default_factory=lambda: np.zeros(0))  # own attack next to each hex
+    gathered_armour: Bool = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
+    friends_defence: F64 = field(default_factory=lambda: np.zeros(0))  # own defence per hex
+    friends_count: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+
+    @classmethod
+    def build(
+        cls,
+        scenario: Scenario,
+        side: Side,
+        belief: Belief,
+        orders: dict[int, Order],
+    ) -> PhaseContext:
+        state = belief.state
+        grid = scenario.map
+        n = grid.size
+        weather = int(scenario.weather[min(max(state.turn, 1), scenario.turns)])
+        units = scenario.units
+        active = state.active & (state.hex >= 0)
+        own = np.nonzero(active & (units.side == side))[0]
+
+        table = ground_shift_table(weather)
+        codes = city_codes(scenario)
+        enemy_side = _enemy_of(scenario, side)
+        artillery, air = combat_phase.support_shifts(scenario, side, enemy_side)
+        support = combat_rules.support_shift(artillery, air, weather)
+        attack_shift = (table[grid.terrain, codes] + support).astype(np.int8)
+        open_ground = (grid.terrain == Terrain.CLEAR) & (codes <= 1) & (weather not in SOFT)
+
+        # the combat phase scores no moves, so it needs no supply trace
+        supplied = (
+            np.ones(n, dtype=np.bool_)
+            if state.phase == Phase.COMBAT
+            else supply.trace_supply(scenario, state, side)
+        )
+
+        picture = EnemyPicture.of(scenario, side, belief)
+
+        take_value = np.zeros(n)
+        for city in grid.cities:
+            take_value[city.hex] += 0.1 * float(scenario.vp[city.hex])
+        for order in orders.values():
+            for h in order.goals[:1]:
+                take_value[h] += 2.0
+            for h in order.objectives:
+                take_value[h] += 0.5
+        take_value += 0.5
+
+        everyone = np.arange(units.count, dtype=np.intp)
+        context = cls(
+            scenario=scenario,
+            side=side,
+            belief=belief,
+            orders=orders,
+            weather=weather,
+            phase=state.phase,
+            enemy_hex=picture.hexes,
+            enemy_defence=picture.defence,
+            enemy_anti_armour=picture.anti_armour,
+            threat=picture.threat,
+            attack_shift=attack_shift,
+            open_ground=open_ground,
+            supplied=supplied,
+            band=picture.band,
+            take_value=take_value,
+            attack_of=unit_attack(scenario, belief, everyone, weather),
+            defence_of=unit_defence(scenario, belief, everyone),
+        )
+        context.covered = np.zeros(n, dtype=np.int32)
+        context.gathered = np.zeros(n)
+        context.gathered_armour = np.zeros(n, dtype=np.bool_)
+        context.friends_defence = np.zeros(n)
+        context.friends_count = np.zeros(n, dtype=np.int32)
+        where = state.hex[own]
+        np.add.at(context.covered, where, 1)
+        np.add.at(context.friends_defence, where, context.defence_of[own])
+        np.add.at(context.friends_count, where, 1)
+        around = grid.neighbor[where]
+        valid = around >= 0
+        np.add.at(context.covered, around[valid], 1)
+        attack_rows = np.repeat(context.attack_of[own][:, None], 6, axis=1)
+        np.add.at(context.gathered, around[valid], attack_rows[valid])
+        armour = np.repeat((units.kind[own] == UnitKind.ARMOUR)[:, None], 6, axis=1)
+        context.gathered_armour[around[valid & armour]] = True
+        return context
+
+    def see_again(self, belief: Belief) -> None:
+        """Take in newly seen (or vanished) enemy units; our own running arrays stay."""
+        self.belief = belief
+        picture = EnemyPicture.of(self.scenario, self.side, belief)
+        self.enemy_hex = picture.hexes
+        self.enemy_defence = picture.defence
+        self.enemy_anti_armour = picture.anti_armour
+        self.threat = picture.threat
+        self.band = picture.band
+
+    # --- running arrays -------------------------------------------------------------------
+
+    def place(self, u: int, h: int, sign: int) -> None:
+        """Add (+1) or remove (-1) unit u standing at h from the running arrays."""
+        if h < 0:
+            return
+        around = self.scenario.map.neighbor[h]
+        around = around[around >= 0]
+        self.covered[h] += sign
+        self.covered[around] += sign
+        self.gathered[around] += sign * float(self.attack_of[u])
+        if sign > 0 and self.scenario.units.kind[u] == UnitKind.ARMOUR:
+            self.gathered_armour[around] = True
+        self.friends_defence[h] += sign * float(self.defence_of[u])
+        self.friends_count[h] += sign
+
+    # --- scoring ---------------------------------------------------------------------------
+
+    def score_moves(
+        self,
+        u: int,
+        destinations: I32,
+        order: Order,
+        allowance: int,
+        rng: np.random.Generator,
+    ) -> F64:
+        """Score of ending unit u's move at each destination (its own hex included)."""
+        scenario = self.scenario
+        grid = scenario.map
+        units = scenario.units
+        state = self.belief.state
+        start = int(state.hex[u])
+        posture = order.posture
+        klass = int(MOVEMENT_CLASS[units.kind[u]])
+        d = destinations
+        score = np.zeros(len(d))
+        scale = max(2 * int(units.movement[u]), 2)
+
+        # progress toward goals
+        goals = order.goals if order.goals else order.objectives
+        if order.garrison >= 0:
+            goals = (order.garrison,)
+        if goals:
+            goal_field = fields.goal_field(scenario, state, goals, klass, self.weather)
+            slack = 0 if order.garrison >= 0 else GOAL_SLACK[posture]
+            here = np.maximum(goal_field[d] - slack, 0).astype(np.float64)
+            now = max(int(goal_field[start]) - slack, 0)
+            weight = GOAL_WEIGHT[posture] * (4.0 if order.garrison >= 0 else 1.0)
+            score += weight * (now - np.minimum(here, now + scale)) / scale
+            if posture == Posture.ATTACK and order.garrison < 0:
+                # don't stop short: the nearest goal is worth reaching
+                score += 1.0 * (goal_field[d] == 0)
+
+        # neighbours of each destination
+        around = grid.neighbor[d]
+        valid = around >= 0
+        safe = np.where(valid, around, 0)
+
+        # attack opportunities next to enemy stacks (not in exploitation: no combat follows)
+        exploiting = self.phase == Phase.EXPLOITATION
+        own_attack = float(self.attack_of[u])
+        contact = valid & (self.enemy_defence[safe] > 0)
+        if ATTACK_WEIGHT[posture] > 0 and own_attack > 0 and not exploiting and contact.any():
+            defence = self.enemy_defence[safe]
+            shift = self.attack_shift[safe].astype(np.intp)
+            armour = units.kind[u] == UnitKind.ARMOUR
+            bonus = (
+                (armour | self.gathered_armour[safe])
+                & self.open_ground[safe]
+                & ~self.enemy_anti_armour[safe]
+            )
+            with_me = attack_value(
+                self.gathered[safe] + own_attack, defence, shift + bonus, self.take_value[safe]
+            )
+            bonus_before = (
+                self.gathered_armour[safe] & self.open_ground[safe] & ~self.enemy_anti_armour[safe]
+            )
+            without = attack_value(
+                self.gathered[safe], defence, shift + bonus_before, self.take_value[safe]
+            )
+            gain = np.where(contact, with_me - without, 0.0)
+            # standing next to a stack we cannot hurt is pointless
+            score += ATTACK_WEIGHT[posture] * np.maximum(gain, -0.5).max(axis=1)
+
+        # keeping in touch with the enemy or out of it
+        in_contact = contact.any(axis=1)
+        score += CONTACT_WEIGHT[posture] * in_contact
+
+        # exposure: enemy attack that can reach the hex against what would stand in it
+        my_defence = float(self.defence_of[u])
+        ground = self.attack_shift[d].astype(np.float64) - combat_rules.weather_shift(self.weather)
+        stand = (my_defence + self.friends_defence[d]) * np.power(1.5, -np.minimum(ground, 0))
+        ratio = self.threat[d] / np.maximum(stand, 0.5)
+        risk = np.clip((ratio - 1.5) / 3.0, 0.0, 1.0)
+        value = float(step_value(scenario, np.array([u], dtype=np.intp))[0]) * float(state.steps[u])
+        score -= (
+            EXPOSURE_WEIGHT[posture]
+            * risk
+            * min(value, 4.0)
+            * (0.5 if order.garrison >= 0 else 1.0)
+        )
+
+        # covering the front with our zone of control
+        if FRONT_WEIGHT[posture] > 0:
+            gap = self.band & (self.covered <= 0)
+            gaps = gap[d].astype(np.float64) + (valid & gap[safe]).sum(axis=1)
+            score += FRONT_WEIGHT[posture] * gaps
+
+        # supply
+        out_now = state.supply[u] > 0
+        score -= SUPPLY_WEIGHT * (2.0 if out_now else 1.0) * ~self.supplied[d]
+
+        # taking enemy-held places by moving in
+        control = state.control
+        enemy_held = (control[d] != self.side) & (control[d] != Side.NONE)
+        score += CAPTURE_WEIGHT * enemy_held * scenario.vp[d]
+        score += 0.3 * enemy_held * (self.take_value[d] > 1.0)
+
+        # don't crowd: a second or third unit in a hex is worth less than a new hex
+        score -= 0.1 * self.friends_count[d]
+
+        # holding units stay put unless a move is clearly better (no shuffling along the line)
+        score += INERTIA[posture] * (d == start)
+
+        score += NOISE * rng.random(len(d))
+        return score
+
+
+def _enemy_of(scenario: Scenario, side: Side) -> Side:
+    for s in scenario.sides:
+        if s != side:
+            return s
+    return Side.NONE
+
+
+def is_mechanised(scenario: Scenario, u: int) -> bool:
+    return bool(MOVEMENT_CLASS[scenario.units.kind[u]] == MovementClass.MECHANISED)
+
+
+def movement_allowance(scenario: Scenario, u: int, exploitation: bool) -> int:
+    return int(movement.movement_allowance(scenario, [u], exploitation=exploitation)[0])
