@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from game import engine
 from game.actions import Action, Attack, CancelAttack, EndPhase, Move
+from game.ai.belief import build_belief
 from game.enums import Side, Terrain
 from game.events import Event
 from game.observation import Observation, observe
@@ -245,7 +246,29 @@ class Table:
             or state.movement_left[u] <= 0
         ):
             return
-        self.reach = engine.unit_moves(scenario, state, u)
+        # Plan on what the side can see: hidden enemies neither block nor cast ZOC on the display.
+        side = engine.moving_side(scenario, state)
+        belief = build_belief(scenario, state, side, state.status)
+        self.reach = engine.unit_moves(scenario, belief.state, u)
+
+    def _move_as_far_as_possible(self, u: int, path: list[int]) -> None:
+        """Order a move; if hidden enemies block it, the unit goes as far as it can and stops."""
+        game = self.match.game
+        scenario, state = game.scenario, game.state
+        start, allowance = int(state.hex[u]), int(state.movement_left[u])
+        rules = engine.movement_rules(scenario)
+        for k in range(len(path), 0, -1):
+            if (
+                movement.move_path_cost(
+                    scenario, state, u, [start, *path[:k]], allowance, rules=rules
+                )
+                is not None
+            ):
+                self.apply(Move(u, tuple(path[:k])))
+                if k < len(path):
+                    self.say("Enemy contact: the move stops short")
+                return
+        self.apply(Move(u, tuple(path)))  # refused with the engine's reason
 
     def click(self, h: int) -> None:
         """A left click on a hex: move there, pick a target, toggle an attacker, or select."""
@@ -261,8 +284,7 @@ class Table:
         if self.my_turn() and state.phase in (Phase.MOVEMENT, Phase.EXPLOITATION):
             reach = self.reach
             if reach is not None and h != reach.start and reach.can_end(h):
-                path = reach.path_to(h)[1:]
-                self.apply(Move(self.selected, tuple(path)))
+                self._move_as_far_as_possible(self.selected, reach.path_to(h)[1:])
                 self.selected_hex = int(game.state.hex[self.selected])
                 return
         if self.my_turn() and state.phase == Phase.COMBAT:

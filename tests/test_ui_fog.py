@@ -1,0 +1,51 @@
+"""The play table shows a human only what their side can see: reachable hexes are planned on the
+side's belief, and a move that runs into a hidden enemy stops short at first contact."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game import engine, hexgrid
+from game.ai.belief import build_belief
+from game.enums import Side
+from game.scenario.model import load_scenario
+from game.session import Game
+from game.state import UnitStatus
+from game.ui.match import Match
+from game.ui.play import Table
+from tests.conftest import DATA
+
+
+def test_hidden_enemies_do_not_show_in_reach_and_stop_a_move_on_contact() -> None:
+    scenario = load_scenario(DATA / "mini.toml")
+    game = Game(scenario, seed=5)
+    state = game.state
+    grid = scenario.map
+    das_reich = scenario.units.index("das_reich")
+    hidden = scenario.units.index("rifle_62gd")
+    # put a Soviet division four hexes east of Das Reich: beyond reconnaissance range
+    start = grid.hex_of(int(state.hex[das_reich]))
+    spot = grid.index_of(hexgrid.Hex(start.q + 4, start.r))
+    assert spot >= 0 and not np.any(state.active & (state.hex == spot))
+    state.hex[hidden], state.status[hidden] = spot, UnitStatus.ACTIVE
+    state.control[spot] = Side.SOVIET
+    belief = build_belief(scenario, state, Side.AXIS, state.status)
+    assert belief.state.status[hidden] != UnitStatus.ACTIVE  # the Germans do not know
+
+    table = Table(Match.create(game, "hotseat"), speed="instant", threaded_ai=False)
+    table.viewer = Side.AXIS  # the German player has taken the seat
+    table.selected = das_reich
+    table._refresh_reach()
+    shown = table.reach
+    truth = engine.unit_moves(scenario, state, das_reich)
+    assert shown is not None
+    assert shown.can_end(spot) is False or not truth.can_end(spot)
+    # the display does not reveal the hidden ZOC: some hex is shown reachable that truly is not
+    differs = [int(h) for h in shown.destinations() if not truth.can_end(int(h))]
+    assert differs, "a hidden unit changes what is truly reachable"
+    target = max(differs, key=lambda h: len(shown.path_to(h)))
+    path = shown.path_to(target)[1:]
+    table.click(target)
+    end = int(game.state.hex[das_reich])
+    assert end != target and end in path
+    assert "Enemy contact" in table.feedback.message
