@@ -16,13 +16,12 @@ import numpy.typing as npt
 
 from game import hexgrid
 from game.actions import Action, Attack, CancelAttack, EndPhase, Move
-from game.enums import MECHANISED_KINDS, Side, Terrain
+from game.enums import Side, Terrain
 from game.events import Event
 from game.rules import combat_phase, movement, supply, victory
 from game.scenario.model import Scenario
 from game.state import GameState, Phase, UnitStatus, new_state
 
-MECHANISED = np.array([int(k) for k in MECHANISED_KINDS], dtype=np.uint8)
 RECON_RADIUS = 2  # hexes within which a side sees enemy units (ground and air reconnaissance)
 
 
@@ -36,10 +35,6 @@ def new_game(scenario: Scenario, seed: int) -> tuple[GameState, list[Event]]:
     events = _start_side_turn(scenario, state)
     update_visibility(scenario, state)
     return state, events
-
-
-def is_mechanised(scenario: Scenario, units: npt.NDArray[np.intp] | int) -> npt.NDArray[np.bool_]:
-    return np.isin(scenario.units.kind[units], MECHANISED)
 
 
 def moving_side(scenario: Scenario, state: GameState) -> Side:
@@ -149,7 +144,7 @@ def _apply_move(scenario: Scenario, state: GameState, action: Move) -> list[Even
         raise IllegalActionError("that unit is not yours to move")
     if state.status[u] != UnitStatus.ACTIVE:
         raise IllegalActionError(f"{units.names[u]} is not on the map")
-    if state.phase == Phase.EXPLOITATION and not is_mechanised(scenario, u):
+    if state.phase == Phase.EXPLOITATION and not movement.is_mechanised(scenario, u):
         raise IllegalActionError("only mechanised units move in the exploitation phase")
     if not action.path:
         raise IllegalActionError("a move needs at least one hex")
@@ -171,8 +166,8 @@ def _apply_move(scenario: Scenario, state: GameState, action: Move) -> list[Even
     events = [
         Event("move", state.turn, int(side), f"{units.names[u]} moves", (u,), action.path[-1])
     ]
-    events += _take_control(scenario, state, side, np.array(action.path, dtype=np.int32))
-    events += update_visibility(scenario, state)
+    events += take_control(scenario, state, side, np.array(action.path, dtype=np.int32))
+    update_visibility(scenario, state)
     return events
 
 
@@ -238,7 +233,7 @@ def _end_phase(scenario: Scenario, state: GameState) -> list[Event]:
         state.declared = ()
     elif state.phase == Phase.COMBAT:
         events += combat_phase.resolve_declared(scenario, state)
-        events += update_visibility(scenario, state)
+        update_visibility(scenario, state)
         state.declared = ()
         state.phase = Phase.EXPLOITATION
         mine = np.nonzero(state.active & (scenario.units.side == side))[0]
@@ -251,7 +246,7 @@ def _end_phase(scenario: Scenario, state: GameState) -> list[Event]:
         events += _end_side_turn(scenario, state)
         if not state.over:
             events += _start_side_turn(scenario, state)
-            events += update_visibility(scenario, state)
+            update_visibility(scenario, state)
     else:  # automatic phases never wait for an action
         raise IllegalActionError(f"the {state.phase.name.lower()} phase ends by itself")
     return events
@@ -424,9 +419,10 @@ def entry_hex(scenario: Scenario, state: GameState, u: int) -> int:
 # --- control and visibility ----------------------------------------------------------------------
 
 
-def _take_control(
+def take_control(
     scenario: Scenario, state: GameState, side: Side, hexes: npt.NDArray[np.int32]
 ) -> list[Event]:
+    """Entering hexes takes them (moves, retreats, advances); reports cities that change hands."""
     changed = hexes[state.control[hexes] != side]
     if len(changed) == 0:
         return []
@@ -451,13 +447,6 @@ def _take_control(
     return events
 
 
-def take_control(
-    scenario: Scenario, state: GameState, side: Side, hexes: npt.NDArray[np.int32]
-) -> list[Event]:
-    """Public for the combat phase (advance after combat) and retreats."""
-    return _take_control(scenario, state, side, hexes)
-
-
 def observed_hexes(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[np.bool_]:
     """Hexes a side can see: within RECON_RADIUS of any of its units on the map."""
     grid = scenario.map
@@ -470,15 +459,14 @@ def observed_hexes(scenario: Scenario, state: GameState, side: int) -> npt.NDArr
     return seen
 
 
-def update_visibility(scenario: Scenario, state: GameState) -> list[Event]:
-    """Mark enemy units each side can now see; returns nothing (kept as events for symmetry)."""
+def update_visibility(scenario: Scenario, state: GameState) -> None:
+    """Mark enemy units each side can now see, and where."""
     for i, side in enumerate(scenario.sides):
         seen = observed_hexes(scenario, state, side)
         enemy = state.active & (scenario.units.side != side)
         visible = enemy & seen[np.maximum(state.hex, 0)]
         state.seen_turn[i, visible] = state.turn
         state.seen_hex[i, visible] = state.hex[visible]
-    return []
 
 
 def describe_hex(scenario: Scenario, h: int) -> str:

@@ -24,11 +24,11 @@ from game.ai import fields
 from game.ai.attacks import choose_attacks
 from game.ai.belief import Belief, build_belief
 from game.ai.plan import Order, PlanTracker, Posture
-from game.ai.tactics import PhaseContext, is_mechanised
+from game.ai.tactics import PhaseContext
 from game.enums import Side, UnitKind
 from game.hexgrid import distance as hex_distance
 from game.rules import movement, supply
-from game.rules.movement import MOVEMENT_CLASS
+from game.rules.movement import MOVEMENT_CLASS, is_mechanised
 from game.scenario.model import Scenario
 from game.session import Game
 from game.state import GameState, Phase, UnitStatus

@@ -26,7 +26,7 @@ from game.ai.plan import Order, Posture
 from game.enums import MECHANISED_KINDS, Side, Terrain, UnitKind, Weather
 from game.rules import combat_phase, movement, supply
 from game.rules import combat_reference as combat_rules
-from game.rules.movement import MOVEMENT_CLASS, MovementClass
+from game.rules.movement import MOVEMENT_CLASS
 from game.scenario.model import Scenario
 from game.state import Phase
 
@@ -485,10 +485,6 @@ def _enemy_of(scenario: Scenario, side: Side) -> Side:
         if s != side:
             return s
     return Side.NONE
-
-
-def is_mechanised(scenario: Scenario, u: int) -> bool:
-    return bool(MOVEMENT_CLASS[scenario.units.kind[u]] == MovementClass.MECHANISED)
 
 
 def movement_allowance(scenario: Scenario, u: int, exploitation: bool) -> int:

@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from game import hexgrid
 from game.actions import Attack
-from game.enums import MECHANISED_KINDS, Side, Terrain, parse_enum
+from game.enums import Side, Terrain, parse_enum
 from game.events import Event
 from game.rules import combat, losses, movement, supply
 from game.scenario.model import Scenario
@@ -27,7 +27,6 @@ from game.state import GameState, UnitStatus
 
 CITY_CODE = {"village": 1, "town": 1, "city": 2, "major": 3}
 MAX_FATIGUE = 3
-MECHANISED = np.array([int(k) for k in MECHANISED_KINDS], dtype=np.uint8)
 
 
 @dataclass(frozen=True)
@@ -326,7 +325,7 @@ def _advance(scenario: Scenario, state: GameState, attack: Attack) -> list[Event
     side = Side(int(scenario.units.side[attack.attackers[0]]))
     limit = scenario.spec.scenario.stacking_limit
     alive = [u for u in attack.attackers if state.status[u] == UnitStatus.ACTIVE]
-    alive.sort(key=lambda u: (not bool(np.isin(scenario.units.kind[u], MECHANISED)), u))
+    alive.sort(key=lambda u: (not movement.is_mechanised(scenario, u), u))
     moving = alive[:limit]
     if not moving:
         return []

@@ -196,6 +196,11 @@ def movement_class(kind: int) -> MovementClass:
     return MovementClass(int(MOVEMENT_CLASS[kind]))
 
 
+def is_mechanised(scenario: Scenario, unit: int) -> bool:
+    """Armour and motorised units: they move by the mechanised table and exploit."""
+    return bool(MOVEMENT_CLASS[scenario.units.kind[unit]] == MovementClass.MECHANISED)
+
+
 def movement_allowance(
     scenario: Scenario, units: npt.ArrayLike, exploitation: bool = False
 ) -> IntArray:

@@ -378,7 +378,7 @@ class Table:
             return h
         units = engine.movable_units(scenario, state).tolist()
         if state.phase == Phase.EXPLOITATION:
-            units = [u for u in units if engine.is_mechanised(scenario, u)]
+            units = [u for u in units if movement.is_mechanised(scenario, u)]
         if not units:
             return -1
         later = [u for u in units if (u - self.selected) * step > 0]
