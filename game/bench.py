@@ -47,7 +47,7 @@ _RIVER_WEIGHTS = (0.7, 0.2, 0.1)  # none, minor, major, per attacking hexside
 
 
 def random_batch(n_combats: int, seed: int = BENCH_SEED) -> CombatBatch:
-    """A canonical batch: 1-3 attackers from 1-2 hexes against 1-3 defenders, mixed ground."""
+    """A batch of 1-3 attackers from 1-2 hexes against 1-3 defenders, on mixed ground."""
     rng = np.random.default_rng(seed)
     n = n_combats
     attackers = rng.integers(1, 4, size=n)

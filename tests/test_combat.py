@@ -15,18 +15,15 @@ from hypothesis import strategies as st
 
 from game.enums import River, Terrain, UnitKind, Weather
 from game.rules.combat import (
-    COMBAT_FIELDS,
     CRT_ATTACKER_LOSS,
     CRT_DEFENDER_LOSS,
     CRT_RETREAT,
     ODDS_LABELS,
-    PARTICIPANT_FIELDS,
     CombatBatch,
     CombatResult,
     Outcome,
     Preview,
     batch_from_arrays,
-    check_batch,
     draw,
     preview,
     resolve,
@@ -96,6 +93,12 @@ def resolve_both(batch: CombatBatch, draws: np.ndarray) -> CombatResult:
     for name in result.__dataclass_fields__:
         np.testing.assert_array_equal(getattr(result, name), getattr(expected, name), name)
     return result
+
+
+def lost_by_unit(batch: CombatBatch, r: CombatResult) -> dict[int, int]:
+    """Each unit's steps lost, by unit id."""
+    units = batch.participants().unit.tolist()
+    return dict(zip(units, r.steps_lost(batch).tolist(), strict=True))
 
 
 def one(p: Preview) -> dict[str, float]:
@@ -169,7 +172,7 @@ def test_worked_example_pavlograd_die_three_drives_the_defenders_back() -> None:
     assert Outcome(r.outcome[0]) == Outcome.RETREATED
     assert (r.attacker_steps_lost[0], r.defender_steps_lost[0], r.retreat[0]) == (0, 1, 1)
     assert r.attacker_may_advance[0] and r.advance[0] == 1
-    lost = dict(zip(batch.unit.tolist(), r.steps_lost.tolist(), strict=True))
+    lost = lost_by_unit(batch, r)
     assert lost == {0: 0, 1: 0, 2: 1, 3: 0}  # the 2-step division takes the step
 
 
@@ -196,15 +199,18 @@ def test_attacking_armour_takes_the_first_loss_and_artillery_the_last() -> None:
     tanks = PANZER._replace(steps=1)
     batch = combat([guns, infantry, tanks], [RIFLE], terrain=Terrain.FOREST)
     r = resolve_both(batch, dice(1))  # forest: 3:1 raw -> 2:1 at least: attacker loses 1
-    lost = dict(zip(batch.unit.tolist(), r.steps_lost.tolist(), strict=True))
+    lost = lost_by_unit(batch, r)
     assert r.attacker_steps_lost[0] == 1
     assert lost[2] == 1 and lost[0] == 0 and lost[1] == 0
 
 
 def test_losses_fall_on_the_unit_with_most_steps_first() -> None:
-    batch = combat([INFANTRY, INFANTRY], [RIFLE._replace(steps=1), RIFLE, RIFLE._replace(steps=1)])
-    order = batch.unit[~batch.attacking].tolist()
-    assert order == [3, 2, 4]  # most steps first, then unit id
+    weak, strong = RIFLE._replace(steps=1), RIFLE
+    batch = combat([PANZER] * 4, [weak, strong, weak])  # defenders are units 4, 5, 6
+    assert batch.defenders.unit[:, 0].tolist() == [5, 4, 6]  # most steps first, then unit id
+    r = resolve_both(batch, dice(6))  # 48 against 8 is 6:1, 7:1+ with the armour shift
+    assert r.defender_steps_lost[0] == 3
+    assert r.defender_losses[:, 0].tolist() == [2, 1, 0]
 
 
 def test_hex_without_defending_steps_is_taken_unopposed() -> None:
@@ -385,9 +391,10 @@ def test_results_stay_within_their_bounds(
 ) -> None:
     batch = combat(attackers, defenders, **dict(hex_))
     r = resolve_both(batch, dice(die, other))
-    assert np.all(r.steps_lost >= 0) and np.all(r.steps_lost <= batch.steps)
-    assert r.attacker_steps_lost[0] == r.steps_lost[batch.attacking].sum()
-    assert r.defender_steps_lost[0] == r.steps_lost[~batch.attacking].sum()
+    for lost, stack in ((r.attacker_losses, batch.attackers), (r.defender_losses, batch.defenders)):
+        assert np.all(lost >= 0) and np.all(lost <= stack.steps)
+    assert r.attacker_steps_lost[0] == r.attacker_losses.sum()
+    assert r.defender_steps_lost[0] == r.defender_losses.sum()
     assert 0 <= r.retreat[0] <= 2 and 0 <= r.advance[0] <= 2
     assert r.attacker_may_advance[0] == (r.advance[0] > 0)
     if r.defender_surrendered[0]:
@@ -463,7 +470,8 @@ def test_calibration_major_river_assault_cuts_the_attackers_gain() -> None:
 def test_preview_probabilities_sum_to_one(
     attackers: list[Unit], defenders: list[Unit], hex_: dict[str, Any]
 ) -> None:
-    p = preview(combat(attackers, defenders, **dict(hex_)))
+    batch = combat(attackers, defenders, **dict(hex_))
+    p = preview(batch)
     for probabilities in (
         p.outcome_probability,
         p.attacker_loss_probability,
@@ -471,7 +479,7 @@ def test_preview_probabilities_sum_to_one(
     ):
         assert probabilities.sum() == pytest.approx(1.0)
     assert p.outcome_count.sum() == 36
-    assert p.expected_steps_lost.sum() == pytest.approx(
+    assert p.expected_steps_lost(batch).sum() == pytest.approx(
         p.expected_attacker_steps_lost[0] + p.expected_defender_steps_lost[0]
     )
 
@@ -482,13 +490,14 @@ def test_preview_of_a_batch_matches_each_combat_previewed_alone() -> None:
     batch = random_batch(40, seed=3)
     together = preview(batch)
     for c in (0, 17, 39):
-        rows = batch.combat == c
-        fields = {name: getattr(batch, name)[c : c + 1] for name in COMBAT_FIELDS}
-        fields |= {name: getattr(batch, name)[rows] for name in PARTICIPANT_FIELDS}
-        fields["combat"] = np.zeros(int(rows.sum()), dtype=np.int32)
-        alone = preview(CombatBatch(**fields))
+        alone = preview(batch.select([c]))
         np.testing.assert_array_equal(together.outcome_count[c], alone.outcome_count[0])
-        np.testing.assert_allclose(together.expected_steps_lost[rows], alone.expected_steps_lost)
+        np.testing.assert_allclose(
+            together.expected_attacker_losses[:, c], alone.expected_attacker_losses[:, 0]
+        )
+        np.testing.assert_allclose(
+            together.expected_defender_losses[:, c], alone.expected_defender_losses[:, 0]
+        )
 
 
 def test_preview_matches_a_large_monte_carlo_sample() -> None:
@@ -500,7 +509,7 @@ def test_preview_matches_a_large_monte_carlo_sample() -> None:
     rng = np.random.default_rng(5)
     counts = np.zeros_like(p.outcome_count)
     defender_lost = np.zeros(batch.n_combats)
-    repeat = _repeat(batch, samples)
+    repeat = batch.select(np.tile(np.arange(batch.n_combats), samples))
     r = resolve(repeat, draw(rng, repeat.n_combats))
     outcome = r.outcome.reshape(samples, batch.n_combats)
     for o in Outcome:
@@ -511,15 +520,3 @@ def test_preview_matches_a_large_monte_carlo_sample() -> None:
     assert np.all(np.abs(frequency - p.outcome_probability) <= 5 * sigma + 1e-9)
     spread = r.defender_steps_lost.reshape(samples, batch.n_combats).std(axis=0) / np.sqrt(samples)
     assert np.all(np.abs(defender_lost - p.expected_defender_steps_lost) <= 5 * spread + 1e-9)
-
-
-def _repeat(batch: CombatBatch, times: int) -> CombatBatch:
-    """The batch's combats `times` over (copy k is combats k*n..), still canonical."""
-    n, m = batch.n_combats, batch.n_participants
-    fields = {name: np.tile(getattr(batch, name), times) for name in COMBAT_FIELDS}
-    fields |= {name: np.tile(getattr(batch, name), times) for name in PARTICIPANT_FIELDS}
-    combat_rows = fields["combat"] + np.repeat(np.arange(times) * n, m)
-    fields["combat"] = combat_rows.astype(np.int32)
-    repeated = CombatBatch(**fields)
-    assert not check_batch(repeated)
-    return repeated

@@ -16,14 +16,13 @@ from game.bench import random_batch
 from game.enums import River, Terrain, UnitKind, Weather
 from game.rules.combat import (
     COMBAT_FIELDS,
-    PARTICIPANT_FIELDS,
+    EMPTY_SLOT,
     CombatBatch,
     CombatResult,
     CombatSpec,
     Outcome,
     batch_from_arrays,
     build_batch,
-    canonical_order,
     check_batch,
     draw,
     draw_games,
@@ -130,6 +129,8 @@ def test_core_equals_reference_on_ten_thousand_combats() -> None:
 
 def test_core_equals_reference_across_block_boundaries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(combat_core, "BLOCK_COMBATS", 7)
+    monkeypatch.setattr(combat_core, "THREAD_BLOCK_COMBATS", 11)
+    monkeypatch.setattr(combat_core, "MIN_THREAD_BLOCK_COMBATS", 5)
     batch = random_batch(200, seed=4)
     draws = draw(np.random.default_rng(3), batch.n_combats)
     expected = resolve_reference(batch, draws)
@@ -160,7 +161,8 @@ def test_core_equals_reference_for_every_modifier_value() -> None:
         + [{"fatigue": f} for f in range(6)]
     )
     per_combat: dict[str, list[Any]] = {k: [] for k in COMBAT_FIELDS if k != "game"}
-    rows: dict[str, list[Any]] = {k: [] for k in PARTICIPANT_FIELDS if k != "unit"}
+    fields = ("combat", "attacking", "kind", "steps", "max_steps", "attack", "defence")
+    rows: dict[str, list[Any]] = {k: [] for k in (*fields, "river", "supply", "fatigue")}
     defaults = {"terrain": 0, "city": 0, "fortification": 0, "weather": 0, "artillery": 0}
     defaults |= {"air": 0, "can_retreat": True, "surrounded": False}
     for c, variant in enumerate(variants):
@@ -293,7 +295,7 @@ def test_odds_column_lookup_matches_the_integer_comparison(attack: int, defence:
 # --- batches and dice --------------------------------------------------------------------------
 
 
-def test_batch_from_arrays_puts_rows_in_canonical_order() -> None:
+def test_batch_from_arrays_puts_each_side_in_slots_in_loss_order() -> None:
     batch = batch_from_arrays(
         terrain=[0, 0],
         unit=[5, 4, 3, 2, 1, 0],
@@ -309,36 +311,98 @@ def test_batch_from_arrays_puts_rows_in_canonical_order() -> None:
         ],
         steps=[2, 3, 1, 2, 1, 3],
         max_steps=[3] * 6,
-        attack=[4] * 6,
-        defence=[4] * 6,
+        attack=[4, 4, 4, 9, 4, 4],
+        defence=[7] * 6,
         river=[River.MINOR] * 6,
     )
-    assert batch.unit.tolist() == [1, 4, 2, 0, 3, 5]
-    assert batch.combat.tolist() == [0, 0, 0, 1, 1, 1]
-    assert batch.river[~batch.attacking].tolist() == [0, 0]
+    # combat 0: the armour (1) pays before the guns (4); combat 1: most steps first (0, then 3)
+    assert batch.attackers.unit.tolist() == [[1, 0], [4, 3]]
+    assert batch.defenders.unit.tolist() == [[2, 5]]
+    assert batch.attackers.value.tolist() == [[4, 4], [4, 4]]  # attackers bring their attack
+    assert batch.defenders.value.tolist() == [[7, 7]]  # defenders their defence
+    assert batch.defenders.river.tolist() == [[0, 0]]
+    p = batch.participants()
+    assert p.unit.tolist() == [1, 4, 2, 0, 3, 5]
+    assert p.combat.tolist() == [0, 0, 0, 1, 1, 1]
+    assert p.attacking.tolist() == [True, True, False, True, True, False]
+    assert p.slot.tolist() == [0, 1, 0, 0, 1, 0]
     assert not check_batch(batch)
 
 
-def test_check_batch_reports_rows_out_of_order_and_values_out_of_range() -> None:
+def test_a_short_side_leaves_its_last_slots_empty_and_neutral() -> None:
+    batch = batch_from_arrays(
+        terrain=[0, 0],
+        unit=[0, 1, 2, 3],
+        combat=[0, 0, 0, 1],
+        attacking=[True, True, True, True],
+        kind=[UnitKind.INFANTRY] * 4,
+        steps=[3, 2, 1, 2],
+        max_steps=[3] * 4,
+        attack=[5] * 4,
+        defence=[5] * 4,
+    )
+    assert batch.attackers.unit.tolist() == [[0, 3], [1, EMPTY_SLOT], [2, EMPTY_SLOT]]
+    assert batch.attackers.steps[:, 1].tolist() == [2, 0, 0]
+    assert batch.attackers.max_steps[:, 1].tolist() == [3, 1, 1]
+    assert batch.defenders.unit.tolist() == []  # no defender anywhere: no slots at all
+    draws = draw(np.random.default_rng(1), 2)
+    result = resolve(batch, draws)
+    assert_same(result, resolve_reference(batch, draws))
+    assert result.outcome.tolist() == [Outcome.UNOPPOSED, Outcome.UNOPPOSED]
+
+
+def test_check_batch_reports_slots_out_of_order_and_values_out_of_range() -> None:
     batch = random_batch(20, seed=2)
     assert check_batch(batch) == []
-    flipped = dataclasses.replace(batch, unit=batch.unit[::-1].copy())
-    assert any("canonical" in p for p in check_batch(flipped))
-    broken = dataclasses.replace(batch, max_steps=np.zeros_like(batch.max_steps))
-    assert any("max_steps" in p for p in check_batch(broken))
+    a = batch.attackers
+    flipped = dataclasses.replace(a, unit=a.unit[::-1].copy(), steps=a.steps[::-1].copy())
+    problems = check_batch(dataclasses.replace(batch, attackers=flipped))
+    assert any("follows an empty slot" in p for p in problems)
+    two = batch.select(np.flatnonzero(batch.attackers.filled[1]))  # two attackers or more
+    a = two.attackers
+    swapped = dataclasses.replace(a, unit=a.unit[[1, 0, *range(2, a.slots)]])
+    problems = check_batch(dataclasses.replace(two, attackers=swapped))
+    assert problems == ["attackers: slots: units not in loss order (use batch_from_arrays)"]
+    d = batch.defenders
+    broken = dataclasses.replace(d, max_steps=np.zeros_like(d.max_steps))
+    assert any("max_steps" in p for p in check_batch(dataclasses.replace(batch, defenders=broken)))
+    crossing = dataclasses.replace(d, river=np.ones_like(d.river))
+    problems = check_batch(dataclasses.replace(batch, defenders=crossing))
+    assert "defenders: river: defenders cross no river" in problems
 
 
-def test_canonical_order_is_stable_under_shuffling() -> None:
+def test_slots_do_not_depend_on_the_order_rows_are_given_in() -> None:
     batch = random_batch(50, seed=9)
-    shuffle = np.random.default_rng(0).permutation(batch.n_participants)
-    order = canonical_order(
-        batch.combat[shuffle],
-        batch.attacking[shuffle],
-        batch.kind[shuffle],
-        batch.steps[shuffle],
-        batch.unit[shuffle],
+    p = batch.participants()
+    shuffle = np.random.default_rng(0).permutation(len(p))
+    kind = batch.flatten(batch.attackers.kind, batch.defenders.kind)[shuffle]
+    steps = batch.flatten(batch.attackers.steps, batch.defenders.steps)[shuffle]
+    value = batch.flatten(batch.attackers.value, batch.defenders.value)[shuffle]
+    again = batch_from_arrays(
+        terrain=batch.terrain,
+        unit=p.unit[shuffle],
+        combat=p.combat[shuffle],
+        attacking=p.attacking[shuffle],
+        kind=kind,
+        steps=steps,
+        max_steps=batch.flatten(batch.attackers.max_steps, batch.defenders.max_steps)[shuffle],
+        attack=value,
+        defence=value,
     )
-    np.testing.assert_array_equal(batch.unit[shuffle][order], batch.unit)
+    np.testing.assert_array_equal(again.attackers.unit, batch.attackers.unit)
+    np.testing.assert_array_equal(again.defenders.unit, batch.defenders.unit)
+    np.testing.assert_array_equal(again.defenders.steps, batch.defenders.steps)
+
+
+def test_select_takes_subsets_and_copies_of_combats() -> None:
+    batch = random_batch(30, seed=6)
+    draws = draw(np.random.default_rng(8), 30)
+    whole = resolve(batch, draws)
+    pick = np.array([29, 3, 3, 0])
+    part = resolve(batch.select(pick), draws[:, pick])
+    assert part.outcome.tolist() == whole.outcome[pick].tolist()
+    np.testing.assert_array_equal(part.defender_losses, whole.defender_losses[:, pick])
+    assert not check_batch(batch.select(pick))
 
 
 def test_draw_games_gives_each_game_its_own_stream() -> None:
@@ -395,8 +459,8 @@ def test_build_batch_reads_units_and_rivers_from_combat_specs() -> None:
     batch = build_batch(_units(0), specs)
     assert not check_batch(batch)
     assert batch.n_combats == 2 and batch.n_participants == 4
-    assert batch.unit.tolist() == [0, 1, 2, 1]
-    assert batch.river.tolist() == [River.MINOR, River.NONE, River.NONE, River.NONE]
+    assert batch.participants().unit.tolist() == [0, 1, 2, 1]
+    assert batch.attackers.river.tolist() == [[River.MINOR, River.NONE], [River.NONE, River.NONE]]
     assert batch.terrain.tolist() == [Terrain.CLEAR, Terrain.FOREST]
     with pytest.raises(ValueError, match="rivers"):
         build_batch(_units(0), [CombatSpec(attackers=[0, 1], defenders=[2], rivers=[1])])
@@ -411,6 +475,6 @@ def test_build_batch_takes_each_games_units_from_its_row() -> None:
     ]
     batch = build_batch(units, specs)
     assert batch.game.tolist() == [0, 1]
-    assert batch.steps[batch.attacking].tolist() == [4, 1]
+    assert batch.attackers.steps.tolist() == [[4, 1]]
     strengths = odds(batch).attack_strength // STRENGTH_SCALE
     assert strengths.tolist() == [12, 3]

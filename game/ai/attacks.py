@@ -174,17 +174,18 @@ def _score(
     ]
     batch = combat.build_batch(combat_phase.unit_arrays(scenario, state), specs)
     preview = combat.preview(batch)
-    rows = batch.unit.astype(np.intp)
-    value = step_value(scenario, rows) * preview.expected_steps_lost
+    participants = batch.participants()
+    rows = participants.unit.astype(np.intp)
+    value = step_value(scenario, rows) * preview.expected_steps_lost(batch)
     weight = np.ones(len(rows))
     for i, c in enumerate(candidates):
         posture = max(
             (context.orders.get(u, NO_ORDER).posture for u in c.attackers),
             key=lambda p: OWN_LOSS_WEIGHT[p],
         )
-        in_combat = (batch.combat == i) & batch.attacking
+        in_combat = (participants.combat == i) & participants.attacking
         weight[in_combat] = -OWN_LOSS_WEIGHT[posture]
-    per_combat = np.bincount(batch.combat, weights=value * weight, minlength=len(candidates))
+    per_combat = np.bincount(participants.combat, weights=value * weight, minlength=len(candidates))
     take = context.take_value[[c.target for c in candidates]]
     leave = preview.advance_probability
     # a surrender or elimination also takes the steps a later attack would have to win

@@ -6,22 +6,24 @@ worked example are in `combat.md` beside this file. The modules behind this one:
 resolver), `combat_core` (the vectorised resolver), `combat_preview` (exact odds of a proposal).
 
 - `CombatBatch`: struct of arrays. Per combat (`COMBAT_FIELDS`): game, terrain, city,
-  fortification, weather, artillery, air, can_retreat, surrounded. Per participant
-  (`PARTICIPANT_FIELDS`): unit, combat, attacking, kind, steps, max_steps, attack, defence,
-  supply, fatigue, river. Rows in canonical order: make one with
-  `build_batch(units, specs: Sequence[CombatSpec])` (the engine: a phase's attacks) or
+  fortification, weather, artillery, air, can_retreat, surrounded. Per side, `attackers` and
+  `defenders`: a `Stack` of `[slots, combat]` arrays (`STACK_FIELDS`: unit, kind, steps,
+  max_steps, value, supply, fatigue, river), units in loss order, empty slots last. Make one
+  with `build_batch(units, specs: Sequence[CombatSpec])` (the engine: a phase's attacks) or
   `batch_from_arrays(*, terrain, unit, combat, attacking, kind, steps, max_steps, attack,
-  defence, ...)` (bulk, any row order). `check_batch(batch) -> list[str]` finds broken batches.
+  defence, ...)` (bulk, one row per participant in any order). `batch.participants()` lists
+  the units flat; `check_batch(batch) -> list[str]` finds broken batches.
 - `draw(rng, n) -> uint8[2, n]`: every die a phase needs, in one call on the game's Generator
   (`draw_games(rngs, batch.game)` for a batch that mixes games). Faces 1..6; row 0 holds the
   combat dice, row 1 the surrender dice. Both are always drawn, so replays stay in step.
 - `resolve(batch, draws, workers=None) -> CombatResult`: the vectorised core. Per combat:
   column, outcome (`Outcome`), attacker_steps_lost, defender_steps_lost, retreat, advance,
-  defender_surrendered, defender_eliminated, attacker_may_advance; per participant: steps_lost.
+  defender_surrendered, defender_eliminated, attacker_may_advance; per slot: attacker_losses,
+  defender_losses (`result.steps_lost(batch)` gives them flat, per participant).
 - `resolve_reference(batch, draws) -> CombatResult`: the same rules, one combat at a time.
 - `odds(batch) -> Odds`: strengths (in 1/STRENGTH_SCALE), raw column, every shift, column.
 - `preview(batch) -> Preview`: exact chances of every outcome and loss, expected losses per
-  side and per participant, chances of retreat, elimination, surrender and advance.
+  side and per slot, chances of retreat, elimination, surrender and advance.
 """
 
 from __future__ import annotations
@@ -37,20 +39,25 @@ from game.enums import River, Terrain, UnitKind, Weather
 from game.rules.combat_core import MAX_SIDE_STEPS, odds, resolve
 from game.rules.combat_preview import Preview, preview
 from game.rules.combat_reference import (
+    COMBAT_FIELDS,
     CRT_ATTACKER_LOSS,
     CRT_DEFENDER_LOSS,
     CRT_RETREAT,
     DIE_FACES,
     DRAWS_PER_COMBAT,
+    EMPTY_SLOT,
     I32,
     N_COLUMNS,
     ODDS_LABELS,
+    STACK_FIELDS,
     STRENGTH_SCALE,
     U8,
     CombatBatch,
     CombatResult,
     Odds,
     Outcome,
+    Participants,
+    Stack,
     draw,
     draws_needed,
     resolve_reference,
@@ -65,14 +72,16 @@ __all__ = [
     "DRAWS_PER_COMBAT",
     "N_COLUMNS",
     "ODDS_LABELS",
-    "PARTICIPANT_FIELDS",
+    "STACK_FIELDS",
     "STRENGTH_SCALE",
     "CombatBatch",
     "CombatResult",
     "CombatSpec",
     "Odds",
     "Outcome",
+    "Participants",
     "Preview",
+    "Stack",
     "UnitArrays",
     "batch_from_arrays",
     "build_batch",
@@ -88,15 +97,6 @@ __all__ = [
 ]
 
 ArrayLike = npt.ArrayLike
-# The CombatBatch fields with one row per combat, and with one row per participant.
-COMBAT_FIELDS = (
-    "game", "terrain", "city", "fortification", "weather", "artillery", "air", "can_retreat",
-    "surrounded",
-)  # fmt: skip
-PARTICIPANT_FIELDS = (
-    "unit", "combat", "attacking", "kind", "steps", "max_steps", "attack", "defence", "supply",
-    "fatigue", "river",
-)  # fmt: skip
 
 
 class UnitArrays(Protocol):
@@ -147,20 +147,26 @@ class CombatSpec:
 def canonical_order(
     combat: ArrayLike, attacking: ArrayLike, kind: ArrayLike, steps: ArrayLike, unit: ArrayLike
 ) -> npt.NDArray[np.intp]:
-    """The permutation that puts participant rows in canonical order (see `combat_core`)."""
+    """The permutation that sorts participant rows by combat, side (attackers first) and loss
+    order (`loss_order_key`): the order of `CombatBatch.participants` and of a side's slots."""
     kind_ = np.asarray(kind)
     attacking_ = np.asarray(attacking, dtype=np.bool_)
-    klass = np.where(kind_ == UnitKind.ARTILLERY, 2, 1)
-    klass[attacking_ & (kind_ == UnitKind.ARMOUR)] = 0
     return np.lexsort(
         (
             np.asarray(unit, dtype=np.int64),
             -np.asarray(steps, dtype=np.int64),
-            klass,
+            _loss_class(attacking_, kind_),
             ~attacking_,
             np.asarray(combat, dtype=np.int64),
         )
     )
+
+
+def _loss_class(attacking: npt.NDArray[np.bool_], kind: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """`loss_order_key`'s class, for arrays: attacking armour 0, artillery 2, the rest 1."""
+    klass = np.where(kind == UnitKind.ARTILLERY, 2, 1)
+    klass[attacking & (kind == UnitKind.ARMOUR)] = 0
+    return klass
 
 
 def _per_combat(values: ArrayLike | None, n: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
@@ -170,6 +176,36 @@ def _per_combat(values: ArrayLike | None, n: int, dtype: type[np.generic]) -> np
     if array.shape[0] != n:
         raise ValueError(f"expected {n} combat rows, got {array.shape[0]}")
     return array
+
+
+def _stack(
+    n: int,
+    combat: npt.NDArray[np.intp],
+    slot: npt.NDArray[np.intp],
+    fields: dict[str, npt.NDArray[Any]],
+) -> Stack:
+    """One side's rows (already in loss order) placed in slots; the rest are empty slots."""
+    slots = int(slot.max(initial=-1)) + 1
+    arrays: dict[str, npt.NDArray[Any]] = {}
+    for name in STACK_FIELDS:
+        dtype = _STACK_DTYPES[name]
+        empty = EMPTY_SLOT if name == "unit" else (1 if name == "max_steps" else 0)
+        array = np.full((slots, n), empty, dtype=dtype)
+        array[slot, combat] = fields[name]
+        arrays[name] = array
+    return Stack(**arrays)
+
+
+_STACK_DTYPES: dict[str, type[np.generic]] = {
+    "unit": np.int32,
+    "kind": np.uint8,
+    "steps": np.int8,
+    "max_steps": np.int8,
+    "value": np.int16,
+    "supply": np.uint8,
+    "fatigue": np.uint8,
+    "river": np.uint8,
+}
 
 
 def batch_from_arrays(
@@ -195,18 +231,45 @@ def batch_from_arrays(
     can_retreat: ArrayLike | None = None,
     surrounded: ArrayLike | None = None,
 ) -> CombatBatch:
-    """A canonical batch from per-combat and per-participant arrays in any row order.
+    """A batch from per-combat arrays and one row per participant, rows in any order.
 
     Omitted per-combat arrays default to 0 / False (`can_retreat` to True); omitted supply,
-    fatigue and river to 0. Defenders' river is forced to 0.
+    fatigue and river to 0. Defenders' river is forced to 0. Each side's units go into slots
+    in loss order; attackers bring their `attack`, defenders their `defence`.
     """
     n = int(np.asarray(terrain).reshape(-1).shape[0])
     m = int(np.asarray(unit).reshape(-1).shape[0])
-    order = canonical_order(combat, attacking, kind, steps, unit)
-    attacking_ = _per_combat(attacking, m, np.bool_)[order]
+    order = canonical_order(
+        _per_combat(combat, m, np.int64),
+        _per_combat(attacking, m, np.bool_),
+        _per_combat(kind, m, np.uint8),
+        _per_combat(steps, m, np.int64),
+        _per_combat(unit, m, np.int64),
+    )
 
     def rows(values: ArrayLike | None, dtype: type[np.generic]) -> npt.NDArray[Any]:
         return _per_combat(values, m, dtype)[order]
+
+    combat_ = rows(combat, np.intp)
+    attacking_ = rows(attacking, np.bool_)
+    if m and (combat_.min() < 0 or combat_.max() >= n):
+        raise ValueError(f"combat: rows must name combats 0..{n - 1}")
+    group = combat_ * 2 + ~attacking_  # sorted: rank = row - first row of its group
+    first = np.flatnonzero(np.diff(group, prepend=-1))
+    slot = np.arange(m) - np.repeat(first, np.diff(np.append(first, m)))
+    fields = {
+        "unit": rows(unit, np.int32),
+        "kind": rows(kind, np.uint8),
+        "steps": rows(steps, np.int8),
+        "max_steps": rows(max_steps, np.int8),
+        "value": np.where(attacking_, rows(attack, np.int16), rows(defence, np.int16)),
+        "supply": rows(supply, np.uint8),
+        "fatigue": rows(fatigue, np.uint8),
+        "river": np.where(attacking_, rows(river, np.uint8), 0),
+    }
+
+    def side(mask: npt.NDArray[np.bool_]) -> Stack:
+        return _stack(n, combat_[mask], slot[mask], {k: v[mask] for k, v in fields.items()})
 
     return CombatBatch(
         game=_per_combat(game, n, np.int32),
@@ -222,22 +285,13 @@ def batch_from_arrays(
             else _per_combat(can_retreat, n, np.bool_)
         ),
         surrounded=_per_combat(surrounded, n, np.bool_),
-        unit=rows(unit, np.int32),
-        combat=rows(combat, np.int32),
-        attacking=attacking_,
-        kind=rows(kind, np.uint8),
-        steps=rows(steps, np.int8),
-        max_steps=rows(max_steps, np.int8),
-        attack=rows(attack, np.int16),
-        defence=rows(defence, np.int16),
-        supply=rows(supply, np.uint8),
-        fatigue=rows(fatigue, np.uint8),
-        river=np.where(attacking_, rows(river, np.uint8), 0).astype(np.uint8),
+        attackers=side(attacking_),
+        defenders=side(~attacking_),
     )
 
 
 def build_batch(units: UnitArrays, specs: Sequence[CombatSpec]) -> CombatBatch:
-    """A canonical batch for a phase's attacks; unit attributes are read from `units`.
+    """The batch for a phase's attacks; unit attributes are read from `units`.
 
     With 2-D `[game, unit]` arrays each spec's units are looked up in the row of its `game`.
     """
@@ -297,35 +351,68 @@ def check_batch(batch: CombatBatch) -> list[str]:
 
     Not called by `resolve` (it costs more than resolving); the builders' output always passes.
     """
-    n, m = batch.n_combats, batch.n_participants
+    n = batch.n_combats
     problems = [
-        f"{name}: shape {getattr(batch, name).shape}, expected ({size},)"
-        for name, size in [(name, n) for name in COMBAT_FIELDS]
-        + [(name, m) for name in PARTICIPANT_FIELDS]
-        if getattr(batch, name).shape != (size,)
+        f"{name}: shape {getattr(batch, name).shape}, expected ({n},)"
+        for name in COMBAT_FIELDS
+        if getattr(batch, name).shape != (n,)
     ]
+    for side_name, stack in (("attackers", batch.attackers), ("defenders", batch.defenders)):
+        shape = (stack.slots, n)
+        problems += [
+            f"{side_name}.{name}: shape {getattr(stack, name).shape}, expected {shape}"
+            for name in STACK_FIELDS
+            if getattr(stack, name).shape != shape
+        ]
     if problems:
         return problems
-    if m and (batch.combat.min() < 0 or batch.combat.max() >= n):
-        problems.append("combat: row out of range")
-        return problems
-    if np.any(batch.max_steps < 1) or np.any(batch.steps < 0):
-        problems.append("steps: need steps >= 0 and max_steps >= 1")
-    if np.any(batch.attack < 0) or np.any(batch.defence < 0):
-        problems.append("attack, defence: need values >= 0")
-    if np.any(batch.kind >= len(UnitKind)) or np.any(batch.river >= len(River)):
-        problems.append("kind, river: unknown code")
     if np.any(batch.weather >= len(Weather)) or np.any(batch.terrain >= len(Terrain)):
         problems.append("weather, terrain: unknown code")
-    if np.any(batch.river[~batch.attacking] != 0):
+    for side_name, stack, attacking in (
+        ("attackers", batch.attackers, True),
+        ("defenders", batch.defenders, False),
+    ):
+        problems += [f"{side_name}: {p}" for p in _stack_problems(stack, attacking)]
+    return problems
+
+
+def _stack_problems(stack: Stack, attacking: bool) -> list[str]:
+    problems = []
+    filled = stack.filled
+    if np.any(filled[1:] & ~filled[:-1]):
+        problems.append("slots: a unit follows an empty slot (fill slots from 0)")
+    neutral = {"max_steps": 1}
+    if any(
+        np.any(getattr(stack, name)[~filled] != neutral.get(name, 0))
+        for name in STACK_FIELDS
+        if name != "unit"
+    ):
+        problems.append("slots: an empty slot holds values (max_steps 1, everything else 0)")
+    steps, max_steps = stack.steps, stack.max_steps
+    if np.any(max_steps < 1) or np.any(steps < 0) or np.any(steps > max_steps):
+        problems.append("steps: need 0 <= steps <= max_steps and max_steps >= 1")
+    if np.any(stack.value < 0):
+        problems.append("value: need values >= 0")
+    if np.any(stack.kind >= len(UnitKind)) or np.any(stack.river >= len(River)):
+        problems.append("kind, river: unknown code")
+    if not attacking and np.any(stack.river != 0):
         problems.append("river: defenders cross no river")
-    side = batch.combat.astype(np.intp) * 2 + ~batch.attacking
-    side_steps = np.bincount(side, weights=np.maximum(batch.steps, 0), minlength=2 * n)
-    if side_steps.max(initial=0) > MAX_SIDE_STEPS:
+    if np.any(steps.sum(axis=0, dtype=np.int64) > MAX_SIDE_STEPS):
         problems.append(f"steps: a side of a combat has more than {MAX_SIDE_STEPS} steps")
-    order = canonical_order(batch.combat, batch.attacking, batch.kind, batch.steps, batch.unit)
-    if not np.array_equal(order, np.arange(m)):
-        problems.append("participants: not in canonical order (use batch_from_arrays)")
+    key = np.stack(
+        [
+            _loss_class(np.full(stack.kind.shape, attacking), stack.kind),
+            -steps.astype(np.int64),
+            stack.unit.astype(np.int64),
+        ]
+    )
+    later = np.zeros(filled[1:].shape, dtype=np.bool_)  # slot k + 1 sorts before slot k
+    same = np.ones(filled[1:].shape, dtype=np.bool_)
+    for field in key:
+        later |= same & (field[1:] < field[:-1])
+        same &= field[1:] == field[:-1]
+    if np.any(filled[1:] & (later | same)):
+        problems.append("slots: units not in loss order (use batch_from_arrays)")
     return problems
 
 

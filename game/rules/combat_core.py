@@ -1,15 +1,16 @@
 """The vectorised combat core: whole arrays of combats resolved with array operations only.
 
 It follows the rules of `combat_reference` exactly: their multipliers, shifts and the result of
-every table cell are tabulated at import, so the core is indexing and prefix sums. There is no
-Python loop over combats or units; a batch is cut into blocks of tens of thousands of combats,
-which keeps temporaries in cache and lets large batches use every core.
+every table cell are tabulated at import, so the core is broadcasting, gathers and sums over
+slots. There is no Python loop over combats or units (only over the few slots of a side when
+losses are shared out); a batch is cut into blocks of tens of thousands of combats, which keeps
+temporaries in cache and lets large batches use every core.
 
-Layout contract. A `CombatBatch` is canonical when its participant rows are grouped by combat in
-increasing combat order, attackers before defenders inside a combat, and each side's rows in loss
-order (`loss_order_key`). `combat.batch_from_arrays` and `combat.build_batch` make canonical
-batches; the core relies on that order (it is what lets losses be shared out with one prefix sum),
-the reference does not. Values must lie in their documented ranges (`combat.check_batch`).
+Layout contract. Each side of a `CombatBatch` is a `Stack` of `[slots, combats]` arrays whose
+filled slots come first and in loss order (`loss_order_key`), empty slots neutral.
+`combat.batch_from_arrays` and `combat.build_batch` make such batches; the core relies on the
+order (it is what lets losses be shared out slot by slot), the reference does not. Values must
+lie in their documented ranges (`combat.check_batch`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from game.rules.combat_reference import (
     DIE_FACES,
     FLYING_WEATHER,
     I8,
+    I16,
     I32,
     I64,
     MAX_AIR_SHIFT,
@@ -50,7 +52,7 @@ from game.rules.combat_reference import (
     CombatResult,
     Odds,
     Outcome,
-    armour_counts,
+    Stack,
     closed_ground,
     fatigue_class,
     fortification_shift,
@@ -65,68 +67,71 @@ from game.rules.combat_reference import (
 
 # --- tables for the core ------------------------------------------------------------------------
 
-BLOCK_COMBATS = 32768  # combats per block: bounds the temporaries, and gives threads work
+# Combats per block, measured on the 2-core bench machine: small enough to keep temporaries in
+# cache when one thread works through the blocks, larger when threads share them out (a block
+# per thread must outweigh the GIL hand-offs between numpy calls; below that, threads lose).
+BLOCK_COMBATS = 32768
+THREAD_BLOCK_COMBATS = 65536
+MIN_THREAD_BLOCK_COMBATS = 32768
 MAX_WORKERS = 8
 
-# A participant's code packs everything its strength multiplier depends on: kind * 3 + river in
-# bits 0-3, supply class * 3 + fatigue class in bits 4-7, attacking in bit 8, closed ground in
-# bit 9 and weather in bits 10-12.
-_CODE_SIZE = 1 << 13
-_ATTACKING_CODE = 1 << 8
-_CLOSED_CODE = 1 << 9
-_WEATHER_CODE_SHIFT = 10
+# An attacker's code packs everything its strength multiplier depends on: kind * 3 + river in
+# bits 0-3, supply class * 3 + fatigue class in bits 4-7, closed ground in bit 8 and weather in
+# bits 9-11. A defender's multiplier depends on its supply and fatigue classes alone.
+_CODE_SIZE = 1 << 12
+_CLOSED_CODE = 1 << 8
+_WEATHER_CODE_SHIFT = 9
+_CONDITIONS = 9  # supply class * 3 + fatigue class
 
 
-def participant_code(
-    attacking: bool, kind: int, river: int, weather: int, closed: bool, supply: int, fatigue: int
+def attacker_code(
+    kind: int, river: int, weather: int, closed: bool, supply: int, fatigue: int
 ) -> int:
-    """The row of the core's strength table for one unit (the core builds it with array ops)."""
+    """The row of the core's attack table for one unit (the core builds it with array ops)."""
     conditions = supply_class(supply) * 3 + fatigue_class(fatigue)
     return (
         (kind * 3 + river)
         | conditions << 4
-        | int(attacking) * _ATTACKING_CODE
         | int(closed) * _CLOSED_CODE
         | weather << _WEATHER_CODE_SHIFT
     )
 
 
-# Each participant row becomes one int64 word: its effective strength in bits 0-39, its steps if
-# it counts as armour (armour_counts) in bits 40-50, and its steps in bits 51-62. One prefix sum
-# over the words gives every side's strength, armour and steps, and also the steps of the rows
-# before each row, which is what sharing out losses needs. The fields hold while a side has
-# fewer than 2**11 steps (check_batch); the running sum may wrap around, differences of it do not.
-_ARMOUR_FIELD = 40
-_STEPS_FIELD = 51
-_STRENGTH_MASK = (1 << _ARMOUR_FIELD) - 1
-_ARMOUR_BITS = ((1 << (_STEPS_FIELD - _ARMOUR_FIELD)) - 1) << _ARMOUR_FIELD
-MAX_SIDE_STEPS = (1 << (_STEPS_FIELD - _ARMOUR_FIELD)) - 1
+MAX_SIDE_STEPS = 4095  # steps of one side of one combat; side totals are summed in int16
+_CLASSES = list(itertools.product((0, 1, 3), (0, 2, 3)))  # one (supply, fatigue) of each class
 
 
-def _build_strength_tables() -> tuple[I32, I64]:
+def _build_attack_table() -> I32:
     table = np.zeros(_CODE_SIZE, dtype=np.int32)
-    step_word = np.zeros(_CODE_SIZE, dtype=np.int64)
-    for weather, closed, attacking, kind, river in itertools.product(
-        range(N_WEATHER), (False, True), (False, True), UnitKind, River
+    for weather, closed, kind, river in itertools.product(
+        range(N_WEATHER), (False, True), UnitKind, River
     ):
-        for supply, fatigue in itertools.product((0, 1, 3), (0, 2, 3)):  # one of each class
-            code = participant_code(attacking, kind, river, weather, closed, supply, fatigue)
+        for supply, fatigue in _CLASSES:
+            code = attacker_code(kind, river, weather, closed, supply, fatigue)
             table[code] = strength_multiplier(
-                attacking,
-                kind,
-                river,
-                weather,
-                closed,
-                supply_class(supply),
-                fatigue_class(fatigue),
+                True, kind, river, weather, closed, supply_class(supply), fatigue_class(fatigue)
             )
-            step_word[code] = (
-                1 << _STEPS_FIELD | int(armour_counts(attacking, kind)) << _ARMOUR_FIELD
-            )
-    return table, step_word
+    return table
 
 
-_STRENGTH, _STEP_WORD = _build_strength_tables()  # multiplier; steps word per step
+def _build_defence_table() -> I32:
+    table = np.zeros(_CONDITIONS, dtype=np.int32)
+    for supply, fatigue in _CLASSES:
+        table[supply_class(supply) * 3 + fatigue_class(fatigue)] = strength_multiplier(
+            False,
+            UnitKind.INFANTRY,
+            River.NONE,
+            0,
+            False,
+            supply_class(supply),
+            fatigue_class(fatigue),
+        )
+    return table
+
+
+# Multipliers in 1/STRENGTH_SCALE: attackers' by attacker_code, defenders' by conditions.
+_ATTACK = _build_attack_table()
+_DEFENCE = _build_defence_table()
 
 
 def _hex_table(rule: Callable[[int, int, int, int], int | bool], dtype: type[np.generic]) -> Any:
@@ -196,79 +201,27 @@ def _build_result_table() -> npt.NDArray[np.uint16]:
 _RESULT = _build_result_table()
 _STEP_COMBINATIONS = (_DEFENDER_CAP + 1) * (_ATTACKER_CAP + 1)
 _RESULT_ROW = DIE_FACES * DIE_FACES * 4 * _STEP_COMBINATIONS  # one odds column of the table
-_MAX_BLOCK_COMBATS = 1 << 16
-_STEP_CAPS = np.tile(np.array([_ATTACKER_CAP, _DEFENDER_CAP], dtype=np.int64), _MAX_BLOCK_COMBATS)
 
 
 # --- the core -----------------------------------------------------------------------------------
 
 
 # Numpy notes for the hot paths below (measured on the 2-core bench machine): gather with
-# np.take(mode="clip") on intp indices, bound with np.clip or against arrays (np.minimum with a
-# Python scalar takes a slow path), avoid np.where, boolean-mask assignment and float64 -> int64
-# casts, and prefer contiguous arrays.
+# np.take on intp indices (other index types are converted first, slowly), bound with np.clip or
+# against arrays, avoid np.where, boolean-mask assignment and float64 -> int64 casts, and do
+# every slot of a side in one call on its [slots, combats] block rather than slot by slot.
 #
 # Two divisions run in floating point because integer division is several times slower; both
 # are exact. IEEE division is correctly rounded on every machine, and the operands are small
 # enough that rounding never carries a quotient across an integer. Unit strength: float32 holds
 # x = value * steps + max_steps - 1 < 2**24 exactly, and a quotient that is not an integer lies at
 # least 1/max_steps from one while the rounding error is below x / max_steps * 2**-24. Odds:
-# 6 * attack < 2**43 fits float64, quotients above 42 are clamped, and the error stays below
-# 42 * 2**-53, far inside the 2**-40 gap. Tests hold both to the integer forms.
+# 6 * attack < 2**53 fits float64, quotients above 42 are clamped, and the error stays below
+# 42 * 2**-53, far inside the gap of 1 / defence. Tests hold both to the integer forms.
 
 
 def _take(table: npt.NDArray[Any], index: npt.NDArray[np.intp]) -> npt.NDArray[Any]:
     return np.take(table, index, mode="clip")
-
-
-@dataclass(frozen=True, eq=False)
-class _Block:
-    """Combats c0:c1 of a batch and their participant rows p0:p1."""
-
-    c0: int
-    c1: int
-    p0: int
-    p1: int
-
-
-def _blocks(batch: CombatBatch, block_combats: int) -> list[_Block]:
-    n = batch.n_combats
-    edges = [*range(0, n, min(block_combats, _MAX_BLOCK_COMBATS)), n]
-    rows = np.searchsorted(batch.combat, edges).tolist()
-    rows[-1] = batch.n_participants
-    if n == 0:
-        return [_Block(0, 0, 0, batch.n_participants)]
-    return [_Block(edges[i], edges[i + 1], rows[i], rows[i + 1]) for i in range(len(edges) - 1)]
-
-
-@dataclass(frozen=True, eq=False)
-class _Sides:
-    """What the odds of one block leave for resolving it. Group 2k holds the attacking rows of
-    the block's combat k, group 2k + 1 its defending rows."""
-
-    group: npt.NDArray[np.intp]  # per row
-    prefix: I64  # running total of the packed words, with a leading zero
-    group_start: I64  # prefix at each group's first row
-    strength: I64  # per group, in 1/STRENGTH_SCALE
-    steps: I64  # per group
-    raw_column: I8
-    armour_shift: Bool
-    column: I8
-
-
-def _group_offsets(group: npt.NDArray[np.intp], n_groups: int) -> npt.NDArray[np.intp]:
-    """Rows of group g are offsets[g]:offsets[g + 1] (`group` is sorted)."""
-    m = group.shape[0]
-    if m and group[0] == 0 and group[-1] == n_groups - 1:
-        changes = np.flatnonzero(group[1:] != group[:-1])
-        if changes.shape[0] == n_groups - 1:  # no group is empty: the changes are the boundaries
-            offsets = np.empty(n_groups + 1, dtype=np.intp)
-            offsets[0], offsets[-1] = 0, m
-            np.add(changes, 1, out=offsets[1:-1])
-            return offsets
-    offsets = np.zeros(n_groups + 1, dtype=np.intp)
-    np.cumsum(np.bincount(group, minlength=n_groups), out=offsets[1:])
-    return offsets
 
 
 def _hex_key(batch: CombatBatch, c: slice) -> npt.NDArray[np.intp]:
@@ -282,82 +235,62 @@ def _hex_key(batch: CombatBatch, c: slice) -> npt.NDArray[np.intp]:
     return key
 
 
-def _sides(batch: CombatBatch, b: _Block, hex_key: npt.NDArray[np.intp]) -> _Sides:
-    """Strengths, steps and odds column of the combats in block b."""
-    c, p, n = slice(b.c0, b.c1), slice(b.p0, b.p1), b.c1 - b.c0
-    attacking = batch.attacking[p]
-    combat = batch.combat[p]
-    group = np.add(combat, combat, dtype=np.intp)
-    group -= 2 * b.c0
-    group += (~attacking).view(np.uint8)
-    offsets = _group_offsets(group, 2 * n)
+@dataclass(frozen=True, eq=False)
+class _Side:
+    """One side of a block of combats, summed over its slots."""
 
-    # The strength multiplier of each row: one gather from its code.
-    hex_code = _take(_HEX_CODE, hex_key)
-    side_code = np.empty(2 * n, dtype=np.intp)
-    side_code[1::2] = hex_code
-    side_code[0::2] = hex_code
-    side_code[0::2] += _ATTACKING_CODE
-    supply, fatigue = batch.supply[p], batch.fatigue[p]
+    strength: I64  # in 1/STRENGTH_SCALE
+    steps: I16
+    armour: Bool  # attackers: tanks with steps; defenders: tanks or guns with steps
+
+
+def _side(stack: Stack, c: slice, hex_code: npt.NDArray[np.intp] | None) -> _Side:
+    """Every slot of one side at once: each unit's strength multiplier is one gather.
+
+    `hex_code` (the hex's weather and ground) for the attackers; None for the defenders,
+    whose multiplier does not depend on the hex or their kind.
+    """
+    kind, steps = stack.kind[:, c], stack.steps[:, c]
+    supply, fatigue = stack.supply[:, c], stack.fatigue[:, c]
     conditions = np.add((supply > 0).view(np.uint8), (supply > 2).view(np.uint8))
     conditions *= 3
     conditions += (fatigue > 1).view(np.uint8)
     conditions += (fatigue > 2).view(np.uint8)
-    conditions *= 16
-    kind = batch.kind[p]
-    conditions += kind * np.uint8(3)
-    conditions += batch.river[p]
-    code = _take(side_code, group)
-    code += conditions
+    if hex_code is not None:
+        conditions *= 16
+        conditions += kind * np.uint8(3)
+        conditions += stack.river[:, c]
+    code = conditions.astype(np.intp)
+    if hex_code is not None:
+        code += hex_code  # the same for every slot of a combat
 
-    steps, max_steps, defence = batch.steps[p], batch.max_steps[p], batch.defence[p]
-    value = batch.attack[p] - defence
-    value *= attacking.view(np.uint8).astype(np.int16)
-    value += defence
-    divisor = max_steps.astype(np.float32)
-    quotient = np.multiply(value, steps, dtype=np.float32)  # integers below 2**24: exact
-    quotient += divisor
-    quotient -= 1
-    quotient /= divisor
-    strength = quotient.astype(np.int32)  # floor((x + max_steps - 1) / max_steps) = ceil(x / ms)
-    strength *= _take(_STRENGTH, code)
+    # ceil(value * steps / max_steps): the float32 quotient is never rounded across an integer
+    quotient = np.multiply(stack.value[:, c], steps, dtype=np.float32)  # below 2**24: exact
+    quotient /= stack.max_steps[:, c]
+    np.ceil(quotient, out=quotient)
+    strength = quotient.astype(np.int32)
+    strength *= _take(_DEFENCE if hex_code is None else _ATTACK, code)
 
-    packed = _take(_STEP_WORD, code)
-    packed *= steps
-    packed += strength
-    prefix = np.empty(b.p1 - b.p0 + 1, dtype=np.int64)
-    prefix[0] = 0
-    np.cumsum(packed, out=prefix[1:])
-
-    at_offsets = _take(prefix, offsets)
-    words = at_offsets[1:] - at_offsets[:-1]
-    side_steps = words >> _STEPS_FIELD
-    tanks = _take(_HEX_OPEN, hex_key)  # armour shift: tanks attack, no tanks or guns defend
-    tanks &= (words[0::2] & _ARMOUR_BITS) != 0
-    tanks &= (words[1::2] & _ARMOUR_BITS) == 0
-    words &= _STRENGTH_MASK
-    attack_strength, defence_strength = words[0::2], words[1::2]
-
-    undefended = defence_strength == 0
-    sixths = np.multiply(attack_strength, 6, dtype=np.float64)
-    sixths /= np.clip(defence_strength, 1, None)
-    sixths[undefended] = COLUMN_SIXTHS[-1]
-    np.clip(sixths, 0, COLUMN_SIXTHS[-1], out=sixths)
-    raw_column = _take(_COLUMN_OF_SIXTHS, sixths.astype(np.int32).astype(np.intp))
-    column = raw_column + _take(_HEX_SHIFT, hex_key)
-    column += tanks.view(np.int8)
-    column += _support(batch, c, hex_key)
-    np.clip(column, 0, TOP_COLUMN, out=column)
-    return _Sides(
-        group=group,
-        prefix=prefix,
-        group_start=at_offsets[:-1],
-        strength=words,
-        steps=side_steps,
-        raw_column=raw_column,
-        armour_shift=tanks,
-        column=column,
+    armour = kind == np.uint8(UnitKind.ARMOUR)
+    if hex_code is None:
+        armour |= kind == np.uint8(UnitKind.ARTILLERY)
+    armour &= steps > 0
+    return _Side(
+        strength=strength.sum(axis=0, dtype=np.int64),
+        steps=steps.sum(axis=0, dtype=np.int16),
+        armour=armour.any(axis=0),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class _Odds:
+    """What the odds of one block leave for resolving it."""
+
+    attackers: _Side
+    defenders: _Side
+    raw_column: I8
+    armour_shift: Bool
+    column: I8
 
 
 def _support(batch: CombatBatch, c: slice, hex_key: npt.NDArray[np.intp]) -> I8:
@@ -370,28 +303,58 @@ def _support(batch: CombatBatch, c: slice, hex_key: npt.NDArray[np.intp]) -> I8:
     return support
 
 
-def _odds_block(batch: CombatBatch, b: _Block, out: Odds) -> None:
-    c = slice(b.c0, b.c1)
+def _odds(batch: CombatBatch, c: slice, hex_key: npt.NDArray[np.intp]) -> _Odds:
+    """Strengths, steps and odds column of the combats c of a batch."""
+    attackers = _side(batch.attackers, c, _take(_HEX_CODE, hex_key))
+    defenders = _side(batch.defenders, c, None)
+
+    tanks = _take(_HEX_OPEN, hex_key)  # armour shift: tanks attack, no tanks or guns defend
+    tanks &= attackers.armour
+    tanks &= ~defenders.armour
+    undefended = defenders.strength == 0
+    sixths = np.multiply(attackers.strength, 6, dtype=np.float64)
+    sixths /= np.clip(defenders.strength, 1, None)
+    sixths[undefended] = COLUMN_SIXTHS[-1]
+    np.clip(sixths, 0, COLUMN_SIXTHS[-1], out=sixths)
+    raw_column = _take(_COLUMN_OF_SIXTHS, sixths.astype(np.int32).astype(np.intp))
+    column = raw_column + _take(_HEX_SHIFT, hex_key)
+    column += tanks.view(np.int8)
+    column += _support(batch, c, hex_key)
+    np.clip(column, 0, TOP_COLUMN, out=column)
+    return _Odds(attackers, defenders, raw_column, tanks, column)
+
+
+def _odds_block(batch: CombatBatch, c: slice, out: Odds) -> None:
     hex_key = _hex_key(batch, c)
-    sides = _sides(batch, b, hex_key)
-    out.attack_strength[c] = sides.strength[0::2]
-    out.defence_strength[c] = sides.strength[1::2]
-    out.attacker_steps[c] = sides.steps[0::2]
-    out.defender_steps[c] = sides.steps[1::2]
+    o = _odds(batch, c, hex_key)
+    out.attack_strength[c] = o.attackers.strength
+    out.defence_strength[c] = o.defenders.strength
+    out.attacker_steps[c] = o.attackers.steps
+    out.defender_steps[c] = o.defenders.steps
     out.ground_shift[c] = _take(_HEX_GROUND, hex_key)
     out.fortification_shift[c] = _take(_HEX_FORTIFICATION, hex_key)
     out.weather_shift[c] = _take(_HEX_WEATHER, hex_key)
     out.support_shift[c] = _support(batch, c, hex_key)
-    out.raw_column[c] = sides.raw_column
-    out.armour_shift[c] = sides.armour_shift
-    out.column[c] = sides.column
+    out.raw_column[c] = o.raw_column
+    out.armour_shift[c] = o.armour_shift
+    out.column[c] = o.column
 
 
-def _resolve_block(batch: CombatBatch, draws: U8, b: _Block, out: CombatResult) -> None:
-    """Resolve block b into `out`: one gather from the result table, then share out losses."""
-    c = slice(b.c0, b.c1)
-    sides = _sides(batch, b, _hex_key(batch, c))
-    defender_steps = sides.steps[1::2]
+def _share_out(steps: I8, loss: I16, out: I8) -> None:
+    """Slot 0 absorbs what it can of the side's loss, then slot 1, and so on (loss order)."""
+    left = loss.copy()
+    taken = np.empty_like(left)
+    for k in range(steps.shape[0]):
+        np.minimum(steps[k], left, out=taken)
+        out[k] = taken
+        if k + 1 < steps.shape[0]:
+            left -= taken
+
+
+def _resolve_block(batch: CombatBatch, draws: U8, c: slice, out: CombatResult) -> None:
+    """Resolve the combats c into `out`: one gather from the result table, then share out losses."""
+    o = _odds(batch, c, _hex_key(batch, c))
+    attacker_steps, defender_steps = o.attackers.steps, o.defenders.steps
     # Result table row: column, then both dice and the two hex flags (one byte), then the steps.
     dice = draws[0, c] * np.uint8(DIE_FACES)
     dice += draws[1, c]
@@ -399,21 +362,20 @@ def _resolve_block(batch: CombatBatch, draws: U8, b: _Block, out: CombatResult) 
     dice += batch.surrounded[c].view(np.uint8) * np.uint8(2)
     dice += batch.can_retreat[c].view(np.uint8)
     dice -= np.uint8((DIE_FACES + 1) * 4)  # both dice count from 1
-    capped = np.minimum(sides.steps, _STEP_CAPS[: sides.steps.shape[0]])
-    key = sides.column.astype(np.intp)
+    key = o.column.astype(np.intp)
     key *= _RESULT_ROW
-    key += capped[1::2] * (_ATTACKER_CAP + 1)
-    key += capped[0::2]
+    key += np.minimum(defender_steps, np.int16(_DEFENDER_CAP)) * np.int16(_ATTACKER_CAP + 1)
+    key += np.minimum(attacker_steps, np.int16(_ATTACKER_CAP))
     key += dice.astype(np.intp) * _STEP_COMBINATIONS
     entry = _take(_RESULT, key)
-    entry *= (sides.strength[0::2] != 0).view(np.uint8)  # no attacking strength: VOID, all zero
+    entry *= (o.attackers.strength != 0).view(np.uint8)  # no attacking strength: VOID, all zero
 
     attacker_loss = (entry & 3).astype(np.int16)
     defender_loss = ((entry >> 2) & 7).astype(np.int16)
-    defender_loss += (entry & _ALL_STEPS).astype(np.bool_) * defender_steps.astype(np.int16)
+    defender_loss += (entry & _ALL_STEPS).astype(np.bool_) * defender_steps
     outcome = ((entry >> 8) & 7).astype(np.uint8)
     advance = (entry >> 11).astype(np.int8)
-    out.column[c] = sides.column
+    out.column[c] = o.column
     out.outcome[c] = outcome
     out.attacker_steps_lost[c] = attacker_loss
     out.defender_steps_lost[c] = defender_loss
@@ -423,22 +385,8 @@ def _resolve_block(batch: CombatBatch, draws: U8, b: _Block, out: CombatResult) 
     np.less_equal(outcome, 1, out=out.defender_eliminated[c])
     np.greater(advance, 0, out=out.attacker_may_advance[c])
     out.advance[c] = advance
-
-    # Share each side's loss out in loss order: a unit loses what is left of the side's loss
-    # after the units before it, up to its own steps. The prefix's top field holds the steps of
-    # the rows before each row, so for a group starting at row s, ((loss << field) + prefix[s]
-    # + 2**field - 1 - prefix[row]) >> field is exactly loss - (steps before row in the group).
-    side_loss = np.empty(2 * (b.c1 - b.c0), dtype=np.int64)
-    side_loss[0::2] = attacker_loss
-    side_loss[1::2] = defender_loss
-    side_loss <<= _STEPS_FIELD
-    side_loss += sides.group_start
-    side_loss += (1 << _STEPS_FIELD) - 1
-    left = _take(side_loss, sides.group)
-    left -= sides.prefix[:-1]
-    left >>= _STEPS_FIELD
-    lost = np.clip(left.astype(np.int16), 0, np.iinfo(np.int8).max).astype(np.int8)
-    np.minimum(lost, batch.steps[b.p0 : b.p1], out=out.steps_lost[b.p0 : b.p1])
+    _share_out(batch.attackers.steps[:, c], attacker_loss, out.attacker_losses[:, c])
+    _share_out(batch.defenders.steps[:, c], defender_loss, out.defender_losses[:, c])
 
 
 def _empty_odds(n: int) -> Odds:
@@ -457,7 +405,8 @@ def _empty_odds(n: int) -> Odds:
     )
 
 
-def _empty_result(n: int, m: int) -> CombatResult:
+def _empty_result(batch: CombatBatch) -> CombatResult:
+    n = batch.n_combats
     return CombatResult(
         column=np.empty(n, dtype=np.int8),
         outcome=np.empty(n, dtype=np.uint8),
@@ -468,7 +417,8 @@ def _empty_result(n: int, m: int) -> CombatResult:
         defender_eliminated=np.empty(n, dtype=np.bool_),
         attacker_may_advance=np.empty(n, dtype=np.bool_),
         advance=np.empty(n, dtype=np.int8),
-        steps_lost=np.empty(m, dtype=np.int8),
+        attacker_losses=np.empty((batch.attackers.slots, n), dtype=np.int8),
+        defender_losses=np.empty((batch.defenders.slots, n), dtype=np.int8),
     )
 
 
@@ -479,32 +429,56 @@ def _cpus() -> int:
     return os.cpu_count() or 1
 
 
-def _run_blocks(batch: CombatBatch, work: Callable[[_Block], None], workers: int | None) -> None:
-    blocks = _blocks(batch, BLOCK_COMBATS)
+_pools: dict[tuple[int, int], ThreadPoolExecutor] = {}  # by (process id, workers)
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """A thread pool kept for the process: starting threads per call costs more than small
+    batches take. Keyed by process id, so a forked worker process starts its own."""
+    key = (os.getpid(), workers)
+    pool = _pools.get(key)
+    if pool is None:
+        pool = _pools[key] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="combat")
+    return pool
+
+
+def _run_blocks(n: int, work: Callable[[slice], None], workers: int | None) -> None:
+    """Run `work` over blocks of combats: in turn, or on threads for a large batch.
+
+    Threads get blocks of up to THREAD_BLOCK_COMBATS in a multiple of the workers, so none is
+    left with a short last block while the other works: each numpy call holds the GIL for a
+    moment, so threads only pay off when every call does a lot of work.
+    """
     if workers is None:
-        workers = min(len(blocks), _cpus(), MAX_WORKERS)
-    if workers <= 1 or len(blocks) <= 1:
-        for b in blocks:
-            work(b)
+        workers = min(_cpus(), MAX_WORKERS)
+    workers = max(1, min(workers, n // MIN_THREAD_BLOCK_COMBATS))
+    if workers == 1:
+        for c in range(0, n, BLOCK_COMBATS):
+            work(slice(c, min(c + BLOCK_COMBATS, n)))
+        if n == 0:
+            work(slice(0, 0))
         return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for _ in pool.map(work, blocks):
-            pass
+    n_blocks = -(-n // THREAD_BLOCK_COMBATS)
+    n_blocks = -(-n_blocks // workers) * workers
+    size = -(-n // n_blocks)
+    blocks = [slice(c, min(c + size, n)) for c in range(0, n, size)]
+    for _ in _pool(workers).map(work, blocks):
+        pass
 
 
 def odds(batch: CombatBatch, workers: int | None = None) -> Odds:
-    """Strengths, odds and every column shift of each combat of a canonical batch (no dice)."""
+    """Strengths, odds and every column shift of each combat of a batch (no dice)."""
     out = _empty_odds(batch.n_combats)
-    _run_blocks(batch, lambda b: _odds_block(batch, b, out), workers)
+    _run_blocks(batch.n_combats, lambda c: _odds_block(batch, c, out), workers)
     return out
 
 
 def resolve(batch: CombatBatch, draws: U8, workers: int | None = None) -> CombatResult:
-    """Resolve every combat of a canonical batch with the dice `draws` (from `draw`).
+    """Resolve every combat of a batch with the dice `draws` (from `draw`).
 
     Large batches are cut into blocks of combats that run on threads (numpy releases the GIL
     inside its loops); the result does not depend on `workers`.
     """
-    out = _empty_result(batch.n_combats, batch.n_participants)
-    _run_blocks(batch, lambda b: _resolve_block(batch, draws, b, out), workers)
+    out = _empty_result(batch)
+    _run_blocks(batch.n_combats, lambda c: _resolve_block(batch, draws, c, out), workers)
     return out

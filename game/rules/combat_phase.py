@@ -183,12 +183,16 @@ def resolve_phases(scenario: Scenario, states: Sequence[GameState]) -> list[list
     draws = combat.draw_games([s.rng for s in states], batch.game)
     result = combat.resolve(batch, draws)
     combat_game = batch.game
-    participant_game = combat_game[batch.combat]
+    participants = batch.participants()
+    participant_game = combat_game[participants.combat]
+    unit = participants.unit.astype(np.intp)
+    steps_lost = result.steps_lost(batch)
     events: list[list[Event]] = []
     for g, (state, phase) in enumerate(zip(states, prepared, strict=True)):
         rows = np.flatnonzero(combat_game == g)
-        members = np.flatnonzero(participant_game == g)
-        events.append(_carry_out(scenario, state, phase, batch, result, rows, members))
+        members = participant_game == g
+        losses.lose_steps(scenario, state, unit[members], steps_lost[members])
+        events.append(_carry_out(scenario, state, phase, result, rows))
     return events
 
 
@@ -201,16 +205,12 @@ def _carry_out(
     scenario: Scenario,
     state: GameState,
     phase: PreparedPhase,
-    batch: combat.CombatBatch,
     result: combat.CombatResult,
     rows: npt.NDArray[np.intp],
-    members: npt.NDArray[np.intp],
 ) -> list[Event]:
-    """Apply one game's share of a resolved batch: losses, surrenders, retreats, advances."""
+    """Apply one game's share of a resolved batch, after its step losses: surrenders,
+    retreats, advances."""
     events: list[Event] = []
-    losses.lose_steps(
-        scenario, state, batch.unit[members].astype(np.intp), result.steps_lost[members]
-    )
     for local, (c, attack) in enumerate(zip(rows.tolist(), phase.attacks, strict=True)):
         spec = phase.specs[local]
         survivors = [d for d in spec.defenders if state.status[d] == UnitStatus.ACTIVE]

@@ -31,7 +31,7 @@ ALL_DRAWS = np.array(
 
 @dataclass(frozen=True, eq=False)
 class Preview:
-    """Chances per combat (rows of the batch) and expected losses per participant.
+    """Chances per combat (rows of the batch) and expected losses per unit (by slot).
 
     `*_count` arrays are exact: how many of the 36 equally likely draws give that result.
     Loss distributions run from 0 to the largest stack in the batch: `[combat, steps lost]`.
@@ -50,45 +50,13 @@ class Preview:
     elimination_probability: F64  # the defender loses every step, surrender included
     surrender_probability: F64
     advance_probability: F64
-    expected_steps_lost: F64  # per participant
+    expected_attacker_losses: F64  # [slot, combat], like batch.attackers
+    expected_defender_losses: F64  # [slot, combat], like batch.defenders
 
-
-def _expand(batch: CombatBatch) -> tuple[CombatBatch, npt.NDArray[np.intp]]:
-    """Each combat repeated once per draw, keeping canonical order; plus each row's origin."""
-    n, k = batch.n_combats, DRAW_OUTCOMES
-    per_combat = np.bincount(batch.combat, minlength=n)
-    starts = np.cumsum(per_combat) - per_combat
-    copies = np.repeat(per_combat, k)  # participants of each expanded combat
-    copy_starts = np.cumsum(copies) - copies
-    within = np.arange(int(copies.sum())) - np.repeat(copy_starts, copies)
-    origin = np.repeat(np.repeat(starts, k), copies) + within
-
-    def combats(values: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
-        return np.repeat(values, k)
-
-    expanded = CombatBatch(
-        game=combats(batch.game),  # type: ignore[arg-type]
-        terrain=combats(batch.terrain),  # type: ignore[arg-type]
-        city=combats(batch.city),  # type: ignore[arg-type]
-        fortification=combats(batch.fortification),  # type: ignore[arg-type]
-        weather=combats(batch.weather),  # type: ignore[arg-type]
-        artillery=combats(batch.artillery),  # type: ignore[arg-type]
-        air=combats(batch.air),  # type: ignore[arg-type]
-        can_retreat=combats(batch.can_retreat),  # type: ignore[arg-type]
-        surrounded=combats(batch.surrounded),  # type: ignore[arg-type]
-        unit=batch.unit[origin],
-        combat=np.repeat(np.arange(n * k, dtype=np.int32), copies),
-        attacking=batch.attacking[origin],
-        kind=batch.kind[origin],
-        steps=batch.steps[origin],
-        max_steps=batch.max_steps[origin],
-        attack=batch.attack[origin],
-        defence=batch.defence[origin],
-        supply=batch.supply[origin],
-        fatigue=batch.fatigue[origin],
-        river=batch.river[origin],
-    )
-    return expanded, origin
+    def expected_steps_lost(self, batch: CombatBatch) -> F64:
+        """Each participant's expected steps lost, in `batch.participants()` order."""
+        flat: F64 = batch.flatten(self.expected_attacker_losses, self.expected_defender_losses)
+        return flat
 
 
 def _histogram(values: npt.NDArray[np.integer], n: int, width: int) -> I32:
@@ -102,9 +70,10 @@ def _histogram(values: npt.NDArray[np.integer], n: int, width: int) -> I32:
 
 
 def preview(batch: CombatBatch) -> Preview:
-    """Exact chances of every result of every combat in a canonical batch."""
+    """Exact chances of every result of every combat in a batch."""
     n, k = batch.n_combats, DRAW_OUTCOMES
-    expanded, origin = _expand(batch)
+    # every combat once per draw, the copies side by side: combat c becomes c*36 .. c*36 + 35
+    expanded = batch.select(np.repeat(np.arange(n), k))
     result = resolve(expanded, np.tile(ALL_DRAWS, (1, n)))
     o = odds(batch)
     width = int(max(o.attacker_steps.max(initial=0), o.defender_steps.max(initial=0))) + 1
@@ -117,10 +86,11 @@ def preview(batch: CombatBatch) -> Preview:
         mean: F64 = flags.reshape(n, k).mean(axis=1, dtype=np.float64)
         return mean
 
+    def expected(lost: npt.NDArray[np.int8]) -> F64:
+        mean: F64 = lost.reshape(lost.shape[0], n, k).mean(axis=2, dtype=np.float64)
+        return mean
+
     losses = np.arange(width, dtype=np.float64)
-    expected_steps = np.bincount(
-        origin, weights=result.steps_lost.astype(np.float64), minlength=batch.n_participants
-    )
     return Preview(
         odds=o,
         outcome_count=outcome_count,
@@ -135,5 +105,6 @@ def preview(batch: CombatBatch) -> Preview:
         elimination_probability=chance(result.defender_eliminated),
         surrender_probability=chance(result.defender_surrendered),
         advance_probability=chance(result.attacker_may_advance),
-        expected_steps_lost=expected_steps / k,
+        expected_attacker_losses=expected(result.attacker_losses),
+        expected_defender_losses=expected(result.defender_losses),
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from fractions import Fraction
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -310,19 +310,79 @@ def table_result(
 
 # --- data types ---------------------------------------------------------------------------------
 
+EMPTY_SLOT = -1  # the unit id of an empty slot
+# The CombatBatch fields with one row per combat (each side's Stack has STACK_FIELDS).
+COMBAT_FIELDS = (
+    "game", "terrain", "city", "fortification", "weather", "artillery", "air", "can_retreat",
+    "surrounded",
+)  # fmt: skip
+# The fields of a Stack, in order; an empty slot holds EMPTY_SLOT, max_steps 1 and 0 elsewhere.
+STACK_FIELDS = ("unit", "kind", "steps", "max_steps", "value", "supply", "fatigue", "river")
+
+
+@dataclass(frozen=True, eq=False)
+class Stack:
+    """One side of every combat of a batch, in slots: each array is `[slots, n_combats]`.
+
+    Slot k of combat c holds the side's k-th unit in loss order (`loss_order_key`), so slot 0
+    pays a loss first. Combats with fewer units leave their last slots empty (`unit` is
+    EMPTY_SLOT, `max_steps` 1, everything else 0): an empty slot adds no strength and no steps
+    and takes no loss. Slot-major arrays make a side's totals a sum over a short first axis and
+    let the core share out losses slot by slot, with no sorting or prefix sums over units.
+
+    `value` is the unit's full-strength attack factor on the attacking side and its defence
+    factor on the defending side; `river` (River) is the hexside an attacker crosses and is
+    always 0 for defenders.
+    """
+
+    unit: I32
+    kind: U8
+    steps: I8
+    max_steps: I8
+    value: I16
+    supply: U8
+    fatigue: U8
+    river: U8
+
+    @property
+    def slots(self) -> int:
+        return int(self.unit.shape[0])
+
+    @property
+    def filled(self) -> Bool:
+        filled: Bool = self.unit != EMPTY_SLOT
+        return filled
+
+    def select(self, combats: npt.NDArray[np.intp]) -> Stack:
+        """The slots of the given combats, in that order (repeats allowed)."""
+        return Stack(*(np.take(getattr(self, f), combats, axis=1) for f in STACK_FIELDS))
+
+
+@dataclass(frozen=True, eq=False)
+class Participants:
+    """Every unit of a batch once, flat and in canonical order: by combat, attackers before
+    defenders, each side in loss order. `slot` is the unit's slot in its side's `Stack`."""
+
+    unit: I32
+    combat: I32
+    attacking: Bool
+    slot: I32
+
+    def __len__(self) -> int:
+        return int(self.unit.shape[0])
+
 
 @dataclass(frozen=True, eq=False)
 class CombatBatch:
-    """Combats as a struct of arrays: one row per combat, and one row per participating unit.
+    """Combats as a struct of arrays: one row per combat, and each side's units in slots.
 
     Per combat: `game` (which game of a batch run), the defender hex's `terrain` (Terrain),
     `city` (0 none, 1 town, 2 city, 3 major city), `fortification` (0..3), `weather` (Weather),
     `artillery` and `air` (net column shifts, attacker minus defender; capped by the rules),
     `can_retreat` (a legal retreat hex exists) and `surrounded` (no supply path from the hex).
-    Per participant: `unit` id, the row of its `combat`, `attacking`, and the unit's `kind`,
-    `steps`, `max_steps` (>= 1), full-strength `attack` and `defence`, `supply` (turns out of
-    supply), `fatigue`, and the `river` (River) on the hexside an attacker crosses.
-    Participants must be in canonical order (see the module docstring).
+    `attackers` and `defenders` are the two sides' units (`Stack`, `[slots, n_combats]`).
+    Build batches with `combat.batch_from_arrays` or `combat.build_batch`; `combat.check_batch`
+    says what is wrong with a hand-made one.
     """
 
     game: I32
@@ -334,17 +394,8 @@ class CombatBatch:
     air: I8
     can_retreat: Bool
     surrounded: Bool
-    unit: I32
-    combat: I32
-    attacking: Bool
-    kind: U8
-    steps: I8
-    max_steps: I8
-    attack: I16
-    defence: I16
-    supply: U8
-    fatigue: U8
-    river: U8
+    attackers: Stack
+    defenders: Stack
 
     @property
     def n_combats(self) -> int:
@@ -352,7 +403,41 @@ class CombatBatch:
 
     @property
     def n_participants(self) -> int:
-        return int(self.unit.shape[0])
+        return int(
+            np.count_nonzero(self.attackers.filled) + np.count_nonzero(self.defenders.filled)
+        )
+
+    def select(self, combats: npt.ArrayLike) -> CombatBatch:
+        """A batch of the given combats, in that order: a subset, a reordering or copies."""
+        index = np.asarray(combats, dtype=np.intp).reshape(-1)
+        per_combat = {name: getattr(self, name)[index] for name in COMBAT_FIELDS}
+        return CombatBatch(
+            **per_combat,
+            attackers=self.attackers.select(index),
+            defenders=self.defenders.select(index),
+        )
+
+    def participants(self) -> Participants:
+        """Who takes part, flat (see `Participants`); `flatten` lays slot values out alike."""
+        slots = self.attackers.slots
+        filled = np.concatenate([self.attackers.filled, self.defenders.filled]).T
+        combat, slot = np.nonzero(filled)
+        attacking = slot < slots
+        unit = np.concatenate([self.attackers.unit, self.defenders.unit]).T[combat, slot]
+        return Participants(
+            unit=unit.astype(np.int32),
+            combat=combat.astype(np.int32),
+            attacking=attacking,
+            slot=np.where(attacking, slot, slot - slots).astype(np.int32),
+        )
+
+    def flatten(
+        self, attacker_values: npt.NDArray[Any], defender_values: npt.NDArray[Any]
+    ) -> npt.NDArray[Any]:
+        """Per-slot values of both sides (`[slots, n_combats]` each) in `participants` order."""
+        filled = np.concatenate([self.attackers.filled, self.defenders.filled]).T
+        values: npt.NDArray[Any] = np.concatenate([attacker_values, defender_values]).T[filled]
+        return values
 
 
 @dataclass(frozen=True, eq=False)
@@ -374,7 +459,7 @@ class Odds:
 
 @dataclass(frozen=True, eq=False)
 class CombatResult:
-    """What happened: per combat (rows of the batch) and per participant (`steps_lost`)."""
+    """What happened: per combat (rows of the batch), and each unit's steps lost by slot."""
 
     column: I8
     outcome: U8  # Outcome
@@ -385,7 +470,13 @@ class CombatResult:
     defender_eliminated: Bool  # every defending step lost, surrender included
     attacker_may_advance: Bool
     advance: I8  # hexes the attacker may advance into the vacated ground
-    steps_lost: I8  # per participant row, never more than the unit has
+    attacker_losses: I8  # [slots, combat] like `batch.attackers`; never more than a unit has
+    defender_losses: I8  # [slots, combat] like `batch.defenders`
+
+    def steps_lost(self, batch: CombatBatch) -> I8:
+        """Each participant's steps lost, in `batch.participants()` order."""
+        lost: I8 = batch.flatten(self.attacker_losses, self.defender_losses)
+        return lost
 
 
 def draw(rng: np.random.Generator, n_combats: int) -> U8:
@@ -406,28 +497,12 @@ def draws_needed(n_combats: int) -> int:
 
 @dataclass
 class _Unit:
-    row: int
+    slot: int
     unit: int
     attacking: bool
     kind: int
     steps: int
     strength: int  # effective, in 1/STRENGTH_SCALE
-
-
-class _Row(NamedTuple):
-    """One participant row of a batch, as plain Python values."""
-
-    unit: int
-    combat: int
-    attacking: bool
-    kind: int
-    steps: int
-    max_steps: int
-    attack: int
-    defence: int
-    supply: int
-    fatigue: int
-    river: int
 
 
 class _Hex(NamedTuple):
@@ -460,14 +535,14 @@ def _take_losses(units: list[_Unit], loss: int, steps_lost: list[int]) -> None:
     """The first unit in loss order absorbs what it can, then the next, and so on."""
     for u in sorted(units, key=lambda u: loss_order_key(u.attacking, u.kind, u.steps, u.unit)):
         taken = min(loss, u.steps)
-        steps_lost[u.row] = taken
+        steps_lost[u.slot] = taken
         loss -= taken
 
 
-def _resolve_one(where: _Hex, units: list[_Unit], die: int, surrender_die: int) -> _Combat:
+def _resolve_one(
+    where: _Hex, attackers: list[_Unit], defenders: list[_Unit], die: int, surrender_die: int
+) -> _Combat:
     weather, terrain, city = where.weather, where.terrain, where.city
-    attackers = [u for u in units if u.attacking]
-    defenders = [u for u in units if not u.attacking]
     attack = sum(u.strength for u in attackers)
     defence = sum(u.strength for u in defenders)
     attacker_steps = sum(u.steps for u in attackers)
@@ -509,6 +584,30 @@ def _resolve_one(where: _Hex, units: list[_Unit], die: int, surrender_die: int) 
     )
 
 
+def _units(stack: Stack, c: int, attacking: bool, where: _Hex) -> list[_Unit]:
+    """The units in combat c's slots of one side, with their effective strengths."""
+    closed = closed_ground(where.weather, where.terrain, where.city)
+    units = []
+    for slot in range(stack.slots):
+        unit = int(stack.unit[slot, c])
+        if unit == EMPTY_SLOT:
+            continue
+        kind, steps = int(stack.kind[slot, c]), int(stack.steps[slot, c])
+        multiplier = strength_multiplier(
+            attacking,
+            kind,
+            int(stack.river[slot, c]) if attacking else 0,
+            where.weather,
+            closed,
+            supply_class(int(stack.supply[slot, c])),
+            fatigue_class(int(stack.fatigue[slot, c])),
+        )
+        value = int(stack.value[slot, c])
+        strength = current_strength(value, steps, int(stack.max_steps[slot, c])) * multiplier
+        units.append(_Unit(slot, unit, attacking, kind, steps, strength))
+    return units
+
+
 def resolve_reference(batch: CombatBatch, draws: U8) -> CombatResult:
     """Resolve every combat with the same dice as `resolve`; a plain loop, for tests."""
     n = batch.n_combats
@@ -516,34 +615,24 @@ def resolve_reference(batch: CombatBatch, draws: U8) -> CombatResult:
         _Hex._make(fields)
         for fields in zip(*(getattr(batch, name).tolist() for name in _Hex._fields), strict=True)
     ]
-    units_of: list[list[_Unit]] = [[] for _ in range(n)]
-    rows = zip(*(getattr(batch, name).tolist() for name in _Row._fields), strict=True)
-    for i, r in enumerate(map(_Row._make, rows)):
-        where = hexes[r.combat]
-        multiplier = strength_multiplier(
-            r.attacking,
-            r.kind,
-            r.river if r.attacking else 0,
-            where.weather,
-            closed_ground(where.weather, where.terrain, where.city),
-            supply_class(r.supply),
-            fatigue_class(r.fatigue),
-        )
-        value = r.attack if r.attacking else r.defence
-        strength = current_strength(value, r.steps, r.max_steps) * multiplier
-        units_of[r.combat].append(_Unit(i, r.unit, r.attacking, r.kind, r.steps, strength))
-
     combats: list[_Combat] = []
-    steps_lost = [0] * batch.n_participants
+    attacker_losses = np.zeros((batch.attackers.slots, n), dtype=np.int8)
+    defender_losses = np.zeros((batch.defenders.slots, n), dtype=np.int8)
     dice, surrender_dice = draws[0].tolist(), draws[1].tolist()
     for c in range(n):
-        units = units_of[c]
-        result = _resolve_one(hexes[c], units, dice[c], surrender_dice[c])
-        _take_losses([u for u in units if u.attacking], result.attacker_steps_lost, steps_lost)
-        _take_losses([u for u in units if not u.attacking], result.defender_steps_lost, steps_lost)
+        attackers = _units(batch.attackers, c, True, hexes[c])
+        defenders = _units(batch.defenders, c, False, hexes[c])
+        result = _resolve_one(hexes[c], attackers, defenders, dice[c], surrender_dice[c])
+        for units, loss, out in (
+            (attackers, result.attacker_steps_lost, attacker_losses),
+            (defenders, result.defender_steps_lost, defender_losses),
+        ):
+            lost = [0] * out.shape[0]
+            _take_losses(units, loss, lost)
+            out[:, c] = lost
         combats.append(result)
 
-    def column_of(name: str, dtype: type[np.generic]) -> np.ndarray:
+    def column_of(name: str, dtype: type[np.generic]) -> npt.NDArray[Any]:
         return np.array([getattr(r, name) for r in combats], dtype=dtype).reshape(n)
 
     return CombatResult(
@@ -556,5 +645,6 @@ def resolve_reference(batch: CombatBatch, draws: U8) -> CombatResult:
         defender_eliminated=column_of("eliminated", np.bool_),
         attacker_may_advance=column_of("may_advance", np.bool_),
         advance=column_of("advance", np.int8),
-        steps_lost=np.array(steps_lost, dtype=np.int8),
+        attacker_losses=attacker_losses,
+        defender_losses=defender_losses,
     )
