@@ -584,27 +584,45 @@ def _resolve_one(
     )
 
 
-def _units(stack: Stack, c: int, attacking: bool, where: _Hex) -> list[_Unit]:
-    """The units in combat c's slots of one side, with their effective strengths."""
+class _Slot(NamedTuple):
+    """One slot of one side of one combat, as plain Python values."""
+
+    unit: int
+    kind: int
+    steps: int
+    max_steps: int
+    value: int
+    supply: int
+    fatigue: int
+    river: int
+
+
+def _slots(stack: Stack) -> list[list[_Slot]]:
+    """Per combat, the side's slots as plain values (one conversion, not one per element)."""
+    fields = [getattr(stack, name).T.tolist() for name in STACK_FIELDS]
+    return [
+        [_Slot(*slot) for slot in zip(*combat, strict=True)] for combat in zip(*fields, strict=True)
+    ]
+
+
+def _units(slots: list[_Slot], attacking: bool, where: _Hex) -> list[_Unit]:
+    """The units in one side's slots of a combat, with their effective strengths."""
     closed = closed_ground(where.weather, where.terrain, where.city)
     units = []
-    for slot in range(stack.slots):
-        unit = int(stack.unit[slot, c])
-        if unit == EMPTY_SLOT:
+    for k, s in enumerate(slots):
+        if s.unit == EMPTY_SLOT:
             continue
-        kind, steps = int(stack.kind[slot, c]), int(stack.steps[slot, c])
         multiplier = strength_multiplier(
             attacking,
-            kind,
-            int(stack.river[slot, c]) if attacking else 0,
+            s.kind,
+            s.river if attacking else 0,
             where.weather,
             closed,
-            supply_class(int(stack.supply[slot, c])),
-            fatigue_class(int(stack.fatigue[slot, c])),
+            supply_class(s.supply),
+            fatigue_class(s.fatigue),
         )
-        value = int(stack.value[slot, c])
-        strength = current_strength(value, steps, int(stack.max_steps[slot, c])) * multiplier
-        units.append(_Unit(slot, unit, attacking, kind, steps, strength))
+        strength = current_strength(s.value, s.steps, s.max_steps) * multiplier
+        units.append(_Unit(k, s.unit, attacking, s.kind, s.steps, strength))
     return units
 
 
@@ -619,9 +637,10 @@ def resolve_reference(batch: CombatBatch, draws: U8) -> CombatResult:
     attacker_losses = np.zeros((batch.attackers.slots, n), dtype=np.int8)
     defender_losses = np.zeros((batch.defenders.slots, n), dtype=np.int8)
     dice, surrender_dice = draws[0].tolist(), draws[1].tolist()
+    attacker_slots, defender_slots = _slots(batch.attackers), _slots(batch.defenders)
     for c in range(n):
-        attackers = _units(batch.attackers, c, True, hexes[c])
-        defenders = _units(batch.defenders, c, False, hexes[c])
+        attackers = _units(attacker_slots[c], True, hexes[c])
+        defenders = _units(defender_slots[c], False, hexes[c])
         result = _resolve_one(hexes[c], attackers, defenders, dice[c], surrender_dice[c])
         for units, loss, out in (
             (attackers, result.attacker_steps_lost, attacker_losses),
