@@ -1,17 +1,20 @@
-"""The play table shows a human only what their side can see: reachable hexes are planned on the
-side's belief, and a move that runs into a hidden enemy stops short at first contact."""
+"""The play table shows a human only what their side can see: reachable hexes and attack odds are
+planned on the side's belief, and a move that runs into a hidden enemy stops short at first
+contact."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from game import engine, hexgrid
+from game.actions import Attack
 from game.ai.belief import build_belief
 from game.enums import Side
 from game.scenario.model import load_scenario
 from game.session import Game
 from game.state import UnitStatus
 from game.ui.match import Match
+from game.ui.panels import preview_attack
 from game.ui.play import Table
 from tests.conftest import DATA
 
@@ -49,3 +52,29 @@ def test_hidden_enemies_do_not_show_in_reach_and_stop_a_move_on_contact() -> Non
     end = int(game.state.hex[das_reich])
     assert end != target and end in path
     assert "Enemy contact" in table.feedback.message
+
+
+def test_attack_odds_do_not_reveal_the_defenders_supply_or_fatigue() -> None:
+    scenario = load_scenario(DATA / "mini.toml")
+    game = Game(scenario, seed=5)
+    state = game.state
+    grid = scenario.map
+    das_reich = scenario.units.index("das_reich")
+    worn = scenario.units.index("rifle_62gd")
+    start = grid.hex_of(int(state.hex[das_reich]))
+    spot = grid.index_of(hexgrid.Hex(start.q + 1, start.r))
+    assert spot >= 0 and not np.any(state.active & (state.hex == spot))
+    state.hex[worn], state.status[worn] = spot, UnitStatus.ACTIVE
+    state.control[spot] = Side.SOVIET
+    state.supply[worn], state.fatigue[worn] = 4, 3  # cut off for weeks and fought out
+
+    table = Table(Match.create(game, "hotseat"), speed="instant", threaded_ai=False)
+    table.viewer = Side.AXIS
+    table.attackers, table.target = [das_reich], spot
+    shown = table.preview()
+    assert shown is not None
+    truth = preview_attack(scenario, state, Attack((das_reich,), spot))
+    assert truth.defence_strength < shown.defence_strength  # the truth is weaker than shown
+    state.supply[worn], state.fatigue[worn] = 0, 0
+    fresh = preview_attack(scenario, state, Attack((das_reich,), spot))
+    assert shown.defence_strength == fresh.defence_strength  # shown as fresh and supplied

@@ -395,8 +395,13 @@ class Table:
         if self._preview is not None and self._preview[0] == key:
             return self._preview[1]
         game = self.match.game
+        scenario, state = game.scenario, game.state
+        # Odds as the attacker can know them: enemy supply and fatigue are not visible, so the
+        # defenders count as fresh and supplied, and only known units cut their supply lines.
+        side = Side(int(scenario.units.side[attack.attackers[0]]))
+        belief = build_belief(scenario, state, side, state.status)
         try:
-            result = preview_attack(game.scenario, game.state, attack)
+            result = preview_attack(scenario, belief.state, attack)
         except (IndexError, ValueError):
             return None
         self._preview = (key, result)
