@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from game import geo
+from game.data import data_dir
 from game.enums import River, Terrain, parse_enum
 from game.scenario.errors import FileProblemError, PathPart, Problem
 from game.scenario.locate import LineIndex
@@ -23,7 +24,7 @@ from game.scenario.schema import MapFile, PathPoint
 
 M = TypeVar("M", bound=BaseModel)
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent.parent / "scenarios"
+SCENARIO_DIR = data_dir("scenarios")
 
 
 class Reporter:

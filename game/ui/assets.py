@@ -1,7 +1,7 @@
 """Fonts, the UI theme and sounds from `assets/`, loaded once and shared by every screen.
 
-The assets folder sits at the repository root (beside `game/`); `EASTFRONT_ASSETS` points
-elsewhere. A missing font falls back to pygame's built-in one and missing sounds stay silent,
+The assets folder is found by `game.data.data_dir` (the repository root, or inside an installed
+package; `EASTFRONT_ASSETS` points elsewhere). A missing font falls back to pygame's built-in one and missing sounds stay silent,
 so a broken install still shows a working game.
 """
 
@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pygame
+
+from game.data import data_dir
 
 FONT_FILES = {
     ("sans", False): "DejaVuSans.ttf",
@@ -34,10 +36,7 @@ _fonts: dict[tuple[str, bool, int], pygame.font.Font] = {}
 
 
 def assets_dir() -> Path:
-    override = os.environ.get("EASTFRONT_ASSETS")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parent.parent.parent / "assets"
+    return data_dir("assets")
 
 
 def font(size: int, bold: bool = False, family: str = "sans") -> pygame.font.Font:
