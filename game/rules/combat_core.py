@@ -341,7 +341,11 @@ def _odds_block(batch: CombatBatch, c: slice, out: Odds) -> None:
 
 
 def _share_out(steps: I8, loss: I16, out: I8) -> None:
-    """Slot 0 absorbs what it can of the side's loss, then slot 1, and so on (loss order)."""
+    """Slot 0 absorbs what it can of the side's loss, then slot 1, and so on (loss order).
+
+    A loop over the few slots, each pass over every combat at once: numpy's cumsum along the
+    slot axis would run combat by combat (its inner loop follows the summed axis), 30x slower.
+    """
     left = loss.copy()
     taken = np.empty_like(left)
     for k in range(steps.shape[0]):
