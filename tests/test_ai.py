@@ -10,10 +10,11 @@ import pytest
 
 from game import engine
 from game.actions import EndPhase, Move
-from game.ai import make_player
+from game.ai import fields, make_player
 from game.ai.belief import belief_from_observation
 from game.ai.plan import PlanTracker, Posture
 from game.ai.scripted import HistoricalAI
+from game.ai.tactics import FREE_DEPTH, depth_beyond
 from game.enums import Side, Terrain
 from game.observation import observe
 from game.scenario.model import Scenario, load_scenario
@@ -257,3 +258,63 @@ def test_scripted_game_record_measures_thinking_time(
 ) -> None:
     record = play_game(mini_planned, 1)
     assert record.thinking[Side.AXIS] > 0 and record.thinking[Side.SOVIET] > 0
+
+
+def test_depth_beyond_counts_hex_steps_from_held_ground(kharkov: Scenario) -> None:
+    grid = kharkov.map
+    city = grid.city_by_id("kharkov")
+    assert city is not None
+    held = np.zeros(grid.size, dtype=np.bool_)
+    held[city.hex] = True
+    depth = depth_beyond(grid.neighbor, held)
+    distance = fields.hex_distance_from(kharkov, np.array([city.hex], dtype=np.int32))[0]
+    near = distance <= 8  # Kharkov lies more than 8 hexes from every map edge
+    assert np.array_equal(depth[near], distance[near])
+    assert (depth[~near] > 8).all()
+
+
+def _soviet_first_turn(scenario: Scenario, seed: int) -> tuple[Game, HistoricalAI, np.ndarray]:
+    """Play 19 February (both sides' AIs); return the game after the Soviet move, the Soviet AI
+    and the ground the Soviets held when their move began."""
+    game = Game(scenario, seed)
+    players = {s: HistoricalAI(scenario, s, ai_seed(seed, s)) for s in scenario.sides}
+    held: np.ndarray | None = None
+    while game.state.turn == 1 and not game.state.over:
+        side = scenario.sides[game.state.side_index]
+        if side == Side.SOVIET and held is None:
+            held = game.state.control == Side.SOVIET
+        game.apply(players[side].next_action(game))
+    assert held is not None
+    return game, players[Side.SOVIET], held
+
+
+def test_spearheads_do_not_run_deep_into_the_german_rear_on_the_first_turn(
+    kharkov: Scenario,
+) -> None:
+    """On 19 Feb the Soviet spearheads were worn out and far from their railheads: no unit ends
+    the first turn far beyond the Soviet front (tank corps once raced 100-170 km to Poltava,
+    Krasnograd or past Stalino), and Kempf's and the SS corps' bases stay German (the scenario's
+    historical cities: held throughout)."""
+    for seed in range(3):
+        game, _, held = _soviet_first_turn(kharkov, seed)
+        state = game.state
+        depth = depth_beyond(kharkov.map.neighbor, held)
+        soviet = np.nonzero(state.active & (kharkov.units.side == Side.SOVIET))[0]
+        deepest = int(depth[state.hex[soviet]].max())
+        assert deepest <= FREE_DEPTH[Posture.ATTACK] + 1, f"seed {seed}: {deepest} hexes deep"
+        for name in ("poltava", "krasnograd"):
+            city = kharkov.map.city_by_id(name)
+            assert city is not None and state.control[city.hex] == Side.AXIS, (seed, name)
+
+
+def test_holding_formations_keep_to_their_own_side_of_the_line(kharkov: Scenario) -> None:
+    """The Mius armies hold: none of their divisions walks into German ground (they did, were cut
+    off and mopped up, though the Mius front stayed quiet from 19 Feb)."""
+    for seed in range(3):
+        game, soviet_ai, held = _soviet_first_turn(kharkov, seed)
+        state = game.state
+        for u, order in soviet_ai.orders.items():
+            if order.posture == Posture.ATTACK or state.status[u] != UnitStatus.ACTIVE:
+                continue
+            h = int(state.hex[u])
+            assert held[h] or h in order.objectives, (seed, kharkov.units.labels[u])

@@ -61,6 +61,7 @@ class HistoricalAI:
         self._attacks: list[Attack] = []
         self._context: PhaseContext | None = None
         self._visible: np.ndarray | None = None
+        self._held: np.ndarray | None = None  # ground held when the side's turn began
 
     # --- the Player protocol -------------------------------------------------------------
 
@@ -106,6 +107,8 @@ class HistoricalAI:
         scenario = self.scenario
         units = scenario.units
         own = np.nonzero(state.active & (units.side == self.side))[0]
+        if state.phase == Phase.MOVEMENT or self._held is None:
+            self._held = state.control == self.side
         if state.phase == Phase.MOVEMENT:
             self._update_plan(game, belief)
             self.orders = self.plan.orders(own, state.control)
@@ -116,7 +119,7 @@ class HistoricalAI:
         else:
             for u in own.tolist():  # arrivals mid-turn cannot happen, but be safe
                 self.orders.setdefault(u, NO_ORDER)
-        self._context = PhaseContext.build(scenario, self.side, belief, self.orders)
+        self._context = PhaseContext.build(scenario, self.side, belief, self.orders, self._held)
         self._visible = belief.enemy_visible.copy()
         self._queue = []
         self._attacks = []

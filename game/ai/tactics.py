@@ -94,6 +94,20 @@ CAPTURE_WEIGHT = 0.5  # per victory point of an enemy-held city taken by moving 
 NOISE = 1e-3  # tie-breaks from the AI's own generator
 THREAT_RADIUS_FOOT = 2
 THREAT_RADIUS_MECHANISED = 3
+# Outrunning support: per posture, the hexes beyond the ground the side held when its turn began
+# that a unit may end in freely, and the cost of every hex deeper. An attacker may go a turn's
+# march for foot soldiers ahead (they must follow to hold what is taken and bring supply up): a
+# lone spearhead far ahead is cut off and lost, and the places it passed through change hands
+# again behind it. The other postures keep to their own side of the line (their objectives
+# excepted): a holding division that wanders into enemy ground is cut off and mopped up.
+FREE_DEPTH = {
+    Posture.ATTACK: 5,
+    Posture.HOLD: 0,
+    Posture.DELAY: 0,
+    Posture.WITHDRAW: 0,
+    Posture.RESERVE: 0,
+}
+OVERREACH_WEIGHT = 1.5
 
 
 @cache
@@ -253,6 +267,7 @@ class PhaseContext:
     supplied: Bool  # [N] in own supply as far as the side can tell
     band: Bool  # [N] front hexes: within two of a known enemy, not enemy-held
     take_value: F64  # [N] worth of taking a hex (objectives, victory points)
+    depth: I32  # [N] hexes from the nearest hex the side held when its turn began
     attack_of: F64  # [U] effective attack of each unit as the side sees it
     defence_of: F64  # [U]
     covered: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # own ZOC count
@@ -268,7 +283,10 @@ class PhaseContext:
         side: Side,
         belief: Belief,
         orders: dict[int, Order],
+        held: Bool | None = None,
     ) -> PhaseContext:
+        """`held` is the ground the side held when its turn began (default: what it holds now),
+        so that an exploitation move is measured from the same line as the movement phase's."""
         state = belief.state
         grid = scenario.map
         n = grid.size
@@ -321,6 +339,7 @@ class PhaseContext:
             supplied=supplied,
             band=picture.band,
             take_value=take_value,
+            depth=depth_beyond(grid.neighbor, state.control == side if held is None else held),
             attack_of=unit_attack(scenario, belief, everyone, weather),
             defence_of=unit_defence(scenario, belief, everyone),
         )
@@ -454,21 +473,34 @@ class PhaseContext:
             * (0.5 if order.garrison >= 0 else 1.0)
         )
 
-        # covering the front with our zone of control
+        # covering the front with our zone of control; a stack the enemy can overrun covers
+        # nothing for long (a line of lone weak divisions before a panzer corps is a line of
+        # lost divisions), so the cover counts only as far as the stack is likely to stand
         if FRONT_WEIGHT[posture] > 0:
             gap = self.band & (self.covered <= 0)
             gaps = gap[d].astype(np.float64) + (valid & gap[safe]).sum(axis=1)
-            score += FRONT_WEIGHT[posture] * gaps
+            score += FRONT_WEIGHT[posture] * gaps * (1.0 - risk)
 
         # supply
         out_now = state.supply[u] > 0
         score -= SUPPLY_WEIGHT * (2.0 if out_now else 1.0) * ~self.supplied[d]
 
-        # taking enemy-held places by moving in
+        # not ahead of support: see FREE_DEPTH
+        beyond = np.maximum(self.depth[d] - FREE_DEPTH[posture], 0)
+        beyond[np.isin(d, np.array(order.objectives, dtype=np.int64))] = 0
+        score -= OVERREACH_WEIGHT * beyond
+
+        # taking enemy-held places by moving in, where the task wants them: a place it names, or
+        # for an attacker one on the way to its goals; an empty town grabbed on a detour is
+        # left behind at once and changes hands back
         control = state.control
         enemy_held = (control[d] != self.side) & (control[d] != Side.NONE)
-        score += CAPTURE_WEIGHT * enemy_held * scenario.vp[d]
-        score += 0.3 * enemy_held * (self.take_value[d] > 1.0)
+        wanted = np.isin(d, np.array(order.goals + order.objectives, dtype=np.int64))
+        if posture == Posture.ATTACK and goals:
+            wanted |= goal_field[d] <= goal_field[start]
+        taking = enemy_held & wanted
+        score += CAPTURE_WEIGHT * taking * scenario.vp[d]
+        score += 0.3 * taking * (self.take_value[d] > 1.0)
 
         # don't crowd: a second or third unit in a hex is worth less than a new hex
         score -= 0.1 * self.friends_count[d]
@@ -478,6 +510,22 @@ class PhaseContext:
 
         score += NOISE * rng.random(len(d))
         return score
+
+
+def depth_beyond(neighbor: I32, held: Bool) -> I32:
+    """[N] hex steps from each hex to the nearest `held` hex (0 inside; capped past any use)."""
+    cap = max(FREE_DEPTH.values()) + 16
+    depth = np.where(held, 0, cap).astype(np.int32)
+    valid = neighbor >= 0
+    safe = np.where(valid, neighbor, 0)
+    for _ in range(cap):
+        nearest = np.where(valid, depth[safe], cap).min(axis=1) + 1
+        step = np.minimum(depth, nearest)
+        if np.array_equal(step, depth):
+            break
+        depth = step
+    result: I32 = np.minimum(depth, cap).astype(np.int32)
+    return result
 
 
 def _enemy_of(scenario: Scenario, side: Side) -> Side:
