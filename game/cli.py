@@ -257,7 +257,7 @@ def parse_knobs(scenario: Scenario, settings: Sequence[str]) -> dict[str, KnobVa
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from game.sim.runner import run_games
+    from game.sim.runner import SchedulerError, run_games
     from game.sim.summary import summarise, write_runs_csv, write_summary
 
     path = find_scenario(args.scenario)
@@ -270,26 +270,98 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     save_dir = out / "games" if args.save_games else None
     if save_dir is not None:
         save_dir.mkdir(parents=True, exist_ok=True)
-    rows = run_games(path, args.runs, args.seed, knobs, workers=args.workers, save_dir=save_dir)
+    try:
+        rows = run_games(
+            path,
+            args.runs,
+            args.seed,
+            knobs,
+            workers=args.workers,
+            save_dir=save_dir,
+            scheduler=args.scheduler,
+        )
+    except SchedulerError as exc:
+        return _scheduler_failed(exc)
+    except KeyboardInterrupt:
+        return _interrupted()
     write_runs_csv(out / "runs.csv", scenario, rows)
     write_summary(out / "summary.json", summarise(scenario, rows, knobs))
     print(f"wrote {out / 'runs.csv'} and {out / 'summary.json'} ({len(rows)} games)")
+    if not args.no_plots:
+        from game.sim.explore import knob_text
+        from game.sim.plots import Arm, write_plots
+
+        label = f"{len(rows)} games" + (f" ({knob_text(knobs)})" if knobs else "")
+        seeds = f"game seeds {args.seed}-{args.seed + args.runs - 1}"
+        subtitle = f"{knob_text(knobs)}: {seeds}" if knobs else f"historical settings: {seeds}"
+        for plot in write_plots(out, scenario, [Arm(label, rows)], subtitle):
+            print(f"wrote {plot}")
     return 0
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
     from game.sim.explore import explore
+    from game.sim.runner import SchedulerError
 
     path = find_scenario(args.scenario)
     scenario = load_scenario(path)
     knobs = parse_knobs(scenario, args.set)
-    report = explore(scenario, path, knobs, args.runs, args.seed, Path(args.out), args.workers)
+    out = Path(args.out)
+    try:
+        report = explore(
+            scenario,
+            path,
+            knobs,
+            args.runs,
+            args.seed,
+            out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            plots=not args.no_plots,
+        )
+    except SchedulerError as exc:
+        return _scheduler_failed(exc)
+    except KeyboardInterrupt:
+        return _interrupted()
     for side, row in report["winner"].items():
         print(f"{side} wins: {row['baseline']:.0%} -> {row['variant']:.0%}")
+    points = report["victory_points"]
+    print(f"victory points (median): {points['baseline']} -> {points['variant']}")
     for key, row in report["losses"].items():
         print(f"{key} (median): {row['baseline']} -> {row['variant']}")
-    print(f"wrote {args.out}/comparison.json")
+    print(f"wrote {out / 'comparison.json'}")
+    for plot in report["plots"]:
+        print(f"wrote {out / plot}")
     return 0
+
+
+def _scheduler_failed(exc: Exception) -> int:
+    print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _interrupted() -> int:
+    print("interrupted: the games were stopped before the batch finished", file=sys.stderr)
+    return 130
+
+
+def _add_batch_options(p: argparse.ArgumentParser) -> None:
+    """The options `simulate` and `explore` share: where the games run, and the plots."""
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes for local or dask (results do not change)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default="local",
+        metavar="local|dask|ADDRESS",
+        help="local: processes on this machine (default); dask: a local Dask cluster of "
+        "--workers processes; tcp://host:8786: a running Dask cluster whose workers see the "
+        "scenario and --out at the same paths",
+    )
+    p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -329,14 +401,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser(
-        "simulate", help="play AI-vs-AI games headless; write runs.csv and summary.json"
+        "simulate", help="play AI-vs-AI games headless; write runs.csv, summary.json and plots"
     )
     p.add_argument("scenario")
     p.add_argument("--runs", type=int, required=True)
     p.add_argument("--seed", type=int, required=True, help="run r plays game seed SEED + r")
     p.add_argument("--out", required=True, help="directory for runs.csv and summary.json")
     p.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE")
-    p.add_argument("--workers", type=int, default=1, help="local processes (results do not change)")
+    _add_batch_options(p)
     p.add_argument(
         "--save-games", action="store_true", help="keep every game as DIR/games/run_NNNN.json"
     )
@@ -348,7 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, required=True)
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--out", required=True)
-    p.add_argument("--workers", type=int, default=1)
+    _add_batch_options(p)
     p.set_defaults(func=cmd_explore)
 
     p = sub.add_parser("play", help="open the game: main menu, or SCENARIO against the computer")

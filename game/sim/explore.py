@@ -2,7 +2,7 @@
 
 Both batches use the same game seeds, so the difference between them is the knob's effect plus
 the dice the knob changes, not a different draw of games. The report gives, for each headline
-figure, the baseline, the variant and the change.
+figure, the baseline, the variant and the change; the plots show the two distributions.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from game.scenario.model import KnobValue, Scenario
-from game.sim.runner import Row, run_games
+from game.sim.runner import LOCAL, Row, open_pool, run_games
 from game.sim.summary import summarise, write_runs_csv, write_summary
 
 
@@ -27,6 +27,10 @@ def compare(baseline: dict[str, Any], variant: dict[str, Any]) -> dict[str, Any]
         out["winner"][side] = pair(
             baseline["winner"].get(side, 0.0), variant["winner"].get(side, 0.0)
         )
+    out["victory_points"] = pair(
+        baseline.get("victory_points", {}).get("median"),
+        variant.get("victory_points", {}).get("median"),
+    )
     for key in (
         "men_lost_axis",
         "men_lost_soviet",
@@ -50,6 +54,11 @@ def compare(baseline: dict[str, Any], variant: dict[str, Any]) -> dict[str, Any]
     return out
 
 
+def knob_text(knobs: dict[str, KnobValue]) -> str:
+    """`name=value` pairs as typed on the command line, for labels."""
+    return ", ".join(f"{name}={str(value).lower()}" for name, value in knobs.items())
+
+
 def explore(
     scenario: Scenario,
     scenario_path: Path,
@@ -58,18 +67,43 @@ def explore(
     seed: int,
     out: Path,
     workers: int = 1,
+    scheduler: str = LOCAL,
+    plots: bool = True,
 ) -> dict[str, Any]:
-    """Play baseline and variant, write both batches and `comparison.json` under `out`."""
-    results: dict[str, tuple[Scenario, list[Row], dict[str, KnobValue]]] = {}
-    for name, values in (("baseline", {}), ("variant", knobs)):
-        variant = scenario.with_knobs(values) if values else scenario
-        rows = run_games(scenario_path, runs, seed, values, workers=workers)
-        write_runs_csv(out / name / "runs.csv", variant, rows)
-        summary = summarise(variant, rows, values)
-        write_summary(out / name / "summary.json", summary)
-        results[name] = (variant, rows, values)
-    baseline = summarise(results["baseline"][0], results["baseline"][1])
-    changed = summarise(results["variant"][0], results["variant"][1], knobs)
-    report = {"knobs": dict(knobs), "runs": runs, "seed": seed, **compare(baseline, changed)}
+    """Play baseline and variant, write both batches, `comparison.json` and the plots under `out`.
+
+    One pool serves both batches, so a Dask cluster starts once and each worker keeps both
+    scenarios loaded. The report lists the plot files written (`plots`, relative to `out`).
+    """
+    arms: dict[str, tuple[Scenario, list[Row], dict[str, Any]]] = {}
+    with open_pool(scheduler, workers) as pool:
+        for name, values in (("baseline", {}), ("variant", knobs)):
+            arm_scenario = scenario.with_knobs(values) if values else scenario
+            rows = run_games(scenario_path, runs, seed, values, pool=pool)
+            write_runs_csv(out / name / "runs.csv", arm_scenario, rows)
+            summary = summarise(arm_scenario, rows, values)
+            write_summary(out / name / "summary.json", summary)
+            arms[name] = (arm_scenario, rows, summary)
+    report = {
+        "knobs": dict(knobs),
+        "runs": runs,
+        "seed": seed,
+        **compare(arms["baseline"][2], arms["variant"][2]),
+    }
+    written: list[Path] = []
+    if plots:
+        from game.sim.plots import Arm, write_plots
+
+        last = seed + runs - 1
+        written = write_plots(
+            out,
+            scenario,
+            [
+                Arm("baseline", arms["baseline"][1]),
+                Arm(f"variant ({knob_text(knobs)})", arms["variant"][1]),
+            ],
+            f"baseline against {knob_text(knobs)}: {runs} games each on game seeds {seed}-{last}",
+        )
+    report["plots"] = [str(path.relative_to(out)) for path in written]
     write_summary(out / "comparison.json", report)
     return report

@@ -1,9 +1,10 @@
 """Outcome tables: `runs.csv` rows aggregated into `summary.json`, beside the historical outcome.
 
-Per numeric column: mean, median, 10th and 90th percentiles. Per city: the share of games each
-side holds it at the end, the share in which it changed hands at least once, and the median date
-it last changed hands (over the games where it did). Loss ratios are taken game by game (Soviet
-men lost / Axis men lost) before their median, so one lopsided game does not dominate.
+Per numeric column (the scoring side's victory points at the end among them): mean, median, 10th
+and 90th percentiles. Per city: the share of games each side holds it at the end, the share in
+which it changed hands at least once, and the median date it last changed hands (over the games
+where it did). Loss ratios are taken game by game (Soviet men lost / Axis men lost) before their
+median, so one lopsided game does not dominate.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ BASE_COLUMNS = (
     "seed",
     "winner",
     "victory_level",
+    "victory_points",
     "turns",
     "men_lost_axis",
     "men_lost_soviet",
@@ -94,6 +96,9 @@ def summarise(
         "knobs": dict(knobs or {}),
         "winner": {k: round(v / n, 4) for k, v in sorted(winners.items())} if n else {},
         "result": {k: round(v / n, 4) for k, v in sorted(levels.items())} if n else {},
+        "victory_points": _stats(
+            [float(r["victory_points"]) for r in rows if r.get("victory_points") not in (None, "")]
+        ),
         "turns": _stats([float(r["turns"]) for r in rows]),
         "men_lost_axis": _stats([float(r["men_lost_axis"]) for r in rows]),
         "men_lost_soviet": _stats([float(r["men_lost_soviet"]) for r in rows]),
