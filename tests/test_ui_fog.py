@@ -19,19 +19,26 @@ from game.ui.play import Table
 from tests.conftest import DATA
 
 
-def test_hidden_enemies_do_not_show_in_reach_and_stop_a_move_on_contact() -> None:
+def soviet_division_east_of_das_reich(hexes: int) -> tuple[Game, int, int, int]:
+    """A mini game with the 62nd Guards Rifle Division put `hexes` east of Das Reich, in a hex of
+    its own: the game, Das Reich, the division and its hex."""
     scenario = load_scenario(DATA / "mini.toml")
     game = Game(scenario, seed=5)
-    state = game.state
-    grid = scenario.map
+    state, grid = game.state, scenario.map
     das_reich = scenario.units.index("das_reich")
-    hidden = scenario.units.index("rifle_62gd")
-    # put a Soviet division four hexes east of Das Reich: beyond reconnaissance range
+    division = scenario.units.index("rifle_62gd")
     start = grid.hex_of(int(state.hex[das_reich]))
-    spot = grid.index_of(hexgrid.Hex(start.q + 4, start.r))
+    spot = grid.index_of(hexgrid.Hex(start.q + hexes, start.r))
     assert spot >= 0 and not np.any(state.active & (state.hex == spot))
-    state.hex[hidden], state.status[hidden] = spot, UnitStatus.ACTIVE
+    state.hex[division], state.status[division] = spot, UnitStatus.ACTIVE
     state.control[spot] = Side.SOVIET
+    return game, das_reich, division, spot
+
+
+def test_hidden_enemies_do_not_show_in_reach_and_stop_a_move_on_contact() -> None:
+    # a Soviet division four hexes east of Das Reich: beyond reconnaissance range
+    game, das_reich, hidden, spot = soviet_division_east_of_das_reich(4)
+    scenario, state = game.scenario, game.state
     belief = build_belief(scenario, state, Side.AXIS, state.status)
     assert belief.state.status[hidden] != UnitStatus.ACTIVE  # the Germans do not know
 
@@ -55,17 +62,8 @@ def test_hidden_enemies_do_not_show_in_reach_and_stop_a_move_on_contact() -> Non
 
 
 def test_attack_odds_do_not_reveal_the_defenders_supply_or_fatigue() -> None:
-    scenario = load_scenario(DATA / "mini.toml")
-    game = Game(scenario, seed=5)
-    state = game.state
-    grid = scenario.map
-    das_reich = scenario.units.index("das_reich")
-    worn = scenario.units.index("rifle_62gd")
-    start = grid.hex_of(int(state.hex[das_reich]))
-    spot = grid.index_of(hexgrid.Hex(start.q + 1, start.r))
-    assert spot >= 0 and not np.any(state.active & (state.hex == spot))
-    state.hex[worn], state.status[worn] = spot, UnitStatus.ACTIVE
-    state.control[spot] = Side.SOVIET
+    game, das_reich, worn, spot = soviet_division_east_of_das_reich(1)
+    scenario, state = game.scenario, game.state
     state.supply[worn], state.fatigue[worn] = 4, 3  # cut off for weeks and fought out
 
     table = Table(Match.create(game, "hotseat"), speed="instant", threaded_ai=False)

@@ -239,28 +239,26 @@ def batch_from_arrays(
     """
     n = int(np.asarray(terrain).reshape(-1).shape[0])
     m = int(np.asarray(unit).reshape(-1).shape[0])
-    order = canonical_order(
-        _per_combat(combat, m, np.int64),
-        _per_combat(attacking, m, np.bool_),
-        _per_combat(kind, m, np.uint8),
-        _per_combat(steps, m, np.int64),
-        _per_combat(unit, m, np.int64),
-    )
+    combat_, attacking_ = _per_combat(combat, m, np.intp), _per_combat(attacking, m, np.bool_)
+    kind_, steps_, unit_ = (_per_combat(kind, m, np.uint8), _per_combat(steps, m, np.int8),
+                            _per_combat(unit, m, np.int32))  # fmt: skip
+    order = canonical_order(combat_, attacking_, kind_, steps_, unit_)
 
     def rows(values: ArrayLike | None, dtype: type[np.generic]) -> npt.NDArray[Any]:
         return _per_combat(values, m, dtype)[order]
 
-    combat_ = rows(combat, np.intp)
-    attacking_ = rows(attacking, np.bool_)
+    combat_, attacking_, kind_, steps_, unit_ = (
+        a[order] for a in (combat_, attacking_, kind_, steps_, unit_)
+    )
     if m and (combat_.min() < 0 or combat_.max() >= n):
         raise ValueError(f"combat: rows must name combats 0..{n - 1}")
     group = combat_ * 2 + ~attacking_  # sorted: rank = row - first row of its group
     first = np.flatnonzero(np.diff(group, prepend=-1))
     slot = np.arange(m) - np.repeat(first, np.diff(np.append(first, m)))
     fields = {
-        "unit": rows(unit, np.int32),
-        "kind": rows(kind, np.uint8),
-        "steps": rows(steps, np.int8),
+        "unit": unit_,
+        "kind": kind_,
+        "steps": steps_,
         "max_steps": rows(max_steps, np.int8),
         "value": np.where(attacking_, rows(attack, np.int16), rows(defence, np.int16)),
         "supply": rows(supply, np.uint8),

@@ -290,6 +290,7 @@ class _Odds:
     defenders: _Side
     raw_column: I8
     armour_shift: Bool
+    support: I8  # artillery and air shift
     column: I8
 
 
@@ -319,9 +320,10 @@ def _odds(batch: CombatBatch, c: slice, hex_key: npt.NDArray[np.intp]) -> _Odds:
     raw_column = _take(_COLUMN_OF_SIXTHS, sixths.astype(np.int32).astype(np.intp))
     column = raw_column + _take(_HEX_SHIFT, hex_key)
     column += tanks.view(np.int8)
-    column += _support(batch, c, hex_key)
+    support = _support(batch, c, hex_key)
+    column += support
     np.clip(column, 0, TOP_COLUMN, out=column)
-    return _Odds(attackers, defenders, raw_column, tanks, column)
+    return _Odds(attackers, defenders, raw_column, tanks, support, column)
 
 
 def _odds_block(batch: CombatBatch, c: slice, out: Odds) -> None:
@@ -334,7 +336,7 @@ def _odds_block(batch: CombatBatch, c: slice, out: Odds) -> None:
     out.ground_shift[c] = _take(_HEX_GROUND, hex_key)
     out.fortification_shift[c] = _take(_HEX_FORTIFICATION, hex_key)
     out.weather_shift[c] = _take(_HEX_WEATHER, hex_key)
-    out.support_shift[c] = _support(batch, c, hex_key)
+    out.support_shift[c] = o.support
     out.raw_column[c] = o.raw_column
     out.armour_shift[c] = o.armour_shift
     out.column[c] = o.column

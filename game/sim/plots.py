@@ -94,6 +94,14 @@ def objective_cities(scenario: Scenario) -> list[str]:
 # --- figures -------------------------------------------------------------------------------------
 
 
+def _grouped(
+    positions: npt.NDArray[np.float64], arm: int, arms: int, width: float
+) -> npt.NDArray[np.float64]:
+    """Where arm `arm`'s bars go so that the arms' bars sit side by side, centred on each slot."""
+    shifted: npt.NDArray[np.float64] = positions + (arm - (arms - 1) / 2) * width
+    return shifted
+
+
 def result_figure(scenario: Scenario, arms: Sequence[Arm], subtitle: str) -> Figure:
     """Victory points at the end (histogram, with the level bands) and the result levels."""
     figure = _figure(f"Result — {scenario.title}", subtitle)
@@ -156,7 +164,7 @@ def result_figure(scenario: Scenario, arms: Sequence[Arm], subtitle: str) -> Fig
         ]
         shares = 100.0 * np.array(counts, dtype=np.float64) / len(arm.rows)
         levels_axes.bar(
-            positions + (i - (len(arms) - 1) / 2) * width,
+            _grouped(positions, i, len(arms), width),
             shares,
             width,
             color=COLOURS[i],
@@ -246,7 +254,7 @@ def cities_figure(scenario: Scenario, arms: Sequence[Arm], subtitle: str) -> Fig
             for city in cities
         ]
         axes.barh(
-            positions + (i - (len(arms) - 1) / 2) * height,
+            _grouped(positions, i, len(arms), height),
             shares,
             height,
             color=COLOURS[i],
