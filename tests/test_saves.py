@@ -174,3 +174,18 @@ def test_a_whole_third_kharkov_game_saves_loads_undoes_and_replays_exactly(tmp_p
             undone = True
     assert undone
     assert replay.state.state_hash() == game.state.state_hash()
+
+
+SAVES_FROM_MAIN_4FEB351 = sorted((DATA / "saves").glob("kharkov_*_4feb351.json"))
+
+
+@pytest.mark.parametrize("path", SAVES_FROM_MAIN_4FEB351, ids=lambda p: p.stem)
+def test_third_kharkov_saves_written_by_an_earlier_main_replay_hash_for_hash(path: Path) -> None:
+    """Whole AI-vs-AI games saved by main at commit 4feb351 (before sides became data and rule
+    constants km and days) still replay and match every recorded hash: the rules of Third
+    Kharkov did not change."""
+    game = load_game(path, check=True)
+    data = json.loads(path.read_text())
+    assert game.state.over and len(game.actions) == len(data["actions"]) > 500
+    assert game.state.state_hash() == data["final_hash"]
+    assert game.state.winner == data["result"]["winner"]
