@@ -14,16 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from game.enums import Side
+from game.enums import NO_SIDE
 from game.scenario.errors import FileProblemError, Problem
 from game.scenario.loader import find_scenario, list_scenarios, load_map, read_toml
 from game.scenario.model import KnobValue, Scenario, coerce_knob, load_scenario
 
 EXIT_BAD_INPUT = 2
-
-
-def _side_name(code: int) -> str:
-    return Side(code).name.lower()
 
 
 def describe(scenario: Scenario) -> dict[str, Any]:
@@ -40,19 +36,19 @@ def describe(scenario: Scenario) -> dict[str, Any]:
                 "lon": city.lon,
                 "q": int(grid.q[city.hex]),
                 "r": int(grid.r[city.hex]),
-                "owner": _side_name(int(scenario.control[city.hex])),
+                "owner": scenario.side_id(int(scenario.control[city.hex])),
                 "vp": int(scenario.vp[city.hex]),
                 "size": city.size,
             }
         )
     units = scenario.units
     per_side = {
-        s: int(((units.side == Side[s.upper()]) & (units.arrive_turn == 1)).sum())
-        for s in head.sides
+        scenario.side_id(s): int(((units.side == s) & (units.arrive_turn == 1)).sum())
+        for s in scenario.sides
     }
     reinforcements = {
-        s: int(((units.side == Side[s.upper()]) & (units.arrive_turn > 1)).sum())
-        for s in head.sides
+        scenario.side_id(s): int(((units.side == s) & (units.arrive_turn > 1)).sum())
+        for s in scenario.sides
     }
     return {
         "id": head.id,
@@ -186,7 +182,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     state = game.state
     print(f"{args.save}: {game.scenario.title}, seed {game.seed}, {len(game.actions)} actions")
     if state.over:
-        winner = "nobody" if state.winner == Side.NONE else _side_name(state.winner)
+        winner = "nobody" if state.winner == NO_SIDE else game.scenario.team_id(state.winner)
         print(f"game over on turn {state.turn}: {state.level} ({winner})")
     else:
         print(f"in progress: turn {state.turn}, {scenario_date(game.scenario, state.turn)}")

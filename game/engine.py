@@ -9,20 +9,30 @@ keeps the history that gives undo, saves and replays.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
 from game import hexgrid
 from game.actions import Action, Attack, CancelAttack, EndPhase, Move
-from game.enums import Side, Terrain
+from game.enums import Terrain
 from game.events import Event
-from game.rules import combat_phase, movement, supply, victory
+from game.rules import combat_phase, movement, stacking, supply, victory
+from game.rules.control import take_control
+from game.rules.visibility import update_visibility
+from game.rules.zoc import enemy_zone_of_control
 from game.scenario.model import Scenario
 from game.state import GameState, Phase, UnitStatus, new_state
 
-RECON_RADIUS = 2  # hexes within which a side sees enemy units (ground and air reconnaissance)
+# The version of the rules: saves record it. Raise it when a change of the rules can change the
+# course of a game (not for a change of words or of speed). 2: sides and teams from the scenario
+# file, rule constants in km and days, the movement rules' zone of control in the supply trace.
+RULES_VERSION: Final = 2
+ENTRY_KM: Final = 30.0  # how far from its entry point a reinforcement may be placed
+FATIGUE_RECOVERY_DAYS: Final = 2  # a rested unit in supply sheds one level of fatigue this often
 
 
 class IllegalActionError(ValueError):
@@ -37,7 +47,7 @@ def new_game(scenario: Scenario, seed: int) -> tuple[GameState, list[Event]]:
     return state, events
 
 
-def moving_side(scenario: Scenario, state: GameState) -> Side:
+def moving_side(scenario: Scenario, state: GameState) -> int:
     return scenario.sides[state.side_index]
 
 
@@ -53,18 +63,23 @@ def movable_units(scenario: Scenario, state: GameState) -> npt.NDArray[np.intp]:
     return np.nonzero(mask)[0]
 
 
-_RULES: dict[int, tuple[Scenario, movement.MovementRules]] = {}
+# Movement cost tables depend on the map alone: kept per map (by its id and content), at most
+# _RULES_KEPT maps, the least recently used dropped first.
+_RULES_KEPT: Final = 8
+_RULES: OrderedDict[tuple[str, str], movement.MovementRules] = OrderedDict()
 
 
 def movement_rules(scenario: Scenario) -> movement.MovementRules:
-    """The movement cost tables of a scenario, built once and reused."""
-    cached = _RULES.get(id(scenario))
-    if cached is None or cached[0] is not scenario:
-        if len(_RULES) > 32:
-            _RULES.clear()
-        cached = (scenario, movement.MovementRules.build(scenario))
-        _RULES[id(scenario)] = cached
-    return cached[1]
+    """The movement cost tables of a scenario's map, built once and reused."""
+    key = (scenario.map.id, scenario.map.fingerprint())
+    rules = _RULES.get(key)
+    if rules is None:
+        rules = movement.MovementRules.build(scenario)
+        _RULES[key] = rules
+        while len(_RULES) > _RULES_KEPT:
+            _RULES.popitem(last=False)
+    _RULES.move_to_end(key)
+    return rules
 
 
 def unit_moves(scenario: Scenario, state: GameState, unit: int) -> movement.Reach:
@@ -83,7 +98,7 @@ def attack_targets(scenario: Scenario, state: GameState) -> dict[int, list[int]]
     busy = {u for a in state.declared for u in a.attackers}
     declared_targets = {a.target for a in state.declared}
     ours = np.nonzero(state.active & (scenario.units.side == side))[0]
-    enemy_hexes = set(state.hex[state.active & (scenario.units.side != side)].tolist())
+    enemy_hexes = set(state.hex[state.active & scenario.unit_hostile[side]].tolist())
     targets: dict[int, list[int]] = {}
     for u in ours.tolist():
         if u in busy or scenario.units.attack[u] <= 0:
@@ -158,14 +173,13 @@ def _apply_move(scenario: Scenario, state: GameState, action: Move) -> list[Even
             f"{units.names[u]} cannot move along that path with {allowance / 2:g} movement points left"
         )
     destination = action.path[-1]
-    zoc = movement.enemy_zone_of_control(scenario, state, side)
-    friends = state.active & (state.hex == destination) & (units.side == side)
+    zoc = enemy_zone_of_control(scenario, state, side)
+    friends = state.active & (state.hex == destination) & scenario.unit_friendly[side]
     stops = bool(zoc[destination]) and not bool(np.any(friends))
+    start = int(state.hex[u])
     state.hex[u] = destination
     state.movement_left[u] = 0 if stops else allowance - cost
-    events = [
-        Event("move", state.turn, int(side), f"{units.names[u]} moves", (u,), action.path[-1])
-    ]
+    events = [Event("move", state.turn, side, (u,), destination, {"start": start})]
     events += take_control(scenario, state, side, np.array(action.path, dtype=np.int32))
     update_visibility(scenario, state)
     return events
@@ -184,7 +198,8 @@ def _declare_attack(scenario: Scenario, state: GameState, action: Attack) -> lis
     if any(a.target == action.target for a in state.declared):
         raise IllegalActionError("that hex is already under attack this phase")
     busy = {u for a in state.declared for u in a.attackers}
-    defenders = np.nonzero(state.active & (state.hex == action.target) & (units.side != side))[0]
+    hostile = scenario.unit_hostile[side]
+    defenders = np.nonzero(state.active & (state.hex == action.target) & hostile)[0]
     if len(defenders) == 0:
         raise IllegalActionError("there is no enemy unit in that hex")
     for u in action.attackers:
@@ -201,17 +216,7 @@ def _declare_attack(scenario: Scenario, state: GameState, action: Attack) -> lis
         if units.attack[u] <= 0:
             raise IllegalActionError(f"{units.names[u]} has no attack strength")
     state.declared = (*state.declared, action)
-    names = ", ".join(units.labels[u] for u in action.attackers)
-    return [
-        Event(
-            "attack_declared",
-            state.turn,
-            int(side),
-            f"{names} will attack {describe_hex(scenario, action.target)}",
-            action.attackers,
-            action.target,
-        )
-    ]
+    return [Event("attack_declared", state.turn, side, action.attackers, action.target)]
 
 
 def _cancel_attack(scenario: Scenario, state: GameState, action: CancelAttack) -> list[Event]:
@@ -259,19 +264,12 @@ def _start_side_turn(scenario: Scenario, state: GameState) -> list[Event]:
     """Reinforcement and supply phases of the side now moving, then open its movement phase."""
     side = moving_side(scenario, state)
     state.phase = Phase.REINFORCEMENT
-    events = [
-        Event(
-            "turn",
-            state.turn,
-            int(side),
-            f"Turn {state.turn}, {scenario.date_of_turn(state.turn):%d %B %Y}: {side.name.lower()} to move",
-        )
-    ]
+    events = [Event("turn", state.turn, side)]
     events += _withdrawals(scenario, state, side)
     events += _arrivals(scenario, state, side)
     state.phase = Phase.SUPPLY
-    draws = state.rng.integers(1, 7, size=scenario.units.count, dtype=np.int8)
-    enemy_zoc = movement.enemy_zone_of_control(scenario, state, side)
+    draws = state.rng.integers(1, supply.DIE_FACES + 1, size=scenario.units.count, dtype=np.int8)
+    enemy_zoc = enemy_zone_of_control(scenario, state, side)
     report = supply.update_supply(scenario, state, side, draws, enemy_zoc)
     events += _supply_events(scenario, state, report)
     state.phase = Phase.MOVEMENT
@@ -284,42 +282,21 @@ def _start_side_turn(scenario: Scenario, state: GameState) -> list[Event]:
 def _supply_events(
     scenario: Scenario, state: GameState, report: supply.SupplyReport
 ) -> list[Event]:
-    side = int(report.side)
-    names = scenario.units.names
+    side = report.side
+    turn = state.turn
     events: list[Event] = []
     if len(report.newly_out):
-        listed = ", ".join(names[u] for u in report.newly_out.tolist())
-        events.append(
-            Event(
-                "supply",
-                state.turn,
-                side,
-                f"Out of supply: {listed}",
-                tuple(report.newly_out.tolist()),
-            )
-        )
-    for u in report.step_losses.tolist():
-        events.append(
-            Event("supply", state.turn, side, f"{names[u]} loses a step without supply", (u,))
-        )
-    for u in report.eliminated.tolist():
-        events.append(
-            Event("eliminated", state.turn, side, f"{names[u]} melts away without supply", (u,))
-        )
-    for u in report.surrendered.tolist():
-        events.append(Event("surrender", state.turn, side, f"{names[u]} surrenders, cut off", (u,)))
+        events.append(Event("out_of_supply", turn, side, tuple(report.newly_out.tolist())))
+    events += [Event("attrition", turn, side, (u,)) for u in report.step_losses.tolist()]
+    events += [
+        Event("eliminated", turn, side, (u,), data={"cause": "supply"})
+        for u in report.eliminated.tolist()
+    ]
+    events += [Event("surrender", turn, side, (u,)) for u in report.surrendered.tolist()]
     for pocket in report.pockets:
-        events.append(
-            Event(
-                "pocket",
-                state.turn,
-                side,
-                pocket.describe().capitalize(),
-                tuple(pocket.units.tolist()),
-                int(pocket.hexes[0]),
-                {"men": pocket.men},
-            )
-        )
+        data: dict[str, int | str] = {"men": pocket.men, "tanks": pocket.tanks, "city": pocket.city}
+        where = int(pocket.hexes[0])
+        events.append(Event("pocket", turn, side, tuple(pocket.units.tolist()), where, data))
     return events
 
 
@@ -328,7 +305,10 @@ def _end_side_turn(scenario: Scenario, state: GameState) -> list[Event]:
     side = moving_side(scenario, state)
     state.phase = Phase.END
     rested = state.active & (scenario.units.side == side) & (state.supply == 0) & ~state.attacked
-    state.fatigue[rested] = np.maximum(state.fatigue[rested], 1) - 1
+    recovery = scenario.scale.per_turn(FATIGUE_RECOVERY_DAYS, state.turn)
+    if recovery:
+        before = state.fatigue[rested].astype(np.int32)
+        state.fatigue[rested] = np.maximum(before - recovery, 0).astype(np.uint8)
     state.attacked[scenario.units.side == side] = False
     events = victory.check_sudden_death(scenario, state)
     if state.over:
@@ -344,7 +324,7 @@ def _end_side_turn(scenario: Scenario, state: GameState) -> list[Event]:
     return events
 
 
-def _withdrawals(scenario: Scenario, state: GameState, side: Side) -> list[Event]:
+def _withdrawals(scenario: Scenario, state: GameState, side: int) -> list[Event]:
     units = scenario.units
     leaving = np.nonzero(
         (units.side == side)
@@ -355,14 +335,12 @@ def _withdrawals(scenario: Scenario, state: GameState, side: Side) -> list[Event
     for u in leaving.tolist():
         state.status[u] = UnitStatus.WITHDRAWN
         state.hex[u] = -1
-        events.append(
-            Event("withdrawal", state.turn, int(side), f"{units.names[u]} is withdrawn", (u,))
-        )
+        events.append(Event("withdrawal", state.turn, side, (u,)))
     return events
 
 
-def _arrivals(scenario: Scenario, state: GameState, side: Side) -> list[Event]:
-    """Place due reinforcements at their entry hex or the nearest free friendly hex (3 at most)."""
+def _arrivals(scenario: Scenario, state: GameState, side: int) -> list[Event]:
+    """Place due reinforcements at their entry hex or the nearest free friendly hex."""
     units = scenario.units
     due = np.nonzero(
         (units.side == side)
@@ -373,124 +351,31 @@ def _arrivals(scenario: Scenario, state: GameState, side: Side) -> list[Event]:
     for u in due.tolist():
         h = entry_hex(scenario, state, u)
         if h < 0:
-            events.append(
-                Event(
-                    "arrival",
-                    state.turn,
-                    int(side),
-                    f"{units.names[u]} cannot enter: its entry area is held or full",
-                    (u,),
-                )
-            )
+            events.append(Event("arrival", state.turn, side, (u,), -1, {"blocked": 1}))
             continue
         state.hex[u] = h
         state.status[u] = UnitStatus.ACTIVE
-        events.append(
-            Event(
-                "arrival",
-                state.turn,
-                int(side),
-                f"{units.names[u]} arrives near {describe_hex(scenario, h)}",
-                (u,),
-                h,
-            )
-        )
+        events.append(Event("arrival", state.turn, side, (u,), h))
     return events
 
 
 def entry_hex(scenario: Scenario, state: GameState, u: int) -> int:
+    """The hex nearest unit u's entry point (within ENTRY_KM, spiralling out) that is land, held
+    by its team or nobody, free of enemy units and has room in the stack; -1 if none."""
     grid = scenario.map
     side = int(scenario.units.side[u])
-    limit = scenario.spec.scenario.stacking_limit
     start = grid.hex_of(int(scenario.units.start_hex[u]))
-    for h_ax in hexgrid.spiral(start, 3):
+    for h_ax in hexgrid.spiral(start, scenario.scale.hexes(ENTRY_KM)):
         h = grid.index_of(h_ax)
-        if h < 0 or grid.terrain[h] == Terrain.WATER or state.control[h] not in (side, Side.NONE):
+        if h < 0 or grid.terrain[h] == Terrain.WATER:
+            continue
+        holder = state.control[h : h + 1]
+        if scenario.side_table.hostile_ground[side][holder][0]:
             continue
         here = state.active & (state.hex == h)
-        if np.any(here & (scenario.units.side != side)):
+        if np.any(here & scenario.unit_hostile[side]):
             continue
-        if int(np.count_nonzero(here)) >= limit:
+        if not stacking.fits(scenario, state, side, h):
             continue
         return h
     return -1
-
-
-# --- control and visibility ----------------------------------------------------------------------
-
-
-def take_control(
-    scenario: Scenario, state: GameState, side: Side, hexes: npt.NDArray[np.int32]
-) -> list[Event]:
-    """Entering hexes takes them (moves, retreats, advances); reports cities that change hands."""
-    changed = hexes[state.control[hexes] != side]
-    if len(changed) == 0:
-        return []
-    state.control[changed] = side
-    state.control_changed[changed] = state.turn
-    events = []
-    for h in changed.tolist():
-        c = int(scenario.map.city_at[h])
-        if c >= 0:
-            city = scenario.map.cities[c]
-            events.append(
-                Event(
-                    "capture",
-                    state.turn,
-                    int(side),
-                    f"{side.name.capitalize()} forces take {city.name}",
-                    (),
-                    h,
-                    {"city": city.id},
-                )
-            )
-    return events
-
-
-def observed_hexes(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[np.bool_]:
-    """Hexes a side can see: within RECON_RADIUS of any of its units on the map."""
-    grid = scenario.map
-    seen = np.zeros(grid.size, dtype=np.bool_)
-    mine = state.hex[state.active & (scenario.units.side == side)]
-    seen[mine] = True
-    for _ in range(RECON_RADIUS):
-        nb = grid.neighbor[seen]
-        seen[nb[nb >= 0]] = True
-    return seen
-
-
-def update_visibility(scenario: Scenario, state: GameState) -> None:
-    """Mark enemy units each side can now see, and where."""
-    for i, side in enumerate(scenario.sides):
-        seen = observed_hexes(scenario, state, side)
-        enemy = state.active & (scenario.units.side != side)
-        visible = enemy & seen[np.maximum(state.hex, 0)]
-        state.seen_turn[i, visible] = state.turn
-        state.seen_hex[i, visible] = state.hex[visible]
-
-
-def describe_hex(scenario: Scenario, h: int) -> str:
-    """A place name a player recognises: the town in the hex, or the nearest one and its bearing."""
-    grid = scenario.map
-    c = int(grid.city_at[h])
-    if c >= 0:
-        return grid.cities[c].name
-    if not grid.cities:
-        return f"hex {tuple(grid.hex_of(h))}"
-    here = grid.hex_of(h)
-    best = min(
-        grid.cities, key=lambda city: (hexgrid.distance(here, grid.hex_of(city.hex)), city.id)
-    )
-    d = hexgrid.distance(here, grid.hex_of(best.hex))
-    x0, y0 = grid.layout.hex_to_pixel(grid.hex_of(best.hex))
-    x1, y1 = grid.layout.hex_to_pixel(here)
-    bearing = _compass(x1 - x0, y1 - y0)
-    return f"{d * grid.hex_km:.0f} km {bearing} of {best.name}"
-
-
-def _compass(dx: float, dy: float) -> str:
-    import math
-
-    angle = (math.degrees(math.atan2(dx, -dy)) + 360.0) % 360.0
-    names = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
-    return names[int((angle + 22.5) // 45) % 8]

@@ -7,16 +7,11 @@ names. The numbers are part of the save and hash format: append, never renumber.
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import TypeVar
+from typing import Final, TypeVar
 
-
-class Side(IntEnum):
-    """Who a unit or a hex belongs to. `NONE` marks neutral or unclaimed hexes."""
-
-    AXIS = 0
-    SOVIET = 1
-    ALLIES = 2
-    NONE = 255
+# Sides are numbered by the scenario file (its move order); this marks neutral or unclaimed hexes
+# and "nobody" as a winner.
+NO_SIDE: Final = 255
 
 
 class Terrain(IntEnum):

@@ -12,6 +12,7 @@ railways are rasterised onto hex-to-hex connections along the hexes their polyli
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 from collections.abc import Sequence
@@ -133,6 +134,7 @@ class HexMap:
     edge: dict[str, npt.NDArray[np.bool_]] = field(
         default_factory=dict
     )  # north/south/east/west rim
+    _fingerprint: str = field(default="", repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -168,6 +170,16 @@ class HexMap:
             if c.id == city_id:
                 return c
         return None
+
+    def fingerprint(self) -> str:
+        """A digest of every layer: two maps with one fingerprint play alike (a cache key)."""
+        if not self._fingerprint:
+            digest = hashlib.sha256(f"{self.id}|{self.cols}|{self.rows}|{self.hex_km}".encode())
+            for layer in (self.terrain, self.river, self.road, self.rail, self.neighbor):
+                digest.update(np.ascontiguousarray(layer).tobytes())
+            digest.update(repr([(c.id, c.hex, c.supply) for c in self.cities]).encode())
+            self._fingerprint = digest.hexdigest()
+        return self._fingerprint
 
     def offset(self, index: int) -> tuple[int, int]:
         """(col, row) as printed on the map edge."""

@@ -1,7 +1,10 @@
-"""Fog of war: what one side knows. The AI and the hot-seat screens read only this.
+"""Fog of war: what one side knows. The AI and the players' screens decide from this alone.
 
-A side sees its own units fully, enemy units standing within reconnaissance range of its units
-(or that it fought this turn) with their strength, and the last place it saw every other enemy unit.
+A side sees its own team's units fully (its teammates' supply and fatigue too: they share their
+reports), and of the enemy only the units standing in hexes it observes now (reconnaissance range,
+`game.rules.visibility`), with their strength. An enemy unit it fought this turn stays in view only
+while it stays in the hex where it was seen; otherwise the side knows the place and turn it last
+saw each enemy unit, nothing more.
 """
 
 from __future__ import annotations
@@ -11,56 +14,72 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from game.enums import Side
+from game.rules.visibility import observed_hexes
 from game.scenario.model import Scenario
 from game.state import GameState, Phase, UnitStatus
 
 
 @dataclass(frozen=True)
 class Observation:
-    side: Side
+    side: int
     turn: int
     phase: Phase
-    moving: Side
-    hex: npt.NDArray[np.int32]  # own units and visible enemies; -1 otherwise
-    visible: npt.NDArray[np.bool_]  # the unit is on the map and seen now (own units always)
+    moving: int  # the side now moving
+    hex: npt.NDArray[np.int32]  # own team's units and visible enemies; -1 otherwise
+    visible: npt.NDArray[np.bool_]  # the unit is on the map and seen now (own team's always)
     steps: npt.NDArray[np.int8]  # -1 for enemies not seen now
     last_seen_hex: npt.NDArray[np.int32]  # enemies: where last seen, -1 never
     last_seen_turn: npt.NDArray[np.int16]
-    supply: npt.NDArray[np.uint8]  # own units only (0 for enemies)
-    fatigue: npt.NDArray[np.uint8]  # own units only
+    supply: npt.NDArray[np.uint8]  # own team's units only (0 for enemies)
+    fatigue: npt.NDArray[np.uint8]  # own team's units only
     movement_left: npt.NDArray[np.int16]  # own units only
+    status: npt.NDArray[np.uint8]  # own team's units; enemies: ACTIVE if visible, else WAITING
+    men_lost: npt.NDArray[np.int32]  # own team's units only
+    attacked: npt.NDArray[np.bool_]  # own units that attacked this turn
     control: npt.NDArray[np.uint8]
-    own: npt.NDArray[np.bool_]
+    seen_hexes: npt.NDArray[np.bool_]  # [N] hexes observed now
+    own: npt.NDArray[np.bool_]  # the side's own units
+    friendly: npt.NDArray[np.bool_]  # the side's team's units (own included)
+    declared: tuple[tuple[tuple[int, ...], int], ...]  # own declared attacks (attackers, target)
     over: bool
 
 
-def observe(scenario: Scenario, state: GameState, side: Side) -> Observation:
-    from game.engine import observed_hexes
-
-    index = scenario.sides.index(side)
+def observe(scenario: Scenario, state: GameState, side: int) -> Observation:
     own = scenario.units.side == side
+    friendly = scenario.unit_friendly[side]
     active = state.status == UnitStatus.ACTIVE
-    seen_now = observed_hexes(scenario, state, side)[np.maximum(state.hex, 0)]
-    fought = state.seen_turn[index] == state.turn
-    enemy_visible = ~own & active & (seen_now | fought)
-    visible = (own & active) | enemy_visible
-    hide = ~visible
+    seen = observed_hexes(scenario, state, side)
+    seen_now = seen[np.maximum(state.hex, 0)]
+    # a unit fought this turn stays in view while it stands where it was seen in the fight
+    fought_here = (state.seen_turn[side] == state.turn) & (state.seen_hex[side] == state.hex)
+    enemy_visible = ~friendly & active & (seen_now | fought_here)
+    visible = (friendly & active) | enemy_visible
     zero8 = np.zeros_like(state.supply)
+    waiting = np.full_like(state.status, UnitStatus.WAITING)
+    moving = scenario.sides[state.side_index]
+    declared = tuple((a.attackers, a.target) for a in state.declared) if moving == side else ()
     return Observation(
         side=side,
         turn=state.turn,
         phase=state.phase,
-        moving=scenario.sides[state.side_index],
+        moving=moving,
         hex=np.where(visible, state.hex, -1).astype(np.int32),
         visible=visible,
-        steps=np.where(hide, -1, state.steps).astype(np.int8),
-        last_seen_hex=np.where(own, state.hex, state.seen_hex[index]).astype(np.int32),
-        last_seen_turn=state.seen_turn[index].copy(),
-        supply=np.where(own, state.supply, zero8).astype(np.uint8),
-        fatigue=np.where(own, state.fatigue, zero8).astype(np.uint8),
+        steps=np.where(visible, state.steps, -1).astype(np.int8),
+        last_seen_hex=np.where(friendly, state.hex, state.seen_hex[side]).astype(np.int32),
+        last_seen_turn=state.seen_turn[side].copy(),
+        supply=np.where(friendly, state.supply, zero8).astype(np.uint8),
+        fatigue=np.where(friendly, state.fatigue, zero8).astype(np.uint8),
         movement_left=np.where(own, state.movement_left, 0).astype(np.int16),
+        status=np.where(
+            friendly, state.status, np.where(enemy_visible, UnitStatus.ACTIVE, waiting)
+        ).astype(np.uint8),
+        men_lost=np.where(friendly, state.men_lost, 0).astype(np.int32),
+        attacked=(own & state.attacked).copy(),
         control=state.control.copy(),
+        seen_hexes=seen,
         own=own,
+        friendly=friendly,
+        declared=declared,
         over=state.over,
     )

@@ -1,9 +1,16 @@
-"""Saves and replays: JSON with a format version, the scenario's id and hash, seed, knobs, every
-action, and the state hash at the start of every turn.
+"""Saves and replays: JSON with a format version, the rules version, the scenario's id and hash,
+seed, knobs, every action, and the state hash at the start of every turn.
 
 A save is the recipe for a game, not a memory dump: loading replays the actions on the scenario
 and checks each recorded hash, so an edited or damaged file can never produce a silently different
 game. Files are written atomically (temporary file, fsync, rename). No pickle anywhere.
+
+Rules versions. A save records the rules version it was played under (`engine.RULES_VERSION`;
+format 1 saves were all made under rules version 1). A save from an older version is replayed and
+checked like any other: when the game never met a rule that changed, every hash matches and it
+loads; when it did, the first hash that differs is reported with both rules versions named. A
+scenario file may list earlier versions of itself that play the same game (`same_game_as`), so a
+change of words or of file layout does not orphan saves.
 """
 
 from __future__ import annotations
@@ -17,14 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from game import actions as act
-from game.engine import IllegalActionError
+from game.engine import RULES_VERSION, IllegalActionError
 from game.scenario.errors import FileProblemError, PathPart, Problem
-from game.scenario.loader import file_hash, find_scenario, read_text
+from game.scenario.loader import find_scenario, read_text
 from game.scenario.model import KnobValue, Scenario, coerce_knob, load_scenario
 from game.session import Game, TurnHash
 
 FORMAT = "eastfront-save"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)  # format 1: no "rules" key, rules version 1
 
 
 def save_game(game: Game, path: Path) -> None:
@@ -33,6 +41,7 @@ def save_game(game: Game, path: Path) -> None:
     header = {
         "format": FORMAT,
         "version": VERSION,
+        "rules": RULES_VERSION,
         "scenario": {
             "id": scenario.id,
             "file": scenario.path.name,
@@ -82,6 +91,7 @@ class _Report:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.lines = _json_lines(text)
+        self.rules = RULES_VERSION
 
     def error(self, where: Sequence[PathPart], message: str) -> FileProblemError:
         p = tuple(where)
@@ -106,14 +116,16 @@ def read_save(path: Path) -> tuple[dict[str, Any], _Report]:
         raise report.error((), "not a save: expected a JSON object")
     if data.get("format") != FORMAT:
         raise report.error(("format",), f"not an Eastfront save (format is {data.get('format')!r})")
-    if data.get("version") != VERSION:
+    version = data.get("version")
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise report.error(
             ("version",),
-            f"save format version {data.get('version')!r} is not supported (this is version {VERSION})",
+            f"save format version {version!r} is not supported (this is version {VERSION})",
         )
     allowed = {
         "format",
         "version",
+        *(("rules",) if version >= 2 else ()),
         "scenario",
         "seed",
         "knobs",
@@ -142,21 +154,24 @@ def load_game(path: Path, check: bool = True, scenario_path: Path | None = None)
     seed = data["seed"]
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise report.error(("seed",), "expected a whole number >= 0")
+    rules = _rules_version(data, report)
     source = scenario_path or _scenario_file(path, meta)
     if not source.exists():
         raise report.error(
             ("scenario", "id"), f"scenario {meta['id']!r} not found (looked for {source})"
-        )
-    if file_hash(source) != meta["sha256"]:
-        raise report.error(
-            ("scenario", "sha256"),
-            f"the save was made with another version of {source.name}; it cannot be replayed exactly",
         )
     scenario = load_scenario(source)
     if scenario.id != meta["id"]:
         raise report.error(
             ("scenario", "id"), f"save is for scenario {meta['id']!r}, not {scenario.id!r}"
         )
+    same_game = {scenario.source_hash, *scenario.spec.scenario.same_game_as}
+    if meta["sha256"] not in same_game:
+        raise report.error(
+            ("scenario", "sha256"),
+            f"the save was made with another version of {source.name}; it cannot be replayed exactly",
+        )
+    report.rules = rules
     knobs = _knobs(scenario, data["knobs"], report)
     game = Game(scenario.with_knobs(knobs) if knobs else scenario, seed)
     recorded = _turn_hashes(data["turn_hashes"], report)
@@ -199,6 +214,21 @@ def _scenario_file(save_path: Path, meta: dict[str, Any]) -> Path:
     return save_path.parent / Path(str(meta["file"])).name
 
 
+def _rules_version(data: dict[str, Any], report: _Report) -> int:
+    if data["version"] < 2:
+        return 1
+    rules = data["rules"]
+    if not isinstance(rules, int) or isinstance(rules, bool) or rules < 1:
+        raise report.error(("rules",), "expected a rules version, a whole number >= 1")
+    if rules > RULES_VERSION:
+        raise report.error(
+            ("rules",),
+            f"the save was made under rules version {rules}, newer than this program's "
+            f"({RULES_VERSION}): update Eastfront to replay it",
+        )
+    return rules
+
+
 def _knobs(scenario: Scenario, raw: Any, report: _Report) -> dict[str, KnobValue]:
     if not isinstance(raw, dict):
         raise report.error(("knobs",), "expected an object of knob values")
@@ -239,9 +269,14 @@ def _check_hash(game: Game, expected: TurnHash | None, report: _Report) -> None:
         )
     if expected.hash != actual.hash or expected.turn != actual.turn:
         index = game.turn_hashes.index(actual)
+        why = "the file was edited or is damaged"
+        if report.rules != RULES_VERSION:
+            why = (
+                f"the save was made under rules version {report.rules} and this is rules version "
+                f"{RULES_VERSION}, whose changes this game met"
+            )
         raise report.error(
-            ("turn_hashes", index),
-            f"replay differs from the save at turn {actual.turn}: the file was edited or is damaged",
+            ("turn_hashes", index), f"replay differs from the save at turn {actual.turn}: {why}"
         )
 
 

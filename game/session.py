@@ -14,6 +14,7 @@ import numpy as np
 from game import engine
 from game.actions import Action, Attack, CancelAttack, Move
 from game.events import Event
+from game.rules import movement
 from game.scenario.model import KnobValue, Scenario
 from game.state import GameState
 
@@ -64,6 +65,28 @@ class Game:
                 TurnHash(self.state.turn, len(self.actions), self.state.state_hash())
             )
         return events
+
+    def apply_order(self, action: Action) -> list[Event]:
+        """Apply an action given through the fog of war: a move planned on what its side could
+        see goes as far along its path as the true position allows (a hidden enemy stops it at
+        contact), then stops; everything else is `apply`. Raises like `apply` when even the first
+        hex of a move is not allowed."""
+        if isinstance(action, Move) and action.path:
+            action = Move(action.unit, self._reachable_part(action))
+        return self.apply(action)
+
+    def _reachable_part(self, move: Move) -> tuple[int, ...]:
+        scenario, state = self.scenario, self.state
+        u = move.unit
+        if not 0 <= u < scenario.units.count or state.hex[u] < 0:
+            return move.path
+        start, allowance = int(state.hex[u]), int(state.movement_left[u])
+        rules = engine.movement_rules(scenario)
+        for k in range(len(move.path), 0, -1):
+            path = [start, *move.path[:k]]
+            if movement.move_path_cost(scenario, state, u, path, allowance, rules=rules) is not None:
+                return move.path[:k]
+        return move.path  # refused by `apply` with the engine's reason
 
     def _undoable(self, action: Action, before: GameState, rng_before: object) -> bool:
         if not isinstance(action, Move | Attack | CancelAttack):

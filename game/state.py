@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from game.actions import Attack
-from game.enums import Side
+from game.enums import NO_SIDE
 from game.scenario.model import Scenario
 
 
@@ -54,7 +54,7 @@ class GameState:
     men_lost: npt.NDArray[np.int32]  # per unit, counted when steps are lost
     tanks_lost: npt.NDArray[np.int32]
     # hexes
-    control: npt.NDArray[np.uint8]  # Side of each hex
+    control: npt.NDArray[np.uint8]  # side holding each hex (NO_SIDE: nobody)
     control_changed: npt.NDArray[np.int16]  # turn a hex last changed hands, 0 never
     # what each side has seen of each enemy unit: turn last seen, 0 never (fog of war)
     seen_turn: npt.NDArray[np.int16]  # [sides, units]
@@ -65,7 +65,7 @@ class GameState:
     phase: Phase
     rng: np.random.Generator
     declared: tuple[Attack, ...] = ()  # attacks declared this combat phase, resolved at its end
-    winner: int = int(Side.NONE)  # Side, or NONE while the game goes on / for a draw
+    winner: int = NO_SIDE  # the winning team, or NO_SIDE while the game goes on / for a draw
     level: str = ""  # "decisive", "marginal", "draw" once over
     over: bool = False
 
@@ -90,7 +90,8 @@ class GameState:
         on_map: npt.NDArray[np.bool_] = self.status == UnitStatus.ACTIVE
         return on_map
 
-    def side(self, scenario: Scenario) -> Side:
+    def side(self, scenario: Scenario) -> int:
+        """The side now moving."""
         return scenario.sides[self.side_index]
 
     def clone(self) -> GameState:

@@ -24,8 +24,8 @@ from game.actions import Attack
 from game.ai import fields
 from game.ai.plan import Order, Posture
 from game.ai.tactics import PhaseContext, step_value, unit_attack
-from game.enums import Side
-from game.rules import combat, combat_phase, movement, supply
+from game.rules import combat, combat_phase, supply
+from game.rules.zoc import zone_of_control
 
 # How much a step of our own lost weighs against a step of the enemy's, per posture: attacking
 # formations want some profit, holding ones a clear one.
@@ -62,12 +62,14 @@ def choose_attacks(
     grid = scenario.map
     mine = np.nonzero(state.active & (units.side == side) & (units.attack > 0))[0]
     pool = {int(u) for u in mine.tolist() if int(u) not in garrisons}
-    enemy_side = Side(int(next(s for s in scenario.sides if s != side)))
     enemy_at = {int(h) for h in context.enemy_hex.tolist()}
     if not pool or not enemy_at:
         return []
-    isolated = supply.isolated(scenario, state, enemy_side)
-    zoc = movement.zone_of_control(scenario, state, side)
+    isolated = np.zeros(grid.size, dtype=np.bool_)
+    for enemy in scenario.sides:
+        if not scenario.side_table.allied(side, enemy):
+            isolated |= supply.isolated(scenario, state, enemy)
+    zoc = zone_of_control(scenario, state, side)
     strength = dict(
         zip(
             mine.tolist(),

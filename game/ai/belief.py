@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from game.enums import Side
 from game.observation import Observation, observe
 from game.scenario.model import Scenario
 from game.state import GameState, Phase, UnitStatus
@@ -24,7 +23,7 @@ GHOST_TURNS = 2  # an enemy seen within this many turns is still assumed near wh
 
 @dataclass(frozen=True, eq=False)
 class Belief:
-    side: Side
+    side: int
     observation: Observation
     state: GameState  # own units true, visible enemies as seen, hidden enemies off the map
     enemy_visible: npt.NDArray[np.bool_]  # [U]
@@ -32,7 +31,7 @@ class Belief:
 
 
 def build_belief(
-    scenario: Scenario, truth: GameState, side: Side, own_status: npt.NDArray[np.uint8]
+    scenario: Scenario, truth: GameState, side: int, own_status: npt.NDArray[np.uint8]
 ) -> Belief:
     """The belief of `side` now. `own_status` is the side's own units' status (its own business);
     nothing else of `truth` is read except through `observe`."""

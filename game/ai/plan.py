@@ -25,7 +25,7 @@ from enum import IntEnum
 import numpy as np
 import numpy.typing as npt
 
-from game.enums import Side, parse_enum
+from game.enums import parse_enum
 from game.scenario.model import Scenario
 from game.scenario.schema import PathPoint, PlanPhase, PlanSpec, Trigger
 
@@ -111,7 +111,7 @@ class PlanTracker:
     """Follows one side's plan through the game: the current phase and when it began."""
 
     scenario: Scenario
-    side: Side
+    side: int
     spec: PlanSpec | None
     phase_index: int = 0
     phase_turn: int = 1
@@ -122,8 +122,8 @@ class PlanTracker:
     history: list[tuple[int, str]] = field(default_factory=list)  # (turn, phase id) switches
 
     @classmethod
-    def for_side(cls, scenario: Scenario, side: Side) -> PlanTracker:
-        name = side.name.lower()
+    def for_side(cls, scenario: Scenario, side: int) -> PlanTracker:
+        name = scenario.side_table.ids[side]
         spec = next((p for n, p in scenario.spec.plans.items() if n == name), None)
         tracker = cls(scenario, side, spec)
         tracker._load_tasks()
@@ -214,8 +214,8 @@ class PlanTracker:
                 return False
             owner = int(control[city.hex])
             if trigger.when == "city_taken":
-                return owner == self.side
-            return owner != self.side and owner != Side.NONE
+                return bool(self.scenario.side_table.friendly_ground[self.side][owner])
+            return bool(self.scenario.side_table.hostile_ground[self.side][owner])
         if trigger.when == "losses_exceed":
             return trigger.share is not None and loss_share > trigger.share
         if trigger.when == "pocket_formed":
@@ -267,7 +267,7 @@ class PlanTracker:
         order); for the other postures, the objectives themselves."""
         if task.posture != Posture.ATTACK:
             return task.objectives
-        ours = control == self.side
+        ours = self.scenario.side_table.friendly_ground[self.side][control]
         route = list(task.axis)
         # waypoints up to the last one already held are behind us
         held = [i for i, h in enumerate(route) if ours[h]]

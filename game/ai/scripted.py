@@ -6,10 +6,11 @@ the plan on (triggers), gives every unit its order and assigns hold-order garris
 call moves one unit (scoring every hex the unit can reach on the belief state) or declares one
 of the attacks chosen for the combat phase, and finally ends the phase.
 
-Fog of war: decisions come from `observe(...)` only (see `belief`). Moves are searched on the
-belief, so a hidden enemy can make a chosen path illegal; the AI then asks the engine's own path
-check and takes the longest legal part of the path (as a player told "you can't go there" would),
-so it never sends an action the engine refuses.
+Fog of war: the AI is handed its side's observation and nothing else (see `belief`). Moves are
+searched on the belief, so a hidden enemy can make a chosen path illegal; the driver applies the
+move with `Game.apply_order`, which takes it as far as the true position allows (a unit told to go
+somewhere stops at contact), and the AI reads where the unit really stopped from its next
+observation.
 """
 
 from __future__ import annotations
@@ -22,16 +23,16 @@ from game import engine
 from game.actions import Action, Attack, EndPhase, Move
 from game.ai import fields
 from game.ai.attacks import choose_attacks
-from game.ai.belief import Belief, build_belief
+from game.ai.belief import Belief, belief_from_observation
 from game.ai.plan import Order, PlanTracker, Posture
 from game.ai.tactics import PhaseContext
-from game.enums import Side, UnitKind
+from game.enums import UnitKind
 from game.hexgrid import distance as hex_distance
+from game.observation import Observation
 from game.rules import movement, supply
 from game.rules.movement import MOVEMENT_CLASS, is_mechanised
 from game.scenario.model import Scenario
-from game.session import Game
-from game.state import GameState, Phase, UnitStatus
+from game.state import Phase, UnitStatus
 
 NO_ORDER = Order(Posture.HOLD, (), (), -1)
 POSTURE_ORDER = {
@@ -46,7 +47,7 @@ POSTURE_ORDER = {
 class HistoricalAI:
     """Plays one side of a scenario by its plan; see the module docstring."""
 
-    def __init__(self, scenario: Scenario, side: Side, seed: int) -> None:
+    def __init__(self, scenario: Scenario, side: int, seed: int) -> None:
         self.scenario = scenario
         self.side = side
         self.seed = seed
@@ -62,55 +63,66 @@ class HistoricalAI:
         self._context: PhaseContext | None = None
         self._visible: np.ndarray | None = None
         self._held: np.ndarray | None = None  # ground held when the side's turn began
+        self._planned: dict[int, int] = {}  # unit -> hex its last move was planned to end in
 
     # --- the Player protocol -------------------------------------------------------------
 
-    def next_action(self, game: Game) -> Action:
+    def next_action(self, view: Observation) -> Action:
         started = time.perf_counter()
         try:
-            return self._next(game)
+            return self._next(view)
         finally:
             self.thinking_seconds += time.perf_counter() - started
 
-    def _next(self, game: Game) -> Action:
-        state = game.state
-        if state.over or engine.moving_side(self.scenario, state) != self.side:
+    def _next(self, view: Observation) -> Action:
+        if view.over or view.moving != self.side or view.side != self.side:
             return EndPhase()
-        key = (state.turn, state.side_index, int(state.phase))
+        key = (view.turn, view.moving, int(view.phase))
         if key != self._phase_key:
             self._phase_key = key
-            self._begin_phase(game)
-        if state.phase in (Phase.MOVEMENT, Phase.EXPLOITATION):
+            self._planned = {}
+            self._begin_phase(view)
+        if view.phase in (Phase.MOVEMENT, Phase.EXPLOITATION):
+            self._correct_stopped(view)
             while self._queue:
-                action = self._move(game, self._queue.pop(0))
+                action = self._move(view, self._queue.pop(0))
                 if action is not None:
                     return action
-        elif state.phase == Phase.COMBAT:
+        elif view.phase == Phase.COMBAT:
             while self._attacks:
                 attack = self._attacks.pop(0)
-                if self._attack_still_valid(game.state, attack):
+                if self._attack_still_valid(view, attack):
                     return attack
         return EndPhase()
 
     # --- phases --------------------------------------------------------------------------
 
-    def _belief(self, game: Game) -> Belief:
-        # the side's own unit status is its own business; everything else comes via observe()
-        own_status = np.where(
-            self.scenario.units.side == self.side, game.state.status, UnitStatus.WAITING
-        ).astype(np.uint8)
-        return build_belief(self.scenario, game.state, self.side, own_status)
+    def _belief(self, view: Observation) -> Belief:
+        # own units' status is the side's own business: the observation carries it
+        own_status = np.where(view.own, view.status, UnitStatus.WAITING).astype(np.uint8)
+        return belief_from_observation(self.scenario, view, own_status)
 
-    def _begin_phase(self, game: Game) -> None:
-        belief = self._belief(game)
+    def _correct_stopped(self, view: Observation) -> None:
+        """A move that met a hidden enemy stopped short: put the unit where it really is in the
+        running arrays (they hold where its move was planned to end)."""
+        context = self._context
+        for u, planned in list(self._planned.items()):
+            actual = int(view.hex[u])
+            if actual != planned and context is not None:
+                context.place(u, planned, -1)
+                context.place(u, actual, +1)
+            del self._planned[u]
+
+    def _begin_phase(self, view: Observation) -> None:
+        belief = self._belief(view)
         state = belief.state
         scenario = self.scenario
         units = scenario.units
         own = np.nonzero(state.active & (units.side == self.side))[0]
         if state.phase == Phase.MOVEMENT or self._held is None:
-            self._held = state.control == self.side
+            self._held = scenario.side_table.friendly_ground[self.side][state.control]
         if state.phase == Phase.MOVEMENT:
-            self._update_plan(game, belief)
+            self._update_plan(view, belief)
             self.orders = self.plan.orders(own, state.control)
             self._assign_garrisons(belief, own)
             for u, city in self.garrisons.items():
@@ -142,14 +154,14 @@ class HistoricalAI:
         elif state.phase == Phase.COMBAT:
             self._attacks = choose_attacks(self._context, set(self.garrisons), self.rng)
 
-    def _update_plan(self, game: Game, belief: Belief) -> None:
+    def _update_plan(self, view: Observation, belief: Belief) -> None:
         state = belief.state
         units = self.scenario.units
-        own = units.side == self.side
+        own = view.own
         # own losses: the side's own books
-        brought = own & (game.state.status != UnitStatus.WAITING)
+        brought = own & (view.status != UnitStatus.WAITING)
         men = float(units.men[brought].sum())
-        lost = float(game.state.men_lost[own].sum())
+        lost = float(view.men_lost[own].sum())
         share = lost / men if men > 0 else 0.0
         pocketed: set[int] = set()
         phase = self.plan.phase
@@ -168,7 +180,7 @@ class HistoricalAI:
         self.garrisons = {}
         taken: set[int] = set()
         for city, formations in self.plan.hold_orders(state.turn):
-            if state.control[city] != self.side:
+            if not self.scenario.side_table.friendly_ground[self.side][state.control[city]]:
                 continue
             pool = [int(u) for u in own.tolist() if int(u) not in taken]
             listed = [u for u in pool if not formations or int(units.formation[u]) in formations]
@@ -223,10 +235,10 @@ class HistoricalAI:
 
     # --- one unit's move -----------------------------------------------------------------
 
-    def _move(self, game: Game, u: int) -> Move | None:
+    def _move(self, view: Observation, u: int) -> Move | None:
         context = self._context
         assert context is not None
-        belief = self._belief(game)
+        belief = self._belief(view)
         state = belief.state
         if state.status[u] != UnitStatus.ACTIVE or state.movement_left[u] <= 0:
             return None
@@ -252,43 +264,21 @@ class HistoricalAI:
             context.place(u, start, +1)
             return None
         path = reach.path_to(best)[1:]
-        if not self._surely_legal(belief, path):
-            path = self._legal_prefix(game.state, u, start, path, allowance)
-        end = path[-1] if path else start
-        context.place(u, end, +1)
-        return Move(u, tuple(path)) if path else None
+        context.place(u, best, +1)
+        self._planned[u] = best
+        return Move(u, tuple(path))
 
-    def _surely_legal(self, belief: Belief, path: list[int]) -> bool:
-        """A path no hidden enemy can touch: every hex of it and around it is in view (a hidden
-        unit is out of view, so it neither stands on the path nor casts ZOC over it)."""
-        seen = engine.observed_hexes(self.scenario, belief.state, self.side)
+    def _attack_still_valid(self, view: Observation, attack: Attack) -> bool:
+        """The attack can still be declared, as far as the side can tell (declaring changes
+        nothing on the map, so only its own earlier declarations can stand in the way)."""
         grid = self.scenario.map
-        hexes = np.array(path, dtype=np.intp)
-        around = grid.neighbor[hexes]
-        return bool(seen[hexes].all() and seen[around[around >= 0]].all())
-
-    def _legal_prefix(
-        self, truth: GameState, u: int, start: int, path: list[int], allowance: int
-    ) -> list[int]:
-        """The longest part of `path` the engine accepts (hidden enemies may block the rest)."""
-        for k in range(len(path), 0, -1):
-            cost = movement.move_path_cost(
-                self.scenario, truth, u, [start, *path[:k]], allowance, rules=self.rules
-            )
-            if cost is not None:
-                return path[:k]
-        return []
-
-    def _attack_still_valid(self, truth: GameState, attack: Attack) -> bool:
-        units = self.scenario.units
-        grid = self.scenario.map
-        if any(a.target == attack.target for a in truth.declared):
+        if any(target == attack.target for _, target in view.declared):
             return False
-        busy = {u for a in truth.declared for u in a.attackers}
+        busy = {u for attackers, _ in view.declared for u in attackers}
         for u in attack.attackers:
-            if truth.status[u] != UnitStatus.ACTIVE or u in busy:
+            if view.status[u] != UnitStatus.ACTIVE or u in busy:
                 return False
-            if attack.target not in grid.neighbor[truth.hex[u]]:
+            if attack.target not in grid.neighbor[view.hex[u]]:
                 return False
-        defenders = truth.active & (truth.hex == attack.target) & (units.side != self.side)
+        defenders = view.visible & ~view.friendly & (view.hex == attack.target)
         return bool(np.any(defenders))

@@ -23,7 +23,7 @@ import numpy.typing as npt
 from game.ai import fields
 from game.ai.belief import Belief
 from game.ai.plan import Order, Posture
-from game.enums import MECHANISED_KINDS, Side, Terrain, UnitKind, Weather
+from game.enums import MECHANISED_KINDS, Terrain, UnitKind, Weather
 from game.rules import combat_phase, movement, supply
 from game.rules import combat_reference as combat_rules
 from game.rules.movement import MOVEMENT_CLASS
@@ -201,12 +201,12 @@ class EnemyPicture:
     band: Bool
 
     @classmethod
-    def of(cls, scenario: Scenario, side: Side, belief: Belief) -> EnemyPicture:
+    def of(cls, scenario: Scenario, side: int, belief: Belief) -> EnemyPicture:
         state = belief.state
         grid = scenario.map
         units = scenario.units
         n = grid.size
-        enemy = np.nonzero(state.active & (state.hex >= 0) & (units.side != side))[0]
+        enemy = np.nonzero(state.active & (state.hex >= 0) & scenario.unit_hostile[side])[0]
         defence = np.zeros(n)
         np.add.at(defence, state.hex[enemy], unit_defence(scenario, belief, enemy))
         anti = np.zeros(n, dtype=np.bool_)
@@ -251,7 +251,7 @@ class PhaseContext:
     """What one side knows and intends at the start of one of its phases."""
 
     scenario: Scenario
-    side: Side
+    side: int
     belief: Belief
     orders: dict[int, Order]
     weather: int
@@ -280,7 +280,7 @@ class PhaseContext:
     def build(
         cls,
         scenario: Scenario,
-        side: Side,
+        side: int,
         belief: Belief,
         orders: dict[int, Order],
         held: Bool | None = None,
@@ -297,9 +297,7 @@ class PhaseContext:
 
         table = ground_shift_table(weather)
         codes = city_codes(scenario)
-        enemy_side = _enemy_of(scenario, side)
-        artillery, air = combat_phase.support_shifts(scenario, side, enemy_side)
-        support = combat_rules.support_shift(artillery, air, weather)
+        support = support_by_hex(scenario, side, belief, weather)
         attack_shift = (table[grid.terrain, codes] + support).astype(np.int8)
         open_ground = (grid.terrain == Terrain.CLEAR) & (codes <= 1) & (weather not in SOFT)
 
@@ -339,7 +337,10 @@ class PhaseContext:
             supplied=supplied,
             band=picture.band,
             take_value=take_value,
-            depth=depth_beyond(grid.neighbor, state.control == side if held is None else held),
+            depth=depth_beyond(
+                grid.neighbor,
+                scenario.side_table.friendly_ground[side][state.control] if held is None else held,
+            ),
             attack_of=unit_attack(scenario, belief, everyone, weather),
             defence_of=unit_defence(scenario, belief, everyone),
         )
@@ -494,7 +495,7 @@ class PhaseContext:
         # for an attacker one on the way to its goals; an empty town grabbed on a detour is
         # left behind at once and changes hands back
         control = state.control
-        enemy_held = (control[d] != self.side) & (control[d] != Side.NONE)
+        enemy_held = scenario.side_table.hostile_ground[self.side][control[d]]
         wanted = np.isin(d, np.array(order.goals + order.objectives, dtype=np.int64))
         if posture == Posture.ATTACK and goals:
             wanted |= goal_field[d] <= goal_field[start]
@@ -528,11 +529,20 @@ def depth_beyond(neighbor: I32, held: Bool) -> I32:
     return result
 
 
-def _enemy_of(scenario: Scenario, side: Side) -> Side:
-    for s in scenario.sides:
-        if s != side:
-            return s
-    return Side.NONE
+def support_by_hex(scenario: Scenario, side: int, belief: Belief, weather: int) -> I32:
+    """[N] the artillery and air column shift `side` gets attacking each hex: against the side of
+    the known enemy standing there, elsewhere against the first enemy side (move order)."""
+    enemies = [s for s in scenario.sides if not scenario.side_table.allied(side, s)]
+    shift = np.zeros(len(scenario.sides), dtype=np.int32)
+    for enemy in enemies:
+        artillery, air = combat_phase.support_shifts(scenario, side, enemy)
+        shift[enemy] = combat_rules.support_shift(artillery, air, weather)
+    state = belief.state
+    holder = np.full(scenario.map.size, enemies[0] if enemies else side, dtype=np.intp)
+    seen = np.nonzero(state.active & (state.hex >= 0) & scenario.unit_hostile[side])[0]
+    holder[state.hex[seen]] = scenario.units.side[seen]
+    result: I32 = shift[holder]
+    return result
 
 
 def movement_allowance(scenario: Scenario, u: int, exploitation: bool) -> int:

@@ -5,6 +5,10 @@ Everything random is drawn in one call for the whole phase (`combat.draw`) befor
 resolved, so the result of a phase depends only on the state, the declarations and the generator.
 Retreats and advances are then carried out in declaration order; a retreat goes hex by hex away from
 the attackers, never into enemy units, an uncontested enemy zone of control, water, or a full stack.
+A retreat result of the table is `RETREAT_KM` per point, turned into hexes by the scenario's scale
+(one hex a point on 10 km hexes); a unit that cannot go that far loses a step for every point (or
+part of one) it could not retreat. Defenders are every unit of another team than the attacker's in
+the hex (teammates may share it).
 """
 
 from __future__ import annotations
@@ -17,16 +21,23 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+import math
+from typing import Final
+
 from game import hexgrid
 from game.actions import Attack
-from game.enums import Side, Terrain, parse_enum
+from game.enums import NO_SIDE, Terrain
 from game.events import Event
-from game.rules import combat, losses, movement, supply
+from game.rules import combat, losses, movement, stacking, supply
+from game.rules.control import take_control
+from game.rules.weather import turn_weather
+from game.rules.zoc import zone_of_control
 from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
 
 CITY_CODE = {"village": 1, "town": 1, "city": 2, "major": 3}
-MAX_FATIGUE = 3
+MAX_FATIGUE: Final = 3
+RETREAT_KM: Final = 10.0  # per point of the table's retreat result
 
 
 @dataclass(frozen=True)
@@ -43,17 +54,17 @@ class _Units:
 
 
 def unit_arrays(scenario: Scenario, state: GameState) -> _Units:
+    """The core's view of units: their supply as a stage (scale-free), not a turn counter."""
     u = scenario.units
-    return _Units(
-        u.kind, state.steps, u.max_steps, u.attack, u.defence, state.supply, state.fatigue
-    )
+    stage = supply.supply_stage(scenario, state.supply)
+    return _Units(u.kind, state.steps, u.max_steps, u.attack, u.defence, stage, state.fatigue)
 
 
-def support_shifts(scenario: Scenario, attacker: Side, defender: Side) -> tuple[int, int]:
+def support_shifts(scenario: Scenario, attacker: int, defender: int) -> tuple[int, int]:
     """Net artillery and air column shifts for an attack (attacker's minus defender's)."""
-    by_code = {parse_enum(Side, name): spec for name, spec in scenario.spec.sides.items()}
-    a = by_code.get(attacker)
-    d = by_code.get(defender)
+    ids = scenario.side_table.ids
+    a = scenario.spec.sides[ids[attacker]] if 0 <= attacker < len(ids) else None
+    d = scenario.spec.sides[ids[defender]] if 0 <= defender < len(ids) else None
     artillery = (a.artillery_support if a else 0) - (d.artillery_support if d else 0)
     air = (a.air_support if a else 0) - (d.air_support if d else 0)
     return artillery, air
@@ -69,11 +80,11 @@ def combat_spec(
     """The combat core's description of one declared attack on the current state."""
     grid = scenario.map
     target = attack.target
-    attacker_side = Side(int(scenario.units.side[attack.attackers[0]]))
+    attacker_side = int(scenario.units.side[attack.attackers[0]])
     defenders = np.nonzero(
-        state.active & (state.hex == target) & (scenario.units.side != attacker_side)
+        state.active & (state.hex == target) & scenario.unit_hostile[attacker_side]
     )[0]
-    defender_side = Side(int(scenario.units.side[defenders[0]])) if len(defenders) else Side.NONE
+    defender_side = int(scenario.units.side[defenders[0]]) if len(defenders) else NO_SIDE
     rivers = []
     for u in attack.attackers:
         d = int(np.nonzero(grid.neighbor[state.hex[u]] == target)[0][0])
@@ -87,7 +98,7 @@ def combat_spec(
         rivers=rivers,
         city=CITY_CODE[grid.cities[c].size] if c >= 0 else 0,
         fortification=0,
-        weather=int(scenario.weather[state.turn]),
+        weather=int(turn_weather(scenario, state)),
         artillery=artillery,
         air=air,
         can_retreat=bool(
@@ -101,7 +112,7 @@ def retreat_options(
     scenario: Scenario,
     state: GameState,
     h: int,
-    side: Side,
+    side: int,
     attackers: tuple[int, ...] | list[int],
     enemy_zoc: npt.NDArray[np.bool_],
     moving: int = 1,
@@ -112,17 +123,16 @@ def retreat_options(
     friendly unit stands there; best = farthest from the attackers, then lowest hex index.
     """
     grid = scenario.map
-    limit = scenario.spec.scenario.stacking_limit
     attacker_hexes = [grid.hex_of(int(state.hex[a])) for a in attackers if state.hex[a] >= 0]
     options: list[tuple[int, int]] = []
     for n in grid.neighbor[h].tolist():
         if n < 0 or grid.terrain[n] == Terrain.WATER:
             continue
         here = state.active & (state.hex == n)
-        if np.any(here & (scenario.units.side != side)):
+        if np.any(here & scenario.unit_hostile[side]):
             continue
-        friends = int(np.count_nonzero(here & (scenario.units.side == side)))
-        if friends + moving > limit:
+        friends = int(np.count_nonzero(here & scenario.unit_friendly[side]))
+        if not stacking.room(scenario, friends, moving):
             continue
         if enemy_zoc[n] and friends == 0:
             continue
@@ -145,14 +155,14 @@ def prepare(scenario: Scenario, state: GameState, game: int = 0) -> PreparedPhas
     attacks = [a for a in state.declared if _still_valid(scenario, state, a)]
     if not attacks:
         return PreparedPhase([], [])
-    attacker_side = Side(int(scenario.units.side[attacks[0].attackers[0]]))
+    attacker_side = int(scenario.units.side[attacks[0].attackers[0]])
     defender_sides = sorted(
         {int(scenario.units.side[d]) for a in attacks for d in _defenders(scenario, state, a)}
     )
     isolated = np.zeros(scenario.map.size, dtype=np.bool_)
     for s in defender_sides:
-        isolated |= supply.isolated(scenario, state, Side(s))
-    zoc_of_attacker = movement.zone_of_control(scenario, state, attacker_side)
+        isolated |= supply.isolated(scenario, state, s)
+    zoc_of_attacker = zone_of_control(scenario, state, attacker_side)
     specs = [
         dataclasses.replace(combat_spec(scenario, state, a, isolated, zoc_of_attacker), game=game)
         for a in attacks
@@ -176,7 +186,7 @@ def resolve_phases(scenario: Scenario, states: Sequence[GameState]) -> list[list
         scenario.units.max_steps,
         scenario.units.attack,
         scenario.units.defence,
-        np.stack([s.supply for s in states]),
+        supply.supply_stage(scenario, np.stack([s.supply for s in states])),
         np.stack([s.fatigue for s in states]),
     )
     batch = combat.build_batch(units, specs)
@@ -219,8 +229,8 @@ def _carry_out(
         everyone = list(attack.attackers) + list(spec.defenders)
         state.fatigue[everyone] = np.minimum(state.fatigue[everyone] + 1, MAX_FATIGUE)
         state.attacked[list(attack.attackers)] = True
-        for i in range(len(scenario.sides)):
-            state.seen_turn[i, everyone] = state.turn
+        for side in scenario.sides:
+            state.seen_turn[side, everyone] = state.turn
         events.append(_combat_event(scenario, state, attack, spec, result, c))
         retreat = int(result.retreat[c])
         if retreat > 0:
@@ -231,10 +241,10 @@ def _carry_out(
 
 
 def _defenders(scenario: Scenario, state: GameState, attack: Attack) -> list[int]:
-    side = scenario.units.side[attack.attackers[0]]
-    return np.nonzero(state.active & (state.hex == attack.target) & (scenario.units.side != side))[
-        0
-    ].tolist()
+    side = int(scenario.units.side[attack.attackers[0]])
+    hostile = scenario.unit_hostile[side]
+    found: list[int] = np.nonzero(state.active & (state.hex == attack.target) & hostile)[0].tolist()
+    return found
 
 
 def _still_valid(scenario: Scenario, state: GameState, attack: Attack) -> bool:
@@ -251,27 +261,16 @@ def _combat_event(
     result: combat.CombatResult,
     c: int,
 ) -> Event:
-    from game.engine import describe_hex
-
-    units = scenario.units
-    names = ", ".join(units.labels[u] for u in attack.attackers)
-    outcome = combat.Outcome(int(result.outcome[c])).name.lower()
-    column = combat.ODDS_LABELS[int(result.column[c])]
-    text = (
-        f"{names} attack {describe_hex(scenario, attack.target)} at {column}: "
-        f"attacker loses {int(result.attacker_steps_lost[c])}, defender {int(result.defender_steps_lost[c])} "
-        f"({outcome}" + (f", retreats {int(result.retreat[c])}" if result.retreat[c] else "") + ")"
-    )
     return Event(
         "combat",
         state.turn,
-        int(units.side[attack.attackers[0]]),
-        text,
+        int(scenario.units.side[attack.attackers[0]]),
         tuple(attack.attackers) + tuple(spec.defenders),
         attack.target,
         {
-            "column": column,
-            "outcome": outcome,
+            "attackers": len(attack.attackers),
+            "column": combat.ODDS_LABELS[int(result.column[c])],
+            "outcome": combat.Outcome(int(result.outcome[c])).name.lower(),
             "attacker_steps_lost": int(result.attacker_steps_lost[c]),
             "defender_steps_lost": int(result.defender_steps_lost[c]),
             "retreat": int(result.retreat[c]),
@@ -279,15 +278,15 @@ def _combat_event(
     )
 
 
-def _retreat(scenario: Scenario, state: GameState, attack: Attack, distance: int) -> list[Event]:
-    """Move each surviving defender `distance` hexes away; a blocked unit loses a step per hex
-    it could not retreat."""
-    from game.engine import describe_hex, take_control
-
+def _retreat(scenario: Scenario, state: GameState, attack: Attack, points: int) -> list[Event]:
+    """Move each surviving defender `points` retreat points away (RETREAT_KM each, in hexes);
+    a unit that cannot go the whole way loses a step per point, or part of one, left over."""
     events: list[Event] = []
-    side = Side(int(scenario.units.side[_defenders(scenario, state, attack)[0]]))
-    enemy = Side(int(scenario.units.side[attack.attackers[0]]))
-    zoc = movement.zone_of_control(scenario, state, enemy)
+    per_point = scenario.scale.hexes(RETREAT_KM)
+    distance = points * per_point
+    side = int(scenario.units.side[_defenders(scenario, state, attack)[0]])
+    enemy = int(scenario.units.side[attack.attackers[0]])
+    zoc = zone_of_control(scenario, state, enemy)
     for u in _defenders(scenario, state, attack):
         path: list[int] = []
         h = attack.target
@@ -301,38 +300,29 @@ def _retreat(scenario: Scenario, state: GameState, attack: Attack, distance: int
                 break
             h = options[0]
             path.append(h)
-        blocked = distance - len(path)
+        blocked = math.ceil((distance - len(path)) / per_point)
         if path:
             state.hex[u] = path[-1]
-            events += take_control(scenario, state, side, np.array(path, dtype=np.int32))
+            events += take_control(scenario, state, int(scenario.units.side[u]), np.array(path, dtype=np.int32))
         if blocked:
             losses.lose_steps(scenario, state, [u], [blocked])
-        where = describe_hex(scenario, path[-1]) if path else "nowhere"
-        text = f"{scenario.units.names[u]} retreats to {where}"
-        if blocked:
-            text += f" and loses {blocked} step{'s' if blocked > 1 else ''} cut off"
-        events.append(Event("retreat", state.turn, int(side), text, (u,), path[-1] if path else -1))
+        end = path[-1] if path else -1
+        events.append(Event("retreat", state.turn, int(scenario.units.side[u]), (u,), end, {"blocked": blocked}))
     return events
 
 
 def _advance(scenario: Scenario, state: GameState, attack: Attack) -> list[Event]:
     """Attackers move into the vacated hex, mechanised first, up to the stacking limit."""
-    from game.engine import take_control
-
     target = attack.target
     if np.any(state.active & (state.hex == target)):
         return []
-    side = Side(int(scenario.units.side[attack.attackers[0]]))
-    limit = scenario.spec.scenario.stacking_limit
+    side = int(scenario.units.side[attack.attackers[0]])
     alive = [u for u in attack.attackers if state.status[u] == UnitStatus.ACTIVE]
     alive.sort(key=lambda u: (not movement.is_mechanised(scenario, u), u))
-    moving = alive[:limit]
+    moving = alive[: stacking.limit(scenario)]
     if not moving:
         return []
     state.hex[moving] = target
     events = take_control(scenario, state, side, np.array([target], dtype=np.int32))
-    names = ", ".join(scenario.units.labels[u] for u in moving)
-    events.append(
-        Event("advance", state.turn, int(side), f"{names} advance", tuple(moving), target)
-    )
+    events.append(Event("advance", state.turn, side, tuple(moving), target))
     return events

@@ -1,8 +1,10 @@
 """Movement and zones of control: where a unit may go this phase, at what cost and by which path.
 
 Costs are integers so that replays are exact: one movement point (MP) is 2 cost units, which lets
-a road hexside cost half an MP. A unit's allowance for a phase is `2 * movement` (its MP), halved
-for mechanised units in the exploitation phase (`movement_allowance`).
+a road hexside cost half an MP. A unit's allowance for a phase is its MP in cost units at the
+scenario's scale (`UnitTable.allowance`: the file's MP, converted when the file writes them for
+another hex size or turn length), halved for mechanised units in the exploitation phase
+(`movement_allowance`).
 
 Movement classes
 ----------------
@@ -54,13 +56,14 @@ Zones of control
 ----------------
 An active unit with steps left exerts a zone of control (ZOC) over its own hex and the six around
 it, but not across an unfrozen major river hexside (frozen = frozen or snow weather) and not into
-water. For a moving unit, every other side is an enemy (as in `supply`). The movement rules:
+water (`game.rules.zoc`). For a moving unit, the sides of every other team are enemies; its
+teammates' units are friends. The movement rules:
 
 1. Never into a hex holding an enemy unit.
 2. Entering an enemy ZOC hex ends the unit's movement there (it may enter if it has the points).
 3. Leaving a hex in enemy ZOC costs +2 units (1 MP) extra.
 4. No move directly from one enemy ZOC hex into another.
-5. A friendly unit (of the mover's own side, other than the mover) in a hex negates enemy ZOC
+5. A friendly unit (of the mover's team, other than the mover) in a hex negates enemy ZOC
    there for movement: entering it does not stop, leaving it costs nothing extra, and it is not a
    ZOC hex for rule 4. So units can slide along their own line behind friends.
 6. Minimum move: a unit that starts in enemy ZOC (not negated) with any allowance left may always
@@ -72,8 +75,8 @@ enemy ZOC, so rules 3, 4 and 6 apply to the first step only, and a plain Dijkstr
 exact. A unit stops for the phase when it enters enemy ZOC: `Reach.left_after` gives 0 there,
 and the engine must set `movement_left` accordingly.
 
-Stacking: a unit may pass through a full friendly stack but may not end its move where its side
-would then have more than `stacking_limit` units. Such hexes are reachable (`Reach.through`) but
+Stacking: a unit may pass through a full friendly stack but may not end its move where its team
+would then have more than `stacking_limit` units (`game.rules.stacking`). Such hexes are reachable (`Reach.through`) but
 not destinations (`Reach.cost` is -1 there).
 
 Worked example (clear weather, panzer division with 10 MP = 20 units, starting in enemy ZOC):
@@ -95,8 +98,11 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from game.enums import River, Side, Terrain, UnitKind, Weather
+from game.enums import River, Terrain, UnitKind, Weather
 from game.geo import HexMap
+from game.rules import stacking
+from game.rules.weather import turn_weather
+from game.rules.zoc import enemy_zone_of_control, occupied_by
 from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
 
@@ -107,7 +113,6 @@ CostTable = npt.NDArray[np.int16]
 COST_PER_MP: Final = 2
 IMPASSABLE: Final = -1  # in the cost tables and in edge-cost arrays
 LEAVE_ZOC_COST: Final = 2  # 1 MP to break contact
-FROZEN_WEATHER: Final = frozenset({Weather.FROZEN, Weather.SNOW})
 
 _UNREACHED: Final = -1
 _FIELD_INFINITY: Final = 1 << 29  # "not reached yet" in distance fields, far above any cost
@@ -209,17 +214,11 @@ def movement_allowance(
     In the exploitation phase mechanised units get half (their MP in units) and others none.
     """
     idx = np.asarray(units, dtype=np.intp)
-    full = 2 * scenario.units.movement[idx].astype(np.int32)
+    full = scenario.units.allowance[idx].astype(np.int32)
     if not exploitation:
         return full
     mechanised = MOVEMENT_CLASS[scenario.units.kind[idx]] == MovementClass.MECHANISED
     return np.where(mechanised, full // 2, 0).astype(np.int32)
-
-
-def turn_weather(scenario: Scenario, state: GameState) -> Weather:
-    """The weather of the state's turn (the last known turn's past the end of the calendar)."""
-    turn = min(max(state.turn, 1), len(scenario.weather) - 1)
-    return Weather(int(scenario.weather[turn]))
 
 
 class MovementRules:
@@ -296,58 +295,6 @@ class MovementRules:
         if self._neighbor_list is None:
             self._neighbor_list = self.grid.neighbor.tolist()
         return self._neighbor_list
-
-
-# --- zones of control -----------------------------------------------------------------------------
-
-
-def spread_zone(grid: HexMap, occupied: BoolArray, weather: int) -> BoolArray:
-    """Zone of control of the occupied hexes: [..., N] -> [..., N] (any leading batch axes).
-
-    A hex is in the zone if it is occupied, or a neighbour across a hexside that carries ZOC is.
-    Hexside layers are symmetric, so side d of h is the side the neighbour's ZOC crosses.
-    """
-    carries = grid.neighbor >= 0
-    if weather not in FROZEN_WEATHER:
-        carries = carries & (grid.river != River.MAJOR)
-    n = grid.size
-    neighbor = np.where(grid.neighbor < 0, n, grid.neighbor).astype(np.intp)
-    padded = np.concatenate(
-        [occupied, np.zeros((*occupied.shape[:-1], 1), dtype=np.bool_)], axis=-1
-    )
-    reached = (padded[..., neighbor] & carries).any(axis=-1)
-    zone: BoolArray = (occupied | reached) & (grid.terrain != Terrain.WATER)
-    return zone
-
-
-def _occupied_by(scenario: Scenario, state: GameState, units: BoolArray) -> BoolArray:
-    on_map = units & (state.status == UnitStatus.ACTIVE) & (state.hex >= 0)
-    occupied = np.zeros(scenario.map.size, dtype=np.bool_)
-    occupied[state.hex[on_map]] = True
-    return occupied
-
-
-def zone_of_control(
-    scenario: Scenario, state: GameState, side: Side, weather: int | None = None
-) -> BoolArray:
-    """[N] bool: hexes in the zone of control of `side`'s active units with steps left.
-
-    The weather defaults to the state's turn; frozen rivers carry ZOC, unfrozen major rivers don't.
-    """
-    if weather is None:
-        weather = turn_weather(scenario, state)
-    exerting = (scenario.units.side == side) & (state.steps > 0)
-    return spread_zone(scenario.map, _occupied_by(scenario, state, exerting), weather)
-
-
-def enemy_zone_of_control(
-    scenario: Scenario, state: GameState, side: Side, weather: int | None = None
-) -> BoolArray:
-    """[N] bool: hexes in the zone of control of every side other than `side`."""
-    if weather is None:
-        weather = turn_weather(scenario, state)
-    exerting = (scenario.units.side != side) & (state.steps > 0)
-    return spread_zone(scenario.map, _occupied_by(scenario, state, exerting), weather)
 
 
 # --- one unit's moves ----------------------------------------------------------------------------
@@ -428,19 +375,19 @@ def _move_ground(
     if state.status[unit] != UnitStatus.ACTIVE or start < 0:
         raise ValueError(f"unit {unit} is not on the map")
     units = scenario.units
-    side = Side(int(units.side[unit]))
+    side = int(units.side[unit])
     weather = turn_weather(scenario, state)
     klass = MOVEMENT_CLASS[units.kind[unit]]
     n = scenario.map.size
     on_map = (state.status == UnitStatus.ACTIVE) & (state.hex >= 0)
-    others = on_map & (units.side != side)
-    friends = on_map & (units.side == side)
+    others = on_map & scenario.unit_hostile[side]
+    friends = on_map & scenario.unit_friendly[side]
     friends[unit] = False
     enemy = np.zeros(n, dtype=np.bool_)
     enemy[state.hex[others]] = True
     friendly_count = np.bincount(state.hex[friends], minlength=n)
     zoc = enemy_zone_of_control(scenario, state, side, weather) & (friendly_count == 0)
-    can_end = friendly_count + 1 <= scenario.spec.scenario.stacking_limit
+    can_end = stacking.room(scenario, friendly_count, 1)
     can_end[start] = True
     if allowance is None:
         allowance = int(state.movement_left[unit])
@@ -573,7 +520,7 @@ def move_path_cost(
 def movement_field(
     scenario: Scenario,
     state: GameState,
-    side: Side | None,
+    side: int | None,
     sources: npt.ArrayLike,
     klass: int,
     weather: int,
@@ -609,8 +556,7 @@ def movement_field(
     source_index = np.asarray(sources, dtype=np.intp).ravel()
     blocked = grid.terrain == Terrain.WATER  # nobody stands on water, so nobody sets out from it
     if side is not None:
-        others = scenario.units.side != side
-        blocked = blocked | _occupied_by(scenario, state, others)
+        blocked = blocked | occupied_by(scenario, state, scenario.unit_hostile[side])
     blocked[source_index] = False
     usable = (push >= 0) & ~np.append(blocked, True)[neighbor]
     # Dial's buckets, vectorised: settle every hex at the lowest open distance at once and push

@@ -1,40 +1,48 @@
 """Supply and encirclement: sources, the supply trace, out-of-supply effects and pockets.
 
-Sources (for side S)
-    * hexes on S's `supply_edges` map edges that S controls;
+Sources (for side S; teammates share everything here: S's team is meant by "S" below)
+    * hexes on the `supply_edges` map edges of S's team's sides that the team holds;
     * the railway network: from those edge hexes supply floods along `rail` hexsides through
-      S-controlled hexes, and every rail hex it reaches is a source (trains bring supply forward);
+      team-held hexes, and every rail hex it reaches is a source (trains bring supply forward);
       a `railhead` city is a source exactly when this flood reaches it, so a railhead cut off from
       the edge by the enemy feeds nothing;
-    * S-controlled `depot` cities: they are stocked and supply on their own, connected or not.
+    * team-held `depot` cities and `supply_sources` places: stocked, they supply on their own;
+    * team-held ports (`port` cities), when a side of the team has `ports = true` (it rules the
+      sea): ships land supply there.
     Every source hex, and every hex the rail flood passes, must also be *passable* (below).
 
 The trace
     Supply runs overland from the sources up to `effective_reach` hexes. A hex passes supply on
     when it is *passable*: not water, no enemy unit in it, and not in enemy zone of control unless
-    a friendly unit stands there (a contested hex). A hex that is enterable (not water, no enemy
+    a friendly unit stands there (a contested hex). Enemy ZOC is the movement rules' own
+    (`game.rules.zoc`: it does not cross an unfrozen major river). A hex that is enterable (not water, no enemy
     unit) but lies in uncontested enemy ZOC receives supply as the last step of a trace and passes
     none on: a unit that moves there contests it and is in supply.
     Distances are counted in half-hexes: a step across a road hexside costs 1, any other step 2,
-    so a road doubles the reach along it. Reach is the scenario's `supply_reach` (hexes, knobs
-    already applied) shortened by the weather of the turn (`WEATHER_REACH`, integer rounding):
+    so a road doubles the reach along it. Reach is the side's `supply_reach_km` (knobs applied) in
+    hexes of the map (`Scenario.supply_reach`), shortened by the weather of the turn
+    (`WEATHER_REACH`, integer rounding):
 
         clear, frozen  full reach
-        snow, rain     reach - 1       (drifts; summer downpours turn the tracks to mud for a day)
+        snow, rain     reach - 10 km   (drifts; summer downpours turn the tracks to mud for a day)
         thaw           reach * 3/4     (-25 %, rounded half up: 8 -> 6, 6 -> 5)
         mud            reach / 2       (rounded up: 8 -> 4, 6 -> 3, 5 -> 3)
 
-    never below 1. A hex is *isolated* when no source can be reached from it at any range: a
+    never below 1. (On 10 km hexes 80 km is 8 hexes and snow takes one.) A hex is *isolated* when no source can be reached from it at any range: a
     pocket truly cut off, as opposed to a unit merely beyond its reach.
 
-Out of supply (`GameState.supply[u]` counts whole turns out of supply; 0 = in supply)
-    1   weakened: the combat core halves attack (`combat_core.supply_class` 1 for counters 1-2)
-    2   no replacements: the reinforcement rules give the unit no steps back
-    3+  attrition: each supply phase the unit loses one step when its die shows
-        <= `ATTRITION_FACE` (a 1 in 3 chance on a d6); the combat core also cuts its defence
-        to 2/3 (`supply_class` 2). A unit whose last step goes is ELIMINATED.
-    4+  and isolated: the unit surrenders (SURRENDERED, off the map, every step it has left is
-        lost). A surrendering unit does not roll for attrition in the same phase.
+Out of supply (`GameState.supply[u]` counts whole turns out of supply; 0 = in supply). The stages
+are set in days (`STAGE_DAYS`) and counted in turns by the scenario's scale (`stage_turns`); on
+2-day turns stage n begins with the n-th turn out of supply:
+    1 (2 days)  weakened: the combat core halves attack (`combat_reference.supply_class` 1 for
+                stages 1-2; the core is handed the stage, `supply_stage`, not the counter)
+    2 (4 days)  no replacements
+    3 (6 days)  attrition: each supply phase the unit loses one step when its die shows
+                <= `attrition_face` (a 1 in 3 chance on a d6 every 2 days: 2 on 2-day turns, 1 on
+                1-day turns); the combat core also cuts its defence to 2/3 (`supply_class` 2).
+                A unit whose last step goes is ELIMINATED.
+    4 (8 days)  and isolated: the unit surrenders (SURRENDERED, off the map, every step it has
+                left is lost). A surrendering unit does not roll for attrition in the same phase.
     A unit back in supply resets to 0 at once.
 
 Losses. A unit of `men` and `max_steps` steps has `men * steps // max_steps` men while it has
@@ -50,9 +58,7 @@ arrays with any leading axes (`[..., N]`) so that a batch of games in lockstep i
 the reach trace is a Bellman-Ford relaxation (one round = every hex takes its neighbours' best
 offer), connectivity (railway network, isolation, pockets) is min-label propagation with pointer
 jumping. The only Python loops run over rounds, sides, cities and pockets, never over hexes.
-The enemy zone of control is, by default, every hex next to an active enemy unit
-(`zone_of_control`); callers with the movement rules' own ZOC pass it as `enemy_zoc`.
-Every side other than S counts as S's enemy.
+Every side of another team counts as S's enemy.
 """
 
 from __future__ import annotations
@@ -62,35 +68,42 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+import math
+from typing import Final
+
 from game import hexgrid
-from game.enums import Side, Terrain, Weather
+from game.enums import Terrain, Weather
+from game.rules.control import friendly_ground
+from game.rules.weather import weather_of_turn
+from game.rules.zoc import enemy_zone_of_control
 from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
 
 Bool = npt.NDArray[np.bool_]
 I32 = npt.NDArray[np.int32]
 
-DIE_FACES = 6
-ATTRITION_FACE = 2  # a die <= this costs an attrition step
-# Counter thresholds; the first two are read by the combat and reinforcement rules.
-WEAKENED_TURNS = 1
-NO_REPLACEMENT_TURNS = 2
-ATTRITION_TURNS = 3
-SURRENDER_TURNS = 4
+DIE_FACES: Final = 6
+# Days out of supply at which each stage begins: weakened, no replacements, attrition, surrender.
+STAGE_DAYS: Final = (2, 4, 6, 8)
+WEAKENED, NO_REPLACEMENTS, ATTRITION, SURRENDER = 1, 2, 3, 4
+ATTRITION_CHANCE: Final = 1 / 3  # of losing a step, every ATTRITION_DAYS days in attrition
+ATTRITION_DAYS: Final = 2
+SNOW_REACH_KM: Final = 10.0  # what drifts and downpours take off the reach
 
 # Half-hexes per step: a road hexside halves the cost of the step.
 STEP_COST = 2
 ROAD_STEP_COST = 1
 _FAR = np.int32(1 << 24)  # "not reached"; far above any reach, far below int32 overflow
 
-# (numerator, denominator, minus) per weather: reach * num / den rounded half up, then - minus.
-WEATHER_REACH: dict[Weather, tuple[int, int, int]] = {
-    Weather.CLEAR: (1, 1, 0),
-    Weather.FROZEN: (1, 1, 0),
-    Weather.SNOW: (1, 1, 1),
-    Weather.RAIN: (1, 1, 1),
-    Weather.THAW: (3, 4, 0),
-    Weather.MUD: (1, 2, 0),
+# (numerator, denominator, minus km) per weather: reach * num / den rounded half up, then less
+# the minus in hexes of the map.
+WEATHER_REACH: dict[Weather, tuple[int, int, float]] = {
+    Weather.CLEAR: (1, 1, 0.0),
+    Weather.FROZEN: (1, 1, 0.0),
+    Weather.SNOW: (1, 1, SNOW_REACH_KM),
+    Weather.RAIN: (1, 1, SNOW_REACH_KM),
+    Weather.THAW: (3, 4, 0.0),
+    Weather.MUD: (1, 2, 0.0),
 }
 
 _SUPPLY_ROLES = {"none": 0, "railhead": 1, "depot": 2}
@@ -98,20 +111,42 @@ RAILHEAD = 1
 DEPOT = 2
 
 
-# --- reach ---------------------------------------------------------------------------------------
+# --- reach and stages ----------------------------------------------------------------------------
 
 
-def weather_reach(reach: int, weather: int) -> int:
-    """Supply reach in hexes under `weather` (see the module docstring), at least 1."""
+def weather_reach(reach: int, weather: int, minus_hexes: int = 1) -> int:
+    """Supply reach in hexes under `weather` (see the module docstring), at least 1;
+    `minus_hexes` is what snow and rain take off, in hexes (one on 10 km hexes)."""
     numerator, denominator, minus = WEATHER_REACH[Weather(weather)]
     scaled = (2 * reach * numerator + denominator) // (2 * denominator)  # round half up
-    return max(1, scaled - minus)
+    return max(1, scaled - (minus_hexes if minus else 0))
 
 
-def effective_reach(scenario: Scenario, side: Side, turn: int) -> int:
+def effective_reach(scenario: Scenario, side: int, turn: int) -> int:
     """The side's supply reach in hexes on `turn`, weather applied."""
-    turn = min(max(turn, 1), scenario.turns)
-    return weather_reach(scenario.supply_reach.get(side, 1), int(scenario.weather[turn]))
+    weather = weather_of_turn(scenario, min(max(turn, 1), scenario.turns))
+    minus = scenario.scale.hexes(SNOW_REACH_KM, minimum=0)
+    return weather_reach(scenario.supply_reach.get(side, 1), int(weather), minus)
+
+
+def stage_turns(scenario: Scenario) -> tuple[int, ...]:
+    """Turns out of supply at which each stage of `STAGE_DAYS` begins on this scenario's turns."""
+    return tuple(scenario.scale.turns(days) for days in STAGE_DAYS)
+
+
+def supply_stage(scenario: Scenario, counter: npt.ArrayLike) -> npt.NDArray[np.uint8]:
+    """The stage (0 in supply .. SURRENDER) of units `counter` turns out of supply."""
+    turns = np.asarray(stage_turns(scenario), dtype=np.int32)
+    count = np.asarray(counter, dtype=np.int32)
+    stage: npt.NDArray[np.uint8] = (count[..., None] >= turns).sum(axis=-1).astype(np.uint8)
+    return stage
+
+
+def attrition_face(scenario: Scenario) -> int:
+    """The highest die face (of DIE_FACES) that costs a step in one supply phase: the chance of
+    ATTRITION_CHANCE every ATTRITION_DAYS days, spread over this scenario's turn length."""
+    per_turn = 1.0 - (1.0 - ATTRITION_CHANCE) ** (scenario.scale.days_per_turn / ATTRITION_DAYS)
+    return min(DIE_FACES - 1, max(1, math.floor(DIE_FACES * per_turn + 0.5)))
 
 
 def draws_needed(scenario: Scenario) -> int:
@@ -152,11 +187,6 @@ def _padded(layer: npt.NDArray[np.generic], fill: int | bool) -> npt.NDArray[np.
 def _any_neighbor(layer: Bool, links: npt.NDArray[np.intp]) -> Bool:
     """True where some linked neighbour is True in `layer` ([..., N])."""
     return np.asarray(_padded(layer, False)[..., links].any(axis=-2), dtype=np.bool_)
-
-
-def zone_of_control(neighbor: I32, occupied: Bool) -> Bool:
-    """Hexes next to an occupied hex: a plain six-hex zone of control (no river or terrain rules)."""
-    return _any_neighbor(occupied, _links(neighbor))
 
 
 def _components(neighbor: I32, nodes: Bool, hexside: Bool | None = None) -> I32:
@@ -232,7 +262,7 @@ def _distance(
 class SupplyGround:
     """The hex layers one side's supply trace runs over (all [N])."""
 
-    side: Side
+    side: int
     friendly: Bool  # a friendly active unit stands here
     enemy: Bool  # an enemy active unit stands here
     enemy_zoc: Bool  # in enemy zone of control (contested or not)
@@ -254,28 +284,30 @@ def _city_roles(scenario: Scenario) -> npt.NDArray[np.uint8]:
     return roles
 
 
-def _edges(scenario: Scenario, side: Side) -> Bool:
+def _edges(scenario: Scenario, side: int) -> Bool:
+    """Map-edge hexes that feed `side`'s team."""
     edge = np.zeros(scenario.map.size, dtype=np.bool_)
-    for name, spec in scenario.spec.sides.items():
-        if name == side.name.lower():
-            for edge_name in spec.supply_edges:
+    team = scenario.side_table.team
+    for other, name in enumerate(scenario.side_table.ids):
+        if team[other] == team[side]:
+            for edge_name in scenario.spec.sides[name].supply_edges:
                 edge |= scenario.map.edge[edge_name]
     return edge
 
 
 def supply_ground(
-    scenario: Scenario, state: GameState, side: Side, enemy_zoc: Bool | None = None
+    scenario: Scenario, state: GameState, side: int, enemy_zoc: Bool | None = None
 ) -> SupplyGround:
-    """Occupation, ZOC, passability and supply sources for `side` (every other side is enemy)."""
+    """Occupation, ZOC, passability and supply sources for `side`'s team (the sides of every
+    other team are enemies). `enemy_zoc` defaults to the movement rules' ZOC of the enemy."""
     grid = scenario.map
-    units_side = scenario.units.side
-    friendly = _occupied(scenario, state, units_side == side)
-    enemy = _occupied(scenario, state, units_side != side)
+    friendly = _occupied(scenario, state, scenario.unit_friendly[side])
+    enemy = _occupied(scenario, state, scenario.unit_hostile[side])
     if enemy_zoc is None:
-        enemy_zoc = zone_of_control(grid.neighbor, enemy)
+        enemy_zoc = enemy_zone_of_control(scenario, state, side)
     enterable = (grid.terrain != Terrain.WATER) & ~enemy
     passable = enterable & (~enemy_zoc | friendly)
-    held = passable & (state.control == side)
+    held = passable & friendly_ground(scenario, state.control, side)
     edge_sources = _edges(scenario, side) & held
     network = _connected(grid.neighbor, held, edge_sources, grid.rail)
     roles = _city_roles(scenario)
@@ -305,14 +337,14 @@ def _supply_distance(scenario: Scenario, state: GameState, ground: SupplyGround)
 
 
 def supply_distance(
-    scenario: Scenario, state: GameState, side: Side, enemy_zoc: Bool | None = None
+    scenario: Scenario, state: GameState, side: int, enemy_zoc: Bool | None = None
 ) -> I32:
     """Half-hex distance of every hex from `side`'s supply, within this turn's reach, else -1."""
     return _supply_distance(scenario, state, supply_ground(scenario, state, side, enemy_zoc))
 
 
 def trace_supply(
-    scenario: Scenario, state: GameState, side: Side, enemy_zoc: Bool | None = None
+    scenario: Scenario, state: GameState, side: int, enemy_zoc: Bool | None = None
 ) -> Bool:
     """Hexes in `side`'s supply this turn: bool[N]."""
     in_supply: Bool = supply_distance(scenario, state, side, enemy_zoc) >= 0
@@ -320,7 +352,7 @@ def trace_supply(
 
 
 def isolated(
-    scenario: Scenario, state: GameState, side: Side, enemy_zoc: Bool | None = None
+    scenario: Scenario, state: GameState, side: int, enemy_zoc: Bool | None = None
 ) -> Bool:
     """Hexes from which no `side` source can be reached at any range: bool[N].
 
@@ -356,18 +388,12 @@ def unit_supply(scenario: Scenario, state: GameState) -> Bool:
 class Pocket:
     """Isolated units of one side that share one cut-off area."""
 
-    side: Side
+    side: int
     hexes: I32  # hexes the pocket's units stand on, sorted
     units: I32  # unit ids, sorted
     men: int
     tanks: int
-    city: str  # name of the city nearest to the pocket's units ("" on a map without cities)
-
-    def describe(self) -> str:
-        """e.g. 'pocket at Krasnoarmeysk: 3 units, 24,000 men'."""
-        n = len(self.units)
-        place = self.city or f"hex {int(self.hexes[0])}"
-        return f"pocket at {place}: {n} unit{'' if n == 1 else 's'}, {self.men:,} men"
+    city: int  # hex of the city nearest to the pocket's units (-1 on a map without cities)
 
 
 def _pockets(
@@ -395,12 +421,12 @@ def _pockets(
     for g in range(len(groups)):
         who = members[which == g]
         where = np.unique(state.hex[who]).astype(np.int32)
-        city = ""
+        city = -1
         if len(city_hex):
             d = hexgrid.distance_array(
                 grid.q[where][:, None], grid.r[where][:, None], grid.q[city_hex], grid.r[city_hex]
             )
-            city = grid.cities[int(np.argmin(d.min(axis=0)))].name
+            city = int(city_hex[int(np.argmin(d.min(axis=0)))])
         pockets.append(
             Pocket(
                 side=ground.side,
@@ -416,7 +442,7 @@ def _pockets(
 
 
 def find_pockets(
-    scenario: Scenario, state: GameState, side: Side, enemy_zoc: Bool | None = None
+    scenario: Scenario, state: GameState, side: int, enemy_zoc: Bool | None = None
 ) -> list[Pocket]:
     """The side's pockets: isolated out-of-supply units grouped by area, biggest first."""
     ground = supply_ground(scenario, state, side, enemy_zoc)
@@ -431,7 +457,7 @@ def find_pockets(
 class SupplyReport:
     """What one side's supply phase did; unit ids as int32 arrays, sorted."""
 
-    side: Side
+    side: int
     out_of_supply: I32  # every unit of the side out of supply this phase
     newly_out: I32  # ... of which cut off this phase (counter went 0 -> 1)
     step_losses: I32  # lost a step to attrition
@@ -445,7 +471,7 @@ class SupplyReport:
 def update_supply(
     scenario: Scenario,
     state: GameState,
-    side: Side,
+    side: int,
     draws: npt.ArrayLike,
     enemy_zoc: Bool | None = None,
 ) -> SupplyReport:
@@ -470,8 +496,9 @@ def update_supply(
     counter = np.where(out, np.minimum(was + 1, 255), np.where(in_supply, 0, was))
     state.supply[:] = counter.astype(np.uint8)
 
-    surrender = out & (counter >= SURRENDER_TURNS) & cut[hexes]
-    attrition = out & (counter >= ATTRITION_TURNS) & ~surrender & (dice <= ATTRITION_FACE)
+    stage = supply_stage(scenario, counter)
+    surrender = out & (stage >= SURRENDER) & cut[hexes]
+    attrition = out & (stage >= ATTRITION) & ~surrender & (dice <= attrition_face(scenario))
     steps = state.steps.astype(np.int32)
     left = np.where(surrender, 0, steps - attrition.astype(np.int32))
     men_lost = strength_at(units.men, steps, units.max_steps) - strength_at(

@@ -1,37 +1,55 @@
-"""Victory: points for cities held and for the loss exchange, levels, and sudden death.
+"""Victory: points for cities held and for the loss exchange, levels, and sudden death, per team.
 
-The scenario's scoring side earns each city's points while it controls the city, plus
-`vp_per_enemy_step` for every step its enemies have lost, minus the same for every step it has
-lost. At the end, the first level (highest first) whose `min_vp` the score reaches decides the
-winner and level. Sudden death: a side that holds all the named cities inside the date window
-wins decisively at once, checked at the end of every side's turn.
+The scoring team (`victory.scoring_side`: a team, or a side meaning its team) earns each city's
+points while one of its sides holds the city, plus `vp_per_enemy_step` for every step its enemies
+have lost, minus the same for every step it has lost. At the end, the first level (highest first)
+whose `min_vp` the score reaches decides the winning team and level. Sudden death: a team that
+holds all the named cities inside the date window wins decisively at once, checked at the end of
+every side's turn. `GameState.winner` is a team number (NO_SIDE for nobody).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from game.enums import Side, parse_enum
+from game.enums import NO_SIDE
 from game.events import Event
 from game.rules.losses import steps_lost
 from game.scenario.model import Scenario
 from game.state import GameState
 
 
+def scoring_team(scenario: Scenario) -> int:
+    return scenario.side_table.team_of_name(scenario.spec.victory.scoring_side)
+
+
+def team_of_name(scenario: Scenario, name: str) -> int:
+    """A winner named in the file: a team, a side (its team), or "draw" (NO_SIDE)."""
+    return NO_SIDE if name == "draw" else scenario.side_table.team_of_name(name)
+
+
+def holder_team(scenario: Scenario, control: np.ndarray, h: int) -> int:
+    """The team that holds hex h (NO_SIDE if nobody does)."""
+    holder = int(control[h])
+    return NO_SIDE if holder == NO_SIDE else int(scenario.side_table.team[holder])
+
+
 def victory_points(scenario: Scenario, state: GameState) -> float:
     spec = scenario.spec.victory
-    scorer = parse_enum(Side, spec.scoring_side)
-    cities = int(scenario.vp[state.control == scorer].sum())
+    team = scoring_team(scenario)
+    members = np.array(scenario.side_table.members(team), dtype=np.uint8)
+    cities = int(scenario.vp[np.isin(state.control, members)].sum())
     lost = steps_lost(scenario, state)
-    mine = scenario.units.side == scorer
+    mine = np.isin(scenario.units.side, members)
     exchange = float(lost[~mine].sum() - lost[mine].sum())
     return cities + spec.vp_per_enemy_step * exchange
 
 
-def city_owner(scenario: Scenario, state: GameState, city_id: str) -> Side:
+def city_owner(scenario: Scenario, state: GameState, city_id: str) -> int:
+    """The side that holds a city (NO_SIDE if nobody does)."""
     city = scenario.map.city_by_id(city_id)
     assert city is not None, f"unknown city {city_id}"
-    return Side(int(state.control[city.hex]))
+    return int(state.control[city.hex])
 
 
 def check_sudden_death(scenario: Scenario, state: GameState) -> list[Event]:
@@ -41,50 +59,40 @@ def check_sudden_death(scenario: Scenario, state: GameState) -> list[Event]:
             continue
         if rule.until is not None and date > rule.until:
             continue
-        side = parse_enum(Side, rule.side)
-        if all(city_owner(scenario, state, c) == side for c in rule.holds):
-            return _finish(
-                scenario,
-                state,
-                int(side),
-                "decisive",
-                f"sudden death: {side.name.lower()} holds {', '.join(rule.holds)}",
-            )
+        team = team_of_name(scenario, rule.side)
+        held = [scenario.map.city_by_id(c) for c in rule.holds]
+        if all(c is not None and holder_team(scenario, state.control, c.hex) == team for c in held):
+            data: dict[str, int | str] = {"cause": "sudden_death", "cities": ",".join(rule.holds)}
+            return _finish(state, team, "decisive", data)
     return []
 
 
 def final_result(scenario: Scenario, state: GameState) -> list[Event]:
     points = victory_points(scenario, state)
-    for level in scenario.spec.victory.levels:
+    data: dict[str, int | str] = {"cause": "points", "points": round(points * 1000)}
+    levels = scenario.spec.victory.levels
+    for level in levels:
         if points >= level.min_vp:
-            winner = (
-                int(Side.NONE) if level.winner == "draw" else int(parse_enum(Side, level.winner))
-            )
-            return _finish(scenario, state, winner, level.level, f"{points:g} victory points")
+            return _finish(state, team_of_name(scenario, level.winner), level.level, data)
     # below every band: the lowest band's winner
-    last = scenario.spec.victory.levels[-1]
-    winner = int(Side.NONE) if last.winner == "draw" else int(parse_enum(Side, last.winner))
-    return _finish(scenario, state, winner, last.level, f"{points:g} victory points")
+    return _finish(state, team_of_name(scenario, levels[-1].winner), levels[-1].level, data)
 
 
-def _finish(scenario: Scenario, state: GameState, winner: int, level: str, why: str) -> list[Event]:
+def _finish(state: GameState, winner: int, level: str, data: dict[str, int | str]) -> list[Event]:
     state.over = True
     state.winner = winner
     state.level = level
-    name = "nobody" if winner == Side.NONE else Side(winner).name.lower()
-    text = f"Game over on turn {state.turn}: {level} victory for {name} ({why})"
-    if level == "draw":
-        text = f"Game over on turn {state.turn}: a draw ({why})"
-    return [Event("game_over", state.turn, winner, text, data={"level": level})]
+    return [Event("game_over", state.turn, winner, data={"level": level, **data})]
 
 
 def vp_breakdown(scenario: Scenario, state: GameState) -> dict[str, float]:
-    """Points per city held by the scoring side and the exchange term, for the UI and reports."""
-    scorer = parse_enum(Side, scenario.spec.victory.scoring_side)
+    """Points per city held by the scoring team and the exchange term, for the UI and reports."""
+    team = scoring_team(scenario)
     out: dict[str, float] = {}
     for city in scenario.map.cities:
-        if scenario.vp[city.hex] and state.control[city.hex] == scorer:
+        if scenario.vp[city.hex] and holder_team(scenario, state.control, city.hex) == team:
             out[city.id] = float(scenario.vp[city.hex])
-    out["exchange"] = victory_points(scenario, state) - float(sum(out.values()))
-    out["total"] = float(np.round(victory_points(scenario, state), 3))
+    total = victory_points(scenario, state)
+    out["exchange"] = total - float(sum(out.values()))
+    out["total"] = float(np.round(total, 3))
     return out

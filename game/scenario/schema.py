@@ -13,7 +13,6 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SideName = Literal["axis", "soviet", "allies"]
 TerrainName = Literal["clear", "forest", "marsh", "hills", "urban", "water"]
 KindName = Literal["armour", "mechanised", "infantry", "cavalry", "artillery"]
 SizeName = Literal["regiment", "brigade", "division", "corps", "army"]
@@ -22,6 +21,10 @@ PostureName = Literal["attack", "hold", "delay", "withdraw", "reserve"]
 EdgeName = Literal["north", "south", "east", "west"]
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+# Sides and teams are whatever the scenario file names; the loader checks that each name used
+# is one of `scenario.sides` (or, where a team may be meant, one of their teams).
+SideName = Identifier
+Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 Latitude = Annotated[float, Field(ge=-90.0, le=90.0)]
 Longitude = Annotated[float, Field(ge=-180.0, le=180.0)]
 LatLon = tuple[Latitude, Longitude]
@@ -127,6 +130,11 @@ class MapFile(Strict):
 # --- scenarios ---------------------------------------------------------------------------------
 
 
+class MovementScale(Strict):
+    hex_km: Annotated[float, Field(gt=1.0, le=50.0)]
+    days_per_turn: Annotated[int, Field(ge=1, le=31)]
+
+
 class ScenarioHeader(Strict):
     id: Identifier
     title: str
@@ -134,9 +142,15 @@ class ScenarioHeader(Strict):
     start: dt.date
     days_per_turn: Annotated[int, Field(ge=1, le=31)]
     turns: Annotated[int, Field(ge=1, le=200)]
-    sides: Annotated[list[SideName], Field(min_length=2, max_length=3)]
+    sides: Annotated[list[SideName], Field(min_length=2, max_length=8)]
     briefing: str
     stacking_limit: Annotated[int, Field(ge=1, le=10)] = 3
+    # The scale the units' movement points are written for; the loader converts them to this
+    # scenario's hexes and turns. Default: the scenario's own scale (no conversion).
+    movement_scale: MovementScale | None = None
+    # Earlier versions of this file (sha256 of their bytes) that play exactly the same game:
+    # saves made with them still replay, and every recorded state hash is checked as usual.
+    same_game_as: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = []
 
     @field_validator("sides")
     @classmethod
@@ -147,12 +161,22 @@ class ScenarioHeader(Strict):
 
 class SideSpec(Strict):
     name: str
+    short: Annotated[str, Field(max_length=24)] = ""  # "Soviet": for labels and the log
     commander: str = ""
+    team: Identifier | None = None  # sides on one team share supply and ground, never fight
+    color: Color | None = None  # counters, control and the log; default: a palette by order
     supply_edges: list[EdgeName] = []
-    supply_reach: Annotated[int, Field(ge=1, le=50)] = 8
+    # other sources of this side's supply: places or [lat, lon] points, while its team holds them
+    supply_sources: list[PathPoint] = []
+    ports: bool = False  # the side rules the sea: ports its team holds are supply sources
+    supply_reach_km: Annotated[float, Field(ge=1.0, le=1000.0)] = 80.0
     # column shifts this side's artillery and air power add to its attacks (net of the enemy's)
     artillery_support: Annotated[int, Field(ge=0, le=2)] = 0
     air_support: Annotated[int, Field(ge=0, le=2)] = 0
+
+
+class TeamSpec(Strict):
+    name: str
 
 
 class ControlZone(Strict):
@@ -225,7 +249,8 @@ class WeatherPeriod(Strict):
 
 
 class VictoryLevel(Strict):
-    """A result band on the first side's victory points at the end of the game."""
+    """A result band on the scoring team's victory points at the end of the game; `winner` is a
+    side (meaning its team) or a team."""
 
     min_vp: int
     winner: SideName | Literal["draw"]
@@ -233,7 +258,8 @@ class VictoryLevel(Strict):
 
 
 class SuddenDeath(Strict):
-    """`side` wins at once (decisively) when it holds every city in `holds` on or after `from_date`."""
+    """`side` (a side, meaning its team, or a team) wins at once (decisively) when its team holds
+    every city in `holds` on or after `from_date`."""
 
     side: SideName
     holds: Annotated[list[Identifier], Field(min_length=1)]
@@ -245,7 +271,7 @@ class SuddenDeath(Strict):
 
 
 class VictorySpec(Strict):
-    scoring_side: SideName
+    scoring_side: SideName  # a side or a team: the team whose points decide the levels
     vp: dict[Identifier, Annotated[int, Field(ge=0, le=100)]] = {}
     vp_per_enemy_step: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0
     levels: Annotated[list[VictoryLevel], Field(min_length=1)]
@@ -367,6 +393,7 @@ class HistoricalOutcome(Strict):
 class ScenarioFile(Strict):
     scenario: ScenarioHeader
     sides: dict[SideName, SideSpec]
+    teams: dict[Identifier, TeamSpec] = {}
     control: ControlSpec
     templates: dict[Identifier, UnitTemplate] = {}
     units: Annotated[list[UnitSpec], Field(min_length=1)]

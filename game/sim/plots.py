@@ -27,7 +27,6 @@ from matplotlib.ticker import (
     PercentFormatter,
 )
 
-from game.enums import Side, parse_enum
 from game.scenario.model import Scenario
 from game.sim.runner import report_cities
 
@@ -109,7 +108,8 @@ def result_figure(scenario: Scenario, arms: Sequence[Arm], subtitle: str) -> Fig
     points_axes = figure.add_subplot(grid[0, 0])
     levels_axes = figure.add_subplot(grid[0, 1])
     victory = scenario.spec.victory
-    scorer = parse_enum(Side, victory.scoring_side).name.title()
+    table = scenario.side_table
+    scorer = table.team_label(table.team_of_name(victory.scoring_side))
 
     values = [_numbers(arm.rows, "victory_points") for arm in arms]
     every = np.concatenate(values)
@@ -197,13 +197,14 @@ def result_figure(scenario: Scenario, arms: Sequence[Arm], subtitle: str) -> Fig
 def losses_figure(scenario: Scenario, arms: Sequence[Arm], kind: str, subtitle: str) -> Figure:
     """Men or tanks lost per side: overlaid histograms per arm, the historical figure as a line."""
     figure = _figure(f"{kind.title()} lost per game — {scenario.title}", subtitle)
-    sides = [side for side in scenario.sides if side in (Side.AXIS, Side.SOVIET)]
+    sides = list(scenario.sides)
     grid = figure.add_gridspec(1, len(sides))
     historical = scenario.spec.historical
     scale, unit = (1000.0, " (thousands)") if kind == "men" else (1.0, "")
     for column, side in enumerate(sides):
         axes = figure.add_subplot(grid[0, column])
-        name = side.name.lower()
+        name = scenario.side_id(side)
+        label = scenario.side_table.label(side)
         values = [_numbers(arm.rows, f"{kind}_lost_{name}") / scale for arm in arms]
         every = np.concatenate(values)
         least = 0.1 if kind == "men" else 1.0  # 100 men, one tank
@@ -231,8 +232,8 @@ def losses_figure(scenario: Scenario, arms: Sequence[Arm], kind: str, subtitle: 
         if kind == "tanks":
             axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylim(0, _headroom(axes.get_ylim()[1], 1.25))
-        axes.set_title(side.name.title())
-        axes.set_xlabel(f"{side.name.title()} {kind} lost per game{unit}")
+        axes.set_title(label)
+        axes.set_xlabel(f"{label} {kind} lost per game{unit}")
         axes.set_ylabel("games")
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.legend(loc="upper right", fontsize=9)
@@ -241,8 +242,9 @@ def losses_figure(scenario: Scenario, arms: Sequence[Arm], kind: str, subtitle: 
 
 def cities_figure(scenario: Scenario, arms: Sequence[Arm], subtitle: str) -> Figure:
     """Share of games the scoring side holds each objective city at the end, beside history."""
-    scorer = parse_enum(Side, scenario.spec.victory.scoring_side)
-    scorer_name = scorer.name.lower()
+    table = scenario.side_table
+    scoring = table.team_of_name(scenario.spec.victory.scoring_side)
+    scorer_names = {table.ids[s] for s in table.members(scoring)}
     figure = _figure(f"Who holds the cities at the end — {scenario.title}", subtitle)
     axes = figure.add_subplot()
     cities = objective_cities(scenario)
@@ -250,7 +252,7 @@ def cities_figure(scenario: Scenario, arms: Sequence[Arm], subtitle: str) -> Fig
     height = 0.8 / len(arms)
     for i, arm in enumerate(arms):
         shares = [
-            100.0 * sum(1 for r in arm.rows if r[f"owner_{city}"] == scorer_name) / len(arm.rows)
+            100.0 * sum(1 for r in arm.rows if r[f"owner_{city}"] in scorer_names) / len(arm.rows)
             for city in cities
         ]
         axes.barh(
@@ -263,7 +265,7 @@ def cities_figure(scenario: Scenario, arms: Sequence[Arm], subtitle: str) -> Fig
     historical = scenario.spec.historical
     if historical is not None:
         marks = [
-            (100.0 if historical.cities[c].owner == scorer_name else 0.0, positions[n])
+            (100.0 if historical.cities[c].owner in scorer_names else 0.0, positions[n])
             for n, c in enumerate(cities)
             if c in historical.cities
         ]
@@ -275,7 +277,7 @@ def cities_figure(scenario: Scenario, arms: Sequence[Arm], subtitle: str) -> Fig
                 markersize=6,
                 color=HISTORY,
                 linestyle="none",
-                label=f"historical ({scorer.name.title()} holds: 100%, loses: 0%)",
+                label=f"historical ({table.team_label(scoring)} holds: 100%, loses: 0%)",
                 clip_on=False,
             )
     labels = []
@@ -290,7 +292,7 @@ def cities_figure(scenario: Scenario, arms: Sequence[Arm], subtitle: str) -> Fig
     axes.set_xticks(np.arange(0, 101, 20, dtype=np.float64))
     axes.xaxis.set_major_formatter(PercentFormatter(100))
     axes.set_xlabel(
-        f"share of games in which the {scorer.name.title()} side holds the city at the end"
+        f"share of games in which the {table.team_label(scoring)} side holds the city at the end"
     )
     axes.grid(axis="x", color="0.9")
     axes.set_axisbelow(True)

@@ -31,9 +31,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from game.actions import EndPhase
-from game.ai import Player, make_player
+from game.ai import Player, make_player, play_one
 from game.ai.plan import plan_cities
-from game.enums import Side
 from game.rules.victory import victory_points
 from game.scenario.loader import file_hash
 from game.scenario.model import KnobValue, Scenario, load_scenario
@@ -46,7 +45,7 @@ MAX_ACTIONS = 20_000  # a safety net: a game of Third Kharkov takes about 1,500 
 Row = dict[str, Any]
 
 
-def ai_seed(seed: int, side: Side) -> int:
+def ai_seed(seed: int, side: int) -> int:
     """The seed of the AI playing `side` in the game with this seed."""
     return int(np.random.SeedSequence([seed, 1 + int(side)]).generate_state(1)[0])
 
@@ -57,7 +56,7 @@ class GameRecord:
     changed hands (absent if it never did)."""
 
     game: Game
-    thinking: dict[Side, float]
+    thinking: dict[int, float]
     seconds: float
     first_change: dict[str, int]
 
@@ -65,14 +64,14 @@ class GameRecord:
 def play_game(
     scenario: Scenario,
     seed: int,
-    players: Mapping[Side, Player] | None = None,
+    players: Mapping[int, Player] | None = None,
     max_actions: int = MAX_ACTIONS,
 ) -> GameRecord:
     """Play one game to its end with the scenario's AI on every side (or the given players)."""
     started = time.perf_counter()
     game = Game(scenario, seed)
     if players is None:
-        players = {side: make_player(game, side, ai_seed(seed, side)) for side in scenario.sides}
+        players = {side: make_player(scenario, side, ai_seed(seed, side)) for side in scenario.sides}
     cities = {c: scenario.map.city_by_id(c) for c in report_cities(scenario)}
     hexes = np.array([city.hex for city in cities.values() if city is not None], dtype=np.intp)
     names = [c for c, city in cities.items() if city is not None]
@@ -82,9 +81,8 @@ def play_game(
         if game.state.over:
             break
         side = scenario.sides[game.state.side_index]
-        action = players[side].next_action(game)
         turn = game.state.turn
-        game.apply(action)
+        action, _ = play_one(game, players[side])
         if isinstance(action, EndPhase):
             for i in np.nonzero(game.state.control[hexes] != owners)[0].tolist():
                 first_change.setdefault(names[i], turn)
@@ -114,23 +112,21 @@ def outcome_row(run: int, record: GameRecord) -> Row:
     row: Row = {
         "run": run,
         "seed": game.seed,
-        "winner": "draw" if state.winner == Side.NONE else Side(state.winner).name.lower(),
+        "winner": scenario.team_id(state.winner),
         "victory_level": state.level,
         "victory_points": round(float(victory_points(scenario, state)), 3),
         "turns": state.turn,
     }
-    for side in (Side.AXIS, Side.SOVIET):
-        mine = units.side == side
-        row[f"men_lost_{side.name.lower()}"] = int(state.men_lost[mine].sum())
-    for side in (Side.AXIS, Side.SOVIET):
-        mine = units.side == side
-        row[f"tanks_lost_{side.name.lower()}"] = int(state.tanks_lost[mine].sum())
+    for side in scenario.sides:
+        row[f"men_lost_{scenario.side_id(side)}"] = int(state.men_lost[units.side == side].sum())
+    for side in scenario.sides:
+        row[f"tanks_lost_{scenario.side_id(side)}"] = int(state.tanks_lost[units.side == side].sum())
     for city_id in report_cities(scenario):
         city = scenario.map.city_by_id(city_id)
         assert city is not None
         owner = int(state.control[city.hex])
         changed = int(state.control_changed[city.hex])
-        row[f"owner_{city_id}"] = "none" if owner == Side.NONE else Side(owner).name.lower()
+        row[f"owner_{city_id}"] = scenario.side_id(owner)
         row[f"taken_{city_id}"] = scenario.date_of_turn(changed).isoformat() if changed else ""
     # not in runs.csv: the first change of hands, for tests that look at the whole game
     for city_id, turn in record.first_change.items():

@@ -31,10 +31,10 @@ class Match:
     """A game and its players: the humans' sides; every other side is played by the computer."""
 
     game: Game
-    humans: frozenset[Side]
+    humans: frozenset[int]
     mode: str = "solo"
     ai_seed: int = 0
-    players: dict[Side, Player] = field(default_factory=dict)
+    players: dict[int, Player] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for i, side in enumerate(self.game.scenario.sides):
@@ -43,7 +43,7 @@ class Match:
 
     @classmethod
     def create(
-        cls, game: Game, mode: str, side: Side | None = None, ai_seed: int | None = None
+        cls, game: Game, mode: str, side: int | None = None, ai_seed: int | None = None
     ) -> Match:
         """solo: `side` (default: the side moving first) against the computer; hotseat: every
         side human; watch: every side played by the computer."""
@@ -60,7 +60,7 @@ class Match:
     def scenario(self) -> Scenario:
         return self.game.scenario
 
-    def moving(self) -> Side:
+    def moving(self) -> int:
         return engine.moving_side(self.game.scenario, self.game.state)
 
     def human_to_move(self) -> bool:
@@ -151,7 +151,7 @@ class Knowledge:
     events it learns of: its own side's doings, public news, fights its units took part in, and
     enemy moves whose end it can see."""
 
-    def __init__(self, game: Game, side: Side | None) -> None:
+    def __init__(self, game: Game, side: int | None) -> None:
         self.side = side
         scenario, state = game.scenario, game.state
         if side is None:
@@ -173,7 +173,7 @@ class Knowledge:
         return False
 
 
-def visible_log(game: Game, side: Side | None, start: int = 0) -> list[Event]:
+def visible_log(game: Game, side: int | None, start: int = 0) -> list[Event]:
     knowledge = Knowledge(game, side)
     return [e for e in game.log[start:] if knowledge.knows(e)]
 
@@ -186,8 +186,8 @@ class TurnLosses:
     """Men and tanks each side had lost by the end of a turn (cumulative)."""
 
     turn: int
-    men: dict[Side, int]
-    tanks: dict[Side, int]
+    men: dict[int, int]
+    tanks: dict[int, int]
     vp: float
 
 
@@ -222,7 +222,7 @@ def _losses(game: Game, turn: int | None = None) -> TurnLosses:
     )
 
 
-def units_lost(game: Game, side: Side) -> int:
+def units_lost(game: Game, side: int) -> int:
     units = game.scenario.units
     gone = (game.state.status == UnitStatus.ELIMINATED) | (
         game.state.status == UnitStatus.SURRENDERED

@@ -196,7 +196,7 @@ def preview_attack(scenario: Scenario, state: GameState, attack: Attack) -> Atta
         expected_attacker=float(result.expected_attacker_steps_lost[0]),
         expected_defender=float(result.expected_defender_steps_lost[0]),
         attacker_side=int(attacker_side),
-        defender_side=defender_sides[0] if defender_sides else int(Side.NONE),
+        defender_side=defender_sides[0] if defender_sides else NO_SIDE,
     )
 
 

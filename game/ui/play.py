@@ -64,7 +64,7 @@ class Table:
         self.ai_wait = 0.0
         self.now = 0.0
         self.version = 0
-        self.viewer: Side | None = self._initial_viewer()
+        self.viewer: int | None = self._initial_viewer()
         self.selected = -1
         self.selected_hex = -1
         self.hover_hex = -1
@@ -86,7 +86,7 @@ class Table:
     def game(self) -> Game:
         return self.match.game
 
-    def _initial_viewer(self) -> Side | None:
+    def _initial_viewer(self) -> int | None:
         match = self.match
         if match.mode == "watch" or not match.humans:
             return None
@@ -563,7 +563,7 @@ class Table:
         return scene
 
     def _pockets(
-        self, side: Side, view: Observation | None, seen: npt.NDArray[np.bool_]
+        self, side: int, view: Observation | None, seen: npt.NDArray[np.bool_]
     ) -> list[npt.NDArray[np.int32]]:
         game = self.match.game
         scenario, state = game.scenario, game.state

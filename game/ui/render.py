@@ -451,7 +451,7 @@ def front_segments(
         h_all = np.nonzero(nb >= 0)[0] if hexes is None else hexes[nb[hexes] >= 0]
         a_side = control[h_all]
         b_side = control[nb[h_all]]
-        change = (a_side != b_side) & (a_side != Side.NONE) & (b_side != Side.NONE)
+        change = (a_side != b_side) & (a_side != NO_SIDE) & (b_side != NO_SIDE)
         for h in h_all[change].tolist():
             a = (float(cx[h] + corners[c0, 0]), float(cy[h] + corners[c0, 1]))
             b = (float(cx[h] + corners[c1, 0]), float(cy[h] + corners[c1, 1]))

@@ -20,7 +20,7 @@ def result_line(match: Match) -> str:
     state = match.game.state
     if not state.over:
         return f"Game in progress (turn {state.turn})"
-    if state.level == "draw" or state.winner == Side.NONE:
+    if state.level == "draw" or state.winner == NO_SIDE:
         return "A draw"
     return f"{side_label(state.winner)} {state.level} victory"
 

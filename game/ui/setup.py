@@ -37,10 +37,10 @@ def start_match(
     app: Any,
     scenario_name: str,
     mode: str,
-    side: Side | None = None,
+    side: int | None = None,
     seed: int | None = None,
     knobs: dict[str, KnobValue] | None = None,
-    humans: frozenset[Side] | None = None,
+    humans: frozenset[int] | None = None,
 ) -> None:
     """Create the game and open its map above whatever is on the stack."""
     from game.ui.mapscreen import MapScreen

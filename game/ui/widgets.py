@@ -25,7 +25,7 @@ SIDE_HTML: dict[int, str] = {
     Side.AXIS: "#b8c4d0",
     Side.SOVIET: "#f08a70",
     Side.ALLIES: "#a0c080",
-    Side.NONE: "#d8d0b8",
+    NO_SIDE: "#d8d0b8",
 }
 WEATHER_NAMES = {
     Weather.CLEAR: "Clear",
@@ -42,7 +42,7 @@ def esc(text: str) -> str:
 
 
 def side_label(side: int) -> str:
-    return "Nobody" if side == Side.NONE else Side(side).name.capitalize()
+    return "Nobody" if side == NO_SIDE else Side(side).name.capitalize()
 
 
 def side_html(side: int, text: str | None = None, bold: bool = True) -> str:

@@ -1,0 +1,70 @@
+"""Zones of control: the hexes a team's units hold in their grip. One rule for movement, supply,
+retreats and every overlay.
+
+An active unit with steps left exerts a zone of control (ZOC) over its own hex and the six around
+it, but not across an unfrozen major river hexside (frozen = frozen or snow weather) and not into
+water. A side's ZOC is its whole team's; its enemies' ZOC is every other team's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from game.enums import River, Terrain
+from game.geo import HexMap
+from game.rules.weather import FROZEN_WEATHER, turn_weather
+from game.scenario.model import Scenario
+from game.state import GameState, UnitStatus
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+def spread_zone(grid: HexMap, occupied: BoolArray, weather: int) -> BoolArray:
+    """Zone of control of the occupied hexes: [..., N] -> [..., N] (any leading batch axes).
+
+    A hex is in the zone if it is occupied, or a neighbour across a hexside that carries ZOC is.
+    Hexside layers are symmetric, so side d of h is the side the neighbour's ZOC crosses.
+    """
+    carries = grid.neighbor >= 0
+    if weather not in FROZEN_WEATHER:
+        carries = carries & (grid.river != River.MAJOR)
+    n = grid.size
+    neighbor = np.where(grid.neighbor < 0, n, grid.neighbor).astype(np.intp)
+    padded = np.concatenate(
+        [occupied, np.zeros((*occupied.shape[:-1], 1), dtype=np.bool_)], axis=-1
+    )
+    reached = (padded[..., neighbor] & carries).any(axis=-1)
+    zone: BoolArray = (occupied | reached) & (grid.terrain != Terrain.WATER)
+    return zone
+
+
+def occupied_by(scenario: Scenario, state: GameState, units: BoolArray) -> BoolArray:
+    """[N] hexes where one of `units` ([U] mask) stands on the map."""
+    on_map = units & (state.status == UnitStatus.ACTIVE) & (state.hex >= 0)
+    occupied = np.zeros(scenario.map.size, dtype=np.bool_)
+    occupied[state.hex[on_map]] = True
+    return occupied
+
+
+def zone_of_control(
+    scenario: Scenario, state: GameState, side: int, weather: int | None = None
+) -> BoolArray:
+    """[N] bool: hexes in the zone of control of `side`'s team (active units with steps left).
+
+    The weather defaults to the state's turn; frozen rivers carry ZOC, unfrozen major rivers don't.
+    """
+    if weather is None:
+        weather = turn_weather(scenario, state)
+    exerting = scenario.unit_friendly[side] & (state.steps > 0)
+    return spread_zone(scenario.map, occupied_by(scenario, state, exerting), weather)
+
+
+def enemy_zone_of_control(
+    scenario: Scenario, state: GameState, side: int, weather: int | None = None
+) -> BoolArray:
+    """[N] bool: hexes in the zone of control of every team but `side`'s."""
+    if weather is None:
+        weather = turn_weather(scenario, state)
+    exerting = scenario.unit_hostile[side] & (state.steps > 0)
+    return spread_zone(scenario.map, occupied_by(scenario, state, exerting), weather)

@@ -1,0 +1,522 @@
+"""Cross-checking a schema-valid scenario file against its map and turning it into tables.
+
+One function per concern (sides, knob effects, units, starting control, weather, victory, plans);
+each reports its problems with the field path and goes on, so a broken file lists every problem
+at once. `build` returns None when anything was reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from game.enums import NO_SIDE, Terrain, UnitKind, UnitSize, Weather, parse_enum
+from game.geo import HexMap, points_in_polygon
+from game.scenario.errors import PathPart
+from game.scenario.loader import Reporter, resolve_points
+from game.scenario.schema import HoldOrder, ScenarioFile, UnitSpec
+from game.scenario.tables import (
+    DEFAULT_COLORS,
+    Calendar,
+    KnobValue,
+    Scale,
+    SideTable,
+    UnitTable,
+    parse_color,
+)
+
+STATS = ("kind", "size", "steps", "attack", "defence", "movement", "men", "tanks")
+RESERVED_NAMES = frozenset({"draw", "none", "nobody"})  # mean "no side" in files and columns
+Where = tuple[PathPart, ...]
+Places = dict[str, tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Built:
+    """Everything `build` makes; `Scenario` adds the file it came from."""
+
+    sides: SideTable
+    scale: Scale
+    calendar: Calendar
+    units: UnitTable
+    control: npt.NDArray[np.uint8]
+    weather: npt.NDArray[np.uint8]
+    vp: npt.NDArray[np.int16]
+    supply_reach: dict[int, int]
+    holds: dict[int, tuple[HoldOrder, ...]]
+
+
+@dataclass
+class KnobEffects:
+    """What the knob values change in the data, gathered before the data is built."""
+
+    weather_shift_days: int = 0
+    unit_delay_days: dict[str, int] = field(default_factory=dict)
+    formation_delay_days: dict[str, int] = field(default_factory=dict)
+    strength: list[tuple[float, set[str], set[str], str | None]] = field(default_factory=list)
+    reach_percent: dict[str, float] = field(default_factory=dict)
+    hold_switch: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+
+class Checker:
+    """The reporter and the names a file may refer to."""
+
+    def __init__(self, spec: ScenarioFile, grid: HexMap, reporter: Reporter) -> None:
+        self.spec = spec
+        self.grid = grid
+        self.reporter = reporter
+        self.places: Places = {c.id: (c.lat, c.lon) for c in grid.cities}
+        self.side_ids = tuple(spec.scenario.sides)
+        self.team_ids = {s.team or name for name, s in spec.sides.items()} | set(spec.teams)
+        self.unit_ids = {u.id for u in spec.units}
+        self.formations = {u.formation for u in spec.units}
+
+    def add(self, where: Sequence[PathPart], message: str) -> None:
+        self.reporter.add(where, message)
+
+    def place(self, value: str, where: Where) -> bool:
+        if value not in self.places:
+            self.add(where, f"unknown place {value!r}")
+            return False
+        return True
+
+    def side(self, value: str, where: Where, team_ok: bool = False) -> bool:
+        if value in self.side_ids or (team_ok and value in self.team_ids):
+            return True
+        what = "a side or team" if team_ok else "a side"
+        self.add(where, f"{value!r} is not {what} of this scenario")
+        return False
+
+    def formation(self, value: str, where: Where) -> None:
+        if value not in self.formations:
+            self.add(where, f"unknown formation {value!r}")
+
+
+def build(
+    spec: ScenarioFile, grid: HexMap, knobs: dict[str, KnobValue], reporter: Reporter
+) -> Built | None:
+    """Cross-check a schema-valid scenario against its map and turn it into tables."""
+    head = spec.scenario
+    check = Checker(spec, grid, reporter)
+    calendar = Calendar(head.start, head.days_per_turn, head.turns)
+    scale = Scale(grid.hex_km, head.days_per_turn)
+    sides = side_table(spec, check)
+    effects = knob_effects(spec, knobs, check)
+    rows = unit_rows(spec, calendar, effects, check)
+    control = starting_control(spec, rows, check)
+    weather = weather_by_turn(spec, calendar, effects.weather_shift_days, check)
+    vp = victory_points(spec, check)
+    holds = plan_holds(spec, effects.hold_switch, check)
+    if spec.historical is not None:
+        for city_id in spec.historical.cities:
+            check.place(city_id, ("historical", "cities", city_id))
+        for name in list(spec.historical.men_lost) + list(spec.historical.tanks_lost):
+            check.side(name, ("historical", "men_lost", name))
+    if reporter.problems or sides is None:
+        return None
+    movement_factor = 1.0
+    if head.movement_scale is not None:
+        movement_factor = (head.days_per_turn / head.movement_scale.days_per_turn) * (
+            head.movement_scale.hex_km / grid.hex_km
+        )
+    reach = {
+        s: scale.hexes(
+            spec.sides[name].supply_reach_km * effects.reach_percent.get(name, 100.0) / 100.0
+        )
+        for s, name in enumerate(sides.ids)
+    }
+    return Built(
+        sides=sides,
+        scale=scale,
+        calendar=calendar,
+        units=unit_table(rows, sides, movement_factor),
+        control=control,
+        weather=weather,
+        vp=vp,
+        supply_reach=reach,
+        holds={sides.index(name): orders for name, orders in holds.items()},
+    )
+
+
+# --- sides ---------------------------------------------------------------------------------------
+
+
+def side_table(spec: ScenarioFile, check: Checker) -> SideTable | None:
+    head = spec.scenario
+    ok = True
+    for name in head.sides:
+        if name in RESERVED_NAMES:
+            check.add(("scenario", "sides"), f"{name!r} cannot name a side")
+            ok = False
+        if name not in spec.sides:
+            check.add(("sides",), f"side {name!r} is in scenario.sides but has no [sides.{name}] table")
+            ok = False
+    for name in spec.sides:
+        if name not in head.sides:
+            check.add(("sides", name), f"side {name!r} is not one of scenario.sides")
+            ok = False
+    teams = {name: (spec.sides[name].team or name) for name in head.sides if name in spec.sides}
+    for name, team in teams.items():
+        if team in RESERVED_NAMES:
+            check.add(("sides", name, "team"), f"{team!r} cannot name a team")
+            ok = False
+        if team in teams and teams[team] != team:
+            check.add(("sides", name, "team"), f"team {team!r} has the name of side {team!r}, which is on another team")
+            ok = False
+    for team in spec.teams:
+        if team not in teams.values():
+            check.add(("teams", team), f"no side is on team {team!r}")
+            ok = False
+    if len(set(teams.values())) < 2 and len(teams) == len(head.sides):
+        check.add(("scenario", "sides"), "every side is on one team: nobody to fight")
+        ok = False
+    if not ok:
+        return None
+    ids = tuple(head.sides)
+    return SideTable.build(
+        ids=ids,
+        names=tuple(spec.sides[s].name for s in ids),
+        short=tuple(spec.sides[s].short or s.replace("_", " ").capitalize() for s in ids),
+        colors=tuple(_color(spec.sides[s].color, i) for i, s in enumerate(ids)),
+        teams=tuple(teams[s] for s in ids),
+        team_names={t: spec.teams[t].name for t in spec.teams},
+    )
+
+
+def _color(given: str | None, index: int) -> tuple[int, int, int]:
+    return parse_color(given) if given else DEFAULT_COLORS[index % len(DEFAULT_COLORS)]
+
+
+# --- knobs ---------------------------------------------------------------------------------------
+
+
+def knob_effects(spec: ScenarioFile, values: dict[str, KnobValue], check: Checker) -> KnobEffects:
+    """Check what each knob refers to and gather what the chosen values change."""
+    effects = KnobEffects()
+    for name, knob in spec.knobs.items():
+        where: Where = ("knobs", name)
+        for uid in knob.units:
+            if uid not in check.unit_ids:
+                check.add((*where, "units"), f"unknown unit {uid!r}")
+        for f in knob.formations:
+            check.formation(f, (*where, "formations"))
+        if knob.city is not None:
+            check.place(knob.city, (*where, "city"))
+        if knob.side is not None:
+            check.side(knob.side, (*where, "side"))
+        value = values.get(name, knob.default)
+        if knob.effect == "weather_shift_days":
+            effects.weather_shift_days += int(value)
+        elif knob.effect == "arrival_delay_days":
+            if not knob.units and not knob.formations:
+                check.add(where, "an arrival_delay_days knob needs units or formations")
+            for uid in knob.units:
+                effects.unit_delay_days[uid] = effects.unit_delay_days.get(uid, 0) + int(value)
+            for f in knob.formations:
+                delays = effects.formation_delay_days
+                delays[f] = delays.get(f, 0) + int(value)
+        elif knob.effect == "strength_percent":
+            if not (knob.units or knob.formations or knob.side):
+                check.add(where, "a strength_percent knob needs units, formations or side")
+            effects.strength.append(
+                (float(value), set(knob.units), set(knob.formations), knob.side)
+            )
+        elif knob.effect == "supply_reach_percent":
+            if knob.side is None:
+                check.add(where, "a supply_reach_percent knob needs side")
+            else:
+                before = effects.reach_percent.get(knob.side, 100.0)
+                effects.reach_percent[knob.side] = before * float(value) / 100.0
+        elif knob.effect == "hold_order":
+            if knob.side is None or knob.city is None:
+                check.add(where, "a hold_order knob needs side and city")
+            else:
+                effects.hold_switch[(knob.side, knob.city)] = bool(value)
+    return effects
+
+
+# --- units ---------------------------------------------------------------------------------------
+
+
+def unit_rows(
+    spec: ScenarioFile, calendar: Calendar, effects: KnobEffects, check: Checker
+) -> list[dict[str, Any]]:
+    """Each unit's stats (templates, knobs applied), hex and turns on and off the map."""
+    rows: list[dict[str, Any]] = []
+    first_at: dict[str, int] = {}
+    formations: list[str] = []
+    for i, unit in enumerate(spec.units):
+        where: Where = ("units", i)
+        if unit.id in first_at:
+            check.add((*where, "id"), f"duplicate unit id {unit.id!r} (first at units.{first_at[unit.id]})")
+        first_at.setdefault(unit.id, i)
+        check.side(unit.side, (*where, "side"))
+        stats = _unit_stats(unit, spec, where, check)
+        hex_index = _unit_hex(unit, check, where)
+        arrive_turn, withdraw_turn = _unit_dates(unit, calendar, effects, where, check)
+        if stats is None or hex_index is None:
+            continue
+        if check.grid.terrain[hex_index] == Terrain.WATER:
+            place = tuple(check.grid.hex_of(hex_index))
+            check.add(where, f"unit {unit.id!r} is placed on water at hex {place}")
+        for percent, unit_set, forms, strength_side in effects.strength:
+            if unit.id in unit_set or unit.formation in forms or unit.side == strength_side:
+                stats["attack"] = min(99, round(stats["attack"] * percent / 100.0))
+                stats["defence"] = min(99, round(stats["defence"] * percent / 100.0))
+        if unit.formation not in formations:
+            formations.append(unit.formation)
+        rows.append(
+            {
+                **stats,
+                "unit": unit,
+                "hex": hex_index,
+                "arrive_turn": arrive_turn,
+                "withdraw_turn": withdraw_turn,
+                "formation": formations.index(unit.formation),
+                "formations": formations,
+            }
+        )
+    return rows
+
+
+def _unit_dates(
+    unit: UnitSpec, calendar: Calendar, effects: KnobEffects, where: Where, check: Checker
+) -> tuple[int, int]:
+    arrive = unit.arrive
+    delay = effects.unit_delay_days.get(unit.id, 0) + effects.formation_delay_days.get(
+        unit.formation, 0
+    )
+    if delay:
+        arrive = (arrive or calendar.start) + dt.timedelta(days=delay)
+    if unit.arrive is not None and unit.arrive > calendar.last_day:
+        check.add(
+            (*where, "arrive"),
+            f"arrives on {unit.arrive}, after the scenario ends on {calendar.last_day}",
+        )
+    if unit.withdraw is not None and unit.withdraw <= (unit.arrive or calendar.start):
+        check.add((*where, "withdraw"), "withdraw date must come after the unit is on the map")
+    arrive_turn = calendar.turn_of_date(arrive) if arrive is not None else 1
+    withdraw_turn = calendar.turn_of_date(unit.withdraw) if unit.withdraw is not None else 0
+    return min(arrive_turn, calendar.turns + 1), withdraw_turn
+
+
+def _unit_stats(
+    unit: UnitSpec, spec: ScenarioFile, where: Where, check: Checker
+) -> dict[str, Any] | None:
+    """Template values overridden by the unit's own; reports what is still missing."""
+    stats: dict[str, Any] = {}
+    if unit.template is not None:
+        template = spec.templates.get(unit.template)
+        if template is None:
+            check.add((*where, "template"), f"unknown template {unit.template!r}")
+            return None
+        stats = template.model_dump()
+    for name in STATS:
+        value = getattr(unit, name)
+        if value is not None:
+            stats[name] = value
+    stats.setdefault("tanks", 0)
+    missing = [name for name in STATS if name not in stats]
+    if missing:
+        check.add(where, f"no template and no {', '.join(missing)} given")
+        return None
+    return stats
+
+
+def _unit_hex(unit: UnitSpec, check: Checker, where: Where) -> int | None:
+    grid = check.grid
+    if unit.at is not None:
+        if not check.place(unit.at, (*where, "at")):
+            return None
+        lat, lon = check.places[unit.at]
+        return int(grid.hex_of_latlon(lat, lon))
+    if unit.hex is not None:
+        flat = int(grid.index(unit.hex[0], unit.hex[1]))
+        if flat < 0:
+            check.add((*where, "hex"), f"hex {tuple(unit.hex)} is off the map")
+            return None
+        return flat
+    assert unit.lat is not None and unit.lon is not None
+    h = int(grid.hex_of_latlon(unit.lat, unit.lon))
+    if h < 0:
+        check.add((*where, "lat"), f"position ({unit.lat}, {unit.lon}) is off the map")
+        return None
+    return h
+
+
+def unit_table(rows: list[dict[str, Any]], sides: SideTable, movement_factor: float) -> UnitTable:
+    """The unit rows as arrays; movement points become cost units at this scenario's scale."""
+    formations = tuple(rows[-1]["formations"]) if rows else ()
+
+    def column(name: str, dtype: type[np.generic]) -> npt.NDArray[Any]:
+        return np.array([r[name] for r in rows], dtype=dtype)
+
+    movement = column("movement", np.int8)
+    # 2 cost units per movement point (see rules.movement); halves round up
+    allowance = np.floor(2 * movement.astype(np.float64) * movement_factor + 0.5)
+    return UnitTable(
+        ids=tuple(r["unit"].id for r in rows),
+        names=tuple(r["unit"].name for r in rows),
+        labels=tuple(r["unit"].short or r["unit"].name[:12] for r in rows),
+        formations=formations,
+        formation=column("formation", np.int16),
+        side=np.array([sides.index(r["unit"].side) for r in rows], dtype=np.uint8),
+        kind=np.array([parse_enum(UnitKind, r["kind"]) for r in rows], dtype=np.uint8),
+        size=np.array([parse_enum(UnitSize, r["size"]) for r in rows], dtype=np.uint8),
+        max_steps=column("steps", np.int8),
+        attack=column("attack", np.int16),
+        defence=column("defence", np.int16),
+        movement=movement,
+        allowance=np.maximum(allowance, 1).astype(np.int16),
+        men=column("men", np.int32),
+        tanks=column("tanks", np.int32),
+        start_hex=column("hex", np.int32),
+        arrive_turn=column("arrive_turn", np.int16),
+        withdraw_turn=column("withdraw_turn", np.int16),
+    )
+
+
+# --- the ground at the start ---------------------------------------------------------------------
+
+
+def starting_control(
+    spec: ScenarioFile, rows: list[dict[str, Any]], check: Checker
+) -> npt.NDArray[np.uint8]:
+    """Who holds each hex at the start: the default, zones in order, then every starting unit's
+    own hex; checks that no hex starts with opposing or too many units."""
+    grid = check.grid
+    ids = check.side_ids
+
+    def number(name: str) -> int:
+        return ids.index(name) if name in ids else NO_SIDE
+
+    check.side(spec.control.default, ("control", "default"))
+    control = np.full(grid.size, number(spec.control.default), dtype=np.uint8)
+    for z, zone in enumerate(spec.control.zone):
+        check.side(zone.side, ("control", "zone", z, "side"))
+        pts = resolve_points(zone.polygon, check.places, ("control", "zone", z, "polygon"), check.reporter)
+        if pts:
+            hx, hy = grid.layout.hex_to_pixel_array(grid.q, grid.r)
+            px, py = grid.projection.project(*pts)
+            control[points_in_polygon(hx, hy, px, py)] = number(zone.side)
+    control[grid.terrain == Terrain.WATER] = NO_SIDE
+    occupants: dict[int, list[int]] = {}
+    for k, row in enumerate(rows):
+        if row["arrive_turn"] == 1:
+            occupants.setdefault(row["hex"], []).append(k)
+    limit = spec.scenario.stacking_limit
+    for h, members in occupants.items():
+        units = [rows[k]["unit"] for k in members]
+        hex_label = tuple(grid.hex_of(h))
+        if len({u.side for u in units}) > 1:
+            names = ", ".join(repr(u.id) for u in units)
+            check.add(("units", spec.units.index(units[0])), f"units of opposing sides share hex {hex_label}: {names}")
+        elif len(members) > limit:
+            check.add(
+                ("units", spec.units.index(units[limit])),
+                f"hex {hex_label} holds {len(members)} units, more than the stacking limit of {limit}",
+            )
+        else:
+            control[h] = number(units[0].side)
+    return control
+
+
+def weather_by_turn(
+    spec: ScenarioFile, calendar: Calendar, shift_days: int, check: Checker
+) -> npt.NDArray[np.uint8]:
+    """The weather of each turn (index 1..turns; 0 unused), periods moved by `shift_days`."""
+    periods = spec.weather
+    for w in range(1, len(periods)):
+        if periods[w].start <= periods[w - 1].start:
+            check.add(("weather", w, "start"), "weather periods must be in date order")
+    if periods[0].start > calendar.start:
+        check.add(
+            ("weather", 0, "start"),
+            f"the first weather period starts after the scenario start {calendar.start}",
+        )
+    weather = np.zeros(calendar.turns + 1, dtype=np.uint8)
+    shift = dt.timedelta(days=shift_days)
+    for turn in range(1, calendar.turns + 1):
+        date = calendar.date_of_turn(turn)
+        state = periods[0].state
+        for period in periods:
+            if period.start + shift <= date:
+                state = period.state
+        weather[turn] = parse_enum(Weather, state)
+    return weather
+
+
+# --- victory and plans ---------------------------------------------------------------------------
+
+
+def victory_points(spec: ScenarioFile, check: Checker) -> npt.NDArray[np.int16]:
+    """Points per hex (the map's unless the scenario names its own); checks the rest of
+    [victory]."""
+    grid = check.grid
+    victory = spec.victory
+    vp = np.zeros(grid.size, dtype=np.int16)
+    for city in grid.cities:
+        vp[city.hex] = city.vp
+    if victory.vp:
+        vp[:] = 0
+        for city_id, points in victory.vp.items():
+            if check.place(city_id, ("victory", "vp", city_id)):
+                city = grid.city_by_id(city_id)
+                assert city is not None
+                vp[city.hex] = points
+    check.side(victory.scoring_side, ("victory", "scoring_side"), team_ok=True)
+    for i, level in enumerate(victory.levels):
+        if level.winner != "draw":
+            check.side(level.winner, ("victory", "levels", i, "winner"), team_ok=True)
+    for s, rule in enumerate(victory.sudden_death):
+        check.side(rule.side, ("victory", "sudden_death", s, "side"), team_ok=True)
+        for c, city_id in enumerate(rule.holds):
+            check.place(city_id, ("victory", "sudden_death", s, "holds", c))
+        if rule.from_date and rule.until and rule.until < rule.from_date:
+            check.add(("victory", "sudden_death", s, "until"), "until comes before from")
+    if spec.historical is not None and spec.historical.winner != "draw":
+        check.side(spec.historical.winner, ("historical", "winner"), team_ok=True)
+    return vp
+
+
+def plan_holds(
+    spec: ScenarioFile, hold_switch: dict[tuple[str, str], bool], check: Checker
+) -> dict[str, tuple[HoldOrder, ...]]:
+    """Check every plan; returns each side's hold orders with the hold-order knobs applied."""
+    holds: dict[str, tuple[HoldOrder, ...]] = {}
+    for side_name, plan in spec.plans.items():
+        check.side(side_name, ("plans", side_name))
+        phase_ids = {p.id for p in plan.phases}
+        for p, phase in enumerate(plan.phases):
+            where: Where = ("plans", side_name, "phases", p)
+            if phase.start and phase.end and phase.end < phase.start:
+                check.add((*where, "end"), "phase ends before it starts")
+            for t, task in enumerate(phase.tasks):
+                for f_i, f in enumerate(task.formations):
+                    check.formation(f, (*where, "tasks", t, "formations", f_i))
+                for o_i, obj in enumerate(task.objectives):
+                    if isinstance(obj, str):
+                        check.place(obj, (*where, "tasks", t, "objectives", o_i))
+                resolve_points(task.axis, check.places, (*where, "tasks", t, "axis"), check.reporter)
+            for g, trig in enumerate(phase.triggers):
+                if trig.then not in phase_ids:
+                    check.add((*where, "triggers", g, "then"), f"unknown phase {trig.then!r}")
+                if trig.city is not None:
+                    check.place(trig.city, (*where, "triggers", g, "city"))
+        orders = []
+        for h_i, hold in enumerate(plan.hold):
+            check.place(hold.city, ("plans", side_name, "hold", h_i, "city"))
+            for f in hold.formations:
+                check.formation(f, ("plans", side_name, "hold", h_i, "formations"))
+            if hold_switch.get((side_name, hold.city), True):
+                orders.append(hold)
+        for (knob_side, city_id), on in hold_switch.items():
+            if knob_side == side_name and on and all(o.city != city_id for o in orders):
+                orders.append(HoldOrder(city=city_id))
+        holds[side_name] = tuple(orders)
+    return {name: orders for name, orders in holds.items() if name in check.side_ids}
