@@ -9,7 +9,6 @@ import numpy as np
 from game import engine, hexgrid
 from game.actions import Attack
 from game.ai.belief import build_belief
-from game.enums import Side
 from game.scenario.model import load_scenario
 from game.session import Game
 from game.state import UnitStatus
@@ -31,7 +30,7 @@ def soviet_division_east_of_das_reich(hexes: int) -> tuple[Game, int, int, int]:
     spot = grid.index_of(hexgrid.Hex(start.q + hexes, start.r))
     assert spot >= 0 and not np.any(state.active & (state.hex == spot))
     state.hex[division], state.status[division] = spot, UnitStatus.ACTIVE
-    state.control[spot] = Side.SOVIET
+    state.control[spot] = scenario.side_table.index("soviet")
     return game, das_reich, division, spot
 
 
@@ -39,11 +38,12 @@ def test_hidden_enemies_do_not_show_in_reach_and_stop_a_move_on_contact() -> Non
     # a Soviet division four hexes east of Das Reich: beyond reconnaissance range
     game, das_reich, hidden, spot = soviet_division_east_of_das_reich(4)
     scenario, state = game.scenario, game.state
-    belief = build_belief(scenario, state, Side.AXIS, state.status)
+    axis = scenario.side_table.index("axis")
+    belief = build_belief(scenario, state, axis, state.status)
     assert belief.state.status[hidden] != UnitStatus.ACTIVE  # the Germans do not know
 
     table = Table(Match.create(game, "hotseat"), speed="instant", threaded_ai=False)
-    table.viewer = Side.AXIS  # the German player has taken the seat
+    table.viewer = axis  # the German player has taken the seat
     table.selected = das_reich
     table._refresh_reach()
     shown = table.reach
@@ -67,7 +67,7 @@ def test_attack_odds_do_not_reveal_the_defenders_supply_or_fatigue() -> None:
     state.supply[worn], state.fatigue[worn] = 4, 3  # cut off for weeks and fought out
 
     table = Table(Match.create(game, "hotseat"), speed="instant", threaded_ai=False)
-    table.viewer = Side.AXIS
+    table.viewer = scenario.side_table.index("axis")
     table.attackers, table.target = [das_reich], spot
     shown = table.preview()
     assert shown is not None

@@ -9,7 +9,7 @@ import numpy as np
 import pygame
 import pytest
 
-from game.enums import Side
+from game.ui import catalogue
 from game.ui.app import App, Settings
 from game.ui.driver import button_center, click, frames, key
 from game.ui.handover import HandOverScreen
@@ -45,27 +45,29 @@ def test_handover_hides_the_map_between_turns(app: App) -> None:
     start_match(app, "kharkov_1943", "hotseat", seed=11)
     frames(app, 2)
     handover = app.stack.top
-    assert isinstance(handover, HandOverScreen) and handover.side == Side.AXIS
+    sides = catalogue.scenario("kharkov_1943").side_table
+    axis, soviet = sides.index("axis"), sides.index("soviet")
+    assert isinstance(handover, HandOverScreen) and handover.side == axis
     assert map_pixels(app.window) == 0
     click(app, button_center(handover.ready), settle=2)
     screen = app.stack.top
     assert isinstance(screen, MapScreen)
-    assert screen.table.viewer == Side.AXIS
+    assert screen.table.viewer == axis
     assert map_pixels(app.window) > 2_000  # the map is up for the Axis player
 
     for _ in range(3):  # movement, combat, exploitation: the Axis turn ends
         key(app, pygame.K_e)
     frames(app, 2)
     handover = app.stack.top
-    assert isinstance(handover, HandOverScreen) and handover.side == Side.SOVIET
+    assert isinstance(handover, HandOverScreen) and handover.side == soviet
     assert map_pixels(app.window) == 0, "the map must not show while the screen changes hands"
-    assert screen.table.viewer == Side.AXIS  # nobody has taken the seat yet
+    assert screen.table.viewer == axis  # nobody has taken the seat yet
 
     click(app, button_center(handover.summary_button), settle=2)
     assert handover.stage == "summary"
     assert map_pixels(app.window) == 0
     click(app, button_center(handover.to_map), settle=2)
-    assert app.stack.top is screen and screen.table.viewer == Side.SOVIET
+    assert app.stack.top is screen and screen.table.viewer == soviet
 
 
 def test_each_player_sees_only_their_own_side(app: App) -> None:
@@ -85,7 +87,8 @@ def test_each_player_sees_only_their_own_side(app: App) -> None:
     view = screen.table.observation()
     assert view is not None
     assert shown == set(np.nonzero(view.visible & game.state.active)[0].tolist())
-    hidden_enemies = game.state.active & ~view.visible & (game.scenario.units.side == Side.SOVIET)
+    soviet = game.scenario.side_table.index("soviet")
+    hidden_enemies = game.state.active & ~view.visible & (game.scenario.units.side == soviet)
     assert hidden_enemies.any(), "fog of war hides some Soviet units at the start"
     assert not shown & set(np.nonzero(hidden_enemies)[0].tolist())
     assert scene.veil is not None and scene.veil.any()

@@ -1,5 +1,5 @@
-"""The game window: pygame set-up, the main loop and the entry points `eastfront play`, `hotseat`
-and `watch` call.
+"""The game window: pygame set-up, the main loop, opening screens by name, and the entry points
+`eastfront play`, `hotseat` and `watch` call.
 
 `App.tick` runs one frame (events, update, draw), so tests drive the real program frame by frame
 with posted events instead of a second, test-only code path.
@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from typing import Any
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 if sys.platform.startswith("linux"):
@@ -20,8 +21,11 @@ if sys.platform.startswith("linux"):
 
 import pygame
 
+from game.scenario.errors import FileProblemError
+from game.ui import catalogue, screens
 from game.ui.assets import Sounds, forget_fonts
-from game.ui.screen import Screen, ScreenStack
+from game.ui.screen import Screen, ScreenStack, create
+from game.ui.setup import start_match
 
 DEFAULT_SIZE = (1600, 900)
 MIN_SIZE = (1024, 700)
@@ -60,6 +64,7 @@ class App:
         sounds: bool = True,
         settings: Settings | None = None,
     ) -> None:
+        screens.register_all()
         forget_fonts()
         pygame.init()
         self.settings = settings or Settings()
@@ -130,6 +135,22 @@ class App:
     def push(self, screen: Screen) -> None:
         self.stack.push(screen)
 
+    def screen(self, name: str, **arguments: Any) -> Screen:
+        """A new screen by its registered name (`game.ui.screens`), not yet on the stack."""
+        return create(name, self, **arguments)
+
+    def open(self, name: str, **arguments: Any) -> Screen:
+        """Build the screen registered as `name` and push it on top."""
+        screen = self.screen(name, **arguments)
+        self.push(screen)
+        return screen
+
+    def restart(self, name: str, **arguments: Any) -> Screen:
+        """Close every screen and start again from one (back to the main menu)."""
+        screen = self.screen(name, **arguments)
+        self.stack.clear_to(screen)
+        return screen
+
     def close(self) -> None:
         for screen in list(self.stack.screens):
             screen.pause()
@@ -147,7 +168,29 @@ def run(
     frames: int = 0,
     size: tuple[int, int] | None = None,
 ) -> int:
-    """Open the window on the main menu, or straight on a scenario's map in a play mode."""
+    """Open the window on the main menu, or straight on a scenario's map in a play mode.
+
+    `scenario_name` defaults to the catalogue's first scenario; `side` is a side id of the
+    scenario's file (the side a solo player takes; default: the side that moves first)."""
+    chosen: int | None = None
+    if mode != "menu":
+        scenario_name = scenario_name or catalogue.default_id()
+        if scenario_name is None:
+            print("eastfront: no scenarios are installed", file=sys.stderr)
+            return 2
+        try:
+            table = catalogue.scenario(scenario_name).side_table
+        except FileProblemError as exc:
+            print(exc.problems[0], file=sys.stderr)
+            return 2
+        if side is not None:
+            if side not in table.ids:
+                print(
+                    f"eastfront: {scenario_name} is played by {', '.join(table.ids)}, not {side}",
+                    file=sys.stderr,
+                )
+                return 2
+            chosen = table.index(side)
     try:
         app = App(size)
     except pygame.error as exc:
@@ -155,14 +198,10 @@ def run(
             f"eastfront: cannot open a window ({exc}); try `eastfront map SCENARIO --png map.png`"
         )
         return 1
-    from game.ui.menu import MainMenu
-
-    menu = MainMenu(app)
-    app.push(menu)
+    app.open("main_menu")
     if mode != "menu" and scenario_name is not None:
-        from game.enums import Side
-        from game.ui.setup import start_match
-
-        chosen = Side[side.upper()] if side else None
         start_match(app, scenario_name, mode, chosen, seed)
     return app.run(frames)
+
+
+__all__ = ["App", "Settings", "run"]

@@ -25,7 +25,8 @@ class Entry:
     end: dt.date
     turns: int
     days_per_turn: int
-    sides: tuple[str, ...]
+    sides: tuple[str, ...]  # side ids, in move order
+    side_names: tuple[str, ...]  # what players call them ("German", "Soviet")
     briefing: str
 
     @property
@@ -39,7 +40,10 @@ def entries() -> list[Entry]:
     for path in list_scenarios():
         try:
             with path.open("rb") as handle:
-                head = tomllib.load(handle)["scenario"]
+                data = tomllib.load(handle)
+            head = data["scenario"]
+            sides = tuple(str(s) for s in head["sides"])
+            tables = data.get("sides", {})
             start = head["start"]
             turns = int(head["turns"])
             per = int(head["days_per_turn"])
@@ -52,13 +56,29 @@ def entries() -> list[Entry]:
                     end=start + dt.timedelta(days=(turns - 1) * per),
                     turns=turns,
                     days_per_turn=per,
-                    sides=tuple(head["sides"]),
+                    sides=sides,
+                    side_names=tuple(_side_name(tables.get(s, {}), s) for s in sides),
                     briefing=str(head.get("briefing", "")).strip(),
                 )
             )
         except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError):
             continue
     return out
+
+
+def _side_name(table: object, side_id: str) -> str:
+    """What players call a side, as the scenario builder names it (`SideTable.short`): the
+    file's short name, else its id written as a word."""
+    short = table.get("short") if isinstance(table, dict) else None
+    if isinstance(short, str) and short:
+        return short
+    return side_id.replace("_", " ").capitalize()
+
+
+def default_id() -> str | None:
+    """The scenario the window opens when none is named: the catalogue's first."""
+    found = entries()
+    return found[0].id if found else None
 
 
 _loaded: dict[Path, Scenario] = {}
@@ -75,4 +95,4 @@ def scenario(name_or_path: str | Path) -> Scenario:
     return cached
 
 
-__all__ = ["Entry", "FileProblemError", "entries", "scenario"]
+__all__ = ["Entry", "FileProblemError", "default_id", "entries", "scenario"]

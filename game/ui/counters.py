@@ -2,7 +2,9 @@
 
 A counter is a small square like the cardboard pieces of a board wargame. Everything that decides
 its look is in `CounterLook`, so the map view caches one image per look and size and a frame
-only blits. Colours and proportions come from `assets/counters.json`.
+only blits. A counter's colours are its side's (`CounterLook.color`, from the scenario file; the
+dark and ink tones are derived from it, `game.ui.palette`); the rest of the artwork, proportions
+and size marks come from `assets/counters.json`.
 """
 
 from __future__ import annotations
@@ -17,18 +19,16 @@ import numpy as np
 import numpy.typing as npt
 import pygame
 
-from game.enums import Side, UnitKind, UnitSize
+from game.enums import UnitKind, UnitSize
 from game.geo import HexMap
 from game.hexgrid import Layout
 from game.ui.assets import assets_dir, font
+from game.ui.palette import dark_of, ink_of
 
 Color = tuple[int, int, int]
 
 # Defaults of the artwork; `assets/counters.json` overrides them (one place to restyle counters).
 _ARTWORK: dict[str, Any] = {
-    "side_colors": {"axis": [152, 164, 176], "soviet": [196, 92, 70], "allies": [120, 150, 90]},
-    "side_dark": {"axis": [92, 102, 114], "soviet": [128, 52, 40], "allies": [70, 96, 52]},
-    "side_ink": {"axis": [18, 20, 24], "soviet": [32, 10, 8], "allies": [20, 30, 10]},
     "ink": [30, 28, 24],
     "box_paper": [246, 243, 232],
     "box_width": 0.64,
@@ -54,16 +54,9 @@ def _load_artwork() -> dict[str, Any]:
     return artwork
 
 
-def _colors(table: dict[str, list[int]]) -> dict[int, Color]:
-    return {int(Side[name.upper()]): (rgb[0], rgb[1], rgb[2]) for name, rgb in table.items()}
-
-
 ARTWORK = _load_artwork()
 INK: Color = (ARTWORK["ink"][0], ARTWORK["ink"][1], ARTWORK["ink"][2])
 BOX_PAPER: Color = (ARTWORK["box_paper"][0], ARTWORK["box_paper"][1], ARTWORK["box_paper"][2])
-SIDE_COLORS = _colors(ARTWORK["side_colors"])
-SIDE_DARK = _colors(ARTWORK["side_dark"])
-SIDE_INK = _colors(ARTWORK["side_ink"])
 SIZE_MARKS = {UnitSize[name.upper()]: str(mark) for name, mark in ARTWORK["size_marks"].items()}
 KIND_NAMES = {
     UnitKind.ARMOUR: "armour",
@@ -84,9 +77,10 @@ SIMPLE_BELOW = int(ARTWORK["simple_below_px"])  # counters smaller than this (px
 
 @dataclass(frozen=True)
 class CounterLook:
-    """Everything a counter's picture depends on (the cache key)."""
+    """Everything a counter's picture depends on (the cache key); `color` is the side's."""
 
     side: int
+    color: Color
     kind: int
     size: int
     label: str
@@ -128,9 +122,9 @@ def render_counter(look: CounterLook, px: int) -> pygame.Surface:
     """One counter image, `px` square, with an alpha channel for the ghost and spent looks."""
     surface = pygame.Surface((px, px), pygame.SRCALPHA)
     rect = surface.get_rect()
-    fill = SIDE_COLORS.get(look.side, (200, 200, 200))
-    dark = SIDE_DARK.get(look.side, (120, 120, 120))
-    ink = SIDE_INK.get(look.side, INK)
+    fill = look.color
+    dark = dark_of(fill)
+    ink = ink_of(fill)
     if look.ghost:
         # a pencilled-in guess: pale fill, dashed outline, a question mark
         pygame.draw.rect(surface, (*fill, 70), rect)
@@ -215,6 +209,7 @@ def draw_counter(
     center: tuple[float, float],
     px: int,
     side: int,
+    color: Color,
     kind: int,
     size: int,
     label: str,
@@ -226,7 +221,8 @@ def draw_counter(
 ) -> None:
     """A counter at a pixel position; `attack`/`defence` are full-strength values."""
     img = render_counter(
-        CounterLook(side, kind, size, label, attack, defence, movement, steps, max_steps), px
+        CounterLook(side, color, kind, size, label, attack, defence, movement, steps, max_steps),
+        px,
     )
     surface.blit(img, img.get_rect(center=(int(center[0]), int(center[1]))))
 
@@ -245,6 +241,7 @@ class UnitView:
     defence: npt.NDArray[np.int16]
     movement: npt.NDArray[np.int8]
     labels: Sequence[str]
+    colors: Sequence[Color]  # by side number
 
 
 def stack_offset(k: int, n: int, px: int) -> float:
@@ -268,6 +265,7 @@ def draw_units(surface: pygame.Surface, grid: HexMap, layout: Layout, units: Uni
                 (x + offset, y + offset),
                 px,
                 int(units.side[u]),
+                units.colors[int(units.side[u])],
                 int(units.kind[u]),
                 int(units.size[u]),
                 units.labels[u],

@@ -1,7 +1,8 @@
 """Dialogs over the current screen: save, load, the in-game menu and the help overlay.
 
 Saves are the engine's save files (`game.saves`); beside each one a small `.players.json` notes
-who played which side, so that loading resumes the same kind of game.
+who played which side (by the scenario file's side ids), so that loading resumes the same kind of
+game.
 """
 
 from __future__ import annotations
@@ -24,12 +25,17 @@ from pygame_gui.elements import (
     UITextEntryLine,
 )
 
-from game.enums import Side
+from game import engine
+from game.enums import UnitKind, UnitSize
 from game.saves import load_game, save_game, write_atomic
 from game.scenario.errors import FileProblemError
+from game.scenario.model import Scenario
+from game.scenario.tables import DEFAULT_COLORS
 from game.ui import render
+from game.ui.counters import KIND_NAMES, CounterLook, render_counter
 from game.ui.match import Match
 from game.ui.screen import Screen
+from game.ui.shortcuts import SHORTCUTS
 from game.ui.widgets import esc, set_enabled, veil
 
 if TYPE_CHECKING:
@@ -56,7 +62,8 @@ def list_saves(folder: Path) -> list[Path]:
 
 def save_match(match: Match, path: Path) -> None:
     save_game(match.game, path)
-    players = {"mode": match.mode, "humans": sorted(s.name.lower() for s in match.humans)}
+    scenario = match.game.scenario
+    players = {"mode": match.mode, "humans": [scenario.side_id(s) for s in sorted(match.humans)]}
     write_atomic(path.with_name(path.stem + PLAYERS_SUFFIX), json.dumps(players) + "\n")
 
 
@@ -68,12 +75,11 @@ def load_match(path: Path) -> Match:
     try:
         data = json.loads(note.read_text(encoding="utf-8"))
         mode = data["mode"] if data.get("mode") in ("solo", "hotseat", "watch") else "solo"
-        humans = frozenset(Side[s.upper()] for s in data.get("humans", []))
-    except (OSError, ValueError, KeyError, AttributeError):
+        table = game.scenario.side_table
+        humans = frozenset(table.index(str(s)) for s in data.get("humans", []))
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
         humans = None
     if humans is None or not humans <= set(game.scenario.sides):
-        from game import engine
-
         humans = frozenset({engine.moving_side(game.scenario, game.state)})
         mode = "solo"
     return Match(game, humans, mode, game.seed)
@@ -260,14 +266,12 @@ class LoadDialog(Dialog):
             self.status.set_text(f"<font color='#ff8060'>{esc(str(exc.problems[0]))}</font>")
             self.app.sounds.play("refused")
             return
-        from game.ui.mapscreen import MapScreen
-
         self.app.stack.pop()
         if self.map_screen is not None and self.app.stack.top is self.map_screen:
             self.map_screen.replace_match(match)
             self.map_screen.table.say(f"Loaded {path.name}")
         else:
-            self.app.push(MapScreen(self.app, match))
+            self.app.open("map", match=match)
 
 
 class GameMenu(Dialog):
@@ -310,9 +314,7 @@ class GameMenu(Dialog):
                 stack.pop()
                 self.map_screen.command(key)
             elif key == "menu":
-                from game.ui.menu import MainMenu
-
-                stack.clear_to(MainMenu(self.app))
+                self.app.restart("main_menu")
             elif key == "quit":
                 self.app.running = False
         else:
@@ -320,13 +322,17 @@ class GameMenu(Dialog):
 
 
 class HelpOverlay(Dialog):
-    """Keys, the map's symbols and a word on the rules, over whatever screen asked for it."""
+    """Keys, the map's symbols and a word on the rules, over whatever screen asked for it; the
+    sample counters are in the colours of `scenario`'s sides (of the default palette without one).
+    """
 
     title = "help"
 
-    def build(self) -> None:
-        from game.ui.mapscreen import SHORTCUTS
+    def __init__(self, app: Any, scenario: Scenario | None = None) -> None:
+        super().__init__(app)
+        self.scenario = scenario
 
+    def build(self) -> None:
         w, h = self.app.size
         ui = self.ui
         box = pygame.Rect(40, 40, w - 80, h - 80)
@@ -368,7 +374,7 @@ class HelpOverlay(Dialog):
             container=panel,
             object_id="#primary",
         )
-        self.samples = sample_counters()
+        self.samples = sample_counters(self.scenario)
 
     def handle(self, event: pygame.event.Event) -> None:
         if (
@@ -390,27 +396,60 @@ class HelpOverlay(Dialog):
         surface.blit(self.samples, (legend.left, legend.bottom + 12))
 
 
-def sample_counters() -> pygame.Surface:
-    """Each kind of counter of both sides, with what its symbol means."""
-    from game.enums import UnitKind, UnitSize
-    from game.ui.counters import KIND_NAMES, CounterLook, render_counter
+SAMPLE_WIDTH = 290
+SAMPLE_TEXT_WIDTH = 130  # the kind's name beside each row
 
-    px = 58
+
+def sample_counters(scenario: Scenario | None) -> pygame.Surface:
+    """Each kind of counter, one column per side in the side's colour, with what its symbol
+    means. A side's own unit of that kind gives the sample its label, size and strength when
+    the scenario has one."""
+    if scenario is not None:
+        table = scenario.side_table
+        colors = list(table.colors)
+        names = list(table.short)
+    else:
+        colors = list(DEFAULT_COLORS[:2])
+        names = ["", ""]
+    n = max(1, len(colors))
+    gap = 6 if n <= 4 else 3
+    px = max(14, min(58, (SAMPLE_WIDTH - SAMPLE_TEXT_WIDTH) // n - gap))
     rows = list(UnitKind)
-    surface = pygame.Surface((280, len(rows) * (px + 8) + 4), pygame.SRCALPHA)
+    surface = pygame.Surface((SAMPLE_WIDTH, len(rows) * (px + 8) + 4), pygame.SRCALPHA)
     label = render.font(13)
     for i, kind in enumerate(rows):
         y = 2 + i * (px + 8)
-        for j, side in enumerate((Side.AXIS, Side.SOVIET)):
-            size = (
-                UnitSize.DIVISION
-                if kind != UnitKind.ARMOUR or side == Side.AXIS
-                else UnitSize.CORPS
-            )
-            look = CounterLook(
-                int(side), int(kind), int(size), "7 Pz" if j == 0 else "5 Gd", 12, 8, 10, 3, 4
-            )
-            surface.blit(render_counter(look, px), (2 + j * (px + 6), y))
+        for side, color in enumerate(colors):
+            look = _sample_look(scenario, side, color, kind, names[side])
+            surface.blit(render_counter(look, px), (2 + side * (px + gap), y))
         text = label.render(KIND_NAMES[kind], True, (236, 229, 206))
-        surface.blit(text, (2 * (px + 6) + 6, y + px // 2 - text.get_height() // 2))
+        surface.blit(text, (n * (px + gap) + 6, y + px // 2 - text.get_height() // 2))
     return surface
+
+
+def _sample_look(
+    scenario: Scenario | None, side: int, color: tuple[int, int, int], kind: UnitKind, name: str
+) -> CounterLook:
+    if scenario is not None:
+        units = scenario.units
+        mine = [
+            u
+            for u in range(units.count)
+            if int(units.side[u]) == side and int(units.kind[u]) == kind
+        ]
+        if mine:
+            u = mine[0]
+            steps = int(units.max_steps[u])
+            return CounterLook(
+                side,
+                color,
+                int(kind),
+                int(units.size[u]),
+                units.labels[u],
+                int(units.attack[u]),
+                int(units.defence[u]),
+                int(units.movement[u]),
+                steps,
+                steps,
+            )
+    return CounterLook(side, color, int(kind), int(UnitSize.DIVISION), name[:8], 8, 8, 8, 3, 4)

@@ -12,7 +12,7 @@ from pygame_gui.elements import UIButton, UILabel, UITextBox
 from game.ui import panels
 from game.ui.match import visible_log
 from game.ui.screen import Screen
-from game.ui.widgets import set_visible, side_label
+from game.ui.widgets import set_visible
 
 if TYPE_CHECKING:
     from game.ui.mapscreen import MapScreen
@@ -35,9 +35,9 @@ class HandOverScreen(Screen):
     def build(self) -> None:
         w, h = self.app.size
         ui = self.ui
-        name = side_label(self.side)
         state = self.map_screen.match.game.state
         scenario = self.map_screen.match.game.scenario
+        name = scenario.side_table.label(self.side)
         UILabel(
             pygame.Rect(0, h // 2 - 150, w, 50),
             f"{name} player, take the seat",
@@ -81,9 +81,8 @@ class HandOverScreen(Screen):
         events = [e for e in visible_log(game, self.side, self.since) if e.side != self.side]
         lines = [panels.event_html(game.scenario, e) for e in events[-120:]]
         text = "<br>".join(lines) if lines else "Nothing your units could see."
-        self.summary.set_text(
-            f"<b>What the {side_label(self.side)} side saw since its last turn</b><br><br>{text}"
-        )
+        name = game.scenario.side_table.label(self.side)
+        self.summary.set_text(f"<b>What the {name} side saw since its last turn</b><br><br>{text}")
         set_visible(self.summary, True)
         set_visible(self.to_map, True)
         set_visible(self.ready, False)

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import pygame
 
 from game.events import Event
+from game.narrate import event_text
 from game.scenario.model import Scenario
 from game.ui.assets import font
-from game.ui.widgets import SIDE_HTML, side_label
+from game.ui.palette import palette
 
 BACK = (32, 34, 27)
 BORDER = (90, 88, 68)
@@ -23,11 +24,6 @@ TEXT = (230, 224, 204)
 TURN = (224, 192, 112)
 STRONG = frozenset({"combat", "capture", "game_over", "pocket", "surrender"})
 MAX_LINES = 2000
-
-
-def _hex_color(code: str) -> tuple[int, int, int]:
-    code = code.lstrip("#")
-    return int(code[0:2], 16), int(code[2:4], 16), int(code[4:6], 16)
 
 
 @dataclass
@@ -71,13 +67,14 @@ class LogView:
         bold = event.kind in STRONG or event.kind == "turn"
         body = font(13, bold=bold)
         small = font(12)
+        text = event_text(scenario, event)
         if event.kind == "turn":
-            pieces = [(event.text, TURN, body)]
+            pieces = [(text, TURN, body)]
         else:
             date = f"{scenario.date_of_turn(max(1, event.turn)):%d %b} "
-            side = side_label(event.side)
-            color = _hex_color(SIDE_HTML.get(event.side, "#d8d0b8"))
-            pieces = [(date, DATE, small), (side + " ", color, small), (event.text, TEXT, body)]
+            side = scenario.side_table.label(event.side)
+            color = palette(scenario).text(event.side)
+            pieces = [(date, DATE, small), (side + " ", color, small), (text, TEXT, body)]
         lines: list[list[tuple[str, tuple[int, int, int], pygame.font.Font]]] = [[]]
         x = 0
         for text, color, f in pieces:

@@ -9,6 +9,7 @@ import numpy as np
 
 from game.scenario.model import Scenario
 from game.ui import render
+from game.ui.palette import palette
 
 
 def init_headless() -> None:
@@ -36,6 +37,7 @@ def start_units(scenario: Scenario) -> render.UnitView:
         defence=u.defence,
         movement=u.movement,
         labels=u.labels,
+        colors=scenario.side_table.colors,
     )
 
 
@@ -50,7 +52,14 @@ def render_scenario(scenario: Scenario, hex_px: float = 30.0, units: bool = True
     surface.fill(render.PAPER)
     layout = render.map_layout(grid, hex_px)
     render.draw_terrain(surface, grid, layout)
-    render.draw_control(surface, grid, layout, scenario.control)
+    render.draw_control(
+        surface,
+        grid,
+        layout,
+        scenario.control,
+        palette(scenario).tints(),
+        render.team_lookup(scenario.side_table.team),
+    )
     render.draw_graticule(surface, grid, layout)
     render.draw_routes(surface, grid, layout)
     render.draw_rivers(surface, grid, layout)

@@ -1,8 +1,8 @@
 """The map screen: the map with its camera, the status bar, the unit and odds panel, the log.
 
 Input is turned into calls on `play.Table` (which alone applies actions); the camera is the only
-thing this screen changes by itself. Keyboard shortcuts are listed in `SHORTCUTS` (the help
-overlay prints the same table).
+thing this screen changes by itself. Keyboard shortcuts are listed in `game.ui.shortcuts` (the
+help overlay prints the same table). Other screens (dialogs, report, hand-over) are opened by name.
 """
 
 from __future__ import annotations
@@ -30,37 +30,16 @@ from game.ui.assets import font
 from game.ui.logview import LogView
 from game.ui.mapview import PAN_SPEED, MapView
 from game.ui.match import AI_SPEEDS, Match, standing, visible_log
+from game.ui.palette import palette
 from game.ui.play import Table
 from game.ui.screen import Screen
-from game.ui.widgets import WEATHER_NAMES, set_enabled, side_label
+from game.ui.widgets import WEATHER_NAMES, set_enabled
 
 TOP_H = 46  # the status bar; two rows (labels over buttons) below WIDE
 WIDE = 1560
 PANEL_W = 400
 DRAG_START = 6  # pixels a press must travel before it pans instead of clicking
 LOG_LINES = 400  # events re-listed when the log starts afresh (a new viewer, an undo)
-
-SHORTCUTS: list[tuple[str, str]] = [
-    ("Left click", "select a unit (again: next in the stack); move to a lit hex; pick a target"),
-    ("Right click / Esc", "clear the selection"),
-    ("Drag, arrows, WASD", "pan the map"),
-    ("Wheel, + / -", "zoom about the cursor"),
-    ("Home", "whole map"),
-    ("Tab / N, Shift+Tab", "next / previous unit that can move (combat: next target)"),
-    ("C", "centre on the selection"),
-    ("Enter", "declare the planned attack"),
-    ("Delete", "cancel the attack declared on the selected hex"),
-    ("E", "end the phase"),
-    ("U, Ctrl+Z", "undo the last move or declaration"),
-    ("1 2 3 4", "supply, pockets, enemy zones of control, fog veil"),
-    ("M", "minimap"),
-    ("Space", "skip the computer's moves to the end of its turn"),
-    ("P", "pause or resume the computer"),
-    ("[ ]", "computer slower / faster"),
-    ("V", "watch mode: whose eyes to see through"),
-    ("Ctrl+S, Ctrl+L", "save, load"),
-    ("F1 / H", "help"),
-]
 
 
 class MapScreen(Screen):
@@ -318,7 +297,8 @@ class MapScreen(Screen):
             sides = [None, *self.match.game.scenario.sides]
             t.viewer = sides[(sides.index(t.viewer) + 1) % len(sides)]
             t.version += 1
-            t.say(f"Seeing as: {side_label(t.viewer) if t.viewer is not None else 'everyone'}")
+            table = self.match.game.scenario.side_table
+            t.say(f"Seeing as: {table.label(t.viewer) if t.viewer is not None else 'everyone'}")
         elif k in (pygame.K_F1, pygame.K_h, pygame.K_QUESTION, pygame.K_SLASH):
             self.command("help")
         elif k == pygame.K_ESCAPE:
@@ -343,26 +323,16 @@ class MapScreen(Screen):
                 t.skipping = True
                 t.paused = False
         elif key == "save":
-            from game.ui.dialogs import SaveDialog
-
-            self.app.push(SaveDialog(self.app, self.match))
+            self.app.open("save", match=self.match)
         elif key == "load":
-            from game.ui.dialogs import LoadDialog
-
-            self.app.push(LoadDialog(self.app, self))
+            self.app.open("load", map_screen=self)
         elif key == "help":
-            from game.ui.dialogs import HelpOverlay
-
-            self.app.push(HelpOverlay(self.app))
+            self.app.open("help", scenario=self.match.game.scenario)
         elif key == "menu":
-            from game.ui.dialogs import GameMenu
-
-            self.app.push(GameMenu(self.app, self))
+            self.app.open("game_menu", map_screen=self)
         elif key == "report":
-            from game.ui.report import ReportScreen
-
             self.report_shown = True
-            self.app.push(ReportScreen(self.app, self.match))
+            self.app.open("report", match=self.match)
 
     def _minimap_jump(self, pos: tuple[int, int]) -> None:
         rect = self.map_rect()
@@ -410,9 +380,7 @@ class MapScreen(Screen):
         cam.update(rect, dt, self.view.world_size)
         game = self.match.game
         if t.needs_handover():
-            from game.ui.handover import HandOverScreen
-
-            self.app.push(HandOverScreen(self.app, self))
+            self.app.open("handover", map_screen=self)
             return
         t.step_ai(dt)
         for name in t.feedback.sounds[-3:]:
@@ -442,7 +410,7 @@ class MapScreen(Screen):
             who = "" if moving in self.match.humans else " (computer)"
             phase = panels.PHASE_NAMES.get(state.phase, "")
             self.phase_label.set_text(
-                "Game over" if state.over else f"{side_label(moving)}{who}: {phase}"
+                "Game over" if state.over else f"{scenario.side_table.label(moving)}{who}: {phase}"
             )
             vp = victory.victory_points(scenario, state)
             self.vp_label.set_text(f"VP {vp:g} ({standing(game)})")
@@ -513,7 +481,8 @@ class MapScreen(Screen):
             steps = f"{int(state.steps[u])}/{int(scenario.units.max_steps[u])}"
             items.append(
                 (
-                    f"{mark}{scenario.units.labels[u]}  {side_label(int(scenario.units.side[u]))}  {steps}",
+                    f"{mark}{scenario.units.labels[u]}  "
+                    f"{scenario.side_table.label(int(scenario.units.side[u]))}  {steps}",
                     f"#{u}",
                 )
             )
@@ -522,7 +491,8 @@ class MapScreen(Screen):
         declared = any(a.target == t.target for a in state.declared)
         if preview is not None:
             size = self.preview_image.rect.size
-            self.preview_image.set_image(panels.preview_image(size, preview))
+            image = panels.preview_image(size, preview, palette(scenario))
+            self.preview_image.set_image(image)
             note = (
                 "<br><font color='#e0c070'>Declared: resolved when the combat phase ends</font>"
                 if declared
@@ -604,7 +574,7 @@ class MapScreen(Screen):
         if state.over:
             lines.append(("Game over - R: after-action report", (255, 230, 160)))
         elif not t.my_turn():
-            side = side_label(self.match.moving())
+            side = self.match.game.scenario.side_table.label(self.match.moving())
             state_text = (
                 "paused (P)"
                 if t.paused

@@ -20,7 +20,8 @@ import pygame
 from game.hexgrid import Layout
 from game.scenario.model import Scenario
 from game.ui import render
-from game.ui.counters import COUNTER_SHARE, SIDE_COLORS, CounterLook, render_counter, stack_offset
+from game.ui.counters import COUNTER_SHARE, CounterLook, render_counter, stack_offset
+from game.ui.palette import MINIMAP_TINT_ALPHA, ink_of, palette
 
 ZOOM_LEVELS: tuple[int, ...] = (12, 15, 19, 24, 30, 38, 47, 58)  # pixels between hex centres
 DESK: tuple[int, int, int] = (58, 60, 50)
@@ -57,6 +58,7 @@ class Trail:
 
     path: list[int]
     side: int
+    color: tuple[int, int, int]  # the side's
     born: float
     life: float = 4.0
 
@@ -167,6 +169,9 @@ class MapView:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.grid = scenario.map
+        self.palette = palette(scenario)
+        self.tints = self.palette.tints()
+        self.teams = render.team_lookup(scenario.side_table.team)
         self.world_layout = render.map_layout(self.grid, 1.0)
         w, h = render.map_pixel_size(self.grid, 1.0)
         self.world_size = (float(w), float(h))
@@ -255,7 +260,7 @@ class MapView:
         surface = self.static_level(index).copy()
         layout = render.map_layout(self.grid, ZOOM_LEVELS[index])
         self._paint(surface, layout, scene.control, veil, np.arange(self.grid.size))
-        render.draw_front(surface, self.grid, layout, scene.control)
+        render.draw_front(surface, self.grid, layout, scene.control, self.teams)
         self._composite[index] = _Composite(
             surface, scene.control.copy(), None if veil is None else veil.copy()
         )
@@ -274,7 +279,7 @@ class MapView:
     ) -> None:
         """Control tint and fog veil stamped on the given hexes (blended straight on the map)."""
         left, top = render.stamp_offsets(self.grid, layout)
-        for side, color in render.CONTROL_TINT.items():
+        for side, color in self.tints.items():
             stamp = self.level_stamp(layout, color)
             chosen = hexes[control[hexes] == side].tolist()
             surface.blits([(stamp, (int(left[h]), int(top[h]))) for h in chosen], doreturn=False)
@@ -318,7 +323,7 @@ class MapView:
             surface.set_clip(area)
             surface.blit(base, area.topleft, area)
             self._paint(surface, layout, scene.control, scene.veil, touching)
-            render.draw_front(surface, grid, layout, scene.control, touching)
+            render.draw_front(surface, grid, layout, scene.control, self.teams, touching)
         surface.set_clip(clip)
         cached.control = scene.control.copy()
         cached.veil = None if scene.veil is None else scene.veil.copy()
@@ -415,7 +420,7 @@ class MapView:
             fx, fy = int(x - zoom * 0.34), int(y - zoom * 0.3)
             pygame.draw.line(surface, render.INK, (fx, fy - r), (fx, fy + 2 * r), 1)
             flag = pygame.Rect(fx, fy - r, int(r * 2.2), int(r * 1.5))
-            pygame.draw.rect(surface, SIDE_COLORS.get(owner, (230, 230, 230)), flag)
+            pygame.draw.rect(surface, self.palette.fill(owner), flag)
             pygame.draw.rect(surface, render.INK, flag, 1)
 
     def _stamp_at(
@@ -530,8 +535,8 @@ class MapView:
             age = (scene.now - trail.born) / trail.life
             if age >= 1 or len(trail.path) < 2:
                 continue
-            color = render.SIDE_INK.get(trail.side, render.INK)
-            tint = SIDE_COLORS.get(trail.side, (200, 200, 200))
+            color = ink_of(trail.color)
+            tint = trail.color
             pts = [self.hex_screen(view, h) for h in trail.path]
             mixed = tuple(int(c * (1 - age) + 230 * age) for c in tint)
             pygame.draw.lines(surface, color, False, pts, width + 2)
@@ -581,12 +586,12 @@ class MapView:
             layout = render.map_layout(self.grid, ZOOM_LEVELS[index])
             left, top = render.stamp_offsets(self.grid, layout)
             tint = pygame.Surface(base.get_size(), pygame.SRCALPHA)
-            for side, color in render.CONTROL_TINT.items():
-                stamp = render.hex_mask_stamp(layout, (*color[:3], 70))
+            for side, color in self.palette.tints(MINIMAP_TINT_ALPHA).items():
+                stamp = render.hex_mask_stamp(layout, color)
                 hexes = np.nonzero(scene.control == side)[0].tolist()
                 tint.blits([(stamp, (int(left[h]), int(top[h]))) for h in hexes], doreturn=False)
             base.blit(tint, (0, 0))
-            render.draw_front(base, self.grid, layout, scene.control)
+            render.draw_front(base, self.grid, layout, scene.control, self.teams)
             self._minimap = (key, pygame.transform.smoothscale(base, rect.size))
         surface.blit(self._minimap[1], rect)
         scale = rect.width / self.world_size[0]
@@ -594,8 +599,8 @@ class MapView:
             if not stack.looks or stack.looks[-1].ghost:
                 continue
             wx, wy = self.centers[0][stack.hex], self.centers[1][stack.hex]
-            ink = render.SIDE_INK.get(stack.looks[-1].side, render.INK)
-            fill = SIDE_COLORS.get(stack.looks[-1].side, (200, 200, 200))
+            fill = stack.looks[-1].color
+            ink = ink_of(fill)
             dot = pygame.Rect(0, 0, 5, 5)
             dot.center = (int(rect.x + wx * scale), int(rect.y + wy * scale))
             pygame.draw.rect(surface, fill, dot)

@@ -4,7 +4,7 @@ see of the log, and the report figures. No pygame here, so all of it is testable
 
 from __future__ import annotations
 
-import copy
+import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -13,9 +13,8 @@ import numpy as np
 from game import engine
 from game.actions import Action, EndPhase
 from game.ai import Player, make_player
-from game.enums import Side
 from game.events import Event
-from game.observation import observe
+from game.observation import Observation, observe
 from game.rules import victory
 from game.scenario.model import Scenario
 from game.session import Game
@@ -39,7 +38,8 @@ class Match:
     def __post_init__(self) -> None:
         for i, side in enumerate(self.game.scenario.sides):
             if side not in self.humans and side not in self.players:
-                self.players[side] = make_player(self.game, side, self.ai_seed + 1000 * (i + 1))
+                seed = self.ai_seed + 1000 * (i + 1)
+                self.players[side] = make_player(self.game.scenario, side, seed)
 
     @classmethod
     def create(
@@ -75,8 +75,9 @@ class Match:
 
 class AIDriver:
     """Asks the computer player for its next action, on a worker thread so that the window stays
-    responsive while it thinks. The player gets a copy of the game: nothing it does can touch the
-    game on screen, and its answer is applied by the screen like any other action."""
+    responsive while it thinks. The player is handed its side's observation and nothing else (no
+    game, no true state): it cannot see through the fog of war nor touch the game on screen, and
+    the screen applies its answer as an order through the fog (`Game.apply_order`)."""
 
     def __init__(self, threaded: bool = True) -> None:
         self.threaded = threaded
@@ -101,12 +102,12 @@ class AIDriver:
         if player is None or match.game.state.over:
             return None
         if self._pending is None:
-            snapshot = _private_copy(match.game)
+            view = observe(match.game.scenario, match.game.state, side)
             if not self.threaded:
-                return _safe_next(player, snapshot)
+                return _safe_next(player, view)
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eastfront-ai")
-            self._pending = self._pool.submit(_safe_next, player, snapshot)
+            self._pending = self._pool.submit(_safe_next, player, view)
             self._asked_generation = self._generation
             return None
         if not self._pending.done():
@@ -122,23 +123,11 @@ class AIDriver:
             self._pool = None
 
 
-def _private_copy(game: Game) -> Game:
-    clone = copy.copy(game)
-    clone.state = game.state.clone()
-    clone.actions = list(game.actions)
-    clone.log = list(game.log)
-    clone.turn_hashes = list(game.turn_hashes)
-    clone._undo = []
-    return clone
-
-
-def _safe_next(player: Player, game: Game) -> Action:
+def _safe_next(player: Player, view: Observation) -> Action:
     """A computer player that fails ends its phase rather than the program."""
     try:
-        return player.next_action(game)
+        return player.next_action(view)
     except Exception:
-        import traceback
-
         traceback.print_exc()
         return EndPhase()
 
@@ -148,21 +137,24 @@ def _safe_next(player: Player, game: Game) -> Action:
 
 class Knowledge:
     """What one side (None: an all-seeing spectator) can see of the game now; decides which
-    events it learns of: its own side's doings, public news, fights its units took part in, and
-    enemy moves whose end it can see."""
+    events it learns of: its own team's doings (teammates share their reports), public news,
+    fights its team's units took part in, and enemy moves whose end it can see."""
 
     def __init__(self, game: Game, side: int | None) -> None:
         self.side = side
-        scenario, state = game.scenario, game.state
+        self.scenario = game.scenario
         if side is None:
             return
-        self.own = scenario.units.side == side
-        self.seen = engine.observed_hexes(scenario, state, side)
-        self.visible = observe(scenario, state, side).visible
+        view = observe(game.scenario, game.state, side)
+        self.own = view.friendly
+        self.seen = view.seen_hexes
+        self.visible = view.visible
 
     def knows(self, event: Event) -> bool:
         side = self.side
-        if side is None or event.side == side or event.kind in PUBLIC_KINDS:
+        if side is None or event.kind in PUBLIC_KINDS:
+            return True
+        if self.scenario.side_table.allied(event.side, side):
             return True
         if any(bool(self.own[u]) for u in event.units):
             return event.kind != "attack_declared"
@@ -231,11 +223,15 @@ def units_lost(game: Game, side: int) -> int:
 
 
 def standing(game: Game) -> str:
-    """The result the victory points would give if the game ended now, e.g. 'axis marginal'."""
-    points = victory.victory_points(game.scenario, game.state)
-    levels = game.scenario.spec.victory.levels
-    for level in levels:
-        if points >= level.min_vp:
-            return "draw" if level.winner == "draw" else f"{level.winner} {level.level}"
-    last = levels[-1]
-    return "draw" if last.winner == "draw" else f"{last.winner} {last.level}"
+    """The result the victory points would give if the game ended now, e.g. 'German marginal'
+    (the winner as players call its team, never a file id)."""
+    scenario = game.scenario
+    points = victory.victory_points(scenario, game.state)
+    levels = scenario.spec.victory.levels
+    if not levels:
+        return "no result levels"
+    chosen = next((level for level in levels if points >= level.min_vp), levels[-1])
+    if chosen.winner == "draw":
+        return "draw"
+    table = scenario.side_table
+    return f"{table.team_label(table.team_of_name(chosen.winner))} {chosen.level}"

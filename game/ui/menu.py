@@ -12,7 +12,7 @@ from pygame_gui.elements import UIButton, UIImage, UILabel, UISelectionList, UIT
 from game.scenario.errors import FileProblemError
 from game.scenario.model import Scenario
 from game.ui import catalogue, render
-from game.ui.counters import SIDE_COLORS
+from game.ui.palette import palette
 from game.ui.screen import Screen
 from game.ui.widgets import esc
 
@@ -28,8 +28,16 @@ def map_preview(scenario: Scenario, box: tuple[int, int]) -> pygame.Surface:
     surface = pygame.Surface(size)
     surface.fill(render.PAPER)
     layout = render.map_layout(grid, hex_px)
+    colors = palette(scenario)
     render.draw_terrain(surface, grid, layout)
-    render.draw_control(surface, grid, layout, scenario.control)
+    render.draw_control(
+        surface,
+        grid,
+        layout,
+        scenario.control,
+        colors.tints(),
+        render.team_lookup(scenario.side_table.team),
+    )
     render.draw_routes(surface, grid, layout)
     render.draw_rivers(surface, grid, layout)
     units = scenario.units
@@ -37,7 +45,7 @@ def map_preview(scenario: Scenario, box: tuple[int, int]) -> pygame.Surface:
         x, y = layout.hex_to_pixel(grid.hex_of(int(units.start_hex[u])))
         dot = pygame.Rect(0, 0, max(3, int(hex_px * 0.7)), max(3, int(hex_px * 0.7)))
         dot.center = (int(x), int(y))
-        pygame.draw.rect(surface, SIDE_COLORS.get(int(units.side[u]), (200, 200, 200)), dot)
+        pygame.draw.rect(surface, colors.fill(int(units.side[u])), dot)
         pygame.draw.rect(surface, render.INK, dot, 1)
     for city in grid.cities:
         if scenario.vp[city.hex] >= 5:
@@ -118,7 +126,8 @@ class MainMenu(Screen):
             return
         entry = self.entries[self.selected]
         self.heading.set_text(entry.title)
-        sides = " and ".join(s.capitalize() for s in entry.sides)
+        names = entry.side_names
+        sides = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         self.dates.set_text(
             f"{entry.dates}: {entry.turns} turns of {entry.days_per_turn} days; {sides}"
         )
@@ -170,16 +179,10 @@ class MainMenu(Screen):
         if key == "quit":
             self.app.running = False
         elif key == "help":
-            from game.ui.dialogs import HelpOverlay
-
-            self.app.push(HelpOverlay(self.app))
+            self.app.open("help", scenario=self._loaded())
         elif key == "load":
-            from game.ui.dialogs import LoadDialog
-
-            self.app.push(LoadDialog(self.app, None))
+            self.app.open("load", map_screen=None)
         elif self.entries:
-            from game.ui.setup import SetupScreen
-
             entry = self.entries[self.selected]
             try:
                 catalogue.scenario(entry.path)
@@ -187,7 +190,16 @@ class MainMenu(Screen):
                 self.error = f"{entry.path.name} cannot be loaded: {exc.problems[0]}"
                 self._show_entry()
                 return
-            self.app.push(SetupScreen(self.app, entry, key))
+            self.app.open("setup", entry=entry, mode=key)
+
+    def _loaded(self) -> Scenario | None:
+        """The selected scenario if it loads (the help shows its sides' counters)."""
+        if not self.entries:
+            return None
+        try:
+            return catalogue.scenario(self.entries[self.selected].path)
+        except FileProblemError:
+            return None
 
     def update(self, dt: float) -> None:
         super().update(dt)

@@ -13,16 +13,18 @@ import pygame
 
 from game import engine
 from game.actions import Attack
-from game.enums import Side, Terrain, UnitKind, UnitSize
+from game.enums import NO_SIDE, Terrain, UnitKind, UnitSize
 from game.events import Event
+from game.narrate import city_name, describe_hex, event_text
 from game.observation import Observation
-from game.rules import combat, combat_phase, movement, supply
+from game.rules import combat, combat_phase, movement, supply, zoc
 from game.scenario.model import Scenario
 from game.state import GameState, Phase, UnitStatus
 from game.ui.assets import font
-from game.ui.counters import KIND_NAMES, SIDE_COLORS, SIDE_DARK, current_strength
+from game.ui.counters import KIND_NAMES, current_strength
+from game.ui.palette import Palette, palette
 from game.ui.render import TERRAIN_NAMES
-from game.ui.widgets import MUTED, PANEL, PANEL_LINE, TEXT, esc, side_html, side_label
+from game.ui.widgets import MUTED, PANEL, PANEL_LINE, TEXT, esc, side_html
 
 PHASE_NAMES = {
     Phase.REINFORCEMENT: "reinforcements",
@@ -48,10 +50,10 @@ OUTCOME_COLORS = {
 
 
 def unit_html(scenario: Scenario, state: GameState, view: Observation | None, u: int) -> str:
-    """Everything the viewer may know about one unit (all of it for its own side)."""
+    """Everything the viewer may know about one unit (all of it for its own team's)."""
     units = scenario.units
     side = int(units.side[u])
-    own = view is None or bool(view.own[u])
+    own = view is None or bool(view.friendly[u])
     visible = view is None or bool(view.visible[u])
     steps = int(state.steps[u]) if own or visible else -1
     max_steps = int(units.max_steps[u])
@@ -59,7 +61,7 @@ def unit_html(scenario: Scenario, state: GameState, view: Observation | None, u:
     size = UnitSize(int(units.size[u])).name.lower()
     lines = [
         f"<font size=4><b>{esc(units.names[u])}</b></font>",
-        f"{side_html(side)} - {esc(units.formations[int(units.formation[u])])}",
+        f"{side_html(scenario, side)} - {esc(units.formations[int(units.formation[u])])}",
         f"{kind.capitalize()} {size}",
     ]
     if state.status[u] != UnitStatus.ACTIVE and own:
@@ -111,7 +113,7 @@ def unit_html(scenario: Scenario, state: GameState, view: Observation | None, u:
 def hex_summary(scenario: Scenario, h: int) -> str:
     grid = scenario.map
     terrain = TERRAIN_NAMES.get(Terrain(int(grid.terrain[h])), "ground")
-    place = engine.describe_hex(scenario, h)
+    place = describe_hex(scenario, h)
     rivers = int(np.count_nonzero(grid.river[h]))
     extra = f", river on {rivers} side{'s' if rivers > 1 else ''}" if rivers else ""
     return f"{place} ({terrain}{extra})"
@@ -131,7 +133,7 @@ def hex_html(scenario: Scenario, state: GameState, h: int) -> str:
         )
         if city.supply != "none":
             lines.append(f"Supply {city.supply}")
-    lines.append(f"Held by {side_html(int(state.control[h]))}")
+    lines.append(f"Held by {side_html(scenario, int(state.control[h]))}")
     col, row = grid.offset(h)
     lines.append(f"<font color='#a8a088'>hex {col:02d}{row:02d}</font>")
     return "<br>".join(lines)
@@ -159,16 +161,16 @@ class AttackPreview:
 def preview_attack(scenario: Scenario, state: GameState, attack: Attack) -> AttackPreview:
     """Build the combat core's batch for one attack as the combat phase would, and preview it."""
     units = scenario.units
-    attacker_side = Side(int(units.side[attack.attackers[0]]))
+    attacker_side = int(units.side[attack.attackers[0]])
     defenders = np.nonzero(
-        state.active & (state.hex == attack.target) & (units.side != attacker_side)
+        state.active & (state.hex == attack.target) & scenario.unit_hostile[attacker_side]
     )[0]
     defender_sides = sorted({int(units.side[d]) for d in defenders})
     isolated = np.zeros(scenario.map.size, dtype=np.bool_)
     for s in defender_sides:
-        isolated |= supply.isolated(scenario, state, Side(s))
-    zoc = movement.zone_of_control(scenario, state, attacker_side)
-    spec = combat_phase.combat_spec(scenario, state, attack, isolated, zoc)
+        isolated |= supply.isolated(scenario, state, s)
+    attacker_zoc = zoc.zone_of_control(scenario, state, attacker_side)
+    spec = combat_phase.combat_spec(scenario, state, attack, isolated, attacker_zoc)
     batch = combat.build_batch(combat_phase.unit_arrays(scenario, state), [spec])
     result = combat.preview(batch)
     o = result.odds
@@ -195,7 +197,7 @@ def preview_attack(scenario: Scenario, state: GameState, attack: Attack) -> Atta
         defender_losses=[float(p) for p in result.defender_loss_probability[0]],
         expected_attacker=float(result.expected_attacker_steps_lost[0]),
         expected_defender=float(result.expected_defender_steps_lost[0]),
-        attacker_side=int(attacker_side),
+        attacker_side=attacker_side,
         defender_side=defender_sides[0] if defender_sides else NO_SIDE,
     )
 
@@ -204,7 +206,7 @@ def preview_html(scenario: Scenario, p: AttackPreview) -> str:
     names = ", ".join(scenario.units.labels[u] for u in p.attack.attackers)
     shifts = ", ".join(f"{k} {v:+d}" for k, v in p.shifts.items() if v)
     lines = [
-        f"<b>Attack on {esc(engine.describe_hex(scenario, p.attack.target))}</b>",
+        f"<b>Attack on {esc(describe_hex(scenario, p.attack.target))}</b>",
         f"{esc(names)}",
         f"Strength {p.attack_strength:.1f} against {p.defence_strength:.1f}: "
         f"{p.raw_column}"
@@ -215,8 +217,9 @@ def preview_html(scenario: Scenario, p: AttackPreview) -> str:
     return "<br>".join(lines)
 
 
-def preview_image(size: tuple[int, int], p: AttackPreview) -> pygame.Surface:
-    """Outcome chances as a stacked bar, then the two loss distributions side by side."""
+def preview_image(size: tuple[int, int], p: AttackPreview, colors: Palette) -> pygame.Surface:
+    """Outcome chances as a stacked bar, then the two loss distributions side by side, each in
+    its side's colour."""
     w, h = size
     surface = pygame.Surface(size)
     surface.fill(PANEL)
@@ -257,7 +260,7 @@ def preview_image(size: tuple[int, int], p: AttackPreview) -> pygame.Surface:
         chart_top = top + small.get_height() + 16
         n = max(1, len(losses))
         slot = half / n
-        color = SIDE_COLORS.get(side, (200, 200, 200))
+        color = colors.fill(side)
         for i, chance in enumerate(losses):
             bar_h = int((base - chart_top) * chance)
             rect = pygame.Rect(int(left + i * slot + 2), base - bar_h, max(2, int(slot) - 4), bar_h)
@@ -274,15 +277,17 @@ def preview_image(size: tuple[int, int], p: AttackPreview) -> pygame.Surface:
 def event_html(scenario: Scenario, event: Event) -> str:
     """One log line: turn, side colour, text; combats and captures stand out."""
     date = f"{scenario.date_of_turn(max(1, event.turn)):%d %b}"
-    text = esc(event.text)
+    text = esc(event_text(scenario, event))
     if event.kind in ("combat", "capture", "game_over", "pocket", "surrender"):
         text = f"<b>{text}</b>"
     if event.kind == "turn":
         return f"<font color='#e0c070'><b>{text}</b></font>"
-    return f"<font color='#8a8670'>{date}</font> {side_html(event.side, side_label(event.side), bold=False)} {text}"
+    return (
+        f"<font color='#8a8670'>{date}</font> {side_html(scenario, event.side, bold=False)} {text}"
+    )
 
 
-def marker_for(event: Event) -> tuple[str, tuple[int, int, int]] | None:
+def marker_for(scenario: Scenario, event: Event) -> tuple[str, tuple[int, int, int]] | None:
     """The note a combat or capture leaves on the map."""
     if event.kind == "combat":
         data = event.data
@@ -297,7 +302,7 @@ def marker_for(event: Event) -> tuple[str, tuple[int, int, int]] | None:
         color = OUTCOME_COLORS[combat.Outcome[outcome.upper()]] if known else (90, 90, 90)
         return text, color
     if event.kind == "capture":
-        return event.text.replace(" forces take ", " take "), SIDE_DARK.get(
-            event.side, (90, 90, 90)
-        )
+        taker = scenario.side_table.label(event.side)
+        city = city_name(scenario, str(event.data.get("city", "")))
+        return f"{taker} take {city}", palette(scenario).dark(event.side)
     return None

@@ -2,8 +2,11 @@
 move leaves on the map (trails, combat notes, log lines).
 
 The map screen turns clicks and keys into calls here; everything that changes the game goes
-through `Table.apply`, i.e. `Game.apply`. `scene()` builds what the map view draws, from the
-viewer's fog-of-war observation only.
+through `Table.apply`, i.e. `Game.apply_order`: a move planned through the fog of war goes as far
+as the true position allows. `scene()` builds what the map view draws from the viewer's
+observation only, and every overlay (supply, pockets, zones of control, reach, odds) is worked out
+on the viewer's belief (`game.ai.belief`): hidden enemy units are not in it, so nothing drawn
+changes when they move.
 """
 
 from __future__ import annotations
@@ -16,22 +19,26 @@ import numpy.typing as npt
 
 from game import engine
 from game.actions import Action, Attack, CancelAttack, EndPhase, Move
-from game.ai.belief import build_belief
-from game.enums import Side, Terrain
+from game.ai.belief import Belief, belief_from_observation
+from game.enums import Terrain
 from game.events import Event
 from game.observation import Observation, observe
-from game.rules import movement, supply
+from game.rules import control, movement, supply, zoc
 from game.rules.movement import Reach
+from game.scenario.model import Scenario
 from game.session import Game
-from game.state import Phase, UnitStatus
+from game.state import GameState, Phase, UnitStatus
 from game.ui.counters import CounterLook
 from game.ui.mapview import Marker, Scene, StackView, Trail
 from game.ui.match import AI_SPEEDS, AIDriver, Knowledge, Match
+from game.ui.palette import palette
 from game.ui.panels import AttackPreview, marker_for, preview_attack
 
 GHOST_TURNS = 2  # enemies last seen this many turns ago still show as ghosts
 MAX_MARKERS = 40
 MAX_TRAILS = 16
+MAX_REFUSED_AI_MOVES = 40  # moves in a row the computer may have refused before its phase ends
+CONTACT_MESSAGE = "Enemy contact: the move stops short"
 
 
 @dataclass
@@ -78,6 +85,8 @@ class Table:
         self._preview: tuple[tuple[int, Attack], AttackPreview] | None = None
         self._scene_key: tuple[object, ...] | None = None
         self._scene_base: Scene | None = None
+        self._belief: tuple[tuple[object, ...], Belief] | None = None
+        self._refused_ai_moves = 0
         self.started = time.monotonic()
 
     # --- who sees and who moves ------------------------------------------------------------
@@ -108,22 +117,48 @@ class Table:
             return None
         return observe(self.match.game.scenario, self.match.game.state, self.viewer)
 
+    def belief(self, side: int) -> Belief:
+        """What `side` believes now, built from its observation alone: its team's units as they
+        are, the enemy units it sees, no other enemy unit. Cached until the game changes."""
+        game = self.match.game
+        state = game.state
+        key = (self.version, side, len(game.actions), id(state), state.turn, int(state.phase))
+        if self._belief is not None and self._belief[0] == key:
+            return self._belief[1]
+        view = observe(game.scenario, state, side)
+        # the observation carries the status of the side's own team's units: its own business
+        belief = belief_from_observation(game.scenario, view, view.status)
+        self._belief = (key, belief)
+        return belief
+
     # --- applying actions ------------------------------------------------------------------
 
     def apply(self, action: Action, by_ai: bool = False) -> list[Event]:
-        """Apply an action for the side to move; an illegal one leaves a message, nothing else."""
+        """Apply an order for the side to move, through the fog of war (`Game.apply_order`: a
+        move stops at first contact with a hidden enemy); an illegal one leaves a message and
+        changes nothing. A computer move refused outright (blocked at its first hex by an
+        enemy it could not see) is dropped, as `game.ai.play_one` does; any other refused
+        computer action ends its phase, so that a confused player cannot stall the game."""
         game = self.match.game
         scenario, state = game.scenario, game.state
         start = int(state.hex[action.unit]) if isinstance(action, Move) else -1
         turn, phase, side = state.turn, state.phase, engine.moving_side(scenario, state)
         try:
-            events = game.apply(action)
+            events = game.apply_order(action)
         except engine.IllegalActionError as exc:
+            if by_ai and isinstance(action, Move):
+                self._refused_ai_moves += 1
+                if self._refused_ai_moves <= MAX_REFUSED_AI_MOVES:
+                    return []
             self.say(str(exc))
             self.feedback.sounds.append("refused")
             if by_ai and not isinstance(action, EndPhase):
+                self._refused_ai_moves = 0
                 return self.apply(EndPhase(), by_ai=True)
             return []
+        if by_ai:
+            self._refused_ai_moves = 0
+        applied = game.actions[-1]
         self.version += 1
         knowledge = Knowledge(game, self.viewer)
         seen_any = False
@@ -132,16 +167,16 @@ class Table:
                 continue
             if event.kind != "turn":
                 seen_any = True
-            note = marker_for(event)
+            note = marker_for(scenario, event)
             if note is not None and event.hex >= 0:
                 self.markers.append(Marker(event.hex, note[0], note[1], self.now))
             if event.kind == "combat":
                 self.feedback.sounds.append("combat")
         trail = False
-        if isinstance(action, Move):
+        if isinstance(applied, Move):
             self.feedback.sounds.append("move")
             if by_ai or side != self.viewer:
-                trail = self._trail(action.unit, [start, *action.path], int(side))
+                trail = self._trail(applied.unit, [start, *applied.path], int(side))
         state = game.state
         if state.turn != turn or state.phase != phase:
             self._phase_changed()
@@ -162,11 +197,11 @@ class Table:
         if view is not None and not view.visible[unit]:
             return False
         if view is not None:
-            seen = engine.observed_hexes(self.match.game.scenario, self.match.game.state, view.side)
-            while path and not seen[path[0]]:
+            while path and not view.seen_hexes[path[0]]:
                 path = path[1:]
         if len(path) >= 2:
-            self.trails.append(Trail(path, side, self.now))
+            color = palette(self.match.game.scenario).fill(side)
+            self.trails.append(Trail(path, side, color, self.now))
             return True
         return False
 
@@ -211,9 +246,10 @@ class Table:
     def units_at(self, h: int, view: Observation | None) -> list[int]:
         """Units the viewer sees in a hex, own side first."""
         state = self.match.game.state
-        here = state.active & (state.hex == h)
         if view is not None:
-            here &= view.visible
+            here = view.visible & state.active & (view.hex == h)
+        else:
+            here = state.active & (state.hex == h)
         found = np.nonzero(here)[0].tolist()
         side = self.viewer
         return sorted(found, key=lambda u: (int(self.match.game.scenario.units.side[u]) != side, u))
@@ -247,28 +283,19 @@ class Table:
         ):
             return
         # Plan on what the side can see: hidden enemies neither block nor cast ZOC on the display.
-        side = engine.moving_side(scenario, state)
-        belief = build_belief(scenario, state, side, state.status)
+        belief = self.belief(engine.moving_side(scenario, state))
         self.reach = engine.unit_moves(scenario, belief.state, u)
 
-    def _move_as_far_as_possible(self, u: int, path: list[int]) -> None:
-        """Order a move; if hidden enemies block it, the unit goes as far as it can and stops."""
+    def order_move(self, u: int, path: list[int]) -> None:
+        """Order a move along a path planned on the side's belief. `Game.apply_order` takes the
+        unit as far as the true position allows: a hidden enemy stops it at first contact."""
         game = self.match.game
-        scenario, state = game.scenario, game.state
-        start, allowance = int(state.hex[u]), int(state.movement_left[u])
-        rules = engine.movement_rules(scenario)
-        for k in range(len(path), 0, -1):
-            if (
-                movement.move_path_cost(
-                    scenario, state, u, [start, *path[:k]], allowance, rules=rules
-                )
-                is not None
-            ):
-                self.apply(Move(u, tuple(path[:k])))
-                if k < len(path):
-                    self.say("Enemy contact: the move stops short")
-                return
-        self.apply(Move(u, tuple(path)))  # refused with the engine's reason
+        before = len(game.actions)
+        self.apply(Move(u, tuple(path)))
+        if len(game.actions) > before:
+            applied = game.actions[-1]
+            if isinstance(applied, Move) and len(applied.path) < len(path):
+                self.say(CONTACT_MESSAGE)
 
     def click(self, h: int) -> None:
         """A left click on a hex: move there, pick a target, toggle an attacker, or select."""
@@ -284,7 +311,7 @@ class Table:
         if self.my_turn() and state.phase in (Phase.MOVEMENT, Phase.EXPLOITATION):
             reach = self.reach
             if reach is not None and h != reach.start and reach.can_end(h):
-                self._move_as_far_as_possible(self.selected, reach.path_to(h)[1:])
+                self.order_move(self.selected, reach.path_to(h)[1:])
                 self.selected_hex = int(game.state.hex[self.selected])
                 return
         if self.my_turn() and state.phase == Phase.COMBAT:
@@ -394,12 +421,10 @@ class Table:
         key = (self.version, attack)
         if self._preview is not None and self._preview[0] == key:
             return self._preview[1]
-        game = self.match.game
-        scenario, state = game.scenario, game.state
+        scenario = self.match.game.scenario
         # Odds as the attacker can know them: enemy supply and fatigue are not visible, so the
         # defenders count as fresh and supplied, and only known units cut their supply lines.
-        side = Side(int(scenario.units.side[attack.attackers[0]]))
-        belief = build_belief(scenario, state, side, state.status)
+        belief = self.belief(int(scenario.units.side[attack.attackers[0]]))
         try:
             result = preview_attack(scenario, belief.state, attack)
         except (IndexError, ValueError):
@@ -483,32 +508,40 @@ class Table:
         game = self.match.game
         scenario, state = game.scenario, game.state
         units = scenario.units
+        colors = palette(scenario)
         view = self.observation()
         viewer = self.viewer
         moving = engine.moving_side(scenario, state)
         moving_phase = state.phase in (Phase.MOVEMENT, Phase.EXPLOITATION) and self.my_turn()
-        seen = (
-            engine.observed_hexes(scenario, state, viewer)
-            if viewer is not None
-            else np.ones(scenario.map.size, dtype=np.bool_)
-        )
+        if view is not None:
+            seen = view.seen_hexes
+            hexes, steps, cut_off = view.hex, view.steps, view.supply
+            shown = view.visible & (view.hex >= 0)
+            friendly = view.friendly
+        else:  # a spectator sees everything
+            seen = np.ones(scenario.map.size, dtype=np.bool_)
+            hexes, steps, cut_off = state.hex, state.steps, state.supply
+            shown = state.active & (state.hex >= 0)
+            friendly = np.ones(units.count, dtype=np.bool_)
         stacks: dict[int, StackView] = {}
 
         def add(u: int, h: int, ghost: bool) -> None:
-            own = viewer is None or units.side[u] == viewer
+            side = int(units.side[u])
+            known = bool(friendly[u]) and not ghost
             look = CounterLook(
-                side=int(units.side[u]),
+                side=side,
+                color=colors.fill(side),
                 kind=int(units.kind[u]),
                 size=int(units.size[u]),
                 label=units.labels[u],
                 attack=int(units.attack[u]),
                 defence=int(units.defence[u]),
                 movement=int(units.movement[u]),
-                steps=int(state.steps[u]),
+                steps=int(units.max_steps[u]) if ghost else int(steps[u]),
                 max_steps=int(units.max_steps[u]),
-                out_of_supply=bool(own and state.supply[u] > 0),
+                out_of_supply=bool(known and cut_off[u] > 0),
                 spent=bool(
-                    own and moving_phase and units.side[u] == moving and state.movement_left[u] <= 0
+                    known and moving_phase and side == moving and state.movement_left[u] <= 0
                 ),
                 ghost=ghost,
             )
@@ -516,15 +549,14 @@ class Table:
             stack.units.append(u)
             stack.looks.append(look)
 
-        visible = state.active if view is None else (view.visible & state.active)
-        for u in np.nonzero(visible)[0].tolist():
-            add(u, int(state.hex[u]), False)
+        for u in np.nonzero(shown)[0].tolist():
+            add(u, int(hexes[u]), False)
         if view is not None:
             ghosts = (
-                ~view.own
+                ~view.friendly
                 & ~view.visible
                 & (view.last_seen_hex >= 0)
-                & (view.last_seen_turn >= state.turn - GHOST_TURNS)
+                & (view.last_seen_turn >= view.turn - GHOST_TURNS)
                 & (view.last_seen_turn > 0)
             )
             for u in np.nonzero(ghosts)[0].tolist():
@@ -541,38 +573,46 @@ class Table:
             stack.units = [stack.units[k] for k in order]
             stack.looks = [stack.looks[k] for k in order]
             ordered.append(stack)
-        scene = Scene(control=state.control.copy(), stacks=ordered)
+        held = view.control if view is not None else state.control
+        scene = Scene(control=held.copy(), stacks=ordered)
         if viewer is not None and self.overlays.fog:
             scene.veil = ~seen
-        side_for_overlays = viewer if viewer is not None else moving
-        if self.overlays.supply:
-            in_supply = supply.trace_supply(scenario, state, side_for_overlays)
-            own_ground = state.control == side_for_overlays
-            scene.out_of_supply = own_ground & ~in_supply & (scenario.map.terrain != Terrain.WATER)
-        if self.overlays.pockets:
-            scene.pockets = self._pockets(side_for_overlays, view, seen)
-        if self.overlays.zoc:
-            # the zones of the enemy units the viewer can see: hidden units give nothing away
-            enemy = state.active & (units.side != side_for_overlays)
-            if view is not None:
-                enemy &= view.visible
-            occupied = np.zeros(scenario.map.size, dtype=np.bool_)
-            occupied[state.hex[enemy]] = True
-            weather = int(movement.turn_weather(scenario, state))
-            scene.zoc = movement.spread_zone(scenario.map, occupied, weather) & ~occupied
+        side = viewer if viewer is not None else moving
+        if self.overlays.supply or self.overlays.pockets or self.overlays.zoc:
+            # a player's overlays come from their belief; a spectator's from the truth
+            ground = self.belief(viewer).state if viewer is not None else state
+            if self.overlays.supply:
+                scene.out_of_supply = out_of_supply_ground(scenario, ground, side)
+            if self.overlays.pockets:
+                scene.pockets = pocket_hexes(scenario, ground)
+            if self.overlays.zoc:
+                scene.zoc = enemy_zone_hexes(scenario, ground, side)
         return scene
 
-    def _pockets(
-        self, side: int, view: Observation | None, seen: npt.NDArray[np.bool_]
-    ) -> list[npt.NDArray[np.int32]]:
-        game = self.match.game
-        scenario, state = game.scenario, game.state
-        out = []
-        for s in scenario.sides:
-            for pocket in supply.find_pockets(scenario, state, s):
-                hexes = pocket.hexes
-                if view is not None and s != side:
-                    hexes = hexes[seen[hexes]]  # enemy pockets only where the viewer can see
-                if len(hexes):
-                    out.append(hexes.astype(np.int32))
-        return out
+
+def out_of_supply_ground(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[np.bool_]:
+    """[N] ground of `side`'s team beyond its supply, as traced on `state` (a belief, for a
+    player: only the enemy units the side knows of block the trace)."""
+    in_supply = supply.trace_supply(scenario, state, side)
+    own_ground = control.friendly_ground(scenario, state.control, side)
+    out: npt.NDArray[np.bool_] = own_ground & ~in_supply & (scenario.map.terrain != Terrain.WATER)
+    return out
+
+
+def pocket_hexes(scenario: Scenario, state: GameState) -> list[npt.NDArray[np.int32]]:
+    """The hexes of every side's pockets as traced on `state`: on a player's belief, the enemy
+    pockets it can make out and its own as far as it knows what surrounds them."""
+    out = []
+    for s in scenario.sides:
+        for pocket in supply.find_pockets(scenario, state, s):
+            if len(pocket.hexes):
+                out.append(pocket.hexes.astype(np.int32))
+    return out
+
+
+def enemy_zone_hexes(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[np.bool_]:
+    """[N] the zones of control of the units of other teams on `state` (on a belief: the enemy
+    units the side sees), less the hexes they stand on."""
+    occupied = zoc.occupied_by(scenario, state, scenario.unit_hostile[side])
+    zone: npt.NDArray[np.bool_] = zoc.enemy_zone_of_control(scenario, state, side) & ~occupied
+    return zone

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
 import pygame
 
-from game.enums import River, Side, Terrain
+from game.enums import NO_SIDE, River, Terrain
 from game.geo import HexMap
 from game.hexgrid import Layout
 from game.ui import assets
 from game.ui.counters import (
     INK,
-    SIDE_COLORS,
-    SIDE_INK,
     SIZE_MARKS,
     UnitView,
     current_strength,
@@ -54,10 +53,7 @@ RIVER_COLOR: Color = (52, 104, 176)
 RIVER_DARK: Color = (30, 70, 140)
 ROAD_COLOR: Color = (156, 104, 56)
 RAIL_COLOR: Color = (40, 40, 40)
-CONTROL_TINT: dict[int, tuple[int, int, int, int]] = {
-    Side.AXIS: (90, 110, 140, 26),
-    Side.SOVIET: (210, 70, 60, 24),
-}
+Rgba = tuple[int, int, int, int]
 FRONT_COLOR: Color = (215, 0, 40)
 STAMP_VARIANTS = 4
 GRAIN_SEED = 1943
@@ -65,8 +61,6 @@ GRAIN_SEED = 1943
 __all__ = [
     "INK",
     "PAPER",
-    "SIDE_COLORS",
-    "SIDE_INK",
     "SIZE_MARKS",
     "UnitView",
     "current_strength",
@@ -83,6 +77,7 @@ __all__ = [
     "font",
     "map_layout",
     "map_pixel_size",
+    "team_lookup",
 ]
 
 
@@ -432,15 +427,25 @@ def draw_cities(
 # --- control and front line -----------------------------------------------------------------------
 
 
+def team_lookup(team: Sequence[int] | npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """[256]: the team of each value a control layer may hold (a side number), NO_SIDE for
+    unclaimed ground; `team` is the scenario's team number of each side."""
+    lookup = np.full(256, NO_SIDE, dtype=np.uint8)
+    lookup[: len(team)] = np.asarray(team, dtype=np.uint8)
+    return lookup
+
+
 def front_segments(
     grid: HexMap,
     layout: Layout,
     control: npt.NDArray[np.uint8],
+    teams: npt.NDArray[np.uint8],
     hexes: npt.NDArray[np.intp] | None = None,
 ) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-    """Pixel end points of every hexside where control passes from one side to the other
-    (only the hexsides of `hexes`, when given)."""
+    """Pixel end points of every hexside where the ground passes from one team to another
+    (only the hexsides of `hexes`, when given); `teams` is `team_lookup` of the scenario."""
     cx, cy = hex_centers(grid, layout)
+    team = teams[control]
     corners = layout.corner_offsets()
     out = []
     for d in range(6):
@@ -449,9 +454,9 @@ def front_segments(
         c0, c1 = layout.edge_corners(d)
         nb = grid.neighbor[:, d]
         h_all = np.nonzero(nb >= 0)[0] if hexes is None else hexes[nb[hexes] >= 0]
-        a_side = control[h_all]
-        b_side = control[nb[h_all]]
-        change = (a_side != b_side) & (a_side != NO_SIDE) & (b_side != NO_SIDE)
+        a_team = team[h_all]
+        b_team = team[nb[h_all]]
+        change = (a_team != b_team) & (a_team != NO_SIDE) & (b_team != NO_SIDE)
         for h in h_all[change].tolist():
             a = (float(cx[h] + corners[c0, 0]), float(cy[h] + corners[c0, 1]))
             b = (float(cx[h] + corners[c1, 0]), float(cy[h] + corners[c1, 1]))
@@ -483,18 +488,21 @@ def draw_control(
     grid: HexMap,
     layout: Layout,
     control: npt.NDArray[np.uint8],
+    tints: Mapping[int, Rgba],
+    teams: npt.NDArray[np.uint8],
     front: bool = True,
 ) -> None:
-    """Faint side tint over each hex and a red line along every hexside where control changes."""
+    """Faint tint of the holder's colour over each hex (`tints` by side number, e.g.
+    `Palette.tints()`) and a red line along every hexside where the ground changes team."""
     left, top = stamp_offsets(grid, layout)
     tint = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
-    for side, color in CONTROL_TINT.items():
+    for side, color in tints.items():
         stamp = hex_mask_stamp(layout, color)
         hexes = np.nonzero(control == side)[0].tolist()
         tint.blits([(stamp, (int(left[h]), int(top[h]))) for h in hexes], doreturn=False)
     surface.blit(tint, (0, 0))
     if front:
-        draw_front(surface, grid, layout, control)
+        draw_front(surface, grid, layout, control, teams)
 
 
 def draw_front(
@@ -502,11 +510,12 @@ def draw_front(
     grid: HexMap,
     layout: Layout,
     control: npt.NDArray[np.uint8],
+    teams: npt.NDArray[np.uint8],
     hexes: npt.NDArray[np.intp] | None = None,
 ) -> None:
-    """The front line: a bold red line on every hexside between the two sides' ground."""
+    """The front line: a bold red line on every hexside between two teams' ground."""
     width = max(3, int(layout.size_x / 3.5))
-    for a, b in front_segments(grid, layout, control, hexes):
+    for a, b in front_segments(grid, layout, control, teams, hexes):
         pygame.draw.line(surface, FRONT_COLOR, a, b, width)
         pygame.draw.circle(surface, FRONT_COLOR, a, width / 2)
         pygame.draw.circle(surface, FRONT_COLOR, b, width / 2)

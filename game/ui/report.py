@@ -1,5 +1,5 @@
 """The after-action report: result, losses with a chart over the turns, the cities, and what
-happened in 1943 beside it."""
+happened historically beside it (when the scenario file records it)."""
 
 from __future__ import annotations
 
@@ -9,20 +9,33 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UIImage, UILabel, UITextBox
 
-from game.enums import Side
+from game.enums import NO_SIDE
 from game.rules import victory
+from game.scenario.model import Scenario
 from game.ui.match import Match, TurnLosses, loss_history, units_lost
 from game.ui.screen import Screen
-from game.ui.widgets import esc, line_chart, side_color, side_html, side_label
+from game.ui.widgets import esc, line_chart, side_color, side_html, side_label, team_html
 
 
 def result_line(match: Match) -> str:
+    """'German decisive victory': the winning team (`state.winner` is a team number)."""
     state = match.game.state
     if not state.over:
         return f"Game in progress (turn {state.turn})"
     if state.level == "draw" or state.winner == NO_SIDE:
         return "A draw"
-    return f"{side_label(state.winner)} {state.level} victory"
+    return f"{match.game.scenario.side_table.team_label(state.winner)} {state.level} victory"
+
+
+def side_of_name(scenario: Scenario, side_id: str) -> int:
+    """The side number of a side id the file uses (NO_SIDE when the scenario has none)."""
+    table = scenario.side_table
+    return table.index(side_id) if side_id in table.ids else NO_SIDE
+
+
+def historical_year(scenario: Scenario) -> str:
+    """How the report names the historical figures: the year the scenario starts."""
+    return f"{scenario.date_of_turn(1):%Y}"
 
 
 class ReportScreen(Screen):
@@ -78,21 +91,24 @@ class ReportScreen(Screen):
         scenario = self.match.game.scenario
         sides = scenario.sides
         hist = scenario.spec.historical
+        year = historical_year(scenario)
+        men_table = {str(k): v for k, v in hist.men_lost.items()} if hist else {}
+        tank_table = {str(k): v for k, v in hist.tanks_lost.items()} if hist else {}
         men_refs = [
-            (f"{side_label(s)} in 1943", float(n), side_color(s))
+            (f"{side_label(scenario, s)} in {year}", float(n), side_color(scenario, s))
             for s in sides
-            if hist is not None and (n := dict(hist.men_lost).get(s.name.lower())) is not None  # type: ignore[call-overload]
+            if (n := men_table.get(scenario.side_id(s))) is not None
         ]
         tank_refs = [
-            (f"{side_label(s)} in 1943", float(n), side_color(s))
+            (f"{side_label(scenario, s)} in {year}", float(n), side_color(scenario, s))
             for s in sides
-            if hist is not None and (n := dict(hist.tanks_lost).get(s.name.lower())) is not None  # type: ignore[call-overload]
+            if (n := tank_table.get(scenario.side_id(s))) is not None
         ]
         series = [
             (
-                f"{side_label(s)} men lost",
+                f"{side_label(scenario, s)} men lost",
                 [(float(t.turn), float(t.men[s])) for t in self.history],
-                side_color(s),
+                side_color(scenario, s),
             )
             for s in sides
         ]
@@ -100,16 +116,16 @@ class ReportScreen(Screen):
             line_chart(
                 self.chart_rect.size,
                 series,
-                "Men lost by the end of each turn (dashed: 1943)",
+                f"Men lost by the end of each turn (dashed: {year})",
                 "turn",
                 references=men_refs,
             )
         )
         tanks = [
             (
-                f"{side_label(s)} tanks lost",
+                f"{side_label(scenario, s)} tanks lost",
                 [(float(t.turn), float(t.tanks[s])) for t in self.history],
-                side_color(s),
+                side_color(scenario, s),
             )
             for s in sides
         ]
@@ -117,7 +133,7 @@ class ReportScreen(Screen):
             line_chart(
                 self.tank_rect.size,
                 tanks,
-                "Tanks lost (dashed: 1943)",
+                f"Tanks lost (dashed: {year})",
                 "turn",
                 references=tank_refs,
             )
@@ -128,23 +144,18 @@ class ReportScreen(Screen):
         scenario, state = game.scenario, game.state
         units = scenario.units
         hist = scenario.spec.historical
-        rows = ["<b>Losses</b> (game / 1943)"]
+        men_table: dict[str, int] = {str(k): v for k, v in hist.men_lost.items()} if hist else {}
+        tank_table: dict[str, int] = {str(k): v for k, v in hist.tanks_lost.items()} if hist else {}
+        rows = [f"<b>Losses</b> (game / {historical_year(scenario)})" if hist else "<b>Losses</b>"]
         for s in scenario.sides:
             mine = units.side == s
             men = int(state.men_lost[mine].sum())
             tanks = int(state.tanks_lost[mine].sum())
-            name = s.name.lower()
-            men_table: dict[str, int] = (
-                {str(k): v for k, v in hist.men_lost.items()} if hist else {}
-            )
-            tank_table: dict[str, int] = (
-                {str(k): v for k, v in hist.tanks_lost.items()} if hist else {}
-            )
-            real_men = men_table.get(name)
-            real_tanks = tank_table.get(name)
+            real_men = men_table.get(scenario.side_id(s))
+            real_tanks = tank_table.get(scenario.side_id(s))
             real = f" / {real_men:,} men, {real_tanks or 0:,} tanks" if real_men is not None else ""
             rows.append(
-                f"{side_html(int(s))}: {men:,} men, {tanks:,} tanks, "
+                f"{side_html(scenario, s)}: {men:,} men, {tanks:,} tanks, "
                 f"{units_lost(game, s)} units destroyed{real}"
             )
         return "<br>".join(rows)
@@ -153,7 +164,10 @@ class ReportScreen(Screen):
         game = self.match.game
         scenario, state = game.scenario, game.state
         hist = scenario.spec.historical
-        rows = ["<b>Cities</b> (victory points: held now / held in 1943)"]
+        rows = [
+            "<b>Cities</b> (victory points: held now"
+            + (f" / held in {historical_year(scenario)})" if hist else ")")
+        ]
         cities = sorted(
             (c for c in scenario.map.cities if scenario.vp[c.hex] > 0),
             key=lambda c: (-int(scenario.vp[c.hex]), c.name),
@@ -165,23 +179,28 @@ class ReportScreen(Screen):
             real = hist.cities.get(city.id) if hist else None
             past = ""
             if real is not None:
-                past = f" / {side_html(int(Side[real.owner.upper()]), bold=False)}"
+                owner_then = side_of_name(scenario, str(real.owner))
+                past = f" / {side_html(scenario, owner_then, bold=False)}"
                 if real.taken is not None:
                     past += f" ({real.taken:%d %b})"
             rows.append(
-                f"{esc(city.name)} ({int(scenario.vp[city.hex])}): {side_html(owner)}{esc(when)}{past}"
+                f"{esc(city.name)} ({int(scenario.vp[city.hex])}): "
+                f"{side_html(scenario, owner)}{esc(when)}{past}"
             )
         return "<br>".join(rows)
 
     def _history_html(self) -> str:
-        hist = self.match.game.scenario.spec.historical
+        scenario = self.match.game.scenario
+        hist = scenario.spec.historical
         if hist is None:
             return "No historical outcome is recorded for this scenario."
         summary = " ".join(hist.summary.split())
-        return (
-            f"<b>What happened: {side_label(int(Side[hist.winner.upper()])) if hist.winner != 'draw' else 'a draw'}"
-            f" {hist.level}</b><br>{esc(summary)}"
-        )
+        if hist.winner == "draw":
+            result = "a draw"
+        else:
+            team = scenario.side_table.team_of_name(str(hist.winner))
+            result = f"{team_html(scenario, team)} {esc(hist.level)}"
+        return f"<b>What happened: {result}</b><br>{esc(summary)}"
 
     def update(self, dt: float) -> None:
         super().update(dt)
@@ -197,13 +216,9 @@ class ReportScreen(Screen):
             if event.ui_element is self.back:
                 self.app.stack.pop()
             elif event.ui_element is self.save:
-                from game.ui.dialogs import SaveDialog
-
-                self.app.push(SaveDialog(self.app, self.match))
+                self.app.open("save", match=self.match)
             elif event.ui_element is self.menu:
-                from game.ui.menu import MainMenu
-
-                self.app.stack.clear_to(MainMenu(self.app))
+                self.app.restart("main_menu")
         elif event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_r):
             self.app.stack.pop()
 

@@ -1,12 +1,17 @@
-"""The screen stack: one screen on top gets the input; screens below it stay alive, paused.
+"""The screen stack and the registry of screens by name.
 
 Modelled on Tuxemon's state stack. Each screen owns a pygame_gui manager with its own widgets, so
 pausing a screen needs no bookkeeping of whose buttons are whose. An opaque screen hides every
 screen under it; a see-through one (help, dialogs) is drawn over the screens beneath it.
+
+Screens are opened by name (`app.open("map", match=...)`), never by importing one another: the
+screen modules are registered in one place (`game.ui.screens`), so no screen module imports
+another and the screens can be rearranged freely.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -58,6 +63,28 @@ class Screen:
 
     def draw(self, surface: pygame.Surface) -> None:
         self.ui.draw_ui(surface)
+
+
+ScreenFactory = Callable[..., "Screen"]
+_REGISTRY: dict[str, ScreenFactory] = {}
+
+
+def register(name: str, factory: ScreenFactory) -> None:
+    """Make a screen openable by name; `factory(app, **arguments)` builds it."""
+    _REGISTRY[name] = factory
+
+
+def create(name: str, app: App, **arguments: Any) -> Screen:
+    """A new screen of the kind registered under `name` (KeyError names the known ones)."""
+    factory = _REGISTRY.get(name)
+    if factory is None:
+        known = ", ".join(sorted(_REGISTRY)) or "none registered"
+        raise KeyError(f"no screen called {name!r} (known: {known})")
+    return factory(app, **arguments)
+
+
+def registered() -> list[str]:
+    return sorted(_REGISTRY)
 
 
 class ScreenStack:

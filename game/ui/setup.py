@@ -12,11 +12,11 @@ from pygame_gui.elements import (
     UICheckBox,
     UIDropDownMenu,
     UIHorizontalSlider,
+    UIImage,
     UILabel,
     UITextEntryLine,
 )
 
-from game.enums import Side, parse_enum
 from game.scenario.errors import FileProblemError
 from game.scenario.model import KnobValue
 from game.session import Game
@@ -42,9 +42,8 @@ def start_match(
     knobs: dict[str, KnobValue] | None = None,
     humans: frozenset[int] | None = None,
 ) -> None:
-    """Create the game and open its map above whatever is on the stack."""
-    from game.ui.mapscreen import MapScreen
-
+    """Create the game and open its map above whatever is on the stack. `side` is a side number
+    of the scenario (the solo player's; default: the side that moves first)."""
     scenario = catalogue.scenario(scenario_name)
     if knobs:
         scenario = scenario.with_knobs(knobs)
@@ -56,9 +55,9 @@ def start_match(
         match = Match(game, humans, kind, seed)
     else:
         if side is not None and side not in scenario.sides:
-            raise ValueError(f"{side.name.lower()} does not play in {scenario.id}")
+            raise ValueError(f"{scenario.id} has no side number {side}")
         match = Match.create(game, mode, side)
-    app.push(MapScreen(app, match))
+    app.open("map", match=match)
 
 
 class SetupScreen(Screen):
@@ -88,13 +87,20 @@ class SetupScreen(Screen):
         UILabel(pygame.Rect(x, 30, width, 44), self.entry.title, ui, object_id="#heading")
         UILabel(pygame.Rect(x, 74, width, 24), f"{MODE_TITLES[self.mode]} - {self.entry.dates}", ui)
         y = 120
-        self.side_menus: dict[Any, Side] = {}
-        for side_name, spec in self.scenario.spec.sides.items():
-            side = parse_enum(Side, side_name)
-            label = f"{side_name.capitalize()}: {spec.name}" + (
+        self.side_menus: dict[Any, int] = {}
+        table = self.scenario.side_table
+        teams_of_several = any(len(table.members(t)) > 1 for t in range(len(table.team_ids)))
+        for side in self.scenario.sides:
+            spec = self.scenario.spec.sides[table.ids[side]]
+            label = f"{table.label(side)}: {spec.name}" + (
                 f" ({spec.commander})" if spec.commander else ""
             )
-            UILabel(pygame.Rect(x, y, width - 220, 34), label, ui, object_id="#hud")
+            if teams_of_several:
+                label += f" - {table.team_names[int(table.team[side])]}"
+            swatch = pygame.Surface((16, 26))
+            swatch.fill(table.colors[side])
+            UIImage(pygame.Rect(x, y + 4, 16, 26), swatch, ui)
+            UILabel(pygame.Rect(x + 24, y, width - 244, 34), label, ui, object_id="#hud")
             menu = UIDropDownMenu(
                 [HUMAN, COMPUTER],
                 HUMAN if side in self.humans else COMPUTER,
@@ -209,7 +215,7 @@ class SetupScreen(Screen):
             )
         except FileProblemError as exc:
             self.error = str(exc.problems[0])
-            self.app.push(SetupScreen(self.app, self.entry, self.mode))
+            self.app.open("setup", entry=self.entry, mode=self.mode)
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill((30, 31, 25))

@@ -12,21 +12,16 @@ from typing import Any
 
 import pygame
 
-from game.enums import Side, Weather
+from game.enums import NO_SIDE, Weather
+from game.scenario.model import Scenario
 from game.ui.assets import font
-from game.ui.counters import SIDE_COLORS
+from game.ui.palette import palette
 
 Color = tuple[int, int, int]
 PANEL: Color = (36, 38, 30)
 PANEL_LINE: Color = (106, 104, 80)
 TEXT: Color = (236, 229, 206)
 MUTED: Color = (170, 164, 140)
-SIDE_HTML: dict[int, str] = {
-    Side.AXIS: "#b8c4d0",
-    Side.SOVIET: "#f08a70",
-    Side.ALLIES: "#a0c080",
-    NO_SIDE: "#d8d0b8",
-}
 WEATHER_NAMES = {
     Weather.CLEAR: "Clear",
     Weather.FROZEN: "Frozen",
@@ -41,14 +36,25 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def side_label(side: int) -> str:
-    return "Nobody" if side == NO_SIDE else Side(side).name.capitalize()
+def side_label(scenario: Scenario, side: int) -> str:
+    """What players call a side ("Soviet"); "Nobody" for NO_SIDE."""
+    return scenario.side_table.label(side)
 
 
-def side_html(side: int, text: str | None = None, bold: bool = True) -> str:
-    body = esc(text if text is not None else side_label(side))
-    colour = SIDE_HTML.get(side, "#d8d0b8")
+def side_html(scenario: Scenario, side: int, text: str | None = None, bold: bool = True) -> str:
+    """A side's name (or `text`) in the side's colour, for pygame_gui text boxes."""
+    body = esc(text if text is not None else side_label(scenario, side))
+    colour = palette(scenario).html(side)
     return f"<font color='{colour}'>{'<b>' if bold else ''}{body}{'</b>' if bold else ''}</font>"
+
+
+def team_html(scenario: Scenario, team: int, bold: bool = True) -> str:
+    """A team's name, in its first side's colour (neutral for NO_SIDE: nobody, a draw)."""
+    table = scenario.side_table
+    members = table.members(team) if team != NO_SIDE else ()
+    return side_html(
+        scenario, members[0] if members else NO_SIDE, table.team_label(team), bold=bold
+    )
 
 
 def veil(surface: pygame.Surface, alpha: int = 150, color: Color = (16, 16, 12)) -> None:
@@ -135,5 +141,5 @@ def set_visible(element: Any, on: bool) -> None:
         element.hide()
 
 
-def side_color(side: int) -> Color:
-    return SIDE_COLORS.get(side, (200, 200, 200))
+def side_color(scenario: Scenario, side: int) -> Color:
+    return palette(scenario).fill(side)

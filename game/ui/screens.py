@@ -1,0 +1,39 @@
+"""Every screen of the window under the name it is opened by: the one module that knows them all.
+
+Screens open one another by name (`app.open("report", match=...)`), so no screen module imports
+another; `App` calls `register_all` when it starts.
+
+    name         screen                       arguments
+    main_menu    menu.MainMenu                -
+    setup        setup.SetupScreen            entry (catalogue.Entry), mode
+    map          mapscreen.MapScreen          match
+    handover     handover.HandOverScreen      map_screen
+    report       report.ReportScreen          match
+    save         dialogs.SaveDialog           match
+    load         dialogs.LoadDialog           map_screen (None from the main menu)
+    game_menu    dialogs.GameMenu             map_screen
+    help         dialogs.HelpOverlay          scenario (optional: whose counters to show)
+"""
+
+from __future__ import annotations
+
+from game.ui.dialogs import GameMenu, HelpOverlay, LoadDialog, SaveDialog
+from game.ui.handover import HandOverScreen
+from game.ui.mapscreen import MapScreen
+from game.ui.menu import MainMenu
+from game.ui.report import ReportScreen
+from game.ui.screen import register
+from game.ui.setup import SetupScreen
+
+
+def register_all() -> None:
+    """Register every screen by name (idempotent)."""
+    register("main_menu", MainMenu)
+    register("setup", SetupScreen)
+    register("map", MapScreen)
+    register("handover", HandOverScreen)
+    register("report", ReportScreen)
+    register("save", SaveDialog)
+    register("load", LoadDialog)
+    register("game_menu", GameMenu)
+    register("help", HelpOverlay)
