@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pygame
 import pygame_gui
 from pygame_gui.elements import (
@@ -402,15 +403,15 @@ SAMPLE_TEXT_WIDTH = 130  # the kind's name beside each row
 
 def sample_counters(scenario: Scenario | None) -> pygame.Surface:
     """Each kind of counter, one column per side in the side's colour, with what its symbol
-    means. A side's own unit of that kind gives the sample its label, size and strength when
-    the scenario has one."""
+    means: a unit of that side and kind from the scenario (none where the side fields no such
+    unit), or made-up ones in the default colours without a scenario."""
     if scenario is not None:
         table = scenario.side_table
         colors = list(table.colors)
         names = list(table.short)
     else:
         colors = list(DEFAULT_COLORS[:2])
-        names = ["", ""]
+        names = ["", ""]  # made-up counters carry no unit's name
     n = max(1, len(colors))
     gap = 6 if n <= 4 else 3
     px = max(14, min(58, (SAMPLE_WIDTH - SAMPLE_TEXT_WIDTH) // n - gap))
@@ -421,6 +422,8 @@ def sample_counters(scenario: Scenario | None) -> pygame.Surface:
         y = 2 + i * (px + 8)
         for side, color in enumerate(colors):
             look = _sample_look(scenario, side, color, kind, names[side])
+            if look is None:
+                continue
             surface.blit(render_counter(look, px), (2 + side * (px + gap), y))
         text = label.render(KIND_NAMES[kind], True, (236, 229, 206))
         surface.blit(text, (n * (px + gap) + 6, y + px // 2 - text.get_height() // 2))
@@ -429,27 +432,24 @@ def sample_counters(scenario: Scenario | None) -> pygame.Surface:
 
 def _sample_look(
     scenario: Scenario | None, side: int, color: tuple[int, int, int], kind: UnitKind, name: str
-) -> CounterLook:
-    if scenario is not None:
-        units = scenario.units
-        mine = [
-            u
-            for u in range(units.count)
-            if int(units.side[u]) == side and int(units.kind[u]) == kind
-        ]
-        if mine:
-            u = mine[0]
-            steps = int(units.max_steps[u])
-            return CounterLook(
-                side,
-                color,
-                int(kind),
-                int(units.size[u]),
-                units.labels[u],
-                int(units.attack[u]),
-                int(units.defence[u]),
-                int(units.movement[u]),
-                steps,
-                steps,
-            )
-    return CounterLook(side, color, int(kind), int(UnitSize.DIVISION), name[:8], 8, 8, 8, 3, 4)
+) -> CounterLook | None:
+    if scenario is None:
+        return CounterLook(side, color, int(kind), int(UnitSize.DIVISION), name, 8, 8, 8, 3, 4)
+    units = scenario.units
+    mine = np.flatnonzero((units.side == side) & (units.kind == kind))
+    if len(mine) == 0:
+        return None
+    u = int(mine[0])
+    steps = int(units.max_steps[u])
+    return CounterLook(
+        side,
+        color,
+        int(kind),
+        int(units.size[u]),
+        units.labels[u],
+        int(units.attack[u]),
+        int(units.defence[u]),
+        int(units.movement[u]),
+        steps,
+        steps,
+    )
