@@ -17,6 +17,7 @@ from game import hexgrid
 from game.actions import Action, EndPhase
 from game.ai import make_player, play_one
 from game.enums import NO_SIDE
+from game.events import Event
 from game.observation import Observation, observe
 from game.rules import supply
 from game.scenario.model import Scenario, load_scenario
@@ -28,10 +29,12 @@ from game.ui.dialogs import load_match, sample_counters, save_match
 from game.ui.driver import frames
 from game.ui.mapscreen import MapScreen
 from game.ui.match import AIDriver, Match, standing
+from game.ui.panels import event_html
 from game.ui.play import Table, out_of_supply_ground
 from game.ui.report import ReportScreen
 from game.ui.screen import registered
 from game.ui.setup import start_match
+from game.ui.widgets import event_actor
 from tests.conftest import DATA, KHARKOV, MiniWriter
 
 UI = Path(__file__).parent.parent / "game" / "ui"
@@ -288,7 +291,7 @@ color = "#5f8a3c"
 supply_edges = ["west"]
 
 [teams.axis]
-name = "Axis"
+name = "Axis powers"
 
 [[units]]
 id = "hungarian_7"
@@ -361,6 +364,19 @@ def test_three_sides_on_two_teams_draw_with_their_own_colours(
         app.stack.pop()
     finally:
         app.close()
+
+
+def test_the_end_of_the_game_is_told_by_the_winning_team(mini: MiniWriter) -> None:
+    scenario = load_scenario(three_sides(mini))
+    table = scenario.side_table
+    axis_team = int(table.team[table.index("axis")])
+    won = Event("game_over", 6, axis_team, data={"level": "marginal", "cause": "points"})
+    assert event_actor(scenario, won) == ("Axis powers", table.members(axis_team)[0])
+    assert "Axis powers" in event_html(scenario, won)
+    draw = Event("game_over", 6, NO_SIDE, data={"level": "draw", "cause": "points"})
+    assert event_actor(scenario, draw) == ("Nobody", NO_SIDE)
+    moved = Event("move", 2, table.index("hungary"), (0,), 5)
+    assert event_actor(scenario, moved) == ("Hungarian", table.index("hungary"))
 
 
 def test_three_sides_play_a_turn_in_the_window(mini: MiniWriter) -> None:

@@ -16,6 +16,7 @@ from game.narrate import event_text
 from game.scenario.model import Scenario
 from game.ui.assets import font
 from game.ui.palette import palette
+from game.ui.widgets import event_actor
 
 BACK = (32, 34, 27)
 BORDER = (90, 88, 68)
@@ -72,8 +73,8 @@ class LogView:
             pieces = [(text, TURN, body)]
         else:
             date = f"{scenario.date_of_turn(max(1, event.turn)):%d %b} "
-            side = scenario.side_table.label(event.side)
-            color = palette(scenario).text(event.side)
+            side, colour_side = event_actor(scenario, event)
+            color = palette(scenario).text(colour_side)
             pieces = [(date, DATE, small), (side + " ", color, small), (text, TEXT, body)]
         lines: list[list[tuple[str, tuple[int, int, int], pygame.font.Font]]] = [[]]
         x = 0

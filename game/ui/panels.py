@@ -24,7 +24,7 @@ from game.ui.assets import font
 from game.ui.counters import KIND_NAMES, current_strength
 from game.ui.palette import Palette, palette
 from game.ui.render import TERRAIN_NAMES
-from game.ui.widgets import MUTED, PANEL, PANEL_LINE, TEXT, esc, side_html
+from game.ui.widgets import MUTED, PANEL, PANEL_LINE, TEXT, esc, event_actor, side_html
 
 PHASE_NAMES = {
     Phase.REINFORCEMENT: "reinforcements",
@@ -282,9 +282,9 @@ def event_html(scenario: Scenario, event: Event) -> str:
         text = f"<b>{text}</b>"
     if event.kind == "turn":
         return f"<font color='#e0c070'><b>{text}</b></font>"
-    return (
-        f"<font color='#8a8670'>{date}</font> {side_html(scenario, event.side, bold=False)} {text}"
-    )
+    who, colour_side = event_actor(scenario, event)
+    actor = side_html(scenario, colour_side, who, bold=False)
+    return f"<font color='#8a8670'>{date}</font> {actor} {text}"
 
 
 def marker_for(scenario: Scenario, event: Event) -> tuple[str, tuple[int, int, int]] | None:

@@ -10,6 +10,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UIImage, UILabel, UITextBox
 
 from game.enums import NO_SIDE
+from game.narrate import plural
 from game.rules import victory
 from game.scenario.model import Scenario
 from game.ui.match import Match, TurnLosses, loss_history, units_lost
@@ -156,7 +157,7 @@ class ReportScreen(Screen):
             real = f" / {real_men:,} men, {real_tanks or 0:,} tanks" if real_men is not None else ""
             rows.append(
                 f"{side_html(scenario, s)}: {men:,} men, {tanks:,} tanks, "
-                f"{units_lost(game, s)} units destroyed{real}"
+                f"{plural(units_lost(game, s), 'unit')} destroyed{real}"
             )
         return "<br>".join(rows)
 

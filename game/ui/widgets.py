@@ -13,6 +13,7 @@ from typing import Any
 import pygame
 
 from game.enums import NO_SIDE, Weather
+from game.events import Event
 from game.scenario.model import Scenario
 from game.ui.assets import font
 from game.ui.palette import palette
@@ -48,13 +49,24 @@ def side_html(scenario: Scenario, side: int, text: str | None = None, bold: bool
     return f"<font color='{colour}'>{'<b>' if bold else ''}{body}{'</b>' if bold else ''}</font>"
 
 
+def team_colour_side(scenario: Scenario, team: int) -> int:
+    """The side whose colour a team is shown in: its first (NO_SIDE for nobody, a draw)."""
+    members = scenario.side_table.members(team) if team != NO_SIDE else ()
+    return members[0] if members else NO_SIDE
+
+
 def team_html(scenario: Scenario, team: int, bold: bool = True) -> str:
     """A team's name, in its first side's colour (neutral for NO_SIDE: nobody, a draw)."""
-    table = scenario.side_table
-    members = table.members(team) if team != NO_SIDE else ()
-    return side_html(
-        scenario, members[0] if members else NO_SIDE, table.team_label(team), bold=bold
-    )
+    label = scenario.side_table.team_label(team)
+    return side_html(scenario, team_colour_side(scenario, team), label, bold=bold)
+
+
+def event_actor(scenario: Scenario, event: Event) -> tuple[str, int]:
+    """Who an event is about, as a label and the side whose colour it takes: the event's side,
+    but for the end of the game the winning team (`game_over` carries a team number)."""
+    if event.kind == "game_over":
+        return scenario.side_table.team_label(event.side), team_colour_side(scenario, event.side)
+    return scenario.side_table.label(event.side), event.side
 
 
 def veil(surface: pygame.Surface, alpha: int = 150, color: Color = (16, 16, 12)) -> None:
