@@ -19,14 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from game.enums import NO_SIDE
 from game.scenario.model import Scenario
 
 Color = tuple[int, int, int]
 Rgba = tuple[int, int, int, int]
 
 NEUTRAL: Final[Color] = (200, 196, 184)  # nobody's: unclaimed ground, a draw
-NEUTRAL_TEXT: Final = "#d8d0b8"
+NEUTRAL_TEXT: Final[Color] = (216, 208, 184)  # "Nobody" on the dark panels
 DARK_FACTOR: Final = 0.62
 INK_FACTOR: Final = 0.13
 TINT_ALPHA: Final = 30
@@ -81,8 +80,8 @@ def html_of(color: Color) -> str:
 
 @dataclass(frozen=True)
 class Palette:
-    """One scenario's side colours, indexed by side number; NO_SIDE (or any number the scenario
-    does not have) gets the neutral colours."""
+    """One scenario's side colours, indexed by side number; `NO_SIDE` (or any number the
+    scenario does not have) gets the neutral colours."""
 
     fills: tuple[Color, ...]
 
@@ -96,11 +95,11 @@ class Palette:
         return ink_of(self.fill(side))
 
     def text(self, side: int) -> Color:
-        return light_of(self.fill(side)) if 0 <= side < len(self.fills) else NEUTRAL
+        return light_of(self.fill(side)) if 0 <= side < len(self.fills) else NEUTRAL_TEXT
 
     def html(self, side: int) -> str:
         """The side's text colour as `#rrggbb` for pygame_gui's HTML."""
-        return html_of(self.text(side)) if 0 <= side < len(self.fills) else NEUTRAL_TEXT
+        return html_of(self.text(side))
 
     def tints(self, alpha: int = TINT_ALPHA) -> dict[int, Rgba]:
         """The control wash of every side, by side number (NO_SIDE ground is left untinted)."""
@@ -114,7 +113,7 @@ def palette(scenario: Scenario) -> Palette:
 
 __all__ = [
     "NEUTRAL",
-    "NO_SIDE",
+    "NEUTRAL_TEXT",
     "Palette",
     "dark_of",
     "darken",
