@@ -8,21 +8,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game import engine
 from game.actions import EndPhase, Move
-from game.ai import fields, make_player
+from game.ai import fields, make_player, play_one
 from game.ai.belief import belief_from_observation
 from game.ai.plan import PlanTracker, Posture
 from game.ai.scripted import HistoricalAI
 from game.ai.tactics import FREE_DEPTH, depth_beyond
-from game.enums import Side, Terrain
+from game.enums import Terrain
 from game.observation import observe
+from game.rules.visibility import observed_hexes
 from game.scenario.model import Scenario, load_scenario
 from game.session import Game
 from game.sim.runner import ai_seed, play_game
 from game.state import Phase, UnitStatus
 from tests.conftest import KHARKOV, MiniWriter
 from tests.test_engine import check_invariants
+
+AXIS, SOVIET = 0, 1  # side numbers of the test scenarios (their move order)
 
 MINI_PLANS = """
 [plans.axis]
@@ -66,19 +68,17 @@ def mini_planned(mini: MiniWriter) -> Scenario:
 
 
 def test_make_player_gives_the_historical_ai(kharkov: Scenario) -> None:
-    game = Game(kharkov, seed=1)
-    player = make_player(game, Side.SOVIET, seed=3)
-    assert isinstance(player, HistoricalAI) and player.side == Side.SOVIET
+    player = make_player(kharkov, SOVIET, seed=3)
+    assert isinstance(player, HistoricalAI) and player.side == SOVIET
 
 
 def test_ai_never_issues_an_illegal_action_in_a_whole_game(kharkov: Scenario) -> None:
     game = Game(kharkov, seed=7)
-    players = {s: make_player(game, s, ai_seed(7, s)) for s in kharkov.sides}
+    players = {s: make_player(kharkov, s, ai_seed(7, s)) for s in kharkov.sides}
     phases_seen = set()
     while not game.state.over:
         side = kharkov.sides[game.state.side_index]
-        action = players[side].next_action(game)
-        game.apply(action)  # raises IllegalActionError on any illegal action
+        action, _ = play_one(game, players[side])  # raises IllegalActionError on a refused action
         phases_seen.add(type(action).__name__)
         if isinstance(action, EndPhase):
             check_invariants(game)
@@ -94,12 +94,12 @@ def test_ai_plays_legally_on_a_small_map_for_many_seeds(mini_planned: Scenario) 
 
 
 def test_plan_switches_phase_when_its_trigger_city_falls(kharkov: Scenario) -> None:
-    tracker = PlanTracker.for_side(kharkov, Side.SOVIET)
+    tracker = PlanTracker.for_side(kharkov, SOVIET)
     assert tracker.phase_id == "to_the_dnieper"
     control = kharkov.control.copy()
     pavlograd = kharkov.map.city_by_id("pavlograd")
     assert pavlograd is not None
-    control[pavlograd.hex] = Side.AXIS
+    control[pavlograd.hex] = AXIS
     tracker.update(2, control, 0.0, frozenset())  # 21 Feb: the trigger fires ...
     assert tracker.phase_id == "to_the_dnieper"  # ... but the phase's window opens 23 Feb
     tracker.update(3, control, 0.0, frozenset())
@@ -108,7 +108,7 @@ def test_plan_switches_phase_when_its_trigger_city_falls(kharkov: Scenario) -> N
 
 
 def test_plan_goals_follow_the_axis_of_advance(kharkov: Scenario) -> None:
-    tracker = PlanTracker.for_side(kharkov, Side.AXIS)
+    tracker = PlanTracker.for_side(kharkov, AXIS)
     das_reich = kharkov.units.index("das_reich")
     order = tracker.orders(np.array([das_reich]), kharkov.control)[das_reich]
     assert order.posture == Posture.ATTACK
@@ -117,7 +117,7 @@ def test_plan_goals_follow_the_axis_of_advance(kharkov: Scenario) -> None:
     assert novomoskovsk is not None and pavlograd is not None
     assert order.goals.index(novomoskovsk.hex) < order.goals.index(pavlograd.hex)
     held = kharkov.control.copy()
-    held[novomoskovsk.hex] = Side.AXIS
+    held[novomoskovsk.hex] = AXIS
     later = tracker.orders(np.array([das_reich]), held)[das_reich]
     assert novomoskovsk.hex not in later.goals and later.goals[0] != order.goals[0]
 
@@ -134,8 +134,8 @@ def test_ai_takes_a_weakly_held_objective(mini_planned: Scenario) -> None:
         players = {s: HistoricalAI(scenario, s, seed) for s in scenario.sides}
         taken = False
         while not game.state.over and game.state.turn <= 2 and not taken:
-            game.apply(players[scenario.sides[game.state.side_index]].next_action(game))
-            taken = game.state.control[kharkov.hex] == Side.AXIS
+            play_one(game, players[scenario.sides[game.state.side_index]])
+            taken = game.state.control[kharkov.hex] == AXIS
         assert taken, f"seed {seed}: Kharkov not taken"
 
 
@@ -145,27 +145,26 @@ def test_ai_moves_into_an_empty_enemy_objective(mini_planned: Scenario) -> None:
     rifle = scenario.units.index("rifle_19")
     game.state.status[rifle] = UnitStatus.ELIMINATED  # Kharkov is left empty
     game.state.hex[rifle] = -1
-    axis = HistoricalAI(scenario, Side.AXIS, seed=1)
+    axis = HistoricalAI(scenario, AXIS, seed=1)
     kharkov = scenario.map.city_by_id("kharkov")
     assert kharkov is not None
     while game.state.phase == Phase.MOVEMENT:
-        game.apply(axis.next_action(game))
-    assert game.state.control[kharkov.hex] == Side.AXIS
+        play_one(game, axis)
+    assert game.state.control[kharkov.hex] == AXIS
 
 
 def test_ai_does_not_leave_a_hold_order_city_empty(kharkov: Scenario) -> None:
     game = Game(kharkov, seed=11)
-    players = {s: make_player(game, s, ai_seed(11, s)) for s in kharkov.sides}
+    players = {s: make_player(kharkov, s, ai_seed(11, s)) for s in kharkov.sides}
     city = kharkov.map.city_by_id("kharkov")
     assert city is not None
-    soviet = kharkov.units.side == Side.SOVIET
+    soviet = kharkov.units.side == SOVIET
     moves = 0
     while not game.state.over and game.state.turn <= 9:
         side = kharkov.sides[game.state.side_index]
-        action = players[side].next_action(game)
         before = bool(np.any(game.state.active & soviet & (game.state.hex == city.hex)))
-        game.apply(action)
-        if side == Side.SOVIET and isinstance(action, Move):
+        action, _ = play_one(game, players[side])
+        if side == SOVIET and isinstance(action, Move):
             moves += 1
             after = bool(np.any(game.state.active & soviet & (game.state.hex == city.hex)))
             assert after or not before, f"turn {game.state.turn}: Kharkov left empty"
@@ -175,8 +174,8 @@ def test_ai_does_not_leave_a_hold_order_city_empty(kharkov: Scenario) -> None:
 def test_belief_is_the_same_whatever_the_hidden_enemy_does(kharkov: Scenario) -> None:
     game = Game(kharkov, seed=3)
     state = game.state
-    seen = engine.observed_hexes(kharkov, state, Side.AXIS)
-    soviet = np.nonzero(state.active & (kharkov.units.side == Side.SOVIET))[0]
+    seen = observed_hexes(kharkov, state, AXIS)
+    soviet = np.nonzero(state.active & (kharkov.units.side == SOVIET))[0]
     hidden = [int(u) for u in soviet if not seen[state.hex[u]]]
     free = np.nonzero(
         ~seen
@@ -185,9 +184,9 @@ def test_belief_is_the_same_whatever_the_hidden_enemy_does(kharkov: Scenario) ->
     )[0]
     other = state.clone()
     other.hex[hidden[0]] = int(free[len(free) // 2])
-    own = np.where(kharkov.units.side == Side.AXIS, state.status, 0).astype(np.uint8)
-    a = belief_from_observation(kharkov, observe(kharkov, state, Side.AXIS), own).state
-    b = belief_from_observation(kharkov, observe(kharkov, other, Side.AXIS), own).state
+    own = np.where(kharkov.units.side == AXIS, state.status, 0).astype(np.uint8)
+    a = belief_from_observation(kharkov, observe(kharkov, state, AXIS), own).state
+    b = belief_from_observation(kharkov, observe(kharkov, other, AXIS), own).state
     assert a.state_hash() == b.state_hash()
 
 
@@ -195,7 +194,7 @@ def _hidden_spot(scenario: Scenario, game: Game, move: Move) -> int:
     """A free hex out of the Axis' sight, two hexes from the move's end and clear of its path."""
     grid = scenario.map
     state = game.state
-    seen = engine.observed_hexes(scenario, state, Side.AXIS)
+    seen = observed_hexes(scenario, state, AXIS)
     path = set(move.path)
     near_path = {int(n) for h in path for n in grid.neighbor[h] if n >= 0} | path
     occupied = set(state.hex[state.active].tolist())
@@ -217,26 +216,26 @@ def test_ai_choice_does_not_see_a_hidden_enemy(kharkov: Scenario) -> None:
     """A strong Soviet stack hidden two hexes from where a German unit is going would change a
     choice made on the truth (the hex becomes exposed); the AI's choice must not change."""
     game = Game(kharkov, seed=5)
-    ai = HistoricalAI(kharkov, Side.AXIS, seed=9)
+    ai = HistoricalAI(kharkov, AXIS, seed=9)
     for _ in range(200):
         snapshot = copy.deepcopy(ai, memo={id(kharkov): kharkov})
-        action = ai.next_action(game)
+        action = ai.next_action(observe(kharkov, game.state, AXIS))
         if isinstance(action, Move) and (spot := _hidden_spot(kharkov, game, action)) >= 0:
             break
-        game.apply(action)
+        game.apply_order(action)
     else:
         pytest.fail("no move ended near a hidden hex")
     truth = game.state.clone()
-    seen = engine.observed_hexes(kharkov, truth, Side.AXIS)
-    soviet = np.nonzero(truth.active & (kharkov.units.side == Side.SOVIET))[0]
+    seen = observed_hexes(kharkov, truth, AXIS)
+    soviet = np.nonzero(truth.active & (kharkov.units.side == SOVIET))[0]
     unseen = [int(u) for u in soviet if not seen[truth.hex[u]]]
     for u in sorted(unseen, key=lambda u: -int(kharkov.units.attack[u]))[:3]:
         truth.hex[u] = spot
     assert np.array_equal(
-        observe(kharkov, truth, Side.AXIS).hex, observe(kharkov, game.state, Side.AXIS).hex
+        observe(kharkov, truth, AXIS).hex, observe(kharkov, game.state, AXIS).hex
     )
     game.state = truth
-    assert snapshot.next_action(game) == action
+    assert snapshot.next_action(observe(kharkov, truth, AXIS)) == action
 
 
 def test_same_seed_gives_the_same_ai_game(mini_planned: Scenario) -> None:
@@ -249,7 +248,7 @@ def test_same_seed_gives_the_same_ai_game(mini_planned: Scenario) -> None:
 def test_ai_randomness_is_its_own(mini_planned: Scenario) -> None:
     game = Game(mini_planned, seed=1)
     before = game.state.rng.bit_generator.state
-    HistoricalAI(mini_planned, Side.AXIS, seed=1).next_action(game)
+    HistoricalAI(mini_planned, AXIS, seed=1).next_action(observe(mini_planned, game.state, AXIS))
     assert game.state.rng.bit_generator.state == before
 
 
@@ -257,7 +256,7 @@ def test_scripted_game_record_measures_thinking_time(
     tmp_path: Path, mini_planned: Scenario
 ) -> None:
     record = play_game(mini_planned, 1)
-    assert record.thinking[Side.AXIS] > 0 and record.thinking[Side.SOVIET] > 0
+    assert record.thinking[AXIS] > 0 and record.thinking[SOVIET] > 0
 
 
 def test_depth_beyond_counts_hex_steps_from_held_ground(kharkov: Scenario) -> None:
@@ -281,11 +280,11 @@ def _soviet_first_turn(scenario: Scenario, seed: int) -> tuple[Game, HistoricalA
     held: np.ndarray | None = None
     while game.state.turn == 1 and not game.state.over:
         side = scenario.sides[game.state.side_index]
-        if side == Side.SOVIET and held is None:
-            held = game.state.control == Side.SOVIET
-        game.apply(players[side].next_action(game))
+        if side == SOVIET and held is None:
+            held = game.state.control == SOVIET
+        play_one(game, players[side])
     assert held is not None
-    return game, players[Side.SOVIET], held
+    return game, players[SOVIET], held
 
 
 def test_spearheads_do_not_run_deep_into_the_german_rear_on_the_first_turn(
@@ -299,12 +298,12 @@ def test_spearheads_do_not_run_deep_into_the_german_rear_on_the_first_turn(
         game, _, held = _soviet_first_turn(kharkov, seed)
         state = game.state
         depth = depth_beyond(kharkov.map.neighbor, held)
-        soviet = np.nonzero(state.active & (kharkov.units.side == Side.SOVIET))[0]
+        soviet = np.nonzero(state.active & (kharkov.units.side == SOVIET))[0]
         deepest = int(depth[state.hex[soviet]].max())
         assert deepest <= FREE_DEPTH[Posture.ATTACK] + 1, f"seed {seed}: {deepest} hexes deep"
         for name in ("poltava", "krasnograd"):
             city = kharkov.map.city_by_id(name)
-            assert city is not None and state.control[city.hex] == Side.AXIS, (seed, name)
+            assert city is not None and state.control[city.hex] == AXIS, (seed, name)
 
 
 def test_holding_formations_keep_to_their_own_side_of_the_line(kharkov: Scenario) -> None:

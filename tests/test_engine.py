@@ -12,13 +12,16 @@ from hypothesis import strategies as st
 
 from game import engine
 from game.actions import Action, Attack, EndPhase, Move
-from game.enums import Side
+from game.narrate import event_text
 from game.observation import observe
 from game.rules.losses import accounting
+from game.rules.visibility import RECON_KM
 from game.scenario.model import Scenario, load_scenario
 from game.session import Game
 from game.state import Phase, UnitStatus
 from tests.conftest import DATA, MiniWriter
+
+AXIS, SOVIET = 0, 1  # side numbers of the test scenarios (their move order)
 
 MINI = DATA / "mini.toml"
 
@@ -72,7 +75,7 @@ def check_invariants(game: Game) -> None:
 def test_a_new_game_opens_with_the_first_side_moving(mini_scenario: Scenario) -> None:
     game = Game(mini_scenario, seed=1)
     assert game.state.turn == 1 and game.state.phase == Phase.MOVEMENT
-    assert engine.moving_side(mini_scenario, game.state) == Side.AXIS
+    assert engine.moving_side(mini_scenario, game.state) == AXIS
     das_reich = mini_scenario.units.index("das_reich")
     assert game.state.movement_left[das_reich] == 20  # 10 MP in half-MP cost units
     assert game.state.status[mini_scenario.units.index("rifle_62gd")] == UnitStatus.WAITING
@@ -85,7 +88,7 @@ def test_same_seed_and_actions_give_the_same_game(mini_scenario: Scenario) -> No
     for action in actions:
         second.apply(action)
     assert first.state.state_hash() == second.state.state_hash()
-    assert [e.text for e in first.log] == [e.text for e in second.log]
+    assert first.log == second.log
 
 
 def test_random_legal_play_reaches_the_end_without_breaking_invariants(
@@ -114,7 +117,7 @@ def test_a_move_takes_control_and_costs_movement(mini_scenario: Scenario) -> Non
     path = reach.path_to(target)[1:]
     game.apply(Move(u, tuple(path)))
     assert game.state.hex[u] == target
-    assert (game.state.control[path] == Side.AXIS).all()
+    assert (game.state.control[path] == AXIS).all()
     assert (
         game.state.movement_left[u] == 20 - reach.cost[target] or game.state.movement_left[u] == 0
     )
@@ -173,7 +176,7 @@ def test_attacks_are_declared_then_resolved_together(mini_scenario: Scenario) ->
     events = game.apply(EndPhase())
     assert game.state.phase == Phase.EXPLOITATION
     combat = [e for e in events if e.kind == "combat"]
-    assert len(combat) == 1 and "Kharkov" in combat[0].text
+    assert len(combat) == 1 and "Kharkov" in event_text(mini_scenario, combat[0])
     assert game.state.fatigue[das_reich] == 1 and game.state.attacked[das_reich]
 
 
@@ -202,7 +205,7 @@ def test_reinforcements_arrive_on_their_turn(mini_scenario: Scenario) -> None:
     assert game.state.status[u] == UnitStatus.WAITING
     for _ in range(6):  # the rest of turn 1 and the axis half of turn 2
         game.apply(EndPhase())
-    assert game.state.turn == 2 and engine.moving_side(mini_scenario, game.state) == Side.SOVIET
+    assert game.state.turn == 2 and engine.moving_side(mini_scenario, game.state) == SOVIET
     assert game.state.status[u] == UnitStatus.ACTIVE
     assert any(e.kind == "arrival" and u in e.units for e in game.log)
 
@@ -213,14 +216,14 @@ def test_a_game_nobody_plays_ends_by_points_after_the_last_turn(mini_scenario: S
         game.apply(EndPhase())
     assert game.state.turn == mini_scenario.turns
     # nobody moved: the Soviets keep Kharkov and Belgorod, the Germans score 0 < 10
-    assert game.state.winner == Side.SOVIET and game.state.level == "marginal"
+    assert game.state.winner == SOVIET and game.state.level == "marginal"
     with pytest.raises(engine.IllegalActionError, match="over"):
         game.apply(EndPhase())
 
 
 def test_fog_of_war_hides_distant_enemies(mini_scenario: Scenario) -> None:
     game = Game(mini_scenario, seed=1)
-    view = observe(mini_scenario, game.state, Side.AXIS)
+    view = observe(mini_scenario, game.state, AXIS)
     rifle = mini_scenario.units.index("rifle_19")
     das_reich = mini_scenario.units.index("das_reich")
     distance = engine.hexgrid.distance(
@@ -228,7 +231,7 @@ def test_fog_of_war_hides_distant_enemies(mini_scenario: Scenario) -> None:
         mini_scenario.map.hex_of(int(game.state.hex[das_reich])),
     )
     assert view.visible[das_reich] and view.hex[das_reich] == game.state.hex[das_reich]
-    assert view.visible[rifle] == (distance <= engine.RECON_RADIUS)
+    assert view.visible[rifle] == (distance <= mini_scenario.scale.hexes(RECON_KM))
     if not view.visible[rifle]:
         assert view.hex[rifle] == -1 and view.steps[rifle] == -1
     assert view.movement_left[rifle] == 0 and view.supply[rifle] == 0  # no peeking at enemy state

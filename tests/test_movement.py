@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from game import hexgrid
-from game.enums import River, Side, Terrain, UnitKind, UnitSize, Weather
+from game.enums import NO_SIDE, River, Terrain, UnitKind, UnitSize, Weather
 from game.geo import EARTH_RADIUS_KM, HexMap, make_grid
 from game.rules import movement
 from game.rules.movement import (
@@ -27,18 +27,18 @@ from game.rules.movement import (
     MovementClass,
     MovementRules,
     Reach,
-    enemy_zone_of_control,
     legal_moves,
     move_path_cost,
     movement_allowance,
     movement_field,
-    zone_of_control,
 )
+from game.rules.weather import turn_weather
+from game.rules.zoc import enemy_zone_of_control, zone_of_control
 from game.scenario.model import Scenario, UnitTable, load_scenario
 from game.state import GameState, UnitStatus, new_state
 
 DATA = Path(__file__).parent / "data"
-AXIS, SOVIET = Side.AXIS, Side.SOVIET
+AXIS, SOVIET = 0, 1  # side numbers of the test scenarios (their move order)
 ARMOUR, INFANTRY, CAVALRY = UnitKind.ARMOUR, UnitKind.INFANTRY, UnitKind.CAVALRY
 Cell = tuple[int, int]  # (col, row) as printed on the map edge
 
@@ -77,7 +77,7 @@ class World:
 
     def __init__(self, cols: int, rows: int) -> None:
         self.grid = blank_grid(cols, rows)
-        self.units: list[tuple[Side, UnitKind, int, int, int]] = []  # side, kind, MP, hex, steps
+        self.units: list[tuple[int, UnitKind, int, int, int]] = []  # side, kind, MP, hex, steps
 
     @classmethod
     def corridor(cls, length: int) -> World:
@@ -109,7 +109,7 @@ class World:
             self.hexside(layer, a, b, True)
 
     def unit(
-        self, side: Side, kind: UnitKind, col: int, row: int, mp: int = 10, steps: int = 2
+        self, side: int, kind: UnitKind, col: int, row: int, mp: int = 10, steps: int = 2
     ) -> int:
         self.units.append((side, kind, mp, self.h(col, row), steps))
         return len(self.units) - 1
@@ -132,6 +132,7 @@ class World:
             attack=np.full(n, 5, dtype=np.int16),
             defence=np.full(n, 5, dtype=np.int16),
             movement=np.array([u[2] for u in self.units], dtype=np.int8),
+            allowance=np.array([2 * u[2] for u in self.units], dtype=np.int16),
             men=np.full(n, 10000, dtype=np.int32),
             tanks=np.zeros(n, dtype=np.int32),
             start_hex=np.array([u[3] for u in self.units], dtype=np.int32),
@@ -144,7 +145,7 @@ class World:
             spec=base.spec.model_copy(update={"scenario": head}),
             map=self.grid,
             units=table,
-            control=np.full(self.grid.size, Side.NONE, dtype=np.uint8),
+            control=np.full(self.grid.size, NO_SIDE, dtype=np.uint8),
             weather=np.array([weather, weather], dtype=np.uint8),
             vp=np.zeros(self.grid.size, dtype=np.int16),
         )
@@ -518,7 +519,7 @@ def test_mini_map_weather_changes_reach(mini_scenario: Scenario) -> None:
     das_reich = scenario.units.index("das_reich")
     frozen = legal_moves(scenario, state, das_reich, 20)
     state.turn = scenario.turns  # the thaw has come
-    assert movement.turn_weather(scenario, state) == Weather.THAW
+    assert turn_weather(scenario, state) == Weather.THAW
     thaw = legal_moves(scenario, state, das_reich, 20)
     assert len(thaw.destinations()) < len(frozen.destinations())
 
@@ -557,9 +558,9 @@ def test_movement_field_has_many_sources() -> None:
 def reference_costs(scenario: Scenario, state: GameState, unit: int, allowance: int) -> list[int]:
     """An independent, slow search: Bellman-Ford over hexes with the documented movement rules."""
     grid = scenario.map
-    side = Side(int(scenario.units.side[unit]))
+    side = int(scenario.units.side[unit])
     klass = int(movement.MOVEMENT_CLASS[scenario.units.kind[unit]])
-    weather = movement.turn_weather(scenario, state)
+    weather = turn_weather(scenario, state)
     edge = MovementRules(grid).edge_cost(klass, weather)
     active = state.status == UnitStatus.ACTIVE
     start = int(state.hex[unit])
@@ -622,7 +623,7 @@ def worlds(draw: st.DrawFn) -> tuple[World, int, Weather, int, int]:
     mover_hex = draw(st.sampled_from(land))
     mover_kind = draw(st.sampled_from(list(UnitKind)))
     world.units.append((AXIS, mover_kind, 10, mover_hex, 2))
-    taken: dict[int, Side] = {mover_hex: AXIS}
+    taken: dict[int, int] = {mover_hex: AXIS}
     for _ in range(draw(st.integers(0, 6))):
         h = draw(st.sampled_from(land))
         side = draw(st.sampled_from([AXIS, SOVIET]))

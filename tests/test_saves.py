@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from game.cli import main
+from game.engine import RULES_VERSION
 from game.saves import load_game, save_game
 from game.scenario.errors import FileProblemError
 from game.scenario.model import load_scenario
@@ -42,9 +43,9 @@ def test_save_load_round_trip_replays_to_the_same_state(saved: tuple[Game, Path]
     loaded = load_game(path, check=True)
     assert loaded.state.state_hash() == game.state.state_hash()
     assert len(loaded.actions) == len(game.actions) > 50
-    assert [e.text for e in loaded.log] == [e.text for e in game.log]
+    assert loaded.log == game.log
     data = json.loads(path.read_text())
-    assert data["format"] == "eastfront-save" and data["version"] == 1
+    assert data["format"] == "eastfront-save" and data["version"] == 2 and data["rules"] == RULES_VERSION
     assert data["scenario"]["id"] == "mini" and len(data["scenario"]["sha256"]) == 64
     turns = [t["turn"] for t in data["turn_hashes"]]
     assert turns[0] == 1 and turns == sorted(turns) and turns[-1] == game.state.turn
@@ -129,7 +130,7 @@ def test_an_unknown_format_version(saved: tuple[Game, Path]) -> None:
     path.write_text(json.dumps(data))
     assert (
         first_error(path)
-        == "1: version: save format version 99 is not supported (this is version 1)"
+        == "1: version: save format version 99 is not supported (this is version 2)"
     )
 
 

@@ -14,15 +14,13 @@ the hex (teammates may share it).
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-
-import math
-from typing import Final
 
 from game import hexgrid
 from game.actions import Attack

@@ -63,13 +63,12 @@ Every side of another team counts as S's enemy.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-
-import math
-from typing import Final
 
 from game import hexgrid
 from game.enums import Terrain, Weather
@@ -145,8 +144,9 @@ def supply_stage(scenario: Scenario, counter: npt.ArrayLike) -> npt.NDArray[np.u
 def attrition_face(scenario: Scenario) -> int:
     """The highest die face (of DIE_FACES) that costs a step in one supply phase: the chance of
     ATTRITION_CHANCE every ATTRITION_DAYS days, spread over this scenario's turn length."""
-    per_turn = 1.0 - (1.0 - ATTRITION_CHANCE) ** (scenario.scale.days_per_turn / ATTRITION_DAYS)
-    return min(DIE_FACES - 1, max(1, math.floor(DIE_FACES * per_turn + 0.5)))
+    kept = (1.0 - ATTRITION_CHANCE) ** (scenario.scale.days_per_turn / ATTRITION_DAYS)
+    face = math.floor(DIE_FACES * (1.0 - float(kept)) + 0.5)
+    return min(DIE_FACES - 1, max(1, face))
 
 
 def draws_needed(scenario: Scenario) -> int:

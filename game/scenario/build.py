@@ -465,10 +465,9 @@ def victory_points(spec: ScenarioFile, check: Checker) -> npt.NDArray[np.int16]:
     if victory.vp:
         vp[:] = 0
         for city_id, points in victory.vp.items():
-            if check.place(city_id, ("victory", "vp", city_id)):
-                city = grid.city_by_id(city_id)
-                assert city is not None
-                vp[city.hex] = points
+            named = grid.city_by_id(city_id)
+            if check.place(city_id, ("victory", "vp", city_id)) and named is not None:
+                vp[named.hex] = points
     check.side(victory.scoring_side, ("victory", "scoring_side"), team_ok=True)
     for i, level in enumerate(victory.levels):
         if level.winner != "draw":
