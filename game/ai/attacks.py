@@ -24,8 +24,7 @@ from game.actions import Attack
 from game.ai import fields
 from game.ai.plan import Order, Posture
 from game.ai.tactics import PhaseContext, step_value, unit_attack
-from game.rules import combat, combat_phase, supply
-from game.rules.zoc import zone_of_control
+from game.rules import combat, combat_phase
 
 # How much a step of our own lost weighs against a step of the enemy's, per posture: attacking
 # formations want some profit, holding ones a clear one.
@@ -65,11 +64,9 @@ def choose_attacks(
     enemy_at = {int(h) for h in context.enemy_hex.tolist()}
     if not pool or not enemy_at:
         return []
-    isolated = np.zeros(grid.size, dtype=np.bool_)
-    for enemy in scenario.sides:
-        if not scenario.side_table.allied(side, enemy):
-            isolated |= supply.isolated(scenario, state, enemy)
-    zoc = zone_of_control(scenario, state, side)
+    enemies = [s for s in scenario.sides if not scenario.side_table.allied(side, s)]
+    ground = combat_phase.CombatGround.of(scenario, state, side, enemies)
+    isolated = np.logical_or.reduce([ground.isolated[s] for s in enemies])
     strength = dict(
         zip(
             mine.tolist(),
@@ -96,7 +93,7 @@ def choose_attacks(
             break
         new = [c for c in candidates if c not in known]
         if new:
-            fresh = _score(context, new, isolated, zoc)
+            fresh = _score(context, new, ground)
             # the margin over what such an attack must be worth: less for the goal in hand
             fresh -= np.array([MIN_SCORE_GOAL if _on_goal(context, c) else MIN_SCORE for c in new])
             fresh += 1e-6 * rng.random(len(fresh))
@@ -165,13 +162,12 @@ def _candidates(
 def _score(
     context: PhaseContext,
     candidates: list[Candidate],
-    isolated: npt.NDArray[np.bool_],
-    zoc: npt.NDArray[np.bool_],
+    ground: combat_phase.CombatGround,
 ) -> npt.NDArray[np.float64]:
     scenario = context.scenario
     state = context.belief.state
     specs = [
-        combat_phase.combat_spec(scenario, state, Attack(c.attackers, c.target), isolated, zoc)
+        combat_phase.combat_spec(scenario, state, Attack(c.attackers, c.target), ground)
         for c in candidates
     ]
     batch = combat.build_batch(combat_phase.unit_arrays(scenario, state), specs)

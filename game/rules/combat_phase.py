@@ -68,12 +68,35 @@ def support_shifts(scenario: Scenario, attacker: int, defender: int) -> tuple[in
     return artillery, air
 
 
+@dataclass(frozen=True, eq=False)
+class CombatGround:
+    """What describing an attacking side's attacks needs from the whole map, traced once: where
+    each defending side is cut off from supply (a surrounded defender) and the attackers' zone
+    of control (which retreats must avoid). The engine, the AI and the attack preview all
+    describe attacks through this and `combat_spec`, so they cannot drift apart."""
+
+    attacker_side: int
+    isolated: dict[int, npt.NDArray[np.bool_]]  # defending side -> [N] cut off from supply
+    attacker_zoc: npt.NDArray[np.bool_]
+
+    @classmethod
+    def of(
+        cls, scenario: Scenario, state: GameState, attacker_side: int, defender_sides: Sequence[int]
+    ) -> CombatGround:
+        isolated = {int(s): supply.isolated(scenario, state, int(s)) for s in sorted(set(defender_sides))}
+        zoc = zone_of_control(scenario, state, attacker_side)
+        return cls(attacker_side, isolated, zoc)
+
+    @classmethod
+    def for_attacks(cls, scenario: Scenario, state: GameState, attacks: Sequence[Attack]) -> CombatGround:
+        """The ground for these attacks (all by one side), tracing only the defenders' sides."""
+        side = int(scenario.units.side[attacks[0].attackers[0]])
+        defenders = {int(scenario.units.side[d]) for a in attacks for d in _defenders(scenario, state, a)}
+        return cls.of(scenario, state, side, sorted(defenders))
+
+
 def combat_spec(
-    scenario: Scenario,
-    state: GameState,
-    attack: Attack,
-    isolated: npt.NDArray[np.bool_],
-    zoc: npt.NDArray[np.bool_],
+    scenario: Scenario, state: GameState, attack: Attack, ground: CombatGround
 ) -> combat.CombatSpec:
     """The combat core's description of one declared attack on the current state."""
     grid = scenario.map
@@ -100,9 +123,11 @@ def combat_spec(
         artillery=artillery,
         air=air,
         can_retreat=bool(
-            retreat_options(scenario, state, target, defender_side, attack.attackers, zoc)
+            retreat_options(
+                scenario, state, target, defender_side, attack.attackers, ground.attacker_zoc
+            )
         ),
-        surrounded=bool(isolated[target]),
+        surrounded=bool(ground.isolated[defender_side][target]) if len(defenders) else False,
     )
 
 
@@ -153,17 +178,9 @@ def prepare(scenario: Scenario, state: GameState, game: int = 0) -> PreparedPhas
     attacks = [a for a in state.declared if _still_valid(scenario, state, a)]
     if not attacks:
         return PreparedPhase([], [])
-    attacker_side = int(scenario.units.side[attacks[0].attackers[0]])
-    defender_sides = sorted(
-        {int(scenario.units.side[d]) for a in attacks for d in _defenders(scenario, state, a)}
-    )
-    isolated = np.zeros(scenario.map.size, dtype=np.bool_)
-    for s in defender_sides:
-        isolated |= supply.isolated(scenario, state, s)
-    zoc_of_attacker = zone_of_control(scenario, state, attacker_side)
+    ground = CombatGround.for_attacks(scenario, state, attacks)
     specs = [
-        dataclasses.replace(combat_spec(scenario, state, a, isolated, zoc_of_attacker), game=game)
-        for a in attacks
+        dataclasses.replace(combat_spec(scenario, state, a, ground), game=game) for a in attacks
     ]
     return PreparedPhase(attacks, specs)
 

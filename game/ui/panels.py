@@ -17,7 +17,7 @@ from game.enums import NO_SIDE, Terrain, UnitKind, UnitSize
 from game.events import Event
 from game.narrate import city_name, describe_hex, event_text
 from game.observation import Observation
-from game.rules import combat, combat_phase, movement, supply, zoc
+from game.rules import combat, combat_phase, movement, supply
 from game.scenario.model import Scenario
 from game.state import GameState, Phase, UnitStatus
 from game.ui.assets import font
@@ -166,11 +166,8 @@ def preview_attack(scenario: Scenario, state: GameState, attack: Attack) -> Atta
         state.active & (state.hex == attack.target) & scenario.unit_hostile[attacker_side]
     )[0]
     defender_sides = sorted({int(units.side[d]) for d in defenders})
-    isolated = np.zeros(scenario.map.size, dtype=np.bool_)
-    for s in defender_sides:
-        isolated |= supply.isolated(scenario, state, s)
-    attacker_zoc = zoc.zone_of_control(scenario, state, attacker_side)
-    spec = combat_phase.combat_spec(scenario, state, attack, isolated, attacker_zoc)
+    ground = combat_phase.CombatGround.of(scenario, state, attacker_side, defender_sides)
+    spec = combat_phase.combat_spec(scenario, state, attack, ground)
     batch = combat.build_batch(combat_phase.unit_arrays(scenario, state), [spec])
     result = combat.preview(batch)
     o = result.odds
