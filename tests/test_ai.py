@@ -13,7 +13,7 @@ from game.ai import fields, make_player, play_one
 from game.ai.belief import belief_from_observation
 from game.ai.plan import PlanTracker, Posture
 from game.ai.scripted import HistoricalAI
-from game.ai.tactics import FREE_DEPTH, depth_beyond
+from game.ai.tactics import depth_beyond, free_depth
 from game.enums import Terrain
 from game.observation import observe
 from game.rules.visibility import observed_hexes
@@ -265,7 +265,7 @@ def test_depth_beyond_counts_hex_steps_from_held_ground(kharkov: Scenario) -> No
     assert city is not None
     held = np.zeros(grid.size, dtype=np.bool_)
     held[city.hex] = True
-    depth = depth_beyond(grid.neighbor, held)
+    depth = depth_beyond(kharkov, held)
     distance = fields.hex_distance_from(kharkov, np.array([city.hex], dtype=np.int32))[0]
     near = distance <= 8  # Kharkov lies more than 8 hexes from every map edge
     assert np.array_equal(depth[near], distance[near])
@@ -297,10 +297,10 @@ def test_spearheads_do_not_run_deep_into_the_german_rear_on_the_first_turn(
     for seed in range(3):
         game, _, held = _soviet_first_turn(kharkov, seed)
         state = game.state
-        depth = depth_beyond(kharkov.map.neighbor, held)
+        depth = depth_beyond(kharkov, held)
         soviet = np.nonzero(state.active & (kharkov.units.side == SOVIET))[0]
         deepest = int(depth[state.hex[soviet]].max())
-        assert deepest <= FREE_DEPTH[Posture.ATTACK] + 1, f"seed {seed}: {deepest} hexes deep"
+        assert deepest <= free_depth(kharkov, Posture.ATTACK) + 1, f"seed {seed}: {deepest} hexes deep"
         for name in ("poltava", "krasnograd"):
             city = kharkov.map.city_by_id(name)
             assert city is not None and state.control[city.hex] == AXIS, (seed, name)

@@ -39,7 +39,7 @@ MIN_SCORE = 1.0  # an attack must be worth at least this many steps to be made .
 MIN_SCORE_GOAL = 0.4  # ... or this many when it is on an attacker's next goal
 UNIT_COST = 0.08  # per unit committed, so that spare units stay free for other attacks
 MAX_ROUNDS = 40
-COUNTER_RANGE = 2  # hexes from an objective within which holding units counter-attack
+COUNTER_KM = 20.0  # from an objective, within which holding units counter-attack
 NO_ORDER = Order(Posture.HOLD, (), (), -1)
 FATIGUE_COST = (0.0, 0.0, 0.2, 0.4)  # by the fatigue an attacker would have afterwards
 
@@ -122,7 +122,7 @@ def _on_goal(context: PhaseContext, candidate: Candidate) -> bool:
 
 
 def _near_objectives(context: PhaseContext) -> dict[int, set[int]]:
-    """Per unit, the enemy-held hexes within COUNTER_RANGE of its order's objectives."""
+    """Per unit, the enemy-held hexes within COUNTER_KM of its order's objectives."""
     enemy = context.enemy_hex
     out: dict[int, set[int]] = {}
     cache: dict[tuple[int, ...], set[int]] = {}
@@ -132,7 +132,8 @@ def _near_objectives(context: PhaseContext) -> dict[int, set[int]]:
             near: set[int] = set()
             if key and len(enemy):
                 d = fields.hex_distance_from(context.scenario, np.array(key, dtype=np.int32))
-                near = {int(h) for h in enemy.tolist() if int(d[:, h].min()) <= COUNTER_RANGE}
+                reach = context.scenario.scale.hexes(COUNTER_KM)
+                near = {int(h) for h in enemy.tolist() if int(d[:, h].min()) <= reach}
             cache[key] = near
         out[u] = cache[key]
     return out

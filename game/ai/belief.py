@@ -18,7 +18,7 @@ from game.observation import Observation, observe
 from game.scenario.model import Scenario
 from game.state import GameState, Phase, UnitStatus
 
-GHOST_TURNS = 2  # an enemy seen within this many turns is still assumed near where it was
+GHOST_DAYS = 4  # an enemy seen within this many days is still assumed near where it was
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,7 +76,7 @@ def belief_from_observation(
         phase=Phase(obs.phase),
         rng=np.random.Generator(np.random.PCG64(0)),  # never drawn from: the AI has its own
     )
-    recent = obs.turn - obs.last_seen_turn.astype(np.int32) <= GHOST_TURNS
+    recent = obs.turn - obs.last_seen_turn.astype(np.int32) <= scenario.scale.turns(GHOST_DAYS)
     ghosts = np.where(
         ~own & ~enemy_visible & (obs.last_seen_turn > 0) & recent, obs.last_seen_hex, -1
     ).astype(np.int32)

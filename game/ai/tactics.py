@@ -9,7 +9,9 @@ shared distance field, attack opportunities, front coverage, exposure, supply, c
 running arrays (own zone-of-control coverage, attack strength gathered next to each enemy hex)
 are updated after each move so that later units fill gaps instead of piling up.
 
-Weights are in "steps": a score of 1 is worth about one step of a division.
+Weights are in "steps": a score of 1 is worth about one step of a division. Distances are in km
+and turned into hexes by the scenario's scale (`Scale.hexes`), so the AI keeps the same sense of
+near and far on any map; strengths are the combat rules' own (`combat_reference`).
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ import numpy.typing as npt
 from game.ai import fields
 from game.ai.belief import Belief
 from game.ai.plan import Order, Posture
-from game.enums import MECHANISED_KINDS, Terrain, UnitKind, Weather
+from game.enums import MECHANISED_KINDS, Terrain, UnitKind
 from game.rules import combat_phase, movement, supply
 from game.rules import combat_reference as combat_rules
 from game.rules.movement import MOVEMENT_CLASS
+from game.rules.weather import weather_of_turn
 from game.scenario.model import Scenario
 from game.state import Phase
 
@@ -34,7 +37,6 @@ F64 = npt.NDArray[np.float64]
 I32 = npt.NDArray[np.int32]
 Bool = npt.NDArray[np.bool_]
 
-SOFT = (Weather.THAW, Weather.MUD)
 MECHANISED = np.array([int(k) for k in MECHANISED_KINDS], dtype=np.uint8)
 
 # Per posture: weight of progress toward goals (per full move), slack around objectives (cost
@@ -92,22 +94,29 @@ INERTIA = {
 SUPPLY_WEIGHT = 4.0  # ending out of supply (doubled for a unit already cut off)
 CAPTURE_WEIGHT = 0.5  # per victory point of an enemy-held city taken by moving in
 NOISE = 1e-3  # tie-breaks from the AI's own generator
-THREAT_RADIUS_FOOT = 2
-THREAT_RADIUS_MECHANISED = 3
-# Outrunning support: per posture, the hexes beyond the ground the side held when its turn began
-# that a unit may end in freely, and the cost of every hex deeper. An attacker may go a turn's
+THREAT_KM_FOOT = 20.0  # how far an enemy unit's attack reaches by the next turn
+THREAT_KM_MECHANISED = 30.0
+FRONT_BAND_KM = 20.0  # hexes this close to a known enemy are the front to cover
+# Outrunning support: per posture, the km beyond the ground the side held when its turn began
+# that a unit may end in freely, and the cost of every 10 km deeper. An attacker may go a turn's
 # march for foot soldiers ahead (they must follow to hold what is taken and bring supply up): a
 # lone spearhead far ahead is cut off and lost, and the places it passed through change hands
 # again behind it. The other postures keep to their own side of the line (their objectives
 # excepted): a holding division that wanders into enemy ground is cut off and mopped up.
-FREE_DEPTH = {
-    Posture.ATTACK: 5,
-    Posture.HOLD: 0,
-    Posture.DELAY: 0,
-    Posture.WITHDRAW: 0,
-    Posture.RESERVE: 0,
+FREE_DEPTH_KM = {
+    Posture.ATTACK: 50.0,
+    Posture.HOLD: 0.0,
+    Posture.DELAY: 0.0,
+    Posture.WITHDRAW: 0.0,
+    Posture.RESERVE: 0.0,
 }
-OVERREACH_WEIGHT = 1.5
+OVERREACH_WEIGHT = 1.5  # per 10 km beyond the free depth
+OVERREACH_KM = 10.0
+
+
+def free_depth(scenario: Scenario, posture: Posture) -> int:
+    """FREE_DEPTH_KM of a posture in hexes of the scenario's map."""
+    return scenario.scale.hexes(FREE_DEPTH_KM[posture], minimum=0)
 
 
 @cache
@@ -149,6 +158,16 @@ def ground_shift_table(weather: int) -> npt.NDArray[np.int8]:
     return table
 
 
+@cache
+def open_ground_table(weather: int) -> npt.NDArray[np.bool_]:
+    """[terrain, city code] ground where attacking armour gets its shift, by the combat rules."""
+    table = np.zeros((len(Terrain), combat_rules.MAX_CITY + 1), dtype=np.bool_)
+    for t in range(len(Terrain)):
+        for c in range(combat_rules.MAX_CITY + 1):
+            table[t, c] = combat_rules.open_ground(weather, t, c)
+    return table
+
+
 def city_codes(scenario: Scenario) -> npt.NDArray[np.int8]:
     codes = np.zeros(scenario.map.size, dtype=np.int8)
     for city in scenario.map.cities:
@@ -156,29 +175,60 @@ def city_codes(scenario: Scenario) -> npt.NDArray[np.int8]:
     return codes
 
 
+@cache
+def _attack_factors(weather: int) -> F64:
+    """[kind, supply class, fatigue class] the rules' attack multiplier on open ground with no
+    river (the ground is the odds shift's business in `attack_shift`)."""
+    table = np.zeros((len(UnitKind), 3, 3))
+    for kind in range(len(UnitKind)):
+        for s in range(3):
+            for f in range(3):
+                table[kind, s, f] = float(combat_rules.attack_factor(kind, 0, weather, False, s, f))
+    return table
+
+
+@cache
+def _defence_factors() -> F64:
+    table = np.zeros((3, 3))
+    for s in range(3):
+        for f in range(3):
+            table[s, f] = float(combat_rules.defence_factor(s, f))
+    return table
+
+
+def _classes(scenario: Scenario, belief: Belief, units: npt.NDArray[np.intp]) -> tuple[I32, I32]:
+    state = belief.state
+    stage = supply.supply_stage(scenario, state.supply[units])
+    supply_cls = np.vectorize(combat_rules.supply_class, otypes=[np.int32])(stage)
+    fatigue_cls = np.vectorize(combat_rules.fatigue_class, otypes=[np.int32])(state.fatigue[units])
+    return supply_cls.astype(np.int32), fatigue_cls.astype(np.int32)
+
+
 def unit_attack(
     scenario: Scenario, belief: Belief, units: npt.NDArray[np.intp], weather: int
 ) -> F64:
-    """Effective attack strength (steps, weather, supply and fatigue applied), as floats."""
+    """Attack strength as the combat rules count it (steps, weather, supply and fatigue)."""
     u = scenario.units
-    state = belief.state
-    base = u.attack[units] * state.steps[units] / np.maximum(u.max_steps[units], 1)
-    mech = np.isin(u.kind[units], MECHANISED)
-    factor = np.where(mech & (weather in SOFT), 0.5, 1.0)
-    factor = factor * np.where(state.supply[units] > 0, 0.5, 1.0)
-    factor = factor * np.where(
-        state.fatigue[units] >= 3, 0.5, np.where(state.fatigue[units] == 2, 0.75, 1.0)
+    if len(units) == 0:
+        return np.zeros(0)
+    base = combat_rules.current_strength_array(
+        u.attack[units], belief.state.steps[units], u.max_steps[units]
     )
-    result: F64 = base * factor
+    supply_cls, fatigue_cls = _classes(scenario, belief, units)
+    result: F64 = base * _attack_factors(int(weather))[u.kind[units], supply_cls, fatigue_cls]
     return result
 
 
 def unit_defence(scenario: Scenario, belief: Belief, units: npt.NDArray[np.intp]) -> F64:
+    """Defence strength as the combat rules count it (steps, supply and fatigue)."""
     u = scenario.units
-    state = belief.state
-    base = u.defence[units] * state.steps[units] / np.maximum(u.max_steps[units], 1)
-    factor = np.where(state.supply[units] >= 3, 2.0 / 3.0, 1.0)
-    result: F64 = base * factor
+    if len(units) == 0:
+        return np.zeros(0)
+    base = combat_rules.current_strength_array(
+        u.defence[units], belief.state.steps[units], u.max_steps[units]
+    )
+    supply_cls, fatigue_cls = _classes(scenario, belief, units)
+    result: F64 = base * _defence_factors()[supply_cls, fatigue_cls]
     return result
 
 
@@ -233,15 +283,16 @@ class EnemyPicture:
             )
             radius = np.where(
                 np.isin(units.kind[threat_units], MECHANISED),
-                THREAT_RADIUS_MECHANISED,
-                THREAT_RADIUS_FOOT,
+                scenario.scale.hexes(THREAT_KM_MECHANISED),
+                scenario.scale.hexes(THREAT_KM_FOOT),
             )
             distance = fields.hex_distance_from(scenario, threat_hexes)
             threat = ((distance <= radius[:, None]) * strength[:, None]).sum(axis=0)
         hexes = np.unique(state.hex[enemy]).astype(np.int32)
         near: Bool = np.zeros(n, dtype=np.bool_)
         if len(hexes):
-            near = np.asarray((fields.hex_distance_from(scenario, hexes) <= 2).any(axis=0))
+            band_hexes = scenario.scale.hexes(FRONT_BAND_KM)
+            near = np.asarray((fields.hex_distance_from(scenario, hexes) <= band_hexes).any(axis=0))
         band = near & (defence == 0) & (grid.terrain != Terrain.WATER)
         return cls(hexes, defence, anti, threat, band)
 
@@ -290,7 +341,7 @@ class PhaseContext:
         state = belief.state
         grid = scenario.map
         n = grid.size
-        weather = int(scenario.weather[min(max(state.turn, 1), scenario.turns)])
+        weather = int(weather_of_turn(scenario, state.turn))
         units = scenario.units
         active = state.active & (state.hex >= 0)
         own = np.nonzero(active & (units.side == side))[0]
@@ -299,7 +350,7 @@ class PhaseContext:
         codes = city_codes(scenario)
         support = support_by_hex(scenario, side, belief, weather)
         attack_shift = (table[grid.terrain, codes] + support).astype(np.int8)
-        open_ground = (grid.terrain == Terrain.CLEAR) & (codes <= 1) & (weather not in SOFT)
+        open_ground = open_ground_table(weather)[grid.terrain, codes]
 
         # the combat phase scores no moves, so it needs no supply trace
         supplied = (
@@ -338,7 +389,7 @@ class PhaseContext:
             band=picture.band,
             take_value=take_value,
             depth=depth_beyond(
-                grid.neighbor,
+                scenario,
                 scenario.side_table.friendly_ground[side][state.control] if held is None else held,
             ),
             attack_of=unit_attack(scenario, belief, everyone, weather),
@@ -408,7 +459,7 @@ class PhaseContext:
         klass = int(MOVEMENT_CLASS[units.kind[u]])
         d = destinations
         score = np.zeros(len(d))
-        scale = max(2 * int(units.movement[u]), 2)
+        scale = max(int(units.allowance[u]), 2)
 
         # progress toward goals
         goals = order.goals if order.goals else order.objectives
@@ -487,9 +538,9 @@ class PhaseContext:
         score -= SUPPLY_WEIGHT * (2.0 if out_now else 1.0) * ~self.supplied[d]
 
         # not ahead of support: see FREE_DEPTH
-        beyond = np.maximum(self.depth[d] - FREE_DEPTH[posture], 0)
+        beyond = np.maximum(self.depth[d] - free_depth(scenario, posture), 0)
         beyond[np.isin(d, np.array(order.objectives, dtype=np.int64))] = 0
-        score -= OVERREACH_WEIGHT * beyond
+        score -= OVERREACH_WEIGHT * beyond * (scenario.scale.hex_km / OVERREACH_KM)
 
         # taking enemy-held places by moving in, where the task wants them: a place it names, or
         # for an attacker one on the way to its goals; an empty town grabbed on a detour is
@@ -513,9 +564,10 @@ class PhaseContext:
         return score
 
 
-def depth_beyond(neighbor: I32, held: Bool) -> I32:
+def depth_beyond(scenario: Scenario, held: Bool) -> I32:
     """[N] hex steps from each hex to the nearest `held` hex (0 inside; capped past any use)."""
-    cap = max(FREE_DEPTH.values()) + 16
+    neighbor = scenario.map.neighbor
+    cap = max(free_depth(scenario, p) for p in Posture) + 16
     depth = np.where(held, 0, cap).astype(np.int32)
     valid = neighbor >= 0
     safe = np.where(valid, neighbor, 0)

@@ -157,7 +157,8 @@ def support_shift(artillery: int, air: int, weather: int) -> int:
 
 
 def supply_class(supply: int) -> int:
-    """0 in supply, 1 cut off for one or two turns, 2 cut off three turns or more."""
+    """0 in supply, 1 weakened or without replacements, 2 in attrition or worse: `supply` is the
+    unit's stage out of supply (`supply.supply_stage`), which on 2-day turns is its turns out."""
     return 0 if supply == 0 else (1 if supply < 3 else 2)
 
 
@@ -218,6 +219,17 @@ def current_strength(value: int, steps: int, max_steps: int) -> int:
     if steps <= 0 or value <= 0:
         return 0
     return -(-value * steps // max_steps)
+
+
+def current_strength_array(
+    value: npt.ArrayLike, steps: npt.ArrayLike, max_steps: npt.ArrayLike
+) -> I64:
+    """`current_strength` over arrays (for estimates; the core has its own exact form)."""
+    v = np.asarray(value, dtype=np.int64)
+    s = np.asarray(steps, dtype=np.int64)
+    m = np.maximum(np.asarray(max_steps, dtype=np.int64), 1)
+    result: I64 = -(-(v * s) // m)
+    return result
 
 
 def odds_column(attack: int, defence: int) -> int:
