@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from game.actions import EndPhase, Move
-from game.ai import fields, make_player, play_one
+from game.ai import fields
 from game.ai.belief import belief_from_observation
 from game.ai.plan import PlanTracker, Posture
+from game.ai.players import make_player, play_one
 from game.ai.scripted import HistoricalAI
 from game.ai.tactics import depth_beyond, free_depth
 from game.enums import Terrain

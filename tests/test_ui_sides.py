@@ -15,7 +15,7 @@ import pytest
 
 from game import hexgrid
 from game.actions import Action, EndPhase
-from game.ai import make_player, play_one
+from game.ai.players import make_player, play_one
 from game.enums import NO_SIDE
 from game.events import Event
 from game.observation import Observation, observe

@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from game.actions import EndPhase
-from game.ai import Player, make_player, play_one
 from game.ai.plan import plan_cities
+from game.ai.players import Player, make_player, play_one
 from game.rules.victory import victory_points
 from game.scenario.loader import file_hash
 from game.scenario.model import KnobValue, Scenario, load_scenario

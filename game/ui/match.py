@@ -12,7 +12,7 @@ import numpy as np
 
 from game import engine
 from game.actions import Action, EndPhase
-from game.ai import Player, make_player
+from game.ai.players import Player, make_player
 from game.events import Event
 from game.observation import Observation, observe
 from game.rules import victory
