@@ -211,7 +211,7 @@ def _run_ui(args: argparse.Namespace, mode: str) -> int:
     menu_only = mode == "solo" and args.scenario is None
     return run(
         "menu" if menu_only else mode,
-        args.scenario or "kharkov_1943",
+        args.scenario,  # None: the catalogue's first scenario
         side,
         args.seed,
         frames=args.frames,
@@ -423,22 +423,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", nargs="?", default=None)
     p.add_argument(
         "--side",
-        choices=["axis", "soviet", "allies"],
         default=None,
-        help="the side you play (default: the side that moves first)",
+        metavar="SIDE",
+        help="the side you play, by its id in the scenario file (default: the side that moves first)",
     )
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--frames", type=int, default=0, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("hotseat", help="two players at one screen")
-    p.add_argument("scenario", nargs="?", default="kharkov_1943")
+    p.add_argument("scenario", nargs="?", default=None, help="default: the first in the catalogue")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--frames", type=int, default=0, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_hotseat)
 
-    p = sub.add_parser("watch", help="the computer plays both sides on screen")
-    p.add_argument("scenario", nargs="?", default="kharkov_1943")
+    p = sub.add_parser("watch", help="the computer plays every side on screen")
+    p.add_argument("scenario", nargs="?", default=None, help="default: the first in the catalogue")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--frames", type=int, default=0, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_watch)
