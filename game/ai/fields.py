@@ -28,7 +28,7 @@ def goal_field(
     scenario: Scenario, state: GameState, goals: tuple[int, ...], klass: int, weather: int
 ) -> npt.NDArray[np.int32]:
     """[N] cost from each hex to the nearest goal (UNREACHABLE where none can be reached)."""
-    key = (scenario.map.id, tuple(sorted(goals)), int(klass), int(weather))
+    key = (scenario.map.fingerprint(), tuple(sorted(goals)), int(klass), int(weather))
     found = _cache.get(key)
     if found is not None:
         _cache.move_to_end(key)

@@ -6,9 +6,9 @@ a broken file raises `FileProblemError`, never a traceback from deep inside.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import tomllib
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -141,9 +141,26 @@ def resolve_points(
     return (lat, lon) if ok else None
 
 
-@functools.lru_cache(maxsize=8)
+_MAPS_KEPT = 8
+_maps: OrderedDict[tuple[str, str], geo.HexMap] = OrderedDict()
+
+
 def load_map(path: Path) -> geo.HexMap:
-    """Build a map's hex layers from its geography file (cached: maps are immutable)."""
+    """Build a map's hex layers from its geography file. Maps are immutable once built, so they
+    are kept by the file's path and content (an edited file is built again), at most
+    `_MAPS_KEPT` of them, the least recently used dropped first."""
+    key = (str(path), hashlib.sha256(read_text(path).encode("utf-8")).hexdigest())
+    grid = _maps.get(key)
+    if grid is None:
+        grid = _build_map(path)
+        _maps[key] = grid
+        while len(_maps) > _MAPS_KEPT:
+            _maps.popitem(last=False)
+    _maps.move_to_end(key)
+    return grid
+
+
+def _build_map(path: Path) -> geo.HexMap:
     data, reporter = read_toml(path)
     spec = check_model(MapFile, data, reporter)
     reporter.raise_if_any()
