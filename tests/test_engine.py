@@ -256,3 +256,37 @@ def test_the_real_scenario_plays_a_full_turn(tmp_path: Path) -> None:
     # Totenkopf is due on 21 February (turn 2)
     if "totenkopf" in scenario.units.ids:
         assert game.state.status[scenario.units.index("totenkopf")] == UnitStatus.ACTIVE
+
+
+def test_an_enemy_that_moves_out_of_view_is_hidden_where_it_went(mini_scenario: Scenario) -> None:
+    """A German division drives into the Soviets' sight and out of it again in one move phase:
+    their observation loses it and keeps only where it was last seen (it used to stay in view at
+    its true position for the rest of the turn, because it had been seen that turn)."""
+    game = Game(mini_scenario, seed=1)
+    grid = mini_scenario.map
+    soviet_hexes = game.state.hex[game.state.active & (mini_scenario.units.side == SOVIET)]
+    recon = mini_scenario.scale.hexes(RECON_KM)
+
+    def nearest_soviet(h: int) -> int:
+        here = grid.hex_of(h)
+        return min(engine.hexgrid.distance(here, grid.hex_of(int(s))) for s in soviet_hexes)
+
+    u = mini_scenario.units.index("das_reich")
+    reach = engine.unit_moves(mini_scenario, game.state, u)
+    in_sight = [
+        h
+        for h in reach.destinations().tolist()
+        if nearest_soviet(h) == recon and reach.left_after(h) >= reach.allowance // 2
+    ]
+    assert in_sight, "Das Reich can drive into view without stopping in a zone of control"
+    game.apply(Move(u, tuple(reach.path_to(in_sight[0])[1:])))
+    seen_at = int(game.state.hex[u])
+    assert observe(mini_scenario, game.state, SOVIET).visible[u]
+    reach = engine.unit_moves(mini_scenario, game.state, u)
+    away = [h for h in reach.destinations().tolist() if nearest_soviet(h) > recon]
+    assert away, "and out of it again"
+    game.apply(Move(u, tuple(reach.path_to(away[0])[1:])))
+    after = observe(mini_scenario, game.state, SOVIET)
+    assert game.state.seen_turn[SOVIET, u] == game.state.turn  # seen earlier this turn
+    assert not after.visible[u] and after.hex[u] == -1 and after.steps[u] == -1
+    assert after.last_seen_hex[u] == seen_at != int(game.state.hex[u])
