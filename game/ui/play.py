@@ -137,7 +137,7 @@ class Table:
         """Apply an order for the side to move, through the fog of war (`Game.apply_order`: a
         move stops at first contact with a hidden enemy); an illegal one leaves a message and
         changes nothing. A computer move refused outright (blocked at its first hex by an
-        enemy it could not see) is dropped, as `game.ai.play_one` does; any other refused
+        enemy it could not see) is dropped, as `game.ai.players.play_one` does; any other refused
         computer action ends its phase, so that a confused player cannot stall the game."""
         game = self.match.game
         scenario, state = game.scenario, game.state
