@@ -420,3 +420,37 @@ def test_hex_names_in_the_side_panel_are_place_names() -> None:
     assert hex_summary(scenario, city.hex).startswith(city.name)
     assert " of " in hex_summary(scenario, near)
     assert any(c.name in hex_summary(scenario, near) for c in grid.cities)
+
+
+THREE_SIDES_FILE = DATA / "three_sides.toml"
+
+
+@pytest.mark.skipif(not THREE_SIDES_FILE.exists(), reason="tests/data/three_sides.toml not there")
+def test_the_three_sides_scenario_draws_from_every_sides_eyes(tmp_path: Path) -> None:
+    app = App((1600, 900), sounds=False, settings=Settings(threaded_ai=False))
+    try:
+        start_match(app, str(THREE_SIDES_FILE), "watch", seed=4)
+        screen = app.stack.find(MapScreen)
+        assert isinstance(screen, MapScreen)
+        table = screen.table
+        table.paused = True
+        scenario = screen.match.game.scenario
+        assert len(scenario.sides) == 3
+        table.overlays.supply = table.overlays.pockets = table.overlays.zoc = True
+        for viewer in [None, *scenario.sides]:
+            table.viewer = viewer
+            table.version += 1
+            frames(app, 2)
+            path = tmp_path / f"three_sides_{viewer}.png"
+            pygame.image.save(app.window, str(path))
+            assert path.stat().st_size > 0
+        # every side's counters show in its own colour to a spectator
+        table.viewer = None
+        table.version += 1
+        fills = {look.color for stack in table.scene().stacks for look in stack.looks}
+        assert fills == set(scenario.side_table.colors)
+        app.open("report", match=screen.match)
+        frames(app, 3)
+        assert scenario.side_table.short[2] in app.stack.top.losses.html_text  # type: ignore[attr-defined]
+    finally:
+        app.close()

@@ -35,8 +35,9 @@ from game.ui.play import Table
 from game.ui.screen import Screen
 from game.ui.widgets import WEATHER_NAMES, set_enabled
 
-TOP_H = 46  # the status bar; two rows (labels over buttons) below WIDE
-WIDE = 1560
+TOP_H = 46  # the status bar; two rows (labels over buttons) when one is too narrow
+BAR_BUTTONS_W = 640  # the bar's buttons and the pace menu, from the right edge
+BAR_GAP = 14
 PANEL_W = 400
 DRAG_START = 6  # pixels a press must travel before it pans instead of clicking
 LOG_LINES = 400  # events re-listed when the log starts afresh (a new viewer, an undo)
@@ -69,8 +70,26 @@ class MapScreen(Screen):
 
     # --- layout ---------------------------------------------------------------------------
 
+    def label_widths(self) -> tuple[int, int, int]:
+        """Widths of the bar's clock, phase and standing labels, wide enough for their longest
+        texts in this scenario (its side and team names)."""
+        scenario = self.match.game.scenario
+        table = scenario.side_table
+        turns = scenario.turns
+        clock = f"Turn {turns} of {turns}  30 September 1943  Frozen"
+        phases = [f"{table.label(s)} (computer): exploitation" for s in scenario.sides]
+        standings = [f"VP 100 ({table.team_label(t)} marginal)" for t in range(len(table.team_ids))]
+        # pygame_gui sizes are point sizes; `font` takes pixel heights (x 0.75)
+        hud, plain = font(20, bold=True), font(19)
+        return (
+            hud.size(clock)[0] + BAR_GAP,
+            max(hud.size(p)[0] for p in phases) + BAR_GAP,
+            max(plain.size(v)[0] for v in standings) + BAR_GAP,
+        )
+
     def top_height(self) -> int:
-        return TOP_H if self.app.size[0] >= WIDE else 2 * TOP_H - 8
+        one_row = 8 + sum(self.label_widths()) + BAR_BUTTONS_W
+        return TOP_H if self.app.size[0] >= one_row else 2 * TOP_H - 8
 
     def map_rect(self) -> pygame.Rect:
         w, h = self.app.size
@@ -83,13 +102,13 @@ class MapScreen(Screen):
         top_h = self.top_height()
         row = 6 if top_h == TOP_H else TOP_H - 4  # the buttons' row
         top = UIPanel(pygame.Rect(0, 0, w, top_h), manager=ui)
+        clock_w, phase_w, vp_w = self.label_widths()
         self.clock_label = UILabel(
-            pygame.Rect(8, 6, 430, 32), "", ui, container=top, object_id="#hud"
+            pygame.Rect(8, 6, clock_w, 32), "", ui, container=top, object_id="#hud"
         )
         self.phase_label = UILabel(
-            pygame.Rect(440, 6, 330, 32), "", ui, container=top, object_id="#hud"
+            pygame.Rect(8 + clock_w, 6, phase_w, 32), "", ui, container=top, object_id="#hud"
         )
-        self.vp_label = UILabel(pygame.Rect(770, 6, 300, 32), "", ui, container=top)
         x = w - 8
         self.buttons: dict[Any, str] = {}
         for key, text, width in reversed(
@@ -109,6 +128,11 @@ class MapScreen(Screen):
         x -= 114
         self.speed_menu = UIDropDownMenu(
             list(AI_SPEEDS), self.table.speed, pygame.Rect(x, row, 110, 32), ui, container=top
+        )
+        vp_left = 8 + clock_w + phase_w
+        vp_right = x - 8 if top_h == TOP_H else w - 8
+        self.vp_label = UILabel(
+            pygame.Rect(vp_left, 6, max(vp_w, vp_right - vp_left), 32), "", ui, container=top
         )
         side = UIPanel(pygame.Rect(w - PANEL_W, top_h, PANEL_W, h - top_h), manager=ui)
         self.overlay_buttons: dict[Any, str] = {}

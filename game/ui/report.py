@@ -117,7 +117,7 @@ class ReportScreen(Screen):
             line_chart(
                 self.chart_rect.size,
                 series,
-                f"Men lost by the end of each turn (dashed: {year})",
+                "Men lost by the end of each turn" + (f" (dashed: {year})" if men_refs else ""),
                 "turn",
                 references=men_refs,
             )
@@ -134,7 +134,7 @@ class ReportScreen(Screen):
             line_chart(
                 self.tank_rect.size,
                 tanks,
-                f"Tanks lost (dashed: {year})",
+                "Tanks lost" + (f" (dashed: {year})" if tank_refs else ""),
                 "turn",
                 references=tank_refs,
             )
