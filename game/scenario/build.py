@@ -19,6 +19,7 @@ from game.enums import NO_SIDE, Terrain, UnitKind, UnitSize, Weather, parse_enum
 from game.geo import HexMap, points_in_polygon
 from game.scenario.errors import PathPart
 from game.scenario.loader import Reporter, resolve_points
+from game.scenario.measures import check_measures
 from game.scenario.schema import HoldOrder, ScenarioFile, UnitSpec
 from game.scenario.tables import (
     DEFAULT_COLORS,
@@ -112,6 +113,7 @@ def build(
     weather = weather_by_turn(spec, calendar, effects.weather_shift_days, check)
     vp = victory_points(spec, check)
     holds = plan_holds(spec, effects.hold_switch, check)
+    check_measures(spec.measures, check)
     if spec.historical is not None:
         for city_id in spec.historical.cities:
             check.place(city_id, ("historical", "cities", city_id))

@@ -390,6 +390,100 @@ class HistoricalOutcome(Strict):
     cities: dict[Identifier, HistoricalCity] = {}
 
 
+class UnitGroup(Strict):
+    """Units picked for a measure: every unit listed in `units`, of a formation in `formations`,
+    or of `side` (a side, or a team meaning all its sides). At least one must be given."""
+
+    units: list[Identifier] = []
+    formations: list[str] = []
+    side: SideName | None = None
+
+    @model_validator(mode="after")
+    def _some(self) -> UnitGroup:
+        if not self.units and not self.formations and self.side is None:
+            raise ValueError("give units, formations or side")
+        return self
+
+
+class MeasureArea(UnitGroup):
+    """A set of hexes, taken afresh at every sample: the hexes of `places` (place ids or
+    [lat, lon] points) and those of the picked units on the map, widened to every hex within
+    `within_km` of them (rounded to whole hexes; 0: those hexes alone). Give places, units,
+    formations or side."""
+
+    places: list[PathPoint] = []
+    within_km: Annotated[float, Field(ge=0.0, le=1000.0)] = 0.0
+
+    @model_validator(mode="after")
+    def _some(self) -> MeasureArea:
+        if not self.places and not self.units and not self.formations and self.side is None:
+            raise ValueError("give places, units, formations or side")
+        return self
+
+
+MeasureKind = Literal["distance", "advance", "men"]
+MeasureReduce = Literal["min", "max", "end"]
+DEFAULT_REDUCE: dict[str, MeasureReduce] = {"distance": "min", "advance": "max", "men": "end"}
+
+
+class MeasureSpec(Strict):
+    """A `runs.csv` column the scenario declares, measured by the batch runner on the true state.
+
+    The quantity is sampled at the start and after every side's turn, and the samples are
+    reduced to one value by `reduce` ("min" or "max" over the game, "end": the last sample);
+    a quantity with no value in any sample (its group never on the map) is left blank.
+    Distances are hex steps times the map's `hex_km`, so a unit in the next hex is one hex away.
+
+    kind = "distance": km from the nearest unit of `group` on the map to the nearest hex of
+        `target`; with `gap = true` only the hexes between count, so units side by side (or
+        in one hex) are 0 km apart: they have joined. Default reduce: "min" (closest approach).
+    kind = "advance": km from a unit of `group` to the nearest hex its team held at the start
+        (0 inside that ground), the deepest over the group; `south_of` / `north_of` (a latitude
+        or a place) keep only units whose hex centre lies south / north of it. Default: "max".
+    kind = "men": men (by steps left) of `group`'s units on the map inside `target`, plus,
+        with `withdrawn = true`, those taken off the map alive (withdrawn or evacuated); with
+        neither, all of the group's men on the map. Default reduce: "end".
+
+    Example (the closest the relief came to the pocket):
+        [[measures]]
+        id = "relief_gap_km"
+        kind = "distance"
+        description = "Closest approach of LVII Panzer Corps to 6th Army; 0 if they joined."
+        group = { formations = ["LVII Panzer Corps"] }
+        target = { formations = ["6th Army"] }
+        gap = true
+    """
+
+    id: Identifier
+    kind: MeasureKind
+    description: str
+    group: UnitGroup
+    target: MeasureArea | None = None
+    reduce: MeasureReduce | None = None
+    gap: bool = False
+    south_of: Latitude | Identifier | None = None
+    north_of: Latitude | Identifier | None = None
+    withdrawn: bool = False
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> MeasureSpec:
+        if self.kind == "distance" and self.target is None:
+            raise ValueError("a distance measure needs a target")
+        if self.kind == "advance" and self.target is not None:
+            raise ValueError("an advance measure has no target (it counts from the start line)")
+        if self.gap and self.kind != "distance":
+            raise ValueError("gap is for distance measures")
+        if (self.south_of is not None or self.north_of is not None) and self.kind != "advance":
+            raise ValueError("south_of and north_of are for advance measures")
+        if self.withdrawn and self.kind != "men":
+            raise ValueError("withdrawn is for men measures")
+        return self
+
+    @property
+    def reduction(self) -> MeasureReduce:
+        return self.reduce or DEFAULT_REDUCE[self.kind]
+
+
 class ScenarioFile(Strict):
     scenario: ScenarioHeader
     sides: dict[SideName, SideSpec]
@@ -402,6 +496,7 @@ class ScenarioFile(Strict):
     plans: dict[SideName, PlanSpec] = {}
     knobs: dict[Identifier, KnobSpec] = {}
     historical: HistoricalOutcome | None = None
+    measures: list[MeasureSpec] = []
 
 
 def _no_duplicates(values: list[str], what: str) -> None:

@@ -16,42 +16,53 @@ from game.sim.summary import summarise, write_runs_csv, write_summary
 
 
 def compare(baseline: dict[str, Any], variant: dict[str, Any]) -> dict[str, Any]:
-    """Headline figures of two summaries side by side, with the change."""
+    """Headline figures of two summaries side by side, with the change: who won, the scoring
+    team's points, the median of every numeric column (losses and turns under "losses", advances
+    and declared measures under "measures"), and per city who held it at the end and when it
+    last changed hands."""
 
     def pair(a: float | None, b: float | None) -> dict[str, float | None]:
         change = None if a is None or b is None else round(b - a, 4)
         return {"baseline": a, "variant": b, "change": change}
 
-    out: dict[str, Any] = {"winner": {}, "losses": {}, "cities": {}}
-    for side in sorted(set(baseline["winner"]) | set(variant["winner"])):
-        out["winner"][side] = pair(
-            baseline["winner"].get(side, 0.0), variant["winner"].get(side, 0.0)
+    out: dict[str, Any] = {"winner": {}, "losses": {}, "measures": {}, "cities": {}}
+    for team in sorted(set(baseline["winner"]) | set(variant["winner"])):
+        out["winner"][team] = pair(
+            baseline["winner"].get(team, 0.0), variant["winner"].get(team, 0.0)
         )
     out["victory_points"] = pair(
         baseline.get("victory_points", {}).get("median"),
         variant.get("victory_points", {}).get("median"),
     )
-    for key in (
-        "men_lost_axis",
-        "men_lost_soviet",
-        "tanks_lost_axis",
-        "tanks_lost_soviet",
-        "men_lost_ratio_soviet_to_axis",
-        "turns",
-    ):
-        out["losses"][key] = pair(baseline[key].get("median"), variant[key].get("median"))
+    for key in dict.fromkeys([*_numeric(baseline), *_numeric(variant)]):
+        if key == "victory_points":
+            continue
+        section = "losses" if key == "turns" or key.startswith(LOSS_PREFIXES) else "measures"
+        out[section][key] = pair(
+            baseline.get(key, {}).get("median"), variant.get(key, {}).get("median")
+        )
     for city, data in baseline["cities"].items():
         other = variant["cities"].get(city, {})
+        owners = sorted(set(data["owner"]) | set(other.get("owner", {})))
         out["cities"][city] = {
-            "axis_at_end": pair(
-                data["owner"].get("axis", 0.0), other.get("owner", {}).get("axis", 0.0)
-            ),
+            "held_at_end": {
+                owner: pair(data["owner"].get(owner, 0.0), other.get("owner", {}).get(owner, 0.0))
+                for owner in owners
+            },
             "median_taken": {
                 "baseline": data["median_taken"],
                 "variant": other.get("median_taken"),
             },
         }
     return out
+
+
+LOSS_PREFIXES = ("men_lost_", "tanks_lost_")  # losses per side and the ratios between teams
+
+
+def _numeric(summary: dict[str, Any]) -> list[str]:
+    """The keys of a summary that hold a numeric column's statistics, in the summary's order."""
+    return [key for key, value in summary.items() if isinstance(value, dict) and "median" in value]
 
 
 def knob_text(knobs: dict[str, KnobValue]) -> str:

@@ -28,7 +28,7 @@ from matplotlib.ticker import (
 )
 
 from game.scenario.model import Scenario
-from game.sim.runner import report_cities
+from game.sim.reporters import Column, measure_columns, report_cities
 
 WIDTH_IN, HEIGHT_IN, DPI = 10.0, 6.0, 100  # 1000 x 600 pixels
 COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple")
@@ -49,8 +49,8 @@ def write_plots(
 ) -> list[Path]:
     """Write every plot of these arms into `out`; returns the paths written (none without games).
 
-    Always: the result (victory points and levels), men and tanks lost per side, and who holds
-    each objective city at the end. Then, per objective city that changed hands in some game (or in
+    Always: the result (victory points and levels), men and tanks lost per side, who holds
+    each objective city at the end, and the measures (each side's advance, the file's measures). Then, per objective city that changed hands in some game (or in
     history), when it last did. Objectives are the reported cities with victory points or a
     historical record; the plans' waypoints stay in `runs.csv`, as forty plots would bury them.
     """
@@ -64,6 +64,10 @@ def write_plots(
         _save(losses_figure(scenario, arms, "tanks", subtitle), out / "plot_losses_tanks.png"),
         _save(cities_figure(scenario, arms, subtitle), out / "plot_cities.png"),
     ]
+    measures = measure_columns(scenario)
+    if measures:
+        figure = measures_figure(scenario, arms, measures, subtitle)
+        paths.append(_save(figure, out / "plot_measures.png"))
     historical = scenario.spec.historical
     taken_in_history = {
         city for city, record in (historical.cities if historical else {}).items() if record.taken
@@ -237,6 +241,27 @@ def losses_figure(scenario: Scenario, arms: Sequence[Arm], kind: str, subtitle: 
         axes.set_ylabel("games")
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.legend(loc="upper right", fontsize=9)
+    return figure
+
+
+def measures_figure(
+    scenario: Scenario, arms: Sequence[Arm], measures: Sequence[Column], subtitle: str
+) -> Figure:
+    """One histogram per measure column (km advanced per side, the file's own measures)."""
+    figure = _figure(f"Measures per game — {scenario.title}", subtitle)
+    across = min(len(measures), 3)
+    grid = figure.add_gridspec(-(-len(measures) // across), across)
+    for k, measure in enumerate(measures):
+        axes = figure.add_subplot(grid[k // across, k % across])
+        values = [_numbers(arm.rows, measure.column) for arm in arms]
+        edges = _bin_edges(np.concatenate(values), 1.0)
+        for i, (arm, arm_values) in enumerate(zip(arms, values, strict=True)):
+            _histogram(axes, arm_values, edges, COLOURS[i], _with_median(arm.label, arm_values))
+        axes.set_title(measure.column, fontsize=10)
+        axes.set_ylim(0, _headroom(axes.get_ylim()[1], 1.3))
+        axes.set_ylabel("games")
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.legend(loc="upper right", fontsize=7)
     return figure
 
 

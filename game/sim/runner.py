@@ -31,18 +31,18 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from game.actions import EndPhase
-from game.ai.plan import plan_cities
 from game.ai.players import Player, make_player, play_one
-from game.rules.victory import victory_points
 from game.scenario.loader import file_hash
 from game.scenario.model import KnobValue, Scenario, load_scenario
 from game.session import Game
+from game.sim.reporters import Column, Recording
+from game.sim.reporters import Row as Row  # re-exported: rows and cities are the runner's words
+from game.sim.reporters import report_cities as report_cities
 
 if TYPE_CHECKING:
     from distributed import Client
 
 MAX_ACTIONS = 20_000  # a safety net: a game of Third Kharkov takes about 1,500 actions
-Row = dict[str, Any]
 
 
 def ai_seed(seed: int, side: int) -> int:
@@ -52,13 +52,12 @@ def ai_seed(seed: int, side: int) -> int:
 
 @dataclass
 class GameRecord:
-    """A finished game, how long each side's AI thought, and the turn each reported city first
-    changed hands (absent if it never did)."""
+    """A finished game, how long each side's AI thought, and its columns' observations."""
 
     game: Game
     thinking: dict[int, float]
     seconds: float
-    first_change: dict[str, int]
+    recording: Recording
 
 
 def play_game(
@@ -66,72 +65,37 @@ def play_game(
     seed: int,
     players: Mapping[int, Player] | None = None,
     max_actions: int = MAX_ACTIONS,
+    columns: Sequence[Column] | None = None,
 ) -> GameRecord:
-    """Play one game to its end with the scenario's AI on every side (or the given players)."""
+    """Play one game to its end with the scenario's AI on every side (or the given players),
+    observing the scenario's columns (or the given ones) at the start and after every side's turn."""
     started = time.perf_counter()
     game = Game(scenario, seed)
     if players is None:
         players = {side: make_player(scenario, side, ai_seed(seed, side)) for side in scenario.sides}
-    cities = {c: scenario.map.city_by_id(c) for c in report_cities(scenario)}
-    hexes = np.array([city.hex for city in cities.values() if city is not None], dtype=np.intp)
-    names = [c for c, city in cities.items() if city is not None]
-    owners = game.state.control[hexes].copy()
-    first_change: dict[str, int] = {}
+    recording = Recording(scenario, columns)
+    recording.observe(game)
     for _ in range(max_actions):
         if game.state.over:
             break
         side = scenario.sides[game.state.side_index]
-        turn = game.state.turn
-        action, _ = play_one(game, players[side])
-        if isinstance(action, EndPhase):
-            for i in np.nonzero(game.state.control[hexes] != owners)[0].tolist():
-                first_change.setdefault(names[i], turn)
+        side_turn = (game.state.turn, game.state.side_index)
+        play_one(game, players[side])
+        if game.state.over or (game.state.turn, game.state.side_index) != side_turn:
+            recording.observe(game)
     else:  # pragma: no cover - a stuck AI is a bug
         while not game.state.over:
             game.apply(EndPhase())
+        recording.observe(game)
     thinking = {
         side: float(getattr(player, "thinking_seconds", 0.0)) for side, player in players.items()
     }
-    return GameRecord(game, thinking, time.perf_counter() - started, first_change)
-
-
-def report_cities(scenario: Scenario) -> list[str]:
-    """Cities reported per game: every one with victory points or named in a plan."""
-    names = [c.id for c in scenario.map.cities if scenario.vp[c.hex] > 0]
-    for city in plan_cities(scenario):
-        if city not in names:
-            names.append(city)
-    return names
+    return GameRecord(game, thinking, time.perf_counter() - started, recording)
 
 
 def outcome_row(run: int, record: GameRecord) -> Row:
-    """The `runs.csv` row of one game."""
-    game = record.game
-    scenario, state = game.scenario, game.state
-    units = scenario.units
-    row: Row = {
-        "run": run,
-        "seed": game.seed,
-        "winner": scenario.team_id(state.winner),
-        "victory_level": state.level,
-        "victory_points": round(float(victory_points(scenario, state)), 3),
-        "turns": state.turn,
-    }
-    for side in scenario.sides:
-        row[f"men_lost_{scenario.side_id(side)}"] = int(state.men_lost[units.side == side].sum())
-    for side in scenario.sides:
-        row[f"tanks_lost_{scenario.side_id(side)}"] = int(state.tanks_lost[units.side == side].sum())
-    for city_id in report_cities(scenario):
-        city = scenario.map.city_by_id(city_id)
-        assert city is not None
-        owner = int(state.control[city.hex])
-        changed = int(state.control_changed[city.hex])
-        row[f"owner_{city_id}"] = scenario.side_id(owner)
-        row[f"taken_{city_id}"] = scenario.date_of_turn(changed).isoformat() if changed else ""
-    # not in runs.csv: the first change of hands, for tests that look at the whole game
-    for city_id, turn in record.first_change.items():
-        row[f"first_taken_{city_id}"] = scenario.date_of_turn(turn).isoformat()
-    return row
+    """The row of one game: every column of `reporters.scenario_columns`, in order."""
+    return record.recording.row(record.game, run)
 
 
 # --- batches -------------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Outcome tables: `runs.csv` rows aggregated into `summary.json`, beside the historical outcome.
 
-Per numeric column (the scoring side's victory points at the end among them): mean, median, 10th
-and 90th percentiles. Per city: the share of games each side holds it at the end, the share in
-which it changed hands at least once, and the median date it last changed hands (over the games
-where it did). Loss ratios are taken game by game (Soviet men lost / Axis men lost) before their
-median, so one lopsided game does not dominate.
+The columns are the scenario's (`reporters.scenario_columns`), and each is aggregated by what it
+holds: per numeric column (victory points, losses per side, advances, declared measures) mean,
+median, 10th and 90th percentiles; per city, the share of games each side holds it at the end,
+the share in which it changed hands at least once, and the median date it last changed hands
+(over the games where it did). Loss ratios pair the scoring team with each team it fights
+(`men_lost_ratio_<enemy team>_to_<scoring team>`, men lost by the enemy team per man lost by the
+scoring team), taken game by game before their median, so one lopsided game does not dominate.
 """
 
 from __future__ import annotations
@@ -13,34 +15,21 @@ import csv
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from game.rules.victory import scoring_team
 from game.saves import write_atomic
 from game.scenario.model import Scenario
-from game.sim.runner import Row, report_cities
-
-BASE_COLUMNS = (
-    "run",
-    "seed",
-    "winner",
-    "victory_level",
-    "victory_points",
-    "turns",
-    "men_lost_axis",
-    "men_lost_soviet",
-    "tanks_lost_axis",
-    "tanks_lost_soviet",
-)
+from game.sim.reporters import Row, losses_column, written_columns
 
 
 def columns(scenario: Scenario) -> list[str]:
-    cols = list(BASE_COLUMNS)
-    for city in report_cities(scenario):
-        cols += [f"owner_{city}", f"taken_{city}"]
-    return cols
+    """The header of the scenario's `runs.csv`."""
+    return [c.column for c in written_columns(scenario)]
 
 
 def write_runs_csv(path: Path, scenario: Scenario, rows: list[Row]) -> None:
@@ -78,6 +67,11 @@ def median_date(dates: list[dt.date]) -> str | None:
     return ordered[(len(ordered) - 1) // 2].isoformat()
 
 
+def _numbers(rows: Sequence[Mapping[str, Any]], column: str) -> list[float]:
+    """The column's values as numbers, blanks (and rows without it) left out."""
+    return [float(r[column]) for r in rows if r.get(column) not in (None, "")]
+
+
 def summarise(
     scenario: Scenario, rows: list[Row], knobs: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -85,29 +79,22 @@ def summarise(
     n = len(rows)
     winners = Counter(str(r["winner"]) for r in rows)
     levels = Counter(f"{r['winner']} {r['victory_level']}" for r in rows)
-    ratios = [
-        float(r["men_lost_soviet"]) / float(r["men_lost_axis"])
-        for r in rows
-        if float(r["men_lost_axis"]) > 0
-    ]
     summary: dict[str, Any] = {
         "scenario": scenario.id,
         "runs": n,
         "knobs": dict(knobs or {}),
         "winner": {k: round(v / n, 4) for k, v in sorted(winners.items())} if n else {},
         "result": {k: round(v / n, 4) for k, v in sorted(levels.items())} if n else {},
-        "victory_points": _stats(
-            [float(r["victory_points"]) for r in rows if r.get("victory_points") not in (None, "")]
-        ),
-        "turns": _stats([float(r["turns"]) for r in rows]),
-        "men_lost_axis": _stats([float(r["men_lost_axis"]) for r in rows]),
-        "men_lost_soviet": _stats([float(r["men_lost_soviet"]) for r in rows]),
-        "tanks_lost_axis": _stats([float(r["tanks_lost_axis"]) for r in rows]),
-        "tanks_lost_soviet": _stats([float(r["tanks_lost_soviet"]) for r in rows]),
-        "men_lost_ratio_soviet_to_axis": _stats(ratios),
-        "cities": {},
     }
-    for city in report_cities(scenario):
+    written = written_columns(scenario)
+    for column in written:
+        if column.kind == "number":
+            summary[column.column] = _stats(_numbers(rows, column.column))
+    for name, ratios in loss_ratios(scenario, rows).items():
+        summary[name] = _stats(ratios)
+    summary["measures"] = {m.id: m.description for m in scenario.spec.measures}
+    summary["cities"] = {}
+    for city in dict.fromkeys(c.city for c in written if c.kind == "owner"):
         owners = Counter(str(r[f"owner_{city}"]) for r in rows)
         dates = [dt.date.fromisoformat(str(r[f"taken_{city}"])) for r in rows if r[f"taken_{city}"]]
         summary["cities"][city] = {
@@ -119,23 +106,59 @@ def summarise(
     return summary
 
 
+def _team_pairs(scenario: Scenario) -> list[tuple[str, tuple[int, ...], tuple[int, ...]]]:
+    """(ratio name, enemy sides, scoring sides) for each team the scoring team fights."""
+    table = scenario.side_table
+    scoring = scoring_team(scenario)
+    return [
+        (
+            f"men_lost_ratio_{table.team_ids[other]}_to_{table.team_ids[scoring]}",
+            table.members(other),
+            table.members(scoring),
+        )
+        for other in range(len(table.team_ids))
+        if other != scoring
+    ]
+
+
+def loss_ratios(scenario: Scenario, rows: Sequence[Mapping[str, Any]]) -> dict[str, list[float]]:
+    """Per enemy team of the scoring team, each game's men lost by that team per man lost by the
+    scoring team (games where the scoring team lost nobody are left out)."""
+
+    def team_men(row: Mapping[str, Any], sides: tuple[int, ...]) -> float:
+        return sum(float(row[losses_column("men", scenario.side_id(s))]) for s in sides)
+
+    out: dict[str, list[float]] = {}
+    for name, enemy, scoring in _team_pairs(scenario):
+        out[name] = [
+            team_men(r, enemy) / team_men(r, scoring) for r in rows if team_men(r, scoring) > 0
+        ]
+    return out
+
+
 def historical(scenario: Scenario) -> dict[str, Any] | None:
     spec = scenario.spec.historical
     if spec is None:
         return None
     men = spec.men_lost
-    ratio = men["soviet"] / men["axis"] if men.get("axis") and men.get("soviet") else None
-    return {
+    outcome: dict[str, Any] = {
         "winner": spec.winner,
         "level": spec.level,
         "men_lost": dict(spec.men_lost),
         "tanks_lost": dict(spec.tanks_lost),
-        "men_lost_ratio_soviet_to_axis": round(ratio, 3) if ratio else None,
-        "cities": {
-            city: {"owner": c.owner, "taken": c.taken.isoformat() if c.taken else None}
-            for city, c in spec.cities.items()
-        },
     }
+    for name, enemy, scoring in _team_pairs(scenario):
+        enemy_ids = [scenario.side_id(s) for s in enemy]
+        scoring_ids = [scenario.side_id(s) for s in scoring]
+        known = all(side in men for side in enemy_ids + scoring_ids)
+        lost = sum(men[s] for s in scoring_ids) if known else 0
+        ratio = sum(men[s] for s in enemy_ids) / lost if lost else None
+        outcome[name] = round(ratio, 3) if ratio else None
+    outcome["cities"] = {
+        city: {"owner": c.owner, "taken": c.taken.isoformat() if c.taken else None}
+        for city, c in spec.cities.items()
+    }
+    return outcome
 
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:
