@@ -64,7 +64,7 @@ def belief_from_observation(
         movement_left=obs.movement_left.astype(np.int16),
         supply=obs.supply.copy(),
         fatigue=obs.fatigue.copy(),
-        attacked=np.zeros(units.count, dtype=np.bool_),
+        attacked=obs.attacked.copy(),
         men_lost=zeros.copy(),
         tanks_lost=zeros.copy(),
         control=obs.control.copy(),
