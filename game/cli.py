@@ -323,7 +323,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
         print(f"{side} wins: {row['baseline']:.0%} -> {row['variant']:.0%}")
     points = report["victory_points"]
     print(f"victory points (median): {points['baseline']} -> {points['variant']}")
-    for key, row in report["losses"].items():
+    for key, row in [*report["losses"].items(), *report["measures"].items()]:
         print(f"{key} (median): {row['baseline']} -> {row['variant']}")
     print(f"wrote {out / 'comparison.json'}")
     for plot in report["plots"]:
