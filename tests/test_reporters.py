@@ -218,6 +218,11 @@ def test_declared_measures_and_advances_match_hand_worked_values(three: Scenario
     assert row["advance_km_axis"] == 40.0
     assert row["advance_km_soviet"] == 10.0  # Kharkov is one hex from the nearest Soviet start hex
     assert row["advance_km_allies"] == 20.0
+    # the allied armour destroyed after that: no gap at the end, the closest approach stays
+    game.state.status[scenario.units.index("allied_armour")] = UnitStatus.ELIMINATED
+    recording.observe(game)
+    after = recording.row(game)
+    assert after["allied_gap_km"] == "" and after["panzer_to_kharkov_km"] == 10.0
 
 
 def test_advance_is_zero_for_a_side_that_held_nothing_at_the_start(three: Scenario) -> None:

@@ -70,8 +70,9 @@ class Reporter:
 
 @dataclass(frozen=True)
 class Observer:
-    """A column measured during the game: samples reduced by `reduce`, rounded to `digits`
-    (whole numbers at 0); blank when no sample had a value."""
+    """A column measured during the game: samples reduced by `reduce` ("min" or "max" of the
+    samples that had a value, "end": the last sample), rounded to `digits` (whole numbers at 0);
+    blank when there is no value (none at all, or none at the end for "end")."""
 
     column: str
     sample: Sample
@@ -82,15 +83,15 @@ class Observer:
     written: bool = True
     city: str = ""
 
-    def combine(self, samples: Sequence[float]) -> Value:
-        if not samples:
-            return ""
-        if self.reduce == "min":
-            value = min(samples)
-        elif self.reduce == "max":
-            value = max(samples)
+    def combine(self, samples: Sequence[float | None]) -> Value:
+        if self.reduce == "end":
+            last = samples[-1] if samples else None
+            values = [] if last is None else [last]
         else:
-            value = samples[-1]
+            values = [s for s in samples if s is not None]
+        if not values:
+            return ""
+        value = min(values) if self.reduce == "min" else max(values)
         return round(value) if self.digits == 0 else round(value, self.digits)
 
 
@@ -222,16 +223,14 @@ class Recording:
 
     def __init__(self, scenario: Scenario, columns: Sequence[Column] | None = None) -> None:
         self.columns = list(scenario_columns(scenario) if columns is None else columns)
-        self.samples: dict[str, list[float]] = {
+        self.samples: dict[str, list[float | None]] = {
             c.column: [] for c in self.columns if isinstance(c, Observer)
         }
 
     def observe(self, game: Game) -> None:
         for column in self.columns:
             if isinstance(column, Observer):
-                value = column.sample(game)
-                if value is not None:
-                    self.samples[column.column].append(value)
+                self.samples[column.column].append(column.sample(game))
 
     def row(self, game: Game, run: int = 0) -> Row:
         finished = Finished(run, game)
