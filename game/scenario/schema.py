@@ -431,7 +431,8 @@ class MeasureSpec(Strict):
 
     The quantity is sampled at the start and after every side's turn, and the samples are
     reduced to one value by `reduce` ("min" or "max" over the game, "end": the last sample);
-    a quantity with no value in any sample (its group never on the map) is left blank.
+    a quantity with no value (its group never on the map, or, for "end", not at the end) is
+    left blank.
     Distances are hex steps times the map's `hex_km`, so a unit in the next hex is one hex away.
 
     kind = "distance": km from the nearest unit of `group` on the map to the nearest hex of
