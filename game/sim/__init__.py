@@ -1,2 +1,3 @@
-"""The what-if lab: batches of AI-vs-AI games (`runner`), their tables (`summary`), a baseline
-against a variant (`explore`) and plots of both (`plots`)."""
+"""The what-if lab: batches of AI-vs-AI games (`runner`), the columns of their rows (`reporters`,
+with the file's measures in `measures`), their tables (`summary`), a baseline against a variant
+(`explore`) and plots of both (`plots`)."""
