@@ -22,7 +22,13 @@ class Terrain(IntEnum):
     MARSH = 2  # river floodplains, bogs
     HILLS = 3  # hills and broken ground (the Donets ridge, balka-cut uplands)
     URBAN = 4  # built-up area of a large city
-    WATER = 5  # sea, lakes and reservoirs: not enterable by land units
+    WATER = 5  # the sea (and any water that never freezes hard): not enterable by land units
+    LAKE = 6  # fresh water; where the map says it freezes, its ice carries men in frozen weather
+    SEA = 5  # "sea" in files: another name for WATER
+
+
+# Water of either kind: nobody stands on it, nobody holds it; coasts are where it meets land.
+WATER_TERRAIN: frozenset[Terrain] = frozenset({Terrain.WATER, Terrain.LAKE})
 
 
 class River(IntEnum):

@@ -8,6 +8,10 @@ Rivers are rasterised onto hexsides: a hexside carries a river when the river's 
 the segment joining the two hex centres, so a river always forms a connected chain of hexsides and
 a unit moving between two hexes crosses it exactly when the real river lies between them. Roads and
 railways are rasterised onto hex-to-hex connections along the hexes their polyline passes through.
+
+A map is pointy-top (odd-r offset rows, the default) or flat-top (odd-q offset columns); the axial
+coordinates, the direction order of hexside arrays and every rule are the same for both, only the
+rectangle of hexes and the km layout differ.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +34,7 @@ EARTH_RADIUS_KM = 6371.0088
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
+Orientation = Literal["pointy", "flat"]
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -93,6 +99,7 @@ class City:
     vp: int
     supply: str
     hex: int  # flat hex index
+    port: bool = False  # ships can land supply here; always a coastal hex
 
 
 @dataclass(frozen=True)
@@ -104,12 +111,23 @@ class Feature:
     hexes: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True, eq=False)
+class Region:
+    """A named area of the map (a weather region): the hexes whose centres lie inside it."""
+
+    id: str
+    name: str
+    hexes: IntArray  # flat indices, sorted
+
+
 @dataclass
 class HexMap:
-    """The static map: a rectangle of pointy-top hexes (odd-r offset) with one array per layer.
+    """The static map: a rectangle of pointy-top (odd-r offset) or flat-top (odd-q offset) hexes
+    with one array per layer.
 
     Flat index h = row * cols + col. Hexside arrays are `[h, 6]` in `hexgrid` direction order and
-    symmetric: side d of h equals side opposite(d) of its neighbour.
+    symmetric: side d of h equals side opposite(d) of its neighbour. `water`, `coast` and
+    `coastal` are derived from the terrain on each use, so they never disagree with it.
     """
 
     id: str
@@ -134,15 +152,52 @@ class HexMap:
     edge: dict[str, npt.NDArray[np.bool_]] = field(
         default_factory=dict
     )  # north/south/east/west rim
+    orientation: Orientation = "pointy"
+    # [N] water whose ice carries men, horses and supply in frozen weather (Ladoga's ice road)
+    freezes: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
+    weather_regions: list[Region] = field(default_factory=list)
     _fingerprint: str = field(default="", repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.freezes.shape != (self.size,):
+            self.freezes = np.zeros(self.size, dtype=np.bool_)
 
     @property
     def size(self) -> int:
         return self.cols * self.rows
 
+    @property
+    def water(self) -> npt.NDArray[np.bool_]:
+        """[N] sea or lake: no unit stands there and nobody holds it."""
+        found: npt.NDArray[np.bool_] = (self.terrain == Terrain.WATER) | (
+            self.terrain == Terrain.LAKE
+        )
+        return found
+
+    @property
+    def coast(self) -> npt.NDArray[np.bool_]:
+        """[N, 6] hexsides where land meets water (symmetric, like every hexside layer)."""
+        water = self.water
+        on_map = self.neighbor >= 0
+        across = water[np.where(on_map, self.neighbor, 0)]
+        found: npt.NDArray[np.bool_] = on_map & (across != water[:, None])
+        return found
+
+    @property
+    def coastal(self) -> npt.NDArray[np.bool_]:
+        """[N] land hexes with a coast: where a port can be."""
+        found: npt.NDArray[np.bool_] = ~self.water & self.coast.any(axis=1)
+        return found
+
+    def offset_of_axial(self, q: npt.ArrayLike, r: npt.ArrayLike) -> tuple[IntArray, IntArray]:
+        """(col, row) of axial coordinates in this map's offset layout."""
+        if self.orientation == "flat":
+            return hexgrid.axial_to_oddq(q, r)
+        return hexgrid.axial_to_oddr(q, r)
+
     def index(self, q: npt.ArrayLike, r: npt.ArrayLike) -> IntArray:
         """Flat indices of axial coordinates, -1 where off the map."""
-        col, row = hexgrid.axial_to_oddr(q, r)
+        col, row = self.offset_of_axial(q, r)
         inside = (col >= 0) & (col < self.cols) & (row >= 0) & (row < self.rows)
         return np.where(inside, row * self.cols + col, -1).astype(np.int32)
 
@@ -165,6 +220,14 @@ class HexMap:
     def center_latlon(self, index: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
         return self.projection.unproject(*self.center_km(index))
 
+    def hex_of_point(self, point: str | tuple[float, float]) -> int:
+        """The hex of a place: a city id (its hex) or a [lat, lon] point; -1 if unknown or off
+        the map."""
+        if isinstance(point, str):
+            city = self.city_by_id(point)
+            return city.hex if city is not None else -1
+        return int(self.hex_of_latlon(point[0], point[1]))
+
     def city_by_id(self, city_id: str) -> City | None:
         for c in self.cities:
             if c.id == city_id:
@@ -174,10 +237,21 @@ class HexMap:
     def fingerprint(self) -> str:
         """A digest of every layer: two maps with one fingerprint play alike (a cache key)."""
         if not self._fingerprint:
-            digest = hashlib.sha256(f"{self.id}|{self.cols}|{self.rows}|{self.hex_km}".encode())
-            for layer in (self.terrain, self.river, self.road, self.rail, self.neighbor):
+            head = f"{self.id}|{self.cols}|{self.rows}|{self.hex_km}|{self.orientation}"
+            digest = hashlib.sha256(head.encode())
+            for layer in (
+                self.terrain,
+                self.river,
+                self.road,
+                self.rail,
+                self.neighbor,
+                self.freezes,
+            ):
                 digest.update(np.ascontiguousarray(layer).tobytes())
-            digest.update(repr([(c.id, c.hex, c.supply) for c in self.cities]).encode())
+            digest.update(repr([(c.id, c.hex, c.supply, c.port) for c in self.cities]).encode())
+            for region in self.weather_regions:
+                digest.update(region.id.encode())
+                digest.update(np.ascontiguousarray(region.hexes).tobytes())
             self._fingerprint = digest.hexdigest()
         return self._fingerprint
 
@@ -192,18 +266,33 @@ def make_grid(
     hex_km: float,
     center: tuple[float, float],
     bounds: tuple[float, float, float, float],
+    orientation: Orientation = "pointy",
 ) -> HexMap:
-    """An empty map covering `bounds` = (south, north, west, east), all clear terrain."""
+    """An empty map covering `bounds` = (south, north, west, east), all clear terrain.
+
+    Hex (col 0, row 0) is centred on the north-west corner of the bounds. Pointy-top: rows
+    1.5 * size apart, odd rows shifted east by half a hex. Flat-top: columns 1.5 * size apart,
+    odd columns shifted south by half a hex. Neighbouring centres are `hex_km` apart either way.
+    """
     south, north, west, east = bounds
     projection = Projection(center[0], center[1])
     xs, _ = projection.project([center[0], center[0]], [west, east])
     _, ys = projection.project([north, south], [center[1], center[1]])
     size = hex_km / math.sqrt(3.0)
-    layout = Layout.pointy(size, (float(xs[0]), float(ys[0])))
-    cols = math.ceil((xs[1] - xs[0]) / hex_km) + 1
-    rows = math.ceil((ys[1] - ys[0]) / (1.5 * size)) + 1
+    origin = (float(xs[0]), float(ys[0]))
+    if orientation == "flat":
+        layout = Layout.flat(size, origin)
+        cols = math.ceil((xs[1] - xs[0]) / (1.5 * size)) + 1
+        rows = math.ceil((ys[1] - ys[0]) / hex_km) + 1
+    else:
+        layout = Layout.pointy(size, origin)
+        cols = math.ceil((xs[1] - xs[0]) / hex_km) + 1
+        rows = math.ceil((ys[1] - ys[0]) / (1.5 * size)) + 1
     row, col = np.divmod(np.arange(cols * rows, dtype=np.int32), cols)
-    q, r = hexgrid.oddr_to_axial(col, row)
+    if orientation == "flat":
+        q, r = hexgrid.oddq_to_axial(col, row)
+    else:
+        q, r = hexgrid.oddr_to_axial(col, row)
     n = cols * rows
     grid = HexMap(
         id=map_id,
@@ -223,6 +312,8 @@ def make_grid(
         rail=np.zeros((n, 6), dtype=np.bool_),
         city_at=np.full(n, -1, dtype=np.int16),
         cities=[],
+        orientation=orientation,
+        freezes=np.zeros(n, dtype=np.bool_),
     )
     for d in range(6):
         grid.neighbor[:, d] = grid.index(q + hexgrid.DIRECTION_DQ[d], r + hexgrid.DIRECTION_DR[d])
@@ -271,22 +362,34 @@ def distance_to_polyline(
     return best
 
 
-def paint_polygon(
-    grid: HexMap, terrain: Terrain, lat: Sequence[float], lon: Sequence[float]
-) -> None:
+def hexes_in_polygon(
+    grid: HexMap, lat: Sequence[float], lon: Sequence[float]
+) -> npt.NDArray[np.bool_]:
+    """[N] hexes whose centre lies inside the polygon."""
     hx, hy = grid.layout.hex_to_pixel_array(grid.q, grid.r)
     px, py = grid.projection.project(lat, lon)
-    grid.terrain[points_in_polygon(hx, hy, px, py)] = terrain
+    return points_in_polygon(hx, hy, px, py)
+
+
+def paint_polygon(
+    grid: HexMap, terrain: Terrain, lat: Sequence[float], lon: Sequence[float]
+) -> npt.NDArray[np.bool_]:
+    """Paint the hexes whose centre lies inside the polygon; returns them ([N] mask)."""
+    inside = hexes_in_polygon(grid, lat, lon)
+    grid.terrain[inside] = terrain
+    return inside
 
 
 def paint_band(
     grid: HexMap, terrain: Terrain, lat: Sequence[float], lon: Sequence[float], width_km: float
-) -> None:
-    """Paint every hex whose centre lies within width/2 of the line (at least the hexes it crosses)."""
+) -> npt.NDArray[np.bool_]:
+    """Paint every hex whose centre lies within width/2 of the line (at least the hexes it
+    crosses); returns them ([N] mask)."""
     hx, hy = grid.layout.hex_to_pixel_array(grid.q, grid.r)
     px, py = grid.projection.project(lat, lon)
     near = distance_to_polyline(hx, hy, px, py) <= max(width_km / 2.0, 0.5 * grid.hex_km)
     grid.terrain[near] = terrain
+    return near
 
 
 def _segments_cross(

@@ -8,8 +8,10 @@ Directions are numbered 0..5 in this fixed order, the order of every `[h, 6]` he
 
     0: (+1,  0)   1: (+1, -1)   2: (0, -1)   3: (-1,  0)   4: (-1, +1)   5: (0, +1)
 
-With pointy-top hexes and r growing downwards (south on our maps) these are E, NE, NW, W, SW, SE.
-The opposite of direction d is (d + 3) % 6.
+With pointy-top hexes and r growing downwards (south on our maps) these are E, NE, NW, W, SW, SE;
+with flat-top hexes the same axial steps point SE, NE, N, NW, SW, S. The order is the same for
+both orientations, so hexside arrays mean the same on either kind of map. The opposite of
+direction d is (d + 3) % 6.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ DIRECTIONS: tuple[Hex, ...] = (
     Hex(0, 1),
 )
 DIRECTION_NAMES_POINTY = ("E", "NE", "NW", "W", "SW", "SE")
+DIRECTION_NAMES_FLAT = ("SE", "NE", "N", "NW", "SW", "S")
 DIRECTION_DQ = np.array([d.q for d in DIRECTIONS], dtype=np.int32)
 DIRECTION_DR = np.array([d.r for d in DIRECTIONS], dtype=np.int32)
 
@@ -164,8 +167,9 @@ def spiral(center: Hex, radius: int) -> list[Hex]:
 
 
 # --- offset coordinates ------------------------------------------------------------------------
-# Our maps are rectangles of pointy-top hexes in "odd-r" layout: odd rows are shoved right by half
-# a hex. (col, row) is what a player reads off the map edge; axial (q, r) is what the rules use.
+# Our maps are rectangles of pointy-top hexes in "odd-r" layout (odd rows are shoved right by half
+# a hex) or of flat-top hexes in "odd-q" layout (odd columns shoved down by half a hex). (col, row)
+# is what a player reads off the map edge; axial (q, r) is what the rules use.
 
 
 def axial_to_oddr(q: npt.ArrayLike, r: npt.ArrayLike) -> tuple[IntArray, IntArray]:
@@ -180,6 +184,21 @@ def oddr_to_axial(col: npt.ArrayLike, row: npt.ArrayLike) -> tuple[IntArray, Int
     row = np.asarray(row, dtype=np.int32)
     q = col - (row - (row & 1)) // 2
     return q.astype(np.int32), row.copy()
+
+
+def axial_to_oddq(q: npt.ArrayLike, r: npt.ArrayLike) -> tuple[IntArray, IntArray]:
+    """Flat-top "odd-q" layout (odd columns shoved down by half a hex): our flat-top maps."""
+    q = np.asarray(q, dtype=np.int32)
+    r = np.asarray(r, dtype=np.int32)
+    row = r + (q - (q & 1)) // 2
+    return q.copy(), row.astype(np.int32)
+
+
+def oddq_to_axial(col: npt.ArrayLike, row: npt.ArrayLike) -> tuple[IntArray, IntArray]:
+    col = np.asarray(col, dtype=np.int32)
+    row = np.asarray(row, dtype=np.int32)
+    r = row - (col - (col & 1)) // 2
+    return col.copy(), r.astype(np.int32)
 
 
 def axial_to_evenq(q: npt.ArrayLike, r: npt.ArrayLike) -> tuple[IntArray, IntArray]:

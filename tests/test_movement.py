@@ -163,7 +163,7 @@ def costs_along_row(world: World, reach: Reach, row: int = 1) -> list[int]:
 
 def test_cost_tables_are_consistent() -> None:
     rules = MovementRules(blank_grid(3, 3))  # the constructor checks shapes and signs
-    assert rules.terrain_cost.shape == (3, 6, 6)
+    assert rules.terrain_cost.shape == (3, 6, len(Terrain))
     assert np.all(movement.TERRAIN_COST[:, :, Terrain.WATER] == movement.IMPASSABLE)
     # roads are never dearer than the cheapest open ground, and never free
     assert np.all(movement.ROAD_COST >= 1)
@@ -616,7 +616,7 @@ def worlds(draw: st.DrawFn) -> tuple[World, int, Weather, int, int]:
             world.grid.road[h, d] = world.grid.road[nb, d + 3] = True
         if choice == 3:
             world.grid.rail[h, d] = world.grid.rail[nb, d + 3] = True
-    land = [h for h in range(n) if world.grid.terrain[h] != Terrain.WATER]
+    land = [h for h in range(n) if not world.grid.water[h]]
     if not land:
         world.grid.terrain[0] = Terrain.CLEAR
         land = [0]

@@ -24,11 +24,11 @@ import numpy.typing as npt
 
 from game import hexgrid
 from game.actions import Attack
-from game.enums import NO_SIDE, Terrain
+from game.enums import NO_SIDE, WATER_TERRAIN
 from game.events import Event
 from game.rules import combat, losses, movement, stacking, supply
 from game.rules.control import take_control
-from game.rules.weather import turn_weather
+from game.rules.weather import weather_of_hex
 from game.rules.zoc import zone_of_control
 from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
@@ -119,7 +119,7 @@ def combat_spec(
         rivers=rivers,
         city=CITY_CODE[grid.cities[c].size] if c >= 0 else 0,
         fortification=0,
-        weather=int(turn_weather(scenario, state)),
+        weather=int(weather_of_hex(scenario, state.turn, target)),
         artillery=artillery,
         air=air,
         can_retreat=bool(
@@ -149,7 +149,7 @@ def retreat_options(
     attacker_hexes = [grid.hex_of(int(state.hex[a])) for a in attackers if state.hex[a] >= 0]
     options: list[tuple[int, int]] = []
     for n in grid.neighbor[h].tolist():
-        if n < 0 or grid.terrain[n] == Terrain.WATER:
+        if n < 0 or grid.terrain[n] in WATER_TERRAIN:
             continue
         here = state.active & (state.hex == n)
         if np.any(here & scenario.unit_hostile[side]):

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from game.enums import River, Terrain, UnitKind, Weather
+from game.enums import WATER_TERRAIN, River, Terrain, UnitKind, Weather
 
 Bool = npt.NDArray[np.bool_]
 U8 = npt.NDArray[np.uint8]
@@ -114,7 +114,7 @@ N_TERRAIN = len(Terrain)
 
 def terrain_shift(weather: int, terrain: int) -> int:
     """Column shift of the defender's ground; frozen marsh is as good as open ground."""
-    if terrain == Terrain.URBAN or terrain == Terrain.WATER:
+    if terrain == Terrain.URBAN or terrain in WATER_TERRAIN:
         return -2
     if terrain == Terrain.MARSH:
         return 0 if weather in FROZEN_WEATHER else -1

@@ -1,7 +1,8 @@
 """Who holds the ground: taking hexes by entering them, and each side's view of the map's owners.
 
 A team's units take a hex by entering it (moves, retreats, advances) unless the team already
-holds it; teammates never take ground from each other.
+holds it; teammates never take ground from each other. Nobody holds water: a column that crosses
+the ice takes no ground on it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def take_control(
 ) -> list[Event]:
     """`side` enters `hexes`: those its team does not hold change hands; a city that does is
     reported as a capture."""
+    hexes = hexes[~scenario.map.water[hexes]]
     changed = hexes[~friendly_ground(scenario, state.control[hexes], side)]
     if len(changed) == 0:
         return []

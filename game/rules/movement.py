@@ -22,7 +22,13 @@ Cost of entering a hex, in cost units (2 = 1 MP), by the weather and the hex ent
   thaw       4   6   8   6   2     3   5   6   5   2     3   5   6   5   2
   mud        6   8   -   8   2     4   6   8   6   2     4   6   6   6   2
   rain       3   5   8   5   2     3   4   6   5   2     3   4   6   4   2
-  (water is never enterable; "-" = impassable)
+  (the sea is never enterable; "-" = impassable)
+
+Ice: water the map says freezes (`HexMap.freezes`: lakes by default, a strait that iced over where
+the map says so) carries foot and cavalry in frozen weather: frozen 3 (foot and cavalry), snow 4
+(foot) or 3 (cavalry: sledges); in any other weather the ice is gone or unsafe, and it never
+carries mechanised units (their columns broke through; Ladoga's ice road carried lorries of
+supply, not armour). Units cross ice but never end a move on it (`Reach.cost` is -1 there).
 
 Why: frost makes the steppe and even the floodplain bogs hard going (frozen marsh costs foot no
 more than open ground); snowfall slows everyone but horses and sledges; in the thaw and the mud
@@ -50,7 +56,12 @@ river crossed (the road has its bridge): 1 unit (half an MP) in clear, rain and 
 (1 MP) in snow, thaw and mud. In mud the road is the only practical way for armour (road 2 units
 against 6 or more off the road). A railway counts as a road for tactical movement (the embankment,
 its service track and its bridges); moving units by train is a separate rule. Water stays
-impassable even where a road crosses it.
+impassable even where a road crosses it, unless frozen ice carries the unit (an ice road).
+
+Weather by region
+-----------------
+Where the scenario gives regions their own weather, each step pays the weather of the hex it
+enters: its terrain, the river crossed into it and the road into it (`game.rules.weather`).
 
 Zones of control
 ----------------
@@ -91,6 +102,7 @@ once, vectorised over the whole map; they block enemy-held hexes but ignore ZOC 
 from __future__ import annotations
 
 import heapq
+from collections import OrderedDict
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Final
@@ -101,7 +113,7 @@ import numpy.typing as npt
 from game.enums import River, Terrain, UnitKind, Weather
 from game.geo import HexMap
 from game.rules import stacking
-from game.rules.weather import turn_weather
+from game.rules.weather import FROZEN_WEATHER, HexWeather, hex_weather, per_hex, uniform
 from game.rules.zoc import enemy_zone_of_control, occupied_by
 from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
@@ -116,6 +128,10 @@ LEAVE_ZOC_COST: Final = 2  # 1 MP to break contact
 
 _UNREACHED: Final = -1
 _FIELD_INFINITY: Final = 1 << 29  # "not reached yet" in distance fields, far above any cost
+# Hexside cost arrays kept per MovementRules: one per (class, weather) and per (class, weather by
+# hex) met; weather by hex takes one array per distinct pattern of the calendar, so a bound of
+# 64 keeps every pattern of a long scenario with several regions, the least recently used dropped.
+_EDGES_KEPT: Final = 64
 
 
 class MovementClass(IntEnum):
@@ -142,32 +158,34 @@ assert len(MOVEMENT_CLASS) == len(UnitKind)
 _X = IMPASSABLE
 
 # [class, weather, terrain]; weather in Weather code order (clear, frozen, snow, thaw, mud, rain),
-# terrain in Terrain code order (clear, forest, marsh, hills, urban, water). See the docstring.
+# terrain in Terrain code order (clear, forest, marsh, hills, urban, water, lake). The lake column
+# is what ice costs: water that freezes is costed in it, water that never does in the water column
+# (see `MovementRules.going`). See the docstring.
 TERRAIN_COST: Final = np.array(
     [
         [  # mechanised
-            [2, 4, 6, 4, 2, _X],  # clear
-            [2, 4, 4, 4, 2, _X],  # frozen
-            [3, 6, 4, 6, 2, _X],  # snow
-            [4, 6, 8, 6, 2, _X],  # thaw
-            [6, 8, _X, 8, 2, _X],  # mud
-            [3, 5, 8, 5, 2, _X],  # rain
+            [2, 4, 6, 4, 2, _X, _X],  # clear
+            [2, 4, 4, 4, 2, _X, _X],  # frozen
+            [3, 6, 4, 6, 2, _X, _X],  # snow
+            [4, 6, 8, 6, 2, _X, _X],  # thaw
+            [6, 8, _X, 8, 2, _X, _X],  # mud
+            [3, 5, 8, 5, 2, _X, _X],  # rain
         ],
         [  # foot
-            [2, 4, 4, 4, 2, _X],
-            [2, 4, 2, 4, 2, _X],
-            [3, 5, 3, 5, 2, _X],
-            [3, 5, 6, 5, 2, _X],
-            [4, 6, 8, 6, 2, _X],
-            [3, 4, 6, 5, 2, _X],
+            [2, 4, 4, 4, 2, _X, _X],
+            [2, 4, 2, 4, 2, _X, 3],
+            [3, 5, 3, 5, 2, _X, 4],
+            [3, 5, 6, 5, 2, _X, _X],
+            [4, 6, 8, 6, 2, _X, _X],
+            [3, 4, 6, 5, 2, _X, _X],
         ],
         [  # cavalry
-            [2, 4, 4, 4, 2, _X],
-            [2, 4, 2, 4, 2, _X],
-            [2, 4, 2, 4, 2, _X],
-            [3, 5, 6, 5, 2, _X],
-            [4, 6, 6, 6, 2, _X],
-            [3, 4, 6, 4, 2, _X],
+            [2, 4, 4, 4, 2, _X, _X],
+            [2, 4, 2, 4, 2, _X, 3],
+            [2, 4, 2, 4, 2, _X, 3],
+            [3, 5, 6, 5, 2, _X, _X],
+            [4, 6, 6, 6, 2, _X, _X],
+            [3, 4, 6, 4, 2, _X, _X],
         ],
     ],
     dtype=np.int16,
@@ -249,46 +267,74 @@ class MovementRules:
             raise ValueError(f"road_cost must have shape {(classes, weathers)}")
         if np.any(self.terrain_cost[..., Terrain.WATER] != IMPASSABLE):
             raise ValueError("water must be impassable")
+        thawed = [w for w in Weather if w not in FROZEN_WEATHER]
+        if np.any(self.terrain_cost[:, thawed, Terrain.LAKE] != IMPASSABLE):
+            raise ValueError("ice carries nobody outside frozen weather")
         passable = self.terrain_cost[self.terrain_cost != IMPASSABLE]
         if np.any(passable < 1) or np.any(self.road_cost < 1):
             raise ValueError("every hex and road costs at least 1 unit")
         if np.any((self.river_cost < 0) & (self.river_cost != IMPASSABLE)):
             raise ValueError("river costs are >= 0 or IMPASSABLE")
-        self._edges: dict[tuple[int, int], IntArray] = {}
-        self._edge_lists: dict[tuple[int, int], list[list[int]]] = {}
+        self._edges: OrderedDict[tuple[int, int | bytes], IntArray] = OrderedDict()
+        self._edge_lists: OrderedDict[tuple[int, int | bytes], list[list[int]]] = OrderedDict()
         self._neighbor_list: list[list[int]] | None = None
+        water = grid.water
+        # [N] the column of the cost tables each hex is costed in: its terrain; LAKE for water
+        # whose ice carries men, WATER for water that never does (a lake the map says stays open)
+        self.going = np.where(
+            water, np.where(grid.freezes, Terrain.LAKE, Terrain.WATER), grid.terrain
+        ).astype(np.intp)
 
     @classmethod
     def build(cls, scenario: Scenario) -> MovementRules:
         return cls(scenario.map)
 
-    def edge_cost(self, klass: int, weather: int) -> IntArray:
-        """[N, 6] int32: cost from h across side d into its neighbour, -1 where impossible."""
-        key = (int(klass), int(weather))
+    def _key(self, klass: int, weather: HexWeather) -> tuple[int, int | bytes]:
+        code = uniform(weather)
+        if code is not None:
+            return int(klass), code
+        return int(klass), per_hex(weather, self.grid.size).tobytes()
+
+    def edge_cost(self, klass: int, weather: HexWeather) -> IntArray:
+        """[N, 6] int32: cost from h across side d into its neighbour, -1 where impossible.
+
+        `weather` is one code or [N] codes; a step pays the weather of the hex it enters.
+        """
+        key = self._key(klass, weather)
         cached = self._edges.get(key)
         if cached is not None:
+            self._edges.move_to_end(key)
             return cached
         grid = self.grid
         neighbor = grid.neighbor
         on_map = neighbor >= 0
-        entered = grid.terrain[np.where(on_map, neighbor, 0)]
-        enter = self.terrain_cost[key][entered].astype(np.int32)
-        cross = self.river_cost[key][grid.river].astype(np.int32)
+        into = np.where(on_map, neighbor, 0)
+        k = key[0]
+        codes = per_hex(weather, grid.size)[into]  # [N, 6] weather of the hex entered
+        enter = self.terrain_cost[k][codes, self.going[into]].astype(np.int32)
+        cross = self.river_cost[k][codes, grid.river].astype(np.int32)
         off_road = np.where((enter < 0) | (cross < 0), IMPASSABLE, enter + cross)
         along = grid.road | grid.rail
-        cost = np.where(along, np.int32(self.road_cost[key]), off_road).astype(np.int32)
-        cost[~on_map | (entered == Terrain.WATER)] = IMPASSABLE
+        cost = np.where(along, self.road_cost[k][codes].astype(np.int32), off_road)
+        cost = cost.astype(np.int32)
+        cost[~on_map | (grid.water[into] & (enter < 0))] = IMPASSABLE
         cost.flags.writeable = False
         self._edges[key] = cost
+        while len(self._edges) > _EDGES_KEPT:
+            self._edges.popitem(last=False)
         return cost
 
-    def edge_cost_lists(self, klass: int, weather: int) -> list[list[int]]:
+    def edge_cost_lists(self, klass: int, weather: HexWeather) -> list[list[int]]:
         """`edge_cost` as nested Python lists, for the scalar Dijkstra's inner loop."""
-        key = (int(klass), int(weather))
+        key = self._key(klass, weather)
         cached = self._edge_lists.get(key)
         if cached is None:
             cached = self.edge_cost(klass, weather).tolist()
             self._edge_lists[key] = cached
+            while len(self._edge_lists) > _EDGES_KEPT:
+                self._edge_lists.popitem(last=False)
+        else:
+            self._edge_lists.move_to_end(key)
         return cached
 
     def neighbor_lists(self) -> list[list[int]]:
@@ -376,7 +422,7 @@ def _move_ground(
         raise ValueError(f"unit {unit} is not on the map")
     units = scenario.units
     side = int(units.side[unit])
-    weather = turn_weather(scenario, state)
+    weather = hex_weather(scenario, state)
     klass = MOVEMENT_CLASS[units.kind[unit]]
     n = scenario.map.size
     on_map = (state.status == UnitStatus.ACTIVE) & (state.hex >= 0)
@@ -387,7 +433,7 @@ def _move_ground(
     enemy[state.hex[others]] = True
     friendly_count = np.bincount(state.hex[friends], minlength=n)
     zoc = enemy_zone_of_control(scenario, state, side, weather) & (friendly_count == 0)
-    can_end = stacking.room(scenario, friendly_count, 1)
+    can_end = stacking.room(scenario, friendly_count, 1) & ~scenario.map.water  # ice: cross only
     can_end[start] = True
     if allowance is None:
         allowance = int(state.movement_left[unit])
@@ -413,7 +459,8 @@ def legal_moves(
 ) -> Reach:
     """Every hex `unit` can reach with `allowance` cost units (default: its `movement_left`).
 
-    Dijkstra from the unit's hex over the hexside costs of its class and the turn's weather, with
+    Dijkstra from the unit's hex over the hexside costs of its class and the turn's weather (hex
+    by hex where regions have their own), with
     the ZOC, enemy and stacking rules of the module docstring. The start hex is a destination at
     cost 0.
     """
@@ -523,7 +570,7 @@ def movement_field(
     side: int | None,
     sources: npt.ArrayLike,
     klass: int,
-    weather: int,
+    weather: HexWeather,
     *,
     toward: bool = False,
     rules: MovementRules | None = None,
@@ -534,9 +581,10 @@ def movement_field(
     each hex to the nearest source (hexside costs are not symmetric: they depend on the hex
     entered), which is what an AI wants as a field toward its objectives.
 
-    Water and hexes holding units of a side other than `side` are blocked (neither entered, left
-    nor passed), except the sources themselves, so an enemy-held objective still has a field
-    (`side=None` blocks only water). ZOC, stacking and the allowance are ignored: this is a
+    Water the class cannot cross in this weather and hexes holding units of a side other than
+    `side` are blocked (neither entered, left nor passed), except the sources themselves, so an
+    enemy-held objective still has a field (`side=None` blocks only water). `weather` is one
+    code or [N] codes (`weather.local_weather`): each step pays the weather of the hex entered. ZOC, stacking and the allowance are ignored: this is a
     planning distance, not a legal move. Vectorised as Dijkstra by buckets over the [N, 6]
     neighbour table: one numpy step per distinct distance, all hexes at that distance at once.
     """
@@ -554,7 +602,10 @@ def movement_field(
     else:
         push = edge
     source_index = np.asarray(sources, dtype=np.intp).ravel()
-    blocked = grid.terrain == Terrain.WATER  # nobody stands on water, so nobody sets out from it
+    # nobody sets out from water the class cannot enter (ice it can cross is crossed)
+    entered = np.zeros(n + 1, dtype=np.bool_)
+    entered[neighbor[edge >= 0]] = True
+    blocked = grid.water & ~entered[:n]
     if side is not None:
         blocked = blocked | occupied_by(scenario, state, scenario.unit_hostile[side])
     blocked[source_index] = False

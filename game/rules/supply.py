@@ -1,21 +1,24 @@
 """Supply and encirclement: sources, the supply trace, out-of-supply effects and pockets.
 
 Sources (for side S; teammates share everything here: S's team is meant by "S" below)
-    * hexes on the `supply_edges` map edges of S's team's sides that the team holds;
-    * the railway network: from those edge hexes supply floods along `rail` hexsides through
+    * gateways, where supply comes in from outside the map, each while the team holds it:
+      - hexes on the `supply_edges` map edges of S's team's sides;
+      - ports (`port` cities), when a side of the team has `ports = true` (it rules the sea):
+        ships land supply there;
+      - the `supply_sources` places and points of S's team's sides;
+    * the railway network: from the gateways supply floods along `rail` hexsides through
       team-held hexes, and every rail hex it reaches is a source (trains bring supply forward);
       a `railhead` city is a source exactly when this flood reaches it, so a railhead cut off from
-      the edge by the enemy feeds nothing;
-    * team-held `depot` cities and `supply_sources` places: stocked, they supply on their own;
-    * team-held ports (`port` cities), when a side of the team has `ports = true` (it rules the
-      sea): ships land supply there.
+      the gateways by the enemy feeds nothing;
+    * team-held `depot` cities: stocked, they supply on their own (but feed no railway).
     Every source hex, and every hex the rail flood passes, must also be *passable* (below).
 
 The trace
     Supply runs overland from the sources up to `effective_reach` hexes. A hex passes supply on
-    when it is *passable*: not water, no enemy unit in it, and not in enemy zone of control unless
+    when it is *passable*: ground a unit can be on (`weather.passable_ground`: land, and ice that
+    the weather freezes), no enemy unit in it, and not in enemy zone of control unless
     a friendly unit stands there (a contested hex). Enemy ZOC is the movement rules' own
-    (`game.rules.zoc`: it does not cross an unfrozen major river). A hex that is enterable (not water, no enemy
+    (`game.rules.zoc`: it does not cross an unfrozen major river). A hex that is enterable (that ground, no enemy
     unit) but lies in uncontested enemy ZOC receives supply as the last step of a trace and passes
     none on: a unit that moves there contests it and is in supply.
     Distances are counted in half-hexes: a step across a road hexside costs 1, any other step 2,
@@ -28,8 +31,12 @@ The trace
         thaw           reach * 3/4     (-25 %, rounded half up: 8 -> 6, 6 -> 5)
         mud            reach / 2       (rounded up: 8 -> 4, 6 -> 3, 5 -> 3)
 
-    never below 1. (On 10 km hexes 80 km is 8 hexes and snow takes one.) A hex is *isolated* when no source can be reached from it at any range: a
-    pocket truly cut off, as opposed to a unit merely beyond its reach.
+    never below 1. (On 10 km hexes 80 km is 8 hexes and snow takes one.) Where regions have
+    weather of their own, a hex is in supply when its distance is within the reach of its own
+    hex's weather, and the trace passes on only through hexes it reached: supply crosses a
+    region in mud no farther than the mud allows. A hex is *isolated* when no source can be
+    reached from it at any range: a pocket truly cut off, as opposed to a unit merely beyond its
+    reach.
 
 Out of supply (`GameState.supply[u]` counts whole turns out of supply; 0 = in supply). The stages
 are set in days (`STAGE_DAYS`) and counted in turns by the scenario's scale (`stage_turns`); on
@@ -71,11 +78,18 @@ import numpy as np
 import numpy.typing as npt
 
 from game import hexgrid
-from game.enums import Terrain, Weather
+from game.enums import Weather
 from game.rules.control import friendly_ground
-from game.rules.weather import weather_of_turn
+from game.rules.weather import (
+    hex_weather,
+    local_weather,
+    passable_ground,
+    uniform,
+    weather_of_turn,
+)
 from game.rules.zoc import enemy_zone_of_control
 from game.scenario.model import Scenario
+from game.scenario.schema import SideSpec
 from game.state import GameState, UnitStatus
 
 Bool = npt.NDArray[np.bool_]
@@ -121,11 +135,29 @@ def weather_reach(reach: int, weather: int, minus_hexes: int = 1) -> int:
     return max(1, scaled - (minus_hexes if minus else 0))
 
 
-def effective_reach(scenario: Scenario, side: int, turn: int) -> int:
-    """The side's supply reach in hexes on `turn`, weather applied."""
-    weather = weather_of_turn(scenario, min(max(turn, 1), scenario.turns))
+def reach_by_weather(scenario: Scenario, side: int) -> I32:
+    """[weather code] the side's supply reach in hexes under each weather."""
     minus = scenario.scale.hexes(SNOW_REACH_KM, minimum=0)
-    return weather_reach(scenario.supply_reach.get(side, 1), int(weather), minus)
+    reach = scenario.supply_reach.get(side, 1)
+    return np.array([weather_reach(reach, int(w), minus) for w in Weather], dtype=np.int32)
+
+
+def effective_reach(scenario: Scenario, side: int, turn: int) -> int:
+    """The side's supply reach in hexes on `turn`, under the map-wide weather."""
+    weather = weather_of_turn(scenario, min(max(turn, 1), scenario.turns))
+    return int(reach_by_weather(scenario, side)[weather])
+
+
+def hex_reach(scenario: Scenario, side: int, turn: int) -> int | I32:
+    """The side's reach on `turn` under the weather of each hex: one number while every hex
+    shares one weather, else [N] (see the module docstring)."""
+    table = reach_by_weather(scenario, side)
+    weather = local_weather(scenario, min(max(turn, 1), scenario.turns))
+    code = uniform(weather)
+    if code is not None:
+        return int(table[code])
+    found: I32 = table[np.asarray(weather, dtype=np.intp)]
+    return found
 
 
 def stage_turns(scenario: Scenario) -> tuple[int, ...]:
@@ -230,9 +262,12 @@ def _distance(
     spread: Bool,
     enterable: Bool,
     limit: npt.ArrayLike,
+    per_hex: bool = False,
 ) -> I32:
     """Half-hex distance from the nearest source, `_FAR` beyond `limit` or unreachable.
 
+    `limit` is one number, one per game ([...]), or with `per_hex` one per hex ([..., N]): a hex
+    beyond its own limit is not reached and passes nothing on.
     `step_cost` is [N, 6]: the cost of entering h across its side d. Bellman-Ford relaxation over
     the neighbour table: every round each hex takes the best offer of its six neighbours. Costs
     are >= 1, so `limit` rounds always settle it; the loop stops at the first idle round.
@@ -241,7 +276,7 @@ def _distance(
     cost = np.ascontiguousarray(step_cost.T, dtype=np.int32)
     n = neighbor.shape[0]
     cap = np.asarray(limit, dtype=np.int32)
-    if cap.ndim:
+    if cap.ndim and not per_hex:
         cap = cap[..., None]
     dist: I32 = np.where(sources, np.int32(0), _FAR).astype(np.int32)
     buffer = np.full((*dist.shape[:-1], n + 1), _FAR, dtype=np.int32)
@@ -266,9 +301,9 @@ class SupplyGround:
     friendly: Bool  # a friendly active unit stands here
     enemy: Bool  # an enemy active unit stands here
     enemy_zoc: Bool  # in enemy zone of control (contested or not)
-    enterable: Bool  # not water, no enemy unit
+    enterable: Bool  # ground a unit can be on this turn (land, frozen ice), no enemy unit
     passable: Bool  # enterable and (not in enemy ZOC or contested): passes supply on
-    sources: Bool  # edge hexes, the railway network they feed, and depots
+    sources: Bool  # gateways (edges, ports, named sources), the railway they feed, and depots
 
 
 def _occupied(scenario: Scenario, state: GameState, mask: Bool) -> Bool:
@@ -284,15 +319,34 @@ def _city_roles(scenario: Scenario) -> npt.NDArray[np.uint8]:
     return roles
 
 
-def _edges(scenario: Scenario, side: int) -> Bool:
-    """Map-edge hexes that feed `side`'s team."""
-    edge = np.zeros(scenario.map.size, dtype=np.bool_)
+def _team_specs(scenario: Scenario, side: int) -> list[SideSpec]:
+    """The file's entries of `side` and its teammates."""
     team = scenario.side_table.team
-    for other, name in enumerate(scenario.side_table.ids):
-        if team[other] == team[side]:
-            for edge_name in scenario.spec.sides[name].supply_edges:
-                edge |= scenario.map.edge[edge_name]
-    return edge
+    return [
+        scenario.spec.sides[name]
+        for other, name in enumerate(scenario.side_table.ids)
+        if team[other] == team[side]
+    ]
+
+
+def gateways(scenario: Scenario, side: int) -> Bool:
+    """[N] hexes where supply enters for `side`'s team while the team holds them: its sides'
+    map edges, the ports when one of them rules the sea, and their `supply_sources`."""
+    grid = scenario.map
+    found = np.zeros(grid.size, dtype=np.bool_)
+    specs = _team_specs(scenario, side)
+    for spec in specs:
+        for edge_name in spec.supply_edges:
+            found |= grid.edge[edge_name]
+        for point in spec.supply_sources:
+            h = grid.hex_of_point(point)
+            if h >= 0:
+                found[h] = True
+    if any(spec.ports for spec in specs):
+        for city in grid.cities:
+            if city.port:
+                found[city.hex] = True
+    return found
 
 
 def supply_ground(
@@ -303,17 +357,18 @@ def supply_ground(
     grid = scenario.map
     friendly = _occupied(scenario, state, scenario.unit_friendly[side])
     enemy = _occupied(scenario, state, scenario.unit_hostile[side])
+    weather = hex_weather(scenario, state)
     if enemy_zoc is None:
-        enemy_zoc = enemy_zone_of_control(scenario, state, side)
-    enterable = (grid.terrain != Terrain.WATER) & ~enemy
+        enemy_zoc = enemy_zone_of_control(scenario, state, side, weather)
+    enterable = passable_ground(grid, weather) & ~enemy
     passable = enterable & (~enemy_zoc | friendly)
     held = passable & friendly_ground(scenario, state.control, side)
-    edge_sources = _edges(scenario, side) & held
-    network = _connected(grid.neighbor, held, edge_sources, grid.rail)
+    entry = gateways(scenario, side) & held
+    network = _connected(grid.neighbor, held, entry, grid.rail)
     roles = _city_roles(scenario)
     railheads = (roles == RAILHEAD) & network  # already rail hexes of the network: no extra
     depots = (roles == DEPOT) & held
-    sources = edge_sources | network | railheads | depots
+    sources = entry | network | railheads | depots
     return SupplyGround(side, friendly, enemy, enemy_zoc, enterable, passable, sources)
 
 
@@ -323,7 +378,8 @@ def _step_cost(scenario: Scenario) -> I32:
 
 
 def _supply_distance(scenario: Scenario, state: GameState, ground: SupplyGround) -> I32:
-    limit = STEP_COST * effective_reach(scenario, ground.side, state.turn)
+    reach = hex_reach(scenario, ground.side, state.turn)
+    limit = STEP_COST * np.asarray(reach, dtype=np.int32)
     dist = _distance(
         scenario.map.neighbor,
         _step_cost(scenario),
@@ -331,6 +387,7 @@ def _supply_distance(scenario: Scenario, state: GameState, ground: SupplyGround)
         ground.passable,
         ground.enterable,
         limit,
+        per_hex=limit.ndim > 0,
     )
     result: I32 = np.where(dist <= limit, dist, -1).astype(np.int32)
     return result

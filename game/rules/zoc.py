@@ -2,8 +2,10 @@
 retreats and every overlay.
 
 An active unit with steps left exerts a zone of control (ZOC) over its own hex and the six around
-it, but not across an unfrozen major river hexside (frozen = frozen or snow weather) and not into
-water. A side's ZOC is its whole team's; its enemies' ZOC is every other team's.
+it, but not across an unfrozen major river hexside (frozen = frozen or snow weather) and not onto
+water, except ice that carries men (`weather.passable_ground`). Where the weather differs by
+region, the hex the zone reaches into decides whether its river and its ice are frozen. A side's
+ZOC is its whole team's; its enemies' ZOC is every other team's.
 """
 
 from __future__ import annotations
@@ -11,31 +13,31 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from game.enums import River, Terrain
+from game.enums import River
 from game.geo import HexMap
-from game.rules.weather import FROZEN_WEATHER, turn_weather
+from game.rules.weather import HexWeather, frozen, hex_weather, passable_ground
 from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
 
 BoolArray = npt.NDArray[np.bool_]
 
 
-def spread_zone(grid: HexMap, occupied: BoolArray, weather: int) -> BoolArray:
+def spread_zone(grid: HexMap, occupied: BoolArray, weather: HexWeather) -> BoolArray:
     """Zone of control of the occupied hexes: [..., N] -> [..., N] (any leading batch axes).
 
     A hex is in the zone if it is occupied, or a neighbour across a hexside that carries ZOC is.
     Hexside layers are symmetric, so side d of h is the side the neighbour's ZOC crosses.
+    `weather` is one code or [N] codes (the weather of the hex the zone reaches into).
     """
-    carries = grid.neighbor >= 0
-    if weather not in FROZEN_WEATHER:
-        carries = carries & (grid.river != River.MAJOR)
+    ice = frozen(weather)
+    carries = (grid.neighbor >= 0) & ((grid.river != River.MAJOR) | ice[..., None])
     n = grid.size
     neighbor = np.where(grid.neighbor < 0, n, grid.neighbor).astype(np.intp)
     padded = np.concatenate(
         [occupied, np.zeros((*occupied.shape[:-1], 1), dtype=np.bool_)], axis=-1
     )
     reached = (padded[..., neighbor] & carries).any(axis=-1)
-    zone: BoolArray = (occupied | reached) & (grid.terrain != Terrain.WATER)
+    zone: BoolArray = (occupied | reached) & passable_ground(grid, weather)
     return zone
 
 
@@ -48,23 +50,24 @@ def occupied_by(scenario: Scenario, state: GameState, units: BoolArray) -> BoolA
 
 
 def zone_of_control(
-    scenario: Scenario, state: GameState, side: int, weather: int | None = None
+    scenario: Scenario, state: GameState, side: int, weather: HexWeather | None = None
 ) -> BoolArray:
     """[N] bool: hexes in the zone of control of `side`'s team (active units with steps left).
 
-    The weather defaults to the state's turn; frozen rivers carry ZOC, unfrozen major rivers don't.
+    The weather defaults to the state's turn, hex by hex; frozen rivers carry ZOC, unfrozen major
+    rivers don't.
     """
     if weather is None:
-        weather = turn_weather(scenario, state)
+        weather = hex_weather(scenario, state)
     exerting = scenario.unit_friendly[side] & (state.steps > 0)
     return spread_zone(scenario.map, occupied_by(scenario, state, exerting), weather)
 
 
 def enemy_zone_of_control(
-    scenario: Scenario, state: GameState, side: int, weather: int | None = None
+    scenario: Scenario, state: GameState, side: int, weather: HexWeather | None = None
 ) -> BoolArray:
     """[N] bool: hexes in the zone of control of every team but `side`'s."""
     if weather is None:
-        weather = turn_weather(scenario, state)
+        weather = hex_weather(scenario, state)
     exerting = scenario.unit_hostile[side] & (state.steps > 0)
     return spread_zone(scenario.map, occupied_by(scenario, state, exerting), weather)

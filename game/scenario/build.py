@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from game.enums import NO_SIDE, Terrain, UnitKind, UnitSize, Weather, parse_enum
+from game.enums import NO_SIDE, UnitKind, UnitSize, Weather, parse_enum
 from game.geo import HexMap, points_in_polygon
 from game.scenario.errors import PathPart
-from game.scenario.loader import Reporter, resolve_points
+from game.scenario.loader import Reporter, resolve_points, weather_regions
 from game.scenario.measures import check_measures
-from game.scenario.schema import HoldOrder, ScenarioFile, UnitSpec
+from game.scenario.schema import HoldOrder, ScenarioFile, UnitSpec, WeatherPeriod
 from game.scenario.tables import (
     DEFAULT_COLORS,
     Calendar,
@@ -28,6 +28,7 @@ from game.scenario.tables import (
     Scale,
     SideTable,
     UnitTable,
+    WeatherZones,
     parse_color,
 )
 
@@ -50,6 +51,7 @@ class Built:
     vp: npt.NDArray[np.int16]
     supply_reach: dict[int, int]
     holds: dict[int, tuple[HoldOrder, ...]]
+    weather_zones: WeatherZones | None = None  # None: one weather for the whole map
 
 
 @dataclass
@@ -111,6 +113,8 @@ def build(
     rows = unit_rows(spec, calendar, effects, check)
     control = starting_control(spec, rows, check)
     weather = weather_by_turn(spec, calendar, effects.weather_shift_days, check)
+    zones = weather_zones(spec, calendar, weather, effects.weather_shift_days, check)
+    check_supply_sources(spec, check)
     vp = victory_points(spec, check)
     holds = plan_holds(spec, effects.hold_switch, check)
     check_measures(spec.measures, check)
@@ -142,6 +146,7 @@ def build(
         vp=vp,
         supply_reach=reach,
         holds={sides.index(name): orders for name, orders in holds.items()},
+        weather_zones=zones,
     )
 
 
@@ -263,7 +268,7 @@ def unit_rows(
         arrive_turn, withdraw_turn = _unit_dates(unit, calendar, effects, where, check)
         if stats is None or hex_index is None:
             continue
-        if check.grid.terrain[hex_index] == Terrain.WATER:
+        if check.grid.water[hex_index]:
             place = tuple(check.grid.hex_of(hex_index))
             check.add(where, f"unit {unit.id!r} is placed on water at hex {place}")
         for percent, unit_set, forms, strength_side in effects.strength:
@@ -335,8 +340,7 @@ def _unit_hex(unit: UnitSpec, check: Checker, where: Where) -> int | None:
     if unit.at is not None:
         if not check.place(unit.at, (*where, "at")):
             return None
-        lat, lon = check.places[unit.at]
-        return int(grid.hex_of_latlon(lat, lon))
+        return grid.hex_of_point(unit.at)
     if unit.hex is not None:
         flat = int(grid.index(unit.hex[0], unit.hex[1]))
         if flat < 0:
@@ -406,7 +410,7 @@ def starting_control(
             hx, hy = grid.layout.hex_to_pixel_array(grid.q, grid.r)
             px, py = grid.projection.project(*pts)
             control[points_in_polygon(hx, hy, px, py)] = number(zone.side)
-    control[grid.terrain == Terrain.WATER] = NO_SIDE
+    control[grid.water] = NO_SIDE
     occupants: dict[int, list[int]] = {}
     for k, row in enumerate(rows):
         if row["arrive_turn"] == 1:
@@ -431,26 +435,102 @@ def starting_control(
 def weather_by_turn(
     spec: ScenarioFile, calendar: Calendar, shift_days: int, check: Checker
 ) -> npt.NDArray[np.uint8]:
-    """The weather of each turn (index 1..turns; 0 unused), periods moved by `shift_days`."""
-    periods = spec.weather
-    for w in range(1, len(periods)):
-        if periods[w].start <= periods[w - 1].start:
-            check.add(("weather", w, "start"), "weather periods must be in date order")
-    if periods[0].start > calendar.start:
+    """The map-wide weather of each turn (index 1..turns; 0 unused): the periods that name no
+    region, moved by `shift_days`."""
+    _check_weather_order(spec, check)
+    mapwide = [(w, p) for w, p in enumerate(spec.weather) if p.region is None]
+    if not mapwide:
+        check.add(("weather",), "no map-wide weather: give at least one period without a region")
+        return np.zeros(calendar.turns + 1, dtype=np.uint8)
+    first, period = mapwide[0]
+    if period.start > calendar.start:
         check.add(
-            ("weather", 0, "start"),
+            ("weather", first, "start"),
             f"the first weather period starts after the scenario start {calendar.start}",
         )
+    return _weather_of_periods([p for _, p in mapwide], calendar, shift_days, None)
+
+
+def _check_weather_order(spec: ScenarioFile, check: Checker) -> None:
+    """Each region's periods (and the map-wide ones) in date order."""
+    last: dict[str | None, dt.date] = {}
+    for w, period in enumerate(spec.weather):
+        before = last.get(period.region)
+        if before is not None and period.start <= before:
+            check.add(("weather", w, "start"), "weather periods must be in date order")
+        last[period.region] = period.start
+
+
+def _weather_of_periods(
+    periods: Sequence[WeatherPeriod],
+    calendar: Calendar,
+    shift_days: int,
+    before: npt.NDArray[np.uint8] | None,
+) -> npt.NDArray[np.uint8]:
+    """Per turn, the state of the last period started (moved by `shift_days`); before the first
+    one, `before`'s weather of that turn (None: the first period's state)."""
     weather = np.zeros(calendar.turns + 1, dtype=np.uint8)
     shift = dt.timedelta(days=shift_days)
     for turn in range(1, calendar.turns + 1):
         date = calendar.date_of_turn(turn)
-        state = periods[0].state
+        state = None
         for period in periods:
             if period.start + shift <= date:
                 state = period.state
-        weather[turn] = parse_enum(Weather, state)
+        if state is not None:
+            weather[turn] = parse_enum(Weather, state)
+        elif before is not None:
+            weather[turn] = before[turn]
+        else:
+            weather[turn] = parse_enum(Weather, periods[0].state)
     return weather
+
+
+def weather_zones(
+    spec: ScenarioFile,
+    calendar: Calendar,
+    mapwide: npt.NDArray[np.uint8],
+    shift_days: int,
+    check: Checker,
+) -> WeatherZones | None:
+    """Weather regions of the map and the scenario file, each hex in the last region listed
+    that holds it; None when there are none (one weather for the whole map)."""
+    grid = check.grid
+    regions = list(grid.weather_regions)
+    for region in weather_regions(grid, spec.weather_region, check.places, (), check.reporter):
+        if any(r.id == region.id for r in regions):
+            i = next(k for k, r in enumerate(spec.weather_region) if r.id == region.id)
+            check.add(("weather_region", i, "id"), f"weather region {region.id!r} is defined twice")
+            continue
+        regions.append(region)
+    ids = [r.id for r in regions]
+    for w, period in enumerate(spec.weather):
+        if period.region is not None and period.region not in ids:
+            check.add(("weather", w, "region"), f"unknown weather region {period.region!r}")
+    if not regions:
+        return None
+    zone = np.zeros(grid.size, dtype=np.uint8)
+    table = np.zeros((calendar.turns + 1, len(regions)), dtype=np.uint8)
+    for k, region in enumerate(regions):
+        zone[region.hexes] = k + 1
+        own = [p for p in spec.weather if p.region == region.id]
+        table[:, k] = _weather_of_periods(own, calendar, shift_days, mapwide) if own else mapwide
+    return WeatherZones(tuple(ids), tuple(r.name for r in regions), zone, table)
+
+
+def check_supply_sources(spec: ScenarioFile, check: Checker) -> None:
+    """Every side's `supply_sources` is a place or a point on the map's land."""
+    grid = check.grid
+    for name, side in spec.sides.items():
+        for k, point in enumerate(side.supply_sources):
+            where: Where = ("sides", name, "supply_sources", k)
+            if isinstance(point, str) and not check.place(point, where):
+                continue
+            h = grid.hex_of_point(point)
+            if h < 0:
+                check.add(where, f"supply source {point!r} is off the map")
+            elif grid.water[h]:
+                check.add(where, f"supply source {point!r} is on water")
 
 
 # --- victory and plans ---------------------------------------------------------------------------

@@ -13,14 +13,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from game import geo
 from game.data import data_dir
-from game.enums import River, Terrain, parse_enum
+from game.enums import WATER_TERRAIN, River, Terrain, parse_enum
 from game.scenario.errors import FileProblemError, PathPart, Problem
 from game.scenario.locate import LineIndex
-from game.scenario.schema import MapFile, PathPoint
+from game.scenario.schema import MapFile, PathPoint, WeatherRegionSpec
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -168,21 +169,16 @@ def _build_map(path: Path) -> geo.HexMap:
     head = spec.map
     b = head.bounds
     grid = geo.make_grid(
-        head.id, head.name, head.hex_km, head.center, (b.south, b.north, b.west, b.east)
+        head.id,
+        head.name,
+        head.hex_km,
+        head.center,
+        (b.south, b.north, b.west, b.east),
+        head.orientation,
     )
     grid.terrain[:] = parse_enum(Terrain, head.default_terrain)
     places = {c.id: (c.lat, c.lon) for c in spec.city}
-
-    for i, region in enumerate(spec.terrain):
-        terrain = parse_enum(Terrain, region.terrain)
-        if region.polygon is not None:
-            pts = resolve_points(region.polygon, places, ("terrain", i, "polygon"), reporter)
-            if pts:
-                geo.paint_polygon(grid, terrain, *pts)
-        elif region.line is not None and region.width_km is not None:
-            pts = resolve_points(region.line, places, ("terrain", i, "line"), reporter)
-            if pts:
-                geo.paint_band(grid, terrain, *pts, region.width_km)
+    _paint_terrain(grid, spec, places, reporter)
 
     for i, river in enumerate(spec.river):
         pts = resolve_points(river.points, places, ("river", i, "points"), reporter)
@@ -201,25 +197,113 @@ def _build_map(path: Path) -> geo.HexMap:
                 geo.add_route(grid, layer, hexes)
                 grid.routes.append(geo.Feature(route.name, layer_name, tuple(hexes)))
 
+    _place_cities(grid, spec, reporter)
+    grid.weather_regions = weather_regions(grid, spec.weather_region, places, (), reporter)
+    reporter.raise_if_any()
+    return grid
+
+
+def _paint_terrain(
+    grid: geo.HexMap,
+    spec: MapFile,
+    places: dict[str, tuple[float, float]],
+    reporter: Reporter,
+) -> None:
+    """Terrain regions in file order (later wins); water keeps whether its ice carries men."""
+    for i, region in enumerate(spec.terrain):
+        terrain = parse_enum(Terrain, region.terrain)
+        painted = None
+        if region.polygon is not None:
+            pts = resolve_points(region.polygon, places, ("terrain", i, "polygon"), reporter)
+            if pts:
+                painted = geo.paint_polygon(grid, terrain, *pts)
+        elif region.line is not None and region.width_km is not None:
+            pts = resolve_points(region.line, places, ("terrain", i, "line"), reporter)
+            if pts:
+                painted = geo.paint_band(grid, terrain, *pts, region.width_km)
+        if painted is not None:
+            freezes = terrain == Terrain.LAKE if region.freezes is None else region.freezes
+            grid.freezes[painted] = freezes and terrain in WATER_TERRAIN
+
+
+def _place_cities(grid: geo.HexMap, spec: MapFile, reporter: Reporter) -> None:
+    """Each city in its hex; a city whose point falls in water follows its `on_water` rule
+    (the map's `city_on_water` by default: an error); a port must have a coast."""
     for i, city in enumerate(spec.city):
         h = int(grid.hex_of_latlon(city.lat, city.lon))
         if h < 0:
             reporter.add(("city", i, "lat"), f"{city.name} ({city.lat}, {city.lon}) is off the map")
             continue
+        if grid.water[h]:
+            rule = city.on_water or spec.map.city_on_water
+            if rule == "error":
+                reporter.add(
+                    ("city", i, "lat"),
+                    f"{city.name} ({city.lat}, {city.lon}) falls in a water hex "
+                    f"{tuple(grid.hex_of(h))}; fix the point or the coastline, or give "
+                    'on_water = "land" (its hex becomes land) or "move" (to the nearest land hex)',
+                )
+                continue
+            if rule == "move":
+                moved = _nearest_land(grid, h, city.lat, city.lon)
+                if moved < 0:
+                    reporter.add(("city", i, "on_water"), f"{city.name} has no free land hex next to it")
+                    continue
+                h = moved
+            else:  # "land": the town stands on a shore the hex's centre misses
+                grid.terrain[h] = Terrain.CLEAR
+                grid.freezes[h] = False
         if grid.city_at[h] >= 0:
             other = grid.cities[grid.city_at[h]]
             reporter.add(("city", i), f"{city.name} falls in the same hex as {other.name}")
             continue
         grid.city_at[h] = len(grid.cities)
         grid.cities.append(
-            geo.City(city.id, city.name, city.lat, city.lon, city.size, city.vp, city.supply, h)
+            geo.City(
+                city.id, city.name, city.lat, city.lon, city.size, city.vp, city.supply, h, city.port
+            )
         )
         if city.size == "major":
             grid.terrain[h] = Terrain.URBAN
-        elif grid.terrain[h] == Terrain.WATER:
-            grid.terrain[h] = Terrain.CLEAR  # a coastal town's hex is land
-    reporter.raise_if_any()
-    return grid
+    coastal = grid.coastal
+    for i, city in enumerate(spec.city):
+        placed = grid.city_by_id(city.id)
+        if city.port and placed is not None and not coastal[placed.hex]:
+            reporter.add(("city", i, "port"), f"{city.name} is a port but its hex has no coast")
+
+
+def _nearest_land(grid: geo.HexMap, h: int, lat: float, lon: float) -> int:
+    """The land hex next to h, without a city, whose centre is nearest the point; -1 if none."""
+    around = grid.neighbor[h]
+    free = around[(around >= 0)]
+    free = free[~grid.water[free] & (grid.city_at[free] < 0)]
+    if len(free) == 0:
+        return -1
+    x, y = grid.projection.project(lat, lon)
+    cx, cy = grid.center_km(free)
+    return int(free[int(np.argmin(np.hypot(cx - x, cy - y)))])
+
+
+def weather_regions(
+    grid: geo.HexMap,
+    specs: Sequence[WeatherRegionSpec],
+    places: dict[str, tuple[float, float]],
+    where: tuple[PathPart, ...],
+    reporter: Reporter,
+) -> list[geo.Region]:
+    """The hexes of each weather region (`[[weather_region]]` of a map or scenario file)."""
+    regions = []
+    for i, region in enumerate(specs):
+        path = (*where, "weather_region", i)
+        pts = resolve_points(region.polygon, places, (*path, "polygon"), reporter)
+        if not pts:
+            continue
+        hexes = np.flatnonzero(geo.hexes_in_polygon(grid, *pts)).astype(np.int32)
+        if len(hexes) == 0:
+            reporter.add((*path, "polygon"), f"weather region {region.id!r} holds no hex centre")
+            continue
+        regions.append(geo.Region(region.id, region.name, hexes))
+    return regions
 
 
 def file_hash(path: Path) -> str:

@@ -22,7 +22,7 @@ from game.scenario.build import Built, build
 from game.scenario.errors import FileProblemError, Problem
 from game.scenario.loader import Reporter, check_model, file_hash, load_map, read_toml
 from game.scenario.schema import HoldOrder, ScenarioFile
-from game.scenario.tables import Calendar, KnobValue, Scale, SideTable, UnitTable
+from game.scenario.tables import Calendar, KnobValue, Scale, SideTable, UnitTable, WeatherZones
 
 __all__ = ["KnobValue", "Scenario", "UnitTable", "coerce_knob", "load_scenario"]
 
@@ -46,6 +46,8 @@ class Scenario:
     supply_reach: dict[int, int]  # hexes, per side, knobs applied
     holds: dict[int, tuple[HoldOrder, ...]]
     knobs: dict[str, KnobValue] = field(default_factory=dict)
+    # weather by region (None: `weather` holds everywhere); read it through `rules.weather`
+    weather_zones: WeatherZones | None = None
 
     @classmethod
     def from_built(
@@ -72,6 +74,7 @@ class Scenario:
             supply_reach=built.supply_reach,
             holds=built.holds,
             knobs=dict(knobs),
+            weather_zones=built.weather_zones,
         )
 
     @property

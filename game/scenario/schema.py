@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-TerrainName = Literal["clear", "forest", "marsh", "hills", "urban", "water"]
+TerrainName = Literal["clear", "forest", "marsh", "hills", "urban", "water", "sea", "lake"]
 KindName = Literal["armour", "mechanised", "infantry", "cavalry", "artillery"]
 SizeName = Literal["regiment", "brigade", "division", "corps", "army"]
 WeatherName = Literal["clear", "frozen", "snow", "thaw", "mud", "rain"]
@@ -54,6 +54,12 @@ class Bounds(Strict):
         return self
 
 
+# What to do with a city whose point falls in a water hex: report it (the default), make its
+# hex land ("land": the town stands on the shore the coarse coastline missed), or move the city
+# to the nearest land hex next to it ("move").
+OnWater = Literal["error", "land", "move"]
+
+
 class MapHeader(Strict):
     id: Identifier
     name: str
@@ -62,6 +68,9 @@ class MapHeader(Strict):
     bounds: Bounds
     default_terrain: TerrainName = "clear"
     description: str = ""
+    # "pointy": pointy-top hexes in odd-r offset rows; "flat": flat-top hexes in odd-q columns
+    orientation: Literal["pointy", "flat"] = "pointy"
+    city_on_water: OnWater = "error"  # the rule for every city that does not give its own
 
 
 class TerrainRegion(Strict):
@@ -72,11 +81,16 @@ class TerrainRegion(Strict):
     polygon: list[PathPoint] | None = None
     line: list[PathPoint] | None = None
     width_km: Annotated[float, Field(gt=0.0, le=200.0)] | None = None
+    # water only: its ice carries men, horses and supply in frozen weather (default: lakes do,
+    # the sea does not; a shallow strait that froze, like the Kerch strait, can say so)
+    freezes: bool | None = None
 
     @model_validator(mode="after")
     def _one_shape(self) -> TerrainRegion:
         if (self.polygon is None) == (self.line is None):
             raise ValueError("give exactly one of polygon or line")
+        if self.freezes is not None and self.terrain not in ("water", "sea", "lake"):
+            raise ValueError("only water (sea or lake) freezes")
         if self.polygon is not None and len(self.polygon) < 3:
             raise ValueError("a polygon needs at least 3 points")
         if self.line is not None:
@@ -110,6 +124,17 @@ class CitySpec(Strict):
     size: Literal["village", "town", "city", "major"]
     vp: Annotated[int, Field(ge=0, le=100)] = 0
     supply: Literal["none", "railhead", "depot"] = "none"
+    port: bool = False  # a harbour: supply for a side that rules the sea (`ports = true`)
+    on_water: OnWater | None = None  # default: the map's `city_on_water`
+
+
+class WeatherRegionSpec(Strict):
+    """A named area with weather of its own: `[[weather]]` periods that name it apply inside."""
+
+    id: Identifier
+    name: str
+    polygon: Annotated[list[PathPoint], Field(min_length=3)]
+    note: str = ""
 
 
 class MapFile(Strict):
@@ -119,11 +144,13 @@ class MapFile(Strict):
     road: list[RouteSpec] = []
     railway: list[RouteSpec] = []
     city: list[CitySpec] = []
+    weather_region: list[WeatherRegionSpec] = []
 
     @model_validator(mode="after")
     def _unique_ids(self) -> MapFile:
         _no_duplicates([c.id for c in self.city], "city")
         _no_duplicates([r.id for r in self.river], "river")
+        _no_duplicates([r.id for r in self.weather_region], "weather region")
         return self
 
 
@@ -241,10 +268,13 @@ class UnitSpec(Strict):
 
 
 class WeatherPeriod(Strict):
-    """Weather from `start` until the next period starts (or the scenario ends)."""
+    """Weather from `start` until the next period starts (or the scenario ends); with `region`,
+    only inside that weather region (of the map or the scenario file), which follows the
+    map-wide periods until its own first period starts."""
 
     start: dt.date
     state: WeatherName
+    region: Identifier | None = None
     note: str = ""
 
 
@@ -493,6 +523,7 @@ class ScenarioFile(Strict):
     templates: dict[Identifier, UnitTemplate] = {}
     units: Annotated[list[UnitSpec], Field(min_length=1)]
     weather: Annotated[list[WeatherPeriod], Field(min_length=1)]
+    weather_region: list[WeatherRegionSpec] = []
     victory: VictorySpec
     plans: dict[SideName, PlanSpec] = {}
     knobs: dict[Identifier, KnobSpec] = {}

@@ -210,3 +210,15 @@ class Calendar:
     def last_day(self) -> dt.date:
         """The last day the scenario covers (the day before a turn after the last would start)."""
         return self.start + dt.timedelta(days=self.turns * self.days_per_turn - 1)
+
+
+@dataclass(frozen=True, eq=False)
+class WeatherZones:
+    """Weather by region: each hex's zone (0: the map-wide weather, r + 1: region r) and each
+    region's weather per turn ([turns + 1, regions], index 0 unused like `Scenario.weather`).
+    A region follows the map-wide weather until a period of its own starts."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    zone: npt.NDArray[np.uint8]  # [N]
+    weather: npt.NDArray[np.uint8]  # [turns + 1, regions]
