@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -237,7 +238,9 @@ def _end_phase(scenario: Scenario, state: GameState) -> list[Event]:
         state.phase = Phase.COMBAT
         state.declared = ()
     elif state.phase == Phase.COMBAT:
+        books = _Books.of(state)
         events += combat_phase.resolve_declared(scenario, state)
+        events += books.losses(scenario, state, "combat")
         update_visibility(scenario, state)
         state.declared = ()
         state.phase = Phase.EXPLOITATION
@@ -270,8 +273,10 @@ def _start_side_turn(scenario: Scenario, state: GameState) -> list[Event]:
     state.phase = Phase.SUPPLY
     draws = state.rng.integers(1, supply.DIE_FACES + 1, size=scenario.units.count, dtype=np.int8)
     enemy_zoc = enemy_zone_of_control(scenario, state, side)
+    books = _Books.of(state)
     report = supply.update_supply(scenario, state, side, draws, enemy_zoc)
     events += _supply_events(scenario, state, report)
+    events += books.losses(scenario, state, "supply")
     state.phase = Phase.MOVEMENT
     mine = np.nonzero(state.active & (scenario.units.side == side))[0]
     state.movement_left[:] = 0
@@ -313,6 +318,7 @@ def _end_side_turn(scenario: Scenario, state: GameState) -> list[Event]:
     events = victory.check_sudden_death(scenario, state)
     if state.over:
         return events
+    events.append(victory.score_event(scenario, state, side))
     state.side_index += 1
     if state.side_index >= len(scenario.sides):
         state.side_index = 0
@@ -322,6 +328,39 @@ def _end_side_turn(scenario: Scenario, state: GameState) -> list[Event]:
             state.side_index = len(scenario.sides) - 1
             events += victory.final_result(scenario, state)
     return events
+
+
+@dataclass(frozen=True)
+class _Books:
+    """Each unit's losses so far, to report what one phase cost every side."""
+
+    men: npt.NDArray[np.int32]
+    tanks: npt.NDArray[np.int32]
+    steps: npt.NDArray[np.int8]
+
+    @classmethod
+    def of(cls, state: GameState) -> _Books:
+        return cls(state.men_lost.copy(), state.tanks_lost.copy(), state.steps.copy())
+
+    def losses(self, scenario: Scenario, state: GameState, cause: str) -> list[Event]:
+        """One `losses` event per side that lost men, tanks or steps since `of`."""
+        men = state.men_lost - self.men
+        tanks = state.tanks_lost - self.tanks
+        steps = self.steps.astype(np.int32) - state.steps.astype(np.int32)
+        hit = (men > 0) | (tanks > 0) | (steps > 0)
+        events = []
+        for side in scenario.sides:
+            mine = hit & (scenario.units.side == side)
+            if mine.any():
+                data: dict[str, int | str] = {
+                    "men": int(men[mine].sum()),
+                    "tanks": int(tanks[mine].sum()),
+                    "steps": int(steps[mine].sum()),
+                    "cause": cause,
+                }
+                units = tuple(np.flatnonzero(mine).tolist())
+                events.append(Event("losses", state.turn, side, units, data=data))
+        return events
 
 
 def _withdrawals(scenario: Scenario, state: GameState, side: int) -> list[Event]:

@@ -130,4 +130,13 @@ def event_text(scenario: Scenario, event: Event) -> str:
         return f"Pocket at {where}: {plural(len(event.units), 'unit')}, {men:,} men"
     if kind == "game_over":
         return game_over_text(scenario, event)
+    if kind == "losses":
+        d = event.data
+        cause = "in combat" if d.get("cause") == "combat" else "without supply"
+        tanks = int(d.get("tanks", 0))
+        return f"{side} losses {cause}: {int(d.get('men', 0)):,} men" + (
+            f", {plural(tanks, 'tank')}" if tanks else ""
+        )
+    if kind == "score":
+        return f"Victory points: {int(event.data.get('points', 0)) / 1000:g}"
     return kind.replace("_", " ").capitalize()

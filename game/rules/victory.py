@@ -67,6 +67,12 @@ def check_sudden_death(scenario: Scenario, state: GameState) -> list[Event]:
     return []
 
 
+def score_event(scenario: Scenario, state: GameState, side: int) -> Event:
+    """The standing when `side`'s turn ends: the scoring team's points (x 1000, an integer)."""
+    points = round(victory_points(scenario, state) * 1000)
+    return Event("score", state.turn, side, data={"points": points})
+
+
 def final_result(scenario: Scenario, state: GameState) -> list[Event]:
     points = victory_points(scenario, state)
     data: dict[str, int | str] = {"cause": "points", "points": round(points * 1000)}

@@ -184,34 +184,27 @@ class TurnLosses:
 
 
 def loss_history(game: Game) -> list[TurnLosses]:
-    """Replay the game's actions and note the losses at every change of turn and at the end.
-
-    A replay is exact (same seed, same actions), so the report needs no history kept during play
-    and works the same for a loaded game.
-    """
+    """The losses and points at the start and at the end of every turn, read from the game's
+    events (`losses` and `score`), so a loaded game's report needs no replay."""
     scenario = game.scenario
-    replay = Game(scenario, game.seed)
-    history = [_losses(replay, 0)]  # turn 0: the start
-    for action in game.actions:
-        turn = replay.state.turn
-        replay.apply(action)
-        if replay.state.turn != turn:
-            history.append(_losses(replay, turn))
-    final = _losses(replay)
-    if history[-1].turn == final.turn and not replay.state.over:
-        history[-1] = final
-    else:
-        history.append(final)
+    men = dict.fromkeys(scenario.sides, 0)
+    tanks = dict.fromkeys(scenario.sides, 0)
+    start = victory.victory_points(scenario, Game(scenario, game.seed).state)
+    history = [TurnLosses(0, dict(men), dict(tanks), start)]
+    points, turn = start, 1
+    for event in game.log:
+        if event.turn != turn:  # the turn before is over
+            history.append(TurnLosses(turn, dict(men), dict(tanks), points))
+            turn = event.turn
+        if event.kind == "losses":
+            men[event.side] += int(event.data.get("men", 0))
+            tanks[event.side] += int(event.data.get("tanks", 0))
+        elif event.kind in ("score", "game_over") and "points" in event.data:
+            points = int(event.data["points"]) / 1000
+    if game.state.over:
+        points = victory.victory_points(scenario, game.state)
+    history.append(TurnLosses(turn, dict(men), dict(tanks), points))
     return history
-
-
-def _losses(game: Game, turn: int | None = None) -> TurnLosses:
-    scenario, state = game.scenario, game.state
-    men = {s: int(state.men_lost[scenario.units.side == s].sum()) for s in scenario.sides}
-    tanks = {s: int(state.tanks_lost[scenario.units.side == s].sum()) for s in scenario.sides}
-    return TurnLosses(
-        state.turn if turn is None else turn, men, tanks, victory.victory_points(scenario, state)
-    )
 
 
 def units_lost(game: Game, side: int) -> int:
