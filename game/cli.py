@@ -58,6 +58,7 @@ def describe(scenario: Scenario) -> dict[str, Any]:
             "columns": grid.cols,
             "rows": grid.rows,
             "hex_km": grid.layout.neighbor_spacing,
+            "orientation": grid.orientation,  # q, r are axial on "pointy" and "flat" maps alike
         },
         "hex_km": grid.layout.neighbor_spacing,
         "columns": grid.cols,

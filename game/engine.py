@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from game import hexgrid
 from game.actions import Action, Attack, CancelAttack, EndPhase, Move
-from game.enums import Terrain
+from game.enums import WATER_TERRAIN
 from game.events import Event
 from game.rules import combat_phase, movement, stacking, supply, victory
 from game.rules.control import take_control
@@ -406,7 +406,7 @@ def entry_hex(scenario: Scenario, state: GameState, u: int) -> int:
     start = grid.hex_of(int(scenario.units.start_hex[u]))
     for h_ax in hexgrid.spiral(start, scenario.scale.hexes(ENTRY_KM)):
         h = grid.index_of(h_ax)
-        if h < 0 or grid.terrain[h] == Terrain.WATER:
+        if h < 0 or grid.terrain[h] in WATER_TERRAIN:
             continue
         holder = state.control[h : h + 1]
         if scenario.side_table.hostile_ground[side][holder][0]:

@@ -247,7 +247,9 @@ def _place_cities(grid: geo.HexMap, spec: MapFile, reporter: Reporter) -> None:
             if rule == "move":
                 moved = _nearest_land(grid, h, city.lat, city.lon)
                 if moved < 0:
-                    reporter.add(("city", i, "on_water"), f"{city.name} has no free land hex next to it")
+                    reporter.add(
+                        ("city", i, "on_water"), f"{city.name} has no free land hex next to it"
+                    )
                     continue
                 h = moved
             else:  # "land": the town stands on a shore the hex's centre misses
@@ -260,7 +262,15 @@ def _place_cities(grid: geo.HexMap, spec: MapFile, reporter: Reporter) -> None:
         grid.city_at[h] = len(grid.cities)
         grid.cities.append(
             geo.City(
-                city.id, city.name, city.lat, city.lon, city.size, city.vp, city.supply, h, city.port
+                city.id,
+                city.name,
+                city.lat,
+                city.lon,
+                city.size,
+                city.vp,
+                city.supply,
+                h,
+                city.port,
             )
         )
         if city.size == "major":
