@@ -29,7 +29,6 @@ from game.state import GameState
 # Ground and rivers frozen hard: rivers carry zones of control and men, marsh is firm, and the
 # ice of freezing water (`HexMap.freezes`) carries men, horses and supply.
 FROZEN_WEATHER: Final = frozenset({Weather.FROZEN, Weather.SNOW})
-_FROZEN_CODES: Final = np.array(sorted(FROZEN_WEATHER), dtype=np.uint8)
 
 # One weather code for every hex, or [N] codes, one per hex.
 HexWeather = int | npt.NDArray[np.uint8]
@@ -128,7 +127,10 @@ def per_hex(weather: HexWeather, size: int) -> npt.NDArray[np.uint8]:
 
 def frozen(weather: HexWeather) -> npt.NDArray[np.bool_]:
     """Frozen or snow: one bool (0-d) for a single code, [N] for per-hex codes."""
-    found: npt.NDArray[np.bool_] = np.isin(np.asarray(weather, dtype=np.uint8), _FROZEN_CODES)
+    codes = np.asarray(weather, dtype=np.uint8)
+    found = np.zeros(codes.shape, dtype=np.bool_)
+    for code in FROZEN_WEATHER:  # comparisons: np.isin costs more than the whole rule here
+        found |= codes == code
     return found
 
 
@@ -136,6 +138,9 @@ def passable_ground(grid: HexMap, weather: HexWeather) -> npt.NDArray[np.bool_]:
     """[N] ground a land unit can be on this turn: land, and the ice of freezing water where the
     weather of its hex is frozen. Zones of control and supply cross exactly this ground; what
     each kind of unit pays to cross it is the movement rules' business."""
-    ice = grid.water & grid.freezes & frozen(weather)
-    ground: npt.NDArray[np.bool_] = ~grid.water | ice
+    water = grid.water
+    ice = frozen(weather)
+    if not ice.any():
+        return ~water
+    ground: npt.NDArray[np.bool_] = ~water | (water & grid.freezes & ice)
     return ground
