@@ -15,9 +15,10 @@ from game.ai.plan import PlanTracker, Posture
 from game.ai.players import make_player, play_one
 from game.ai.scripted import HistoricalAI
 from game.ai.tactics import depth_beyond, free_depth
-from game.enums import Terrain
+from game.enums import Terrain, Weather
 from game.observation import observe
 from game.rules.visibility import observed_hexes
+from game.rules.weather import local_weather
 from game.scenario.model import Scenario, load_scenario
 from game.session import Game
 from game.sim.runner import ai_seed, play_game
@@ -318,3 +319,26 @@ def test_holding_formations_keep_to_their_own_side_of_the_line(kharkov: Scenario
                 continue
             h = int(state.hex[u])
             assert held[h] or h in order.objectives, (seed, kharkov.units.labels[u])
+
+
+def test_the_ai_plans_with_each_hexs_own_weather(mini: MiniWriter) -> None:
+    """North of Kharkov turns to snow and then thaw on dates of its own: the AI's distance
+    fields, attack shifts and strengths read the weather hex by hex, and it plays the game to
+    the end without an action the engine refuses."""
+    from tests.test_weather_regions import NORTH
+
+    scenario = load_scenario(mini(append=MINI_PLANS + NORTH))
+    split = local_weather(scenario, 2)
+    assert not isinstance(split, int)  # turn 2: snow in the north, frost elsewhere
+    belgorod = scenario.map.city_by_id("belgorod")
+    kharkov = scenario.map.city_by_id("kharkov")
+    assert belgorod is not None and kharkov is not None
+    state = Game(scenario, seed=1).state
+    state.turn = 2
+    frost = fields.goal_field(scenario, state, (kharkov.hex,), 0, Weather.FROZEN)
+    mixed = fields.goal_field(scenario, state, (kharkov.hex,), 0, split)
+    assert (mixed[belgorod.hex] > frost[belgorod.hex]) and fields.weather_key(split) != Weather.FROZEN
+    for seed in range(3):
+        record = play_game(scenario, seed)
+        assert record.game.state.over
+        check_invariants(record.game)

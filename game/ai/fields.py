@@ -9,6 +9,7 @@ batch run on the same map.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 
 import numpy as np
@@ -16,19 +17,35 @@ import numpy.typing as npt
 
 from game import engine
 from game.rules import movement
+from game.rules.weather import HexWeather, uniform
 from game.scenario.model import Scenario
 from game.state import GameState
 
 UNREACHABLE = 1 << 16  # what an unreachable hex costs in a field (beyond any real distance)
 _CACHE_SIZE = 4096
-_cache: OrderedDict[tuple[str, tuple[int, ...], int, int], npt.NDArray[np.int32]] = OrderedDict()
+_cache: OrderedDict[tuple[str, tuple[int, ...], int, int | str], npt.NDArray[np.int32]] = (
+    OrderedDict()
+)
+
+
+def weather_key(weather: HexWeather) -> int | str:
+    """A cache key of a turn's weather: the code when every hex shares it, else a digest."""
+    single = uniform(weather)
+    if single is not None:
+        return single
+    return hashlib.sha256(np.asarray(weather, dtype=np.uint8).tobytes()).hexdigest()[:16]
 
 
 def goal_field(
-    scenario: Scenario, state: GameState, goals: tuple[int, ...], klass: int, weather: int
+    scenario: Scenario,
+    state: GameState,
+    goals: tuple[int, ...],
+    klass: int,
+    weather: HexWeather,
 ) -> npt.NDArray[np.int32]:
-    """[N] cost from each hex to the nearest goal (UNREACHABLE where none can be reached)."""
-    key = (scenario.map.fingerprint(), tuple(sorted(goals)), int(klass), int(weather))
+    """[N] cost from each hex to the nearest goal (UNREACHABLE where none can be reached);
+    `weather` is one code or one per hex (`weather.local_weather`)."""
+    key = (scenario.map.fingerprint(), tuple(sorted(goals)), int(klass), weather_key(weather))
     found = _cache.get(key)
     if found is not None:
         _cache.move_to_end(key)

@@ -16,8 +16,10 @@ near and far on any map; strengths are the combat rules' own (`combat_reference`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,11 +27,11 @@ import numpy.typing as npt
 from game.ai import fields
 from game.ai.belief import Belief
 from game.ai.plan import Order, Posture
-from game.enums import MECHANISED_KINDS, Terrain, UnitKind
+from game.enums import MECHANISED_KINDS, Terrain, UnitKind, Weather
 from game.rules import combat_phase, movement, supply
 from game.rules import combat_reference as combat_rules
 from game.rules.movement import MOVEMENT_CLASS
-from game.rules.weather import weather_of_turn
+from game.rules.weather import HexWeather, local_weather, per_hex, uniform
 from game.scenario.model import Scenario
 from game.state import Phase
 
@@ -176,15 +178,33 @@ def city_codes(scenario: Scenario) -> npt.NDArray[np.int8]:
 
 
 @cache
-def _attack_factors(weather: int) -> F64:
-    """[kind, supply class, fatigue class] the rules' attack multiplier on open ground with no
-    river (the ground is the odds shift's business in `attack_shift`)."""
-    table = np.zeros((len(UnitKind), 3, 3))
-    for kind in range(len(UnitKind)):
-        for s in range(3):
-            for f in range(3):
-                table[kind, s, f] = float(combat_rules.attack_factor(kind, 0, weather, False, s, f))
+def _attack_factors() -> F64:
+    """[weather, kind, supply class, fatigue class] the rules' attack multiplier on open ground
+    with no river (the ground is the odds shift's business in `attack_shift`)."""
+    table = np.zeros((len(Weather), len(UnitKind), 3, 3))
+    for w in range(len(Weather)):
+        for kind in range(len(UnitKind)):
+            for s in range(3):
+                for f in range(3):
+                    factor = combat_rules.attack_factor(kind, 0, w, False, s, f)
+                    table[w, kind, s, f] = float(factor)
     return table
+
+
+def by_weather(
+    weather: HexWeather, table: Callable[[int], npt.NDArray[Any]], *index: npt.NDArray[Any]
+) -> npt.NDArray[Any]:
+    """`table(w)[index]` with each hex's own weather: one table per weather present."""
+    single = uniform(weather)
+    if single is not None:
+        found: npt.NDArray[Any] = table(single)[index]
+        return found
+    codes = np.asarray(weather)
+    out: npt.NDArray[Any] = np.zeros(codes.shape, dtype=table(int(codes[0])).dtype)
+    for w in np.unique(codes).tolist():
+        here = codes == w
+        out[here] = table(int(w))[tuple(i[here] for i in index)]
+    return out
 
 
 @cache
@@ -205,17 +225,18 @@ def _classes(scenario: Scenario, belief: Belief, units: npt.NDArray[np.intp]) ->
 
 
 def unit_attack(
-    scenario: Scenario, belief: Belief, units: npt.NDArray[np.intp], weather: int
+    scenario: Scenario, belief: Belief, units: npt.NDArray[np.intp], weather: HexWeather
 ) -> F64:
-    """Attack strength as the combat rules count it (steps, weather, supply and fatigue)."""
+    """Attack strength as the combat rules count it (steps, supply and fatigue, and the weather
+    of the unit's hex)."""
     u = scenario.units
     if len(units) == 0:
         return np.zeros(0)
-    base = combat_rules.current_strength_array(
-        u.attack[units], belief.state.steps[units], u.max_steps[units]
-    )
+    state = belief.state
+    base = combat_rules.current_strength_array(u.attack[units], state.steps[units], u.max_steps[units])
     supply_cls, fatigue_cls = _classes(scenario, belief, units)
-    result: F64 = base * _attack_factors(int(weather))[u.kind[units], supply_cls, fatigue_cls]
+    codes = per_hex(weather, scenario.map.size)[np.maximum(state.hex[units], 0)]
+    result: F64 = base * _attack_factors()[codes, u.kind[units], supply_cls, fatigue_cls]
     return result
 
 
@@ -305,7 +326,7 @@ class PhaseContext:
     side: int
     belief: Belief
     orders: dict[int, Order]
-    weather: int
+    weather: HexWeather  # one code, or one per hex (`weather.local_weather`)
     phase: Phase
     enemy_hex: I32  # hexes holding known enemy units
     enemy_defence: F64  # [N] defence of the known enemy stack in each hex
@@ -341,16 +362,16 @@ class PhaseContext:
         state = belief.state
         grid = scenario.map
         n = grid.size
-        weather = int(weather_of_turn(scenario, state.turn))
+        weather = local_weather(scenario, state.turn)
         units = scenario.units
         active = state.active & (state.hex >= 0)
         own = np.nonzero(active & (units.side == side))[0]
 
-        table = ground_shift_table(weather)
         codes = city_codes(scenario)
         support = support_by_hex(scenario, side, belief, weather)
-        attack_shift = (table[grid.terrain, codes] + support).astype(np.int8)
-        open_ground = open_ground_table(weather)[grid.terrain, codes]
+        ground = by_weather(weather, ground_shift_table, grid.terrain, codes)
+        attack_shift = (ground + support).astype(np.int8)
+        open_ground = by_weather(weather, open_ground_table, grid.terrain, codes)
 
         # the combat phase scores no moves, so it needs no supply trace
         supplied = (
@@ -513,7 +534,8 @@ class PhaseContext:
 
         # exposure: enemy attack that can reach the hex against what would stand in it
         my_defence = float(self.defence_of[u])
-        ground = self.attack_shift[d].astype(np.float64) - combat_rules.weather_shift(self.weather)
+        weather_shift = _weather_shifts()[per_hex(self.weather, grid.size)[d]]
+        ground = self.attack_shift[d].astype(np.float64) - weather_shift
         stand = (my_defence + self.friends_defence[d]) * np.power(1.5, -np.minimum(ground, 0))
         ratio = self.threat[d] / np.maximum(stand, 0.5)
         risk = np.clip((ratio - 1.5) / 3.0, 0.0, 1.0)
@@ -581,20 +603,28 @@ def depth_beyond(scenario: Scenario, held: Bool) -> I32:
     return result
 
 
-def support_by_hex(scenario: Scenario, side: int, belief: Belief, weather: int) -> I32:
-    """[N] the artillery and air column shift `side` gets attacking each hex: against the side of
-    the known enemy standing there, elsewhere against the first enemy side (move order)."""
+def support_by_hex(scenario: Scenario, side: int, belief: Belief, weather: HexWeather) -> I32:
+    """[N] the artillery and air column shift `side` gets attacking each hex (in the weather of
+    the hex): against the side of the known enemy standing there, elsewhere against the first
+    enemy side (move order)."""
     enemies = [s for s in scenario.sides if not scenario.side_table.allied(side, s)]
-    shift = np.zeros(len(scenario.sides), dtype=np.int32)
+    shift = np.zeros((len(Weather), len(scenario.sides)), dtype=np.int32)
     for enemy in enemies:
         artillery, air = combat_phase.support_shifts(scenario, side, enemy)
-        shift[enemy] = combat_rules.support_shift(artillery, air, weather)
+        for w in range(len(Weather)):
+            shift[w, enemy] = combat_rules.support_shift(artillery, air, w)
     state = belief.state
     holder = np.full(scenario.map.size, enemies[0] if enemies else side, dtype=np.intp)
     seen = np.nonzero(state.active & (state.hex >= 0) & scenario.unit_hostile[side])[0]
     holder[state.hex[seen]] = scenario.units.side[seen]
-    result: I32 = shift[holder]
+    result: I32 = shift[per_hex(weather, scenario.map.size), holder]
     return result
+
+
+@cache
+def _weather_shifts() -> F64:
+    """[weather] the column shift the weather itself gives the defender."""
+    return np.array([float(combat_rules.weather_shift(w)) for w in range(len(Weather))])
 
 
 def movement_allowance(scenario: Scenario, u: int, exploitation: bool) -> int:
