@@ -314,7 +314,7 @@ class EnemyPicture:
         if len(hexes):
             band_hexes = scenario.scale.hexes(FRONT_BAND_KM)
             near = np.asarray((fields.hex_distance_from(scenario, hexes) <= band_hexes).any(axis=0))
-        band = near & (defence == 0) & (grid.terrain != Terrain.WATER)
+        band = near & (defence == 0) & ~grid.water
         return cls(hexes, defence, anti, threat, band)
 
 
