@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 import math
 from collections import deque
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game import geo, hexgrid
-from game.enums import UnitKind, UnitSize, Weather
-from game.geo import City, HexMap
+from game.enums import Weather
+from game.geo import HexMap
 from game.narrate import describe_hex
 from game.rules import supply
 from game.rules.supply import (
@@ -33,38 +33,13 @@ from game.rules.supply import (
     update_supply,
     weather_reach,
 )
-from game.scenario.model import Scenario, UnitTable, load_scenario
-from game.scenario.schema import SideSpec
+from game.scenario.model import Scenario, load_scenario
 from game.state import GameState, UnitStatus, new_state
-from tests.conftest import DATA, MiniWriter
-
-AXIS, SOVIET = 0, 1  # side numbers of the test scenarios (their move order)
-
-MINI = load_scenario(DATA / "mini.toml")
-
+from tests import worlds
+from tests.conftest import MiniWriter
+from tests.worlds import AXIS, MINI, SOVIET, add_city, at, blank_grid
 
 # --- a blank world built in code -----------------------------------------------------------------
-
-
-def blank_grid(cols: int, rows: int) -> HexMap:
-    """A clear-terrain map of exactly cols x rows hexes (10 km hexes around 50N 36E)."""
-    hex_km, lat, lon = 10.0, 50.0, 36.0
-    size = hex_km / math.sqrt(3.0)
-    half_h = (rows - 1.5) * 1.5 * size / 111.2 / 2
-    half_w = (cols - 1.5) * hex_km / (111.2 * math.cos(math.radians(lat))) / 2
-    grid = geo.make_grid(
-        "blank",
-        "Blank",
-        hex_km,
-        (lat, lon),
-        (lat - half_h, lat + half_h, lon - half_w, lon + half_w),
-    )
-    assert (grid.cols, grid.rows) == (cols, rows)
-    return grid
-
-
-def at(grid: HexMap, col: int, row: int) -> int:
-    return row * grid.cols + col
 
 
 def axial(grid: HexMap, centre: int, dq: int, dr: int) -> int:
@@ -73,69 +48,11 @@ def axial(grid: HexMap, centre: int, dq: int, dr: int) -> int:
 
 
 def world(
-    grid: HexMap,
-    units: Sequence[tuple[int, int]],
-    edges: dict[int, list[str]] | None = None,
-    reach: int = 8,
-    weather: Weather = Weather.CLEAR,
-    control: int | np.ndarray = AXIS,
-    steps: int = 4,
-    men: int = 10_000,
-    tanks: int = 100,
+    grid: HexMap, units: Sequence[tuple[int, int]], **options: Any
 ) -> tuple[Scenario, GameState]:
-    """A scenario on `grid` with the given (side, hex) units; axis supplied from the west edge."""
-    edges = {AXIS: ["west"], SOVIET: []} if edges is None else edges
-    n = len(units)
-
-    def column(value: int, dtype: type[np.generic]) -> np.ndarray:
-        return np.full(n, value, dtype=dtype)
-
-    names = tuple(f"unit_{i}" for i in range(n))
-    table = UnitTable(
-        ids=names,
-        names=names,
-        labels=names,
-        formations=("corps",),
-        formation=column(0, np.int16),
-        side=np.array([s for s, _ in units], dtype=np.uint8),
-        kind=column(UnitKind.INFANTRY, np.uint8),
-        size=column(UnitSize.DIVISION, np.uint8),
-        max_steps=column(steps, np.int8),
-        attack=column(4, np.int16),
-        defence=column(4, np.int16),
-        movement=column(5, np.int8),
-        allowance=column(10, np.int16),
-        men=column(men, np.int32),
-        tanks=column(tanks, np.int32),
-        start_hex=np.array([h for _, h in units], dtype=np.int32),
-        arrive_turn=column(1, np.int16),
-        withdraw_turn=column(0, np.int16),
-    )
-    sides = {
-        name: SideSpec(name=name, supply_edges=edges.get(side, []))
-        for side, name in ((AXIS, "axis"), (SOVIET, "soviet"))
-    }
-    owner = (
-        np.full(grid.size, control, dtype=np.uint8)
-        if isinstance(control, int)
-        else np.asarray(control, dtype=np.uint8)
-    )
-    scenario = dataclasses.replace(
-        MINI,
-        spec=MINI.spec.model_copy(update={"sides": sides}),
-        map=grid,
-        units=table,
-        control=owner,
-        weather=np.full(MINI.turns + 1, weather, dtype=np.uint8),
-        vp=np.zeros(grid.size, dtype=np.int16),
-        supply_reach={AXIS: reach, SOVIET: reach},
-    )
-    return scenario, new_state(scenario, seed=1)
-
-
-def add_city(grid: HexMap, name: str, h: int, role: str = "none") -> None:
-    grid.cities.append(City(name.lower(), name, 0.0, 0.0, "town", 0, role, h))
-    grid.city_at[h] = len(grid.cities) - 1
+    """`tests.worlds.world` with divisions of 100 tanks (the pocket and attrition tests count
+    tanks)."""
+    return worlds.world(grid, units, **{"tanks": 100, **options})
 
 
 def ring_of_units(grid: HexMap, centre: int, radius: int, side: int) -> list[tuple[int, int]]:
@@ -480,7 +397,7 @@ def test_removing_an_enemy_unit_never_puts_a_friendly_unit_out_of_supply(
 ) -> None:
     units, control, weather, reach = setup
     edges = {AXIS: ["west"], SOVIET: ["east"]}
-    scenario, state = world(GRID, units, edges, reach=reach, weather=weather, control=control)
+    scenario, state = world(GRID, units, edges=edges, reach=reach, weather=weather, control=control)
     enemies = [i for i, (s, _) in enumerate(units) if s == SOVIET]
     gone = data.draw(st.sampled_from(enemies))
     before = unit_supply(scenario, state)
@@ -543,7 +460,7 @@ def test_array_trace_matches_a_hex_by_hex_reference(
 ) -> None:
     units, control, weather, reach = setup
     edges = {AXIS: ["west"], SOVIET: ["east", "north"]}
-    scenario, state = world(GRID, units, edges, reach=reach, weather=weather, control=control)
+    scenario, state = world(GRID, units, edges=edges, reach=reach, weather=weather, control=control)
     for side in (AXIS, SOVIET):
         assert supply_distance(scenario, state, side).tolist() == reference_distance(
             scenario, state, side

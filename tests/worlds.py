@@ -66,12 +66,19 @@ def world(
     weather: Weather = Weather.CLEAR,
     control: int | np.ndarray = AXIS,
     zones: WeatherZones | None = None,
+    edges: dict[int, list[str]] | None = None,
+    steps: int = 4,
+    men: int = 10_000,
+    tanks: int = 0,
 ) -> tuple[Scenario, GameState]:
-    """A scenario on `grid` with the given (side, hex[, kind]) units (infantry by default, 5 MP).
+    """A scenario on `grid` with the given (side, hex[, kind]) units (infantry by default, 5 MP,
+    `steps` steps of `men` men and `tanks` tanks).
 
-    `sides` gives each side's file entry (SideSpec fields); by default the axis is supplied from
-    the west edge and the soviets from nowhere.
+    `sides` gives each side's file entry (SideSpec fields), or `edges` just their supply edges;
+    by default the axis is supplied from the west edge and the soviets from nowhere.
     """
+    if edges is not None:
+        sides = {side: {"supply_edges": names} for side, names in edges.items()}
     sides = {AXIS: {"supply_edges": ["west"]}, SOVIET: {}} if sides is None else sides
     n = len(units)
 
@@ -89,13 +96,13 @@ def world(
         side=np.array([u[0] for u in units], dtype=np.uint8),
         kind=np.array(kinds, dtype=np.uint8),
         size=column(UnitSize.DIVISION, np.uint8),
-        max_steps=column(4, np.int8),
+        max_steps=column(steps, np.int8),
         attack=column(4, np.int16),
         defence=column(4, np.int16),
         movement=column(5, np.int8),
         allowance=column(10, np.int16),
-        men=column(10_000, np.int32),
-        tanks=column(0, np.int32),
+        men=column(men, np.int32),
+        tanks=column(tanks, np.int32),
         start_hex=np.array([u[1] for u in units], dtype=np.int32),
         arrive_turn=column(1, np.int16),
         withdraw_turn=column(0, np.int16),
