@@ -32,7 +32,7 @@ from game.saves import load_game, save_game, write_atomic
 from game.scenario.errors import FileProblemError
 from game.scenario.model import Scenario
 from game.scenario.tables import DEFAULT_COLORS
-from game.ui import render
+from game.ui import furniture, render
 from game.ui.counters import KIND_NAMES, CounterLook, render_counter
 from game.ui.match import Match
 from game.ui.screen import Screen
@@ -348,7 +348,9 @@ class HelpOverlay(Dialog):
             "then moves, then declares attacks, then moves its mechanised units again "
             "(exploitation).<br><b>Moving</b>: entering an enemy zone of control (hexes next to "
             "enemy units) stops a unit. Roads and railways are fast; rivers cost extra unless "
-            "frozen.<br><b>Attacking</b>: the panel shows the odds column after terrain, weather, "
+            "frozen. Nobody enters the sea or a lake, but in frost and snow the ice of a lake "
+            "that freezes carries foot and cavalry across (not armour; no move ends on the "
+            "ice).<br><b>Attacking</b>: the panel shows the odds column after terrain, weather, "
             "armour and air shifts, and the exact chances of every result. All declared attacks "
             "are resolved together when the combat phase ends.<br><b>Supply</b>: units cut off "
             "from their railways and map edges weaken, then lose steps, and surrender when "
@@ -375,7 +377,11 @@ class HelpOverlay(Dialog):
             container=panel,
             object_id="#primary",
         )
-        self.samples = sample_counters(self.scenario)
+        grid = self.legend_grid = self.scenario.map if self.scenario is not None else None
+        self.legend_ice = grid is not None and bool((grid.freezes & grid.water).any())
+        legend_h = furniture.legend_size(LEGEND_PX, grid, self.legend_ice)[1]
+        room = box.bottom - 8 - (self.legend_at[1] + legend_h + 12)
+        self.samples = sample_counters(self.scenario, room)
 
     def handle(self, event: pygame.event.Event) -> None:
         if (
@@ -393,18 +399,22 @@ class HelpOverlay(Dialog):
 
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
-        legend = render.draw_legend(surface, 26, self.legend_at)
+        legend = furniture.draw_legend(
+            surface, LEGEND_PX, self.legend_at, self.legend_grid, self.legend_ice
+        )
         surface.blit(self.samples, (legend.left, legend.bottom + 12))
 
 
+LEGEND_PX = 26  # the help screen's legend is drawn as for hexes this far apart
 SAMPLE_WIDTH = 290
 SAMPLE_TEXT_WIDTH = 130  # the kind's name beside each row
 
 
-def sample_counters(scenario: Scenario | None) -> pygame.Surface:
+def sample_counters(scenario: Scenario | None, height: int | None = None) -> pygame.Surface:
     """Each kind of counter, one column per side in the side's colour, with what its symbol
     means: a unit of that side and kind from the scenario (none where the side fields no such
-    unit), or made-up ones in the default colours without a scenario."""
+    unit), or made-up ones in the default colours without a scenario. Counters shrink to fit
+    `height` pixels when given (down to 14 pixels a side)."""
     if scenario is not None:
         table = scenario.side_table
         colors = list(table.colors)
@@ -414,8 +424,9 @@ def sample_counters(scenario: Scenario | None) -> pygame.Surface:
         names = ["", ""]  # made-up counters carry no unit's name
     n = max(1, len(colors))
     gap = 6 if n <= 4 else 3
-    px = max(14, min(58, (SAMPLE_WIDTH - SAMPLE_TEXT_WIDTH) // n - gap))
     rows = list(UnitKind)
+    fit = (height - 4) // len(rows) - 8 if height is not None else 58
+    px = max(14, min(58, fit, (SAMPLE_WIDTH - SAMPLE_TEXT_WIDTH) // n - gap))
     surface = pygame.Surface((SAMPLE_WIDTH, len(rows) * (px + 8) + 4), pygame.SRCALPHA)
     label = render.font(13)
     for i, kind in enumerate(rows):

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from game.scenario.model import Scenario
-from game.ui import render
+from game.ui import furniture, render, terrain
 from game.ui.palette import palette
 
 
@@ -42,7 +42,8 @@ def start_units(scenario: Scenario) -> render.UnitView:
 
 
 def render_scenario(scenario: Scenario, hex_px: float = 30.0, units: bool = True):  # type: ignore[no-untyped-def]
-    """The full map with control, towns and (optionally) the starting counters."""
+    """The full map on the first turn: control, towns, the ice of that turn's weather and
+    (optionally) the starting counters."""
     import pygame
 
     init_headless()
@@ -51,7 +52,8 @@ def render_scenario(scenario: Scenario, hex_px: float = 30.0, units: bool = True
     surface = pygame.Surface((width, height))
     surface.fill(render.PAPER)
     layout = render.map_layout(grid, hex_px)
-    render.draw_terrain(surface, grid, layout)
+    ice = terrain.ice_hexes(scenario, 1)
+    render.draw_terrain(surface, grid, layout, ice=ice)
     render.draw_control(
         surface,
         grid,
@@ -60,7 +62,7 @@ def render_scenario(scenario: Scenario, hex_px: float = 30.0, units: bool = True
         palette(scenario).tints(),
         render.team_lookup(scenario.side_table.team),
     )
-    render.draw_graticule(surface, grid, layout)
+    furniture.draw_graticule(surface, grid, layout)
     render.draw_routes(surface, grid, layout)
     render.draw_rivers(surface, grid, layout)
     render.draw_cities(surface, grid, layout, scenario.vp)
@@ -72,8 +74,8 @@ def render_scenario(scenario: Scenario, hex_px: float = 30.0, units: bool = True
         f"{start:%d %b %Y} - {end:%d %b %Y}, {scenario.spec.scenario.days_per_turn} days a turn, "
         f"{grid.hex_km:g} km a hex"
     )
-    render.draw_scale_bar(surface, grid, layout, scenario.title, subtitle)
-    render.draw_legend(surface, hex_px)
+    furniture.draw_scale_bar(surface, grid, layout, scenario.title, subtitle)
+    furniture.draw_legend(surface, hex_px, grid=grid, ice=bool(ice.any()))
     return surface
 
 

@@ -22,8 +22,8 @@ from pygame_gui.elements import (
     UITextBox,
 )
 
-from game.enums import Weather
 from game.rules import victory
+from game.rules.weather import weather_of_hex, weather_of_turn
 from game.state import Phase
 from game.ui import panels
 from game.ui.assets import font
@@ -76,7 +76,9 @@ class MapScreen(Screen):
         scenario = self.match.game.scenario
         table = scenario.side_table
         turns = scenario.turns
-        clock = f"Turn {turns} of {turns}  30 September 1943  Frozen"
+        regions = scenario.weather_zones.names if scenario.weather_zones is not None else ()
+        here = max((f" ({name})" for name in regions), key=len, default="")
+        clock = f"Turn {turns} of {turns}  30 September 1943  Frozen{here}"
         phases = [f"{table.label(s)} (computer): exploitation" for s in scenario.sides]
         standings = [f"VP 100 ({table.team_label(t)} marginal)" for t in range(len(table.team_ids))]
         # pygame_gui sizes are point sizes; `font` takes pixel heights (x 0.75)
@@ -421,12 +423,17 @@ class MapScreen(Screen):
         t = self.table
         game = self.match.game
         state, scenario = game.state, game.scenario
-        hud_key = (t.version, t.viewer, t.paused, t.skipping, t.ai.thinking)
+        # on a map with weather regions: the weather of the region under the mouse
+        zones, hover = scenario.weather_zones, t.hover_hex
+        zone = int(zones.zone[hover]) if zones is not None and hover >= 0 else 0
+        hud_key = (t.version, t.viewer, t.paused, t.skipping, t.ai.thinking, zone)
         if hud_key != self._hud_key:
             self._hud_key = hud_key
-            weather = WEATHER_NAMES.get(
-                Weather(int(scenario.weather[min(state.turn, scenario.turns)])), "?"
-            )
+            if zones is not None and zone:
+                local = WEATHER_NAMES.get(weather_of_hex(scenario, state.turn, hover), "?")
+                weather = f"{local} ({zones.names[zone - 1]})"
+            else:
+                weather = WEATHER_NAMES.get(weather_of_turn(scenario, state.turn), "?")
             self.clock_label.set_text(
                 f"Turn {state.turn} of {scenario.turns}  {scenario.date_of_turn(state.turn):%d %B %Y}  {weather}"
             )

@@ -86,6 +86,7 @@ class Scene:
     markers: list[Marker] = field(default_factory=list)
     trails: list[Trail] = field(default_factory=list)
     now: float = 0.0
+    ice: npt.NDArray[np.bool_] | None = None  # water frozen hard this turn (`terrain.ice_hexes`)
 
 
 @dataclass
@@ -182,6 +183,7 @@ class MapView:
         self._stamps: dict[tuple[int, tuple[int, int, int, int]], pygame.Surface] = {}
         self._minimap: tuple[bytes, pygame.Surface] | None = None
         self._text: dict[tuple[str, int, tuple[int, int, int]], pygame.Surface] = {}
+        self._ice: npt.NDArray[np.bool_] | None = None  # the ice the cached levels show
         self.vp_hexes = [c.hex for c in self.grid.cities if scenario.vp[c.hex] > 0]
         cx, cy = render.hex_centers(self.grid, self.world_layout)
         self.centers = (cx, cy)
@@ -214,8 +216,24 @@ class MapView:
 
     # --- cached images -------------------------------------------------------------------------
 
+    def show_ice(self, ice: npt.NDArray[np.bool_] | None) -> None:
+        """Draw the levels with this ice from now on: when it differs from the ice they were
+        drawn with (the weather turned), the cached levels are dropped and drawn afresh."""
+        if ice is None or not ice.any():
+            if self._ice is None:
+                return
+            self._ice = None
+        elif self._ice is not None and np.array_equal(ice, self._ice):
+            return
+        else:
+            self._ice = ice.copy()
+        self._static.clear()
+        self._composite.clear()
+        self._minimap = None
+
     def static_level(self, index: int) -> pygame.Surface:
-        """The static map at a zoom level: terrain, routes, rivers, town marks and names."""
+        """The static map at a zoom level: terrain (with the ice of `show_ice`), coastline,
+        routes, rivers, town marks and names."""
         surface = self._static.get(index)
         if surface is None:
             px = ZOOM_LEVELS[index]
@@ -225,7 +243,7 @@ class MapView:
                 surface = surface.convert()
             surface.fill(render.PAPER)
             layout = render.map_layout(self.grid, px)
-            render.draw_terrain(surface, self.grid, layout)
+            render.draw_terrain(surface, self.grid, layout, ice=self._ice)
             render.draw_routes(surface, self.grid, layout)
             render.draw_rivers(surface, self.grid, layout)
             render.draw_city_marks(surface, self.grid, layout)
@@ -364,6 +382,7 @@ class MapView:
 
     def draw(self, surface: pygame.Surface, view: pygame.Rect, scene: Scene) -> None:
         """One frame of the map into `view` (a rectangle of `surface`)."""
+        self.show_ice(scene.ice)
         cam = self.camera
         clip = surface.get_clip()
         surface.set_clip(view)
@@ -575,6 +594,7 @@ class MapView:
     ) -> pygame.Rect:
         """The whole map small, with control, counters as dots and the viewport's outline."""
         rect = self.minimap_rect(view, width)
+        self.show_ice(scene.ice)
         key = scene.control.tobytes()
         if (
             self._minimap is None

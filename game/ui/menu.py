@@ -11,7 +11,7 @@ from pygame_gui.elements import UIButton, UIImage, UILabel, UISelectionList, UIT
 
 from game.scenario.errors import FileProblemError
 from game.scenario.model import Scenario
-from game.ui import catalogue, render
+from game.ui import catalogue, render, terrain
 from game.ui.palette import palette
 from game.ui.screen import Screen
 from game.ui.widgets import esc
@@ -29,7 +29,7 @@ def map_preview(scenario: Scenario, box: tuple[int, int]) -> pygame.Surface:
     surface.fill(render.PAPER)
     layout = render.map_layout(grid, hex_px)
     colors = palette(scenario)
-    render.draw_terrain(surface, grid, layout)
+    render.draw_terrain(surface, grid, layout, ice=terrain.ice_hexes(scenario, 1))
     render.draw_control(
         surface,
         grid,

@@ -17,13 +17,13 @@ from game.enums import NO_SIDE, Terrain, UnitKind, UnitSize
 from game.events import Event
 from game.narrate import city_name, describe_hex, event_text
 from game.observation import Observation
-from game.rules import combat, combat_phase, movement, supply
+from game.rules import combat, combat_phase, movement, supply, weather
 from game.scenario.model import Scenario
 from game.state import GameState, Phase, UnitStatus
 from game.ui.assets import font
 from game.ui.counters import KIND_NAMES, current_strength
 from game.ui.palette import Palette, palette
-from game.ui.render import TERRAIN_NAMES
+from game.ui.terrain import TERRAIN_NAMES
 from game.ui.widgets import MUTED, PANEL, PANEL_LINE, TEXT, esc, event_actor, side_html
 
 PHASE_NAMES = {
@@ -133,6 +133,13 @@ def hex_html(scenario: Scenario, state: GameState, h: int) -> str:
         )
         if city.supply != "none":
             lines.append(f"Supply {city.supply}")
+        if city.port:
+            lines.append("Port: ships land supply here for a side that rules the sea")
+    if grid.water[h] and grid.freezes[h]:
+        if weather.weather_of_hex(scenario, state.turn, h) in weather.FROZEN_WEATHER:
+            lines.append("Frozen hard: foot and cavalry cross the ice, but no move ends on it")
+        else:
+            lines.append("Freezes in frost and snow: then foot and cavalry cross the ice")
     lines.append(f"Held by {side_html(scenario, int(state.control[h]))}")
     col, row = grid.offset(h)
     lines.append(f"<font color='#a8a088'>hex {col:02d}{row:02d}</font>")

@@ -20,7 +20,6 @@ import numpy.typing as npt
 from game import engine
 from game.actions import Action, Attack, CancelAttack, EndPhase, Move
 from game.ai.belief import Belief, belief_from_observation
-from game.enums import Terrain
 from game.events import Event
 from game.observation import Observation, observe
 from game.rules import control, movement, supply, zoc
@@ -28,6 +27,7 @@ from game.rules.movement import Reach
 from game.scenario.model import Scenario
 from game.session import Game
 from game.state import GameState, Phase, UnitStatus
+from game.ui import terrain
 from game.ui.counters import CounterLook
 from game.ui.mapview import Marker, Scene, StackView, Trail
 from game.ui.match import AI_SPEEDS, AIDriver, Knowledge, Match
@@ -480,6 +480,7 @@ class Table:
             out_of_supply=base.out_of_supply,
             pockets=base.pockets,
             zoc=base.zoc,
+            ice=base.ice,
             markers=self.markers,
             trails=self.trails,
             now=self.now,
@@ -574,7 +575,9 @@ class Table:
             stack.looks = [stack.looks[k] for k in order]
             ordered.append(stack)
         held = view.control if view is not None else state.control
-        scene = Scene(control=held.copy(), stacks=ordered)
+        scene = Scene(
+            control=held.copy(), stacks=ordered, ice=terrain.ice_hexes(scenario, state.turn)
+        )
         if viewer is not None and self.overlays.fog:
             scene.veil = ~seen
         side = viewer if viewer is not None else moving
@@ -595,7 +598,7 @@ def out_of_supply_ground(scenario: Scenario, state: GameState, side: int) -> npt
     player: only the enemy units the side knows of block the trace)."""
     in_supply = supply.trace_supply(scenario, state, side)
     own_ground = control.friendly_ground(scenario, state.control, side)
-    out: npt.NDArray[np.bool_] = own_ground & ~in_supply & (scenario.map.terrain != Terrain.WATER)
+    out: npt.NDArray[np.bool_] = own_ground & ~in_supply & ~scenario.map.water
     return out
 
 
