@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -31,6 +31,7 @@ from game.enums import River, Terrain
 from game.hexgrid import Hex, Layout
 
 EARTH_RADIUS_KM = 6371.0088
+_WATER, _LAKE = int(Terrain.WATER), int(Terrain.LAKE)  # plain ints: read on every move
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
@@ -157,6 +158,10 @@ class HexMap:
     freezes: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
     weather_regions: list[Region] = field(default_factory=list)
     _fingerprint: str = field(default="", repr=False, compare=False)
+    # derived layers of a frozen map (`freeze`), kept since its layers can no longer change
+    _derived: dict[str, npt.NDArray[np.bool_]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if self.freezes.shape != (self.size,):
@@ -167,21 +172,57 @@ class HexMap:
         return self.cols * self.rows
 
     @property
+    def frozen(self) -> bool:
+        """Whether the map is finished (`freeze`): its layers are read-only from then on."""
+        return not self.terrain.flags.writeable
+
+    def freeze(self) -> None:
+        """Make every layer read-only once the map is built, so derived layers (water, coasts)
+        and the fingerprint can be kept instead of worked out again at every use."""
+        layers: tuple[npt.NDArray[np.generic], ...] = (
+            self.terrain, self.river, self.river_id, self.road, self.rail,
+            self.neighbor, self.city_at, self.freezes, self.q, self.r,
+        )  # fmt: skip
+        for layer in layers:
+            layer.flags.writeable = False
+
+    def _kept(self, name: str, make: Callable[[], npt.NDArray[np.bool_]]) -> npt.NDArray[np.bool_]:
+        if not self.frozen:
+            return make()
+        found = self._derived.get(name)
+        if found is None:
+            found = make()
+            found.flags.writeable = False
+            self._derived[name] = found
+        return found
+
+    @property
     def water(self) -> npt.NDArray[np.bool_]:
         """[N] sea or lake: no unit stands there and nobody holds it."""
-        found: npt.NDArray[np.bool_] = (self.terrain == Terrain.WATER) | (
-            self.terrain == Terrain.LAKE
-        )
-        return found
+
+        def make() -> npt.NDArray[np.bool_]:
+            found: npt.NDArray[np.bool_] = (self.terrain == _WATER) | (self.terrain == _LAKE)
+            return found
+
+        return self._kept("water", make)
+
+    @property
+    def land(self) -> npt.NDArray[np.bool_]:
+        """[N] not water."""
+        return self._kept("land", lambda: ~self.water)
 
     @property
     def coast(self) -> npt.NDArray[np.bool_]:
         """[N, 6] hexsides where land meets water (symmetric, like every hexside layer)."""
-        water = self.water
-        on_map = self.neighbor >= 0
-        across = water[np.where(on_map, self.neighbor, 0)]
-        found: npt.NDArray[np.bool_] = on_map & (across != water[:, None])
-        return found
+
+        def make() -> npt.NDArray[np.bool_]:
+            water = self.water
+            on_map = self.neighbor >= 0
+            across = water[np.where(on_map, self.neighbor, 0)]
+            found: npt.NDArray[np.bool_] = on_map & (across != water[:, None])
+            return found
+
+        return self._kept("coast", make)
 
     @property
     def coastal(self) -> npt.NDArray[np.bool_]:
@@ -236,7 +277,7 @@ class HexMap:
 
     def fingerprint(self) -> str:
         """A digest of every layer: two maps with one fingerprint play alike (a cache key)."""
-        if not self._fingerprint:
+        if not self._fingerprint or not self.frozen:
             head = f"{self.id}|{self.cols}|{self.rows}|{self.hex_km}|{self.orientation}"
             digest = hashlib.sha256(head.encode())
             for layer in (

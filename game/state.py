@@ -39,6 +39,9 @@ class UnitStatus(IntEnum):
     SURRENDERED = 4  # isolated and gave up
 
 
+_ACTIVE = int(UnitStatus.ACTIVE)  # a plain int: read on every move
+
+
 @dataclass
 class GameState:
     """Everything that changes. Arrays are owned by the state: `clone` copies them."""
@@ -87,7 +90,7 @@ class GameState:
 
     @property
     def active(self) -> npt.NDArray[np.bool_]:
-        on_map: npt.NDArray[np.bool_] = self.status == UnitStatus.ACTIVE
+        on_map: npt.NDArray[np.bool_] = self.status == _ACTIVE
         return on_map
 
     def side(self, scenario: Scenario) -> int:

@@ -28,7 +28,7 @@ from game.ai import fields
 from game.ai.belief import Belief
 from game.ai.plan import Order, Posture
 from game.enums import MECHANISED_KINDS, Terrain, UnitKind, Weather
-from game.rules import combat_phase, movement, supply
+from game.rules import combat_phase, kernels, movement, supply
 from game.rules import combat_reference as combat_rules
 from game.rules.movement import MOVEMENT_CLASS
 from game.rules.weather import HexWeather, local_weather, per_hex, uniform
@@ -588,19 +588,8 @@ class PhaseContext:
 
 def depth_beyond(scenario: Scenario, held: Bool) -> I32:
     """[N] hex steps from each hex to the nearest `held` hex (0 inside; capped past any use)."""
-    neighbor = scenario.map.neighbor
     cap = max(free_depth(scenario, p) for p in Posture) + 16
-    depth = np.where(held, 0, cap).astype(np.int32)
-    valid = neighbor >= 0
-    safe = np.where(valid, neighbor, 0)
-    for _ in range(cap):
-        nearest = np.where(valid, depth[safe], cap).min(axis=1) + 1
-        step = np.minimum(depth, nearest)
-        if np.array_equal(step, depth):
-            break
-        depth = step
-    result: I32 = np.minimum(depth, cap).astype(np.int32)
-    return result
+    return kernels.steps_from(scenario.map.neighbor, np.ascontiguousarray(held), cap)
 
 
 def support_by_hex(scenario: Scenario, side: int, belief: Belief, weather: HexWeather) -> I32:

@@ -101,7 +101,6 @@ once, vectorised over the whole map; they block enemy-held hexes but ignore ZOC 
 
 from __future__ import annotations
 
-import heapq
 from collections import OrderedDict
 from dataclasses import dataclass
 from enum import IntEnum
@@ -112,7 +111,7 @@ import numpy.typing as npt
 
 from game.enums import River, Terrain, UnitKind, Weather
 from game.geo import HexMap
-from game.rules import stacking
+from game.rules import kernels, stacking
 from game.rules.weather import FROZEN_WEATHER, HexWeather, hex_weather, per_hex, uniform
 from game.rules.zoc import enemy_zone_of_control, occupied_by
 from game.scenario.model import Scenario
@@ -128,6 +127,7 @@ LEAVE_ZOC_COST: Final = 2  # 1 MP to break contact
 
 _UNREACHED: Final = -1
 _FIELD_INFINITY: Final = 1 << 29  # "not reached yet" in distance fields, far above any cost
+_ACTIVE: Final = int(UnitStatus.ACTIVE)  # a plain int: enum lookups cost in hot loops
 # Hexside cost arrays kept per MovementRules: one per (class, weather) and per (class, weather by
 # hex) met; weather by hex takes one array per distinct pattern of the calendar, so a bound of
 # 64 keeps every pattern of a long scenario with several regions, the least recently used dropped.
@@ -276,8 +276,6 @@ class MovementRules:
         if np.any((self.river_cost < 0) & (self.river_cost != IMPASSABLE)):
             raise ValueError("river costs are >= 0 or IMPASSABLE")
         self._edges: OrderedDict[tuple[int, int | bytes], IntArray] = OrderedDict()
-        self._edge_lists: OrderedDict[tuple[int, int | bytes], list[list[int]]] = OrderedDict()
-        self._neighbor_list: list[list[int]] | None = None
         water = grid.water
         # [N] the column of the cost tables each hex is costed in: its terrain; LAKE for water
         # whose ice carries men, WATER for water that never does (a lake the map says stays open)
@@ -323,24 +321,6 @@ class MovementRules:
         while len(self._edges) > _EDGES_KEPT:
             self._edges.popitem(last=False)
         return cost
-
-    def edge_cost_lists(self, klass: int, weather: HexWeather) -> list[list[int]]:
-        """`edge_cost` as nested Python lists, for the scalar Dijkstra's inner loop."""
-        key = self._key(klass, weather)
-        cached = self._edge_lists.get(key)
-        if cached is None:
-            cached = self.edge_cost(klass, weather).tolist()
-            self._edge_lists[key] = cached
-            while len(self._edge_lists) > _EDGES_KEPT:
-                self._edge_lists.popitem(last=False)
-        else:
-            self._edge_lists.move_to_end(key)
-        return cached
-
-    def neighbor_lists(self) -> list[list[int]]:
-        if self._neighbor_list is None:
-            self._neighbor_list = self.grid.neighbor.tolist()
-        return self._neighbor_list
 
 
 # --- one unit's moves ----------------------------------------------------------------------------
@@ -396,15 +376,15 @@ class Reach:
 
 @dataclass(frozen=True)
 class _MoveGround:
-    """What one unit's move depends on, as Python lists for the scalar search."""
+    """What one unit's move depends on, as arrays for the compiled search."""
 
     start: int
     allowance: int
-    neighbor: list[list[int]]
-    edge: list[list[int]]
-    enemy: list[bool]  # an enemy unit is in the hex
-    zoc: list[bool]  # enemy ZOC not negated by a friendly unit: entering stops
-    can_end: list[bool]  # within the stacking limit for one more unit of the side
+    neighbor: IntArray
+    edge: IntArray
+    enemy: BoolArray  # an enemy unit is in the hex
+    zoc: BoolArray  # enemy ZOC not negated by a friendly unit: entering stops
+    can_end: BoolArray  # within the stacking limit for one more unit of the side
     start_in_zoc: bool
 
 
@@ -418,14 +398,14 @@ def _move_ground(
     if rules is None:
         rules = MovementRules.build(scenario)
     start = int(state.hex[unit])
-    if state.status[unit] != UnitStatus.ACTIVE or start < 0:
+    if state.status[unit] != _ACTIVE or start < 0:
         raise ValueError(f"unit {unit} is not on the map")
     units = scenario.units
     side = int(units.side[unit])
     weather = hex_weather(scenario, state)
-    klass = MOVEMENT_CLASS[units.kind[unit]]
+    klass = int(MOVEMENT_CLASS[units.kind[unit]])
     n = scenario.map.size
-    on_map = (state.status == UnitStatus.ACTIVE) & (state.hex >= 0)
+    on_map = (state.status == _ACTIVE) & (state.hex >= 0)
     others = on_map & scenario.unit_hostile[side]
     friends = on_map & scenario.unit_friendly[side]
     friends[unit] = False
@@ -440,11 +420,11 @@ def _move_ground(
     return _MoveGround(
         start=start,
         allowance=max(0, int(allowance)),
-        neighbor=rules.neighbor_lists(),
-        edge=rules.edge_cost_lists(int(klass), weather),
-        enemy=enemy.tolist(),
-        zoc=zoc.tolist(),
-        can_end=can_end.tolist(),
+        neighbor=scenario.map.neighbor,
+        edge=rules.edge_cost(klass, weather),
+        enemy=enemy,
+        zoc=zoc,
+        can_end=can_end,
         start_in_zoc=bool(zoc[start]),
     )
 
@@ -460,58 +440,30 @@ def legal_moves(
     """Every hex `unit` can reach with `allowance` cost units (default: its `movement_left`).
 
     Dijkstra from the unit's hex over the hexside costs of its class and the turn's weather (hex
-    by hex where regions have their own), with
-    the ZOC, enemy and stacking rules of the module docstring. The start hex is a destination at
-    cost 0.
+    by hex where regions have their own), with the ZOC, enemy and stacking rules of the module
+    docstring (`kernels.unit_moves` runs it). The start hex is a destination at cost 0.
     """
     ground = _move_ground(scenario, state, unit, allowance, rules)
-    n = scenario.map.size
-    start, budget = ground.start, ground.allowance
-    neighbor, edge, enemy, zoc = ground.neighbor, ground.edge, ground.enemy, ground.zoc
-    dist = [_UNREACHED] * n
-    came_from = [-1] * n
-    dist[start] = 0
-    queue: list[tuple[int, int]] = [(0, start)]
-    while queue:
-        cost, h = heapq.heappop(queue)
-        if cost != dist[h]:
-            continue  # a stale queue entry
-        leaving_zoc = False
-        if h == start:
-            leaving_zoc = ground.start_in_zoc
-        elif zoc[h]:
-            continue  # entering enemy ZOC ended the move
-        extra = LEAVE_ZOC_COST if leaving_zoc else 0
-        sides = edge[h]
-        around = neighbor[h]
-        for d in range(6):
-            step = sides[d]
-            if step < 0:
-                continue
-            nb = around[d]
-            if enemy[nb] or (leaving_zoc and zoc[nb]):
-                continue
-            new = cost + step + extra
-            if new > budget:
-                if not (leaving_zoc and budget > 0):
-                    continue
-                new = budget  # minimum move: one hex for the whole allowance
-            old = dist[nb]
-            if old < 0 or new < old:
-                dist[nb] = new
-                came_from[nb] = h
-                heapq.heappush(queue, (new, nb))
-    through = np.array(dist, dtype=np.int32)
-    can_end = np.array(ground.can_end, dtype=np.bool_)
-    stops = np.array(zoc, dtype=np.bool_) & (through >= 0)
+    start = ground.start
+    through, came_from = kernels.unit_moves(
+        start,
+        ground.allowance,
+        ground.neighbor,
+        ground.edge,
+        ground.enemy,
+        ground.zoc,
+        ground.start_in_zoc,
+        LEAVE_ZOC_COST,
+    )
+    stops = ground.zoc & (through >= 0)
     stops[start] = False
     return Reach(
         unit=unit,
         start=start,
-        allowance=budget,
-        cost=np.where(can_end, through, _UNREACHED).astype(np.int32),
+        allowance=ground.allowance,
+        cost=np.where(ground.can_end, through, _UNREACHED).astype(np.int32),
         through=through,
-        came_from=np.array(came_from, dtype=np.int32),
+        came_from=came_from,
         stops=stops,
     )
 
@@ -534,20 +486,21 @@ def move_path_cost(
     hexes = [int(h) for h in path]
     if not hexes or hexes[0] != ground.start:
         return None
+    zoc, enemy = ground.zoc, ground.enemy
     total = 0
     for i in range(1, len(hexes)):
         a, b = hexes[i - 1], hexes[i]
-        if i > 1 and ground.zoc[a]:
+        if i > 1 and zoc[a]:
             return None  # movement ended on entering enemy ZOC
-        around = ground.neighbor[a]
+        around = ground.neighbor[a].tolist()
         if b < 0 or b not in around:
             return None
-        step = ground.edge[a][around.index(b)]
-        if step < 0 or ground.enemy[b]:
+        step = int(ground.edge[a, around.index(b)])
+        if step < 0 or enemy[b]:
             return None
         leaving_zoc = i == 1 and ground.start_in_zoc
         if leaving_zoc:
-            if ground.zoc[b]:
+            if zoc[b]:
                 return None  # ZOC to ZOC
             step += LEAVE_ZOC_COST
         total += step
@@ -585,8 +538,7 @@ def movement_field(
     `side` are blocked (neither entered, left nor passed), except the sources themselves, so an
     enemy-held objective still has a field (`side=None` blocks only water). `weather` is one
     code or [N] codes (`weather.local_weather`): each step pays the weather of the hex entered. ZOC, stacking and the allowance are ignored: this is a
-    planning distance, not a legal move. Vectorised as Dijkstra by buckets over the [N, 6]
-    neighbour table: one numpy step per distinct distance, all hexes at that distance at once.
+    planning distance, not a legal move (`kernels.field` runs the search).
     """
     if rules is None:
         rules = MovementRules.build(scenario)
@@ -610,20 +562,12 @@ def movement_field(
         blocked = blocked | occupied_by(scenario, state, scenario.unit_hostile[side])
     blocked[source_index] = False
     usable = (push >= 0) & ~np.append(blocked, True)[neighbor]
-    # Dial's buckets, vectorised: settle every hex at the lowest open distance at once and push
-    # from all of them together. Costs are small positive integers, so each hex settles once.
-    dist = np.full(n, _FIELD_INFINITY, dtype=np.int32)
-    dist[source_index] = 0
-    level = 0
-    while True:
-        settled = np.flatnonzero(dist == level)
-        rows, sides = np.nonzero(usable[settled])
-        target = neighbor[settled[rows], sides]
-        cost = level + push[settled[rows], sides]
-        better = cost < dist[target]
-        np.minimum.at(dist, target[better], cost[better])
-        pending = dist[dist > level]
-        if pending.size == 0 or (level := int(pending.min())) >= _FIELD_INFINITY:
-            break
+    dist = kernels.field(
+        source_index.astype(np.int64),
+        grid.neighbor,
+        np.ascontiguousarray(push, dtype=np.int32),
+        np.ascontiguousarray(usable),
+        _FIELD_INFINITY,
+    )
     result: IntArray = np.where(dist >= _FIELD_INFINITY, -1, dist).astype(np.int32)
     return result

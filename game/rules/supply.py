@@ -79,6 +79,7 @@ import numpy.typing as npt
 
 from game import hexgrid
 from game.enums import Weather
+from game.rules import kernels
 from game.rules.control import friendly_ground
 from game.rules.weather import (
     hex_weather,
@@ -229,6 +230,9 @@ def _components(neighbor: I32, nodes: Bool, hexside: Bool | None = None) -> I32:
     so `labels[labels]` lets a small label jump along whole chains at once and the number of
     rounds grows with the log of a component's length rather than with its length.
     """
+    if nodes.ndim == 1:  # one game: a compiled flood fill gives the same labels
+        rail = hexside if hexside is not None else np.zeros((1, 6), dtype=np.bool_)
+        return kernels.components(neighbor, nodes, rail, hexside is not None)
     links = _links(neighbor, hexside)
     n = neighbor.shape[0]
     none = np.int32(n)
@@ -272,9 +276,20 @@ def _distance(
     the neighbour table: every round each hex takes the best offer of its six neighbours. Costs
     are >= 1, so `limit` rounds always settle it; the loop stops at the first idle round.
     """
+    n = neighbor.shape[0]
+    if sources.ndim == 1:  # one game: a compiled Dijkstra under the same caps
+        caps = np.broadcast_to(np.asarray(limit, dtype=np.int32), (n,))
+        return kernels.capped_distance(
+            neighbor,
+            np.ascontiguousarray(step_cost, dtype=np.int32),
+            sources,
+            spread,
+            enterable,
+            np.ascontiguousarray(caps),
+            int(_FAR),
+        )
     links = _links(neighbor)
     cost = np.ascontiguousarray(step_cost.T, dtype=np.int32)
-    n = neighbor.shape[0]
     cap = np.asarray(limit, dtype=np.int32)
     if cap.ndim and not per_hex:
         cap = cap[..., None]

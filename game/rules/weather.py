@@ -125,11 +125,16 @@ def per_hex(weather: HexWeather, size: int) -> npt.NDArray[np.uint8]:
     return codes
 
 
+_FROZEN_CODES: Final = tuple(int(w) for w in FROZEN_WEATHER)
+
+
 def frozen(weather: HexWeather) -> npt.NDArray[np.bool_]:
     """Frozen or snow: one bool (0-d) for a single code, [N] for per-hex codes."""
+    if isinstance(weather, int | np.integer):
+        return np.asarray(int(weather) in _FROZEN_CODES)
     codes = np.asarray(weather, dtype=np.uint8)
     found = np.zeros(codes.shape, dtype=np.bool_)
-    for code in FROZEN_WEATHER:  # comparisons: np.isin costs more than the whole rule here
+    for code in _FROZEN_CODES:  # comparisons: np.isin costs more than the whole rule here
         found |= codes == code
     return found
 
@@ -138,9 +143,9 @@ def passable_ground(grid: HexMap, weather: HexWeather) -> npt.NDArray[np.bool_]:
     """[N] ground a land unit can be on this turn: land, and the ice of freezing water where the
     weather of its hex is frozen. Zones of control and supply cross exactly this ground; what
     each kind of unit pays to cross it is the movement rules' business."""
-    water = grid.water
     ice = frozen(weather)
     if not ice.any():
-        return ~water
+        return grid.land
+    water = grid.water
     ground: npt.NDArray[np.bool_] = ~water | (water & grid.freezes & ice)
     return ground

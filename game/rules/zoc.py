@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from game.enums import River
 from game.geo import HexMap
+from game.rules import kernels
 from game.rules.weather import HexWeather, frozen, hex_weather, passable_ground
 from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
@@ -30,6 +31,15 @@ def spread_zone(grid: HexMap, occupied: BoolArray, weather: HexWeather) -> BoolA
     `weather` is one code or [N] codes (the weather of the hex the zone reaches into).
     """
     ice = frozen(weather)
+    if occupied.ndim == 1:  # one game: the compiled loop over the occupied hexes
+        return kernels.zone(
+            np.flatnonzero(occupied).astype(np.int64),
+            grid.neighbor,
+            grid.river == River.MAJOR,
+            np.broadcast_to(ice, (grid.size,)),
+            passable_ground(grid, weather),
+            grid.size,
+        )
     carries = (grid.neighbor >= 0) & ((grid.river != River.MAJOR) | ice[..., None])
     n = grid.size
     neighbor = np.where(grid.neighbor < 0, n, grid.neighbor).astype(np.intp)

@@ -154,6 +154,7 @@ def load_map(path: Path) -> geo.HexMap:
     grid = _maps.get(key)
     if grid is None:
         grid = _build_map(path)
+        grid.freeze()
         _maps[key] = grid
         while len(_maps) > _MAPS_KEPT:
             _maps.popitem(last=False)
