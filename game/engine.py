@@ -166,17 +166,15 @@ def _apply_move(scenario: Scenario, state: GameState, action: Move) -> list[Even
         raise IllegalActionError("a move needs at least one hex")
     allowance = int(state.movement_left[u])
     full_path = [int(state.hex[u]), *action.path]
-    cost = movement.move_path_cost(
+    checked = movement.check_move(
         scenario, state, u, full_path, allowance, rules=movement_rules(scenario)
     )
-    if cost is None:
+    if checked is None:
         raise IllegalActionError(
             f"{units.names[u]} cannot move along that path with {allowance / 2:g} movement points left"
         )
+    cost, stops = checked  # stops: the move ends in enemy ZOC no friend negates
     destination = action.path[-1]
-    zoc = enemy_zone_of_control(scenario, state, side)
-    friends = state.active & (state.hex == destination) & scenario.unit_friendly[side]
-    stops = bool(zoc[destination]) and not bool(np.any(friends))
     start = int(state.hex[u])
     state.hex[u] = destination
     state.movement_left[u] = 0 if stops else allowance - cost

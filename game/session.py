@@ -16,7 +16,7 @@ from game.actions import Action, Attack, CancelAttack, Move
 from game.events import Event
 from game.rules import movement
 from game.scenario.model import KnobValue, Scenario
-from game.state import GameState
+from game.state import GameState, Phase
 
 
 @dataclass(frozen=True)
@@ -71,22 +71,33 @@ class Game:
         see goes as far along its path as the true position allows (a hidden enemy stops it at
         contact), then stops; everything else is `apply`. Raises like `apply` when even the first
         hex of a move is not allowed."""
-        if isinstance(action, Move) and action.path:
-            action = Move(action.unit, self._reachable_part(action))
-        return self.apply(action)
+        try:
+            return self.apply(action)
+        except engine.IllegalActionError:
+            if not isinstance(action, Move) or not self._movable(action.unit):
+                raise
+            state, u = self.state, action.unit
+            k = movement.legal_prefix(
+                self.scenario,
+                state,
+                u,
+                action.path,
+                int(state.movement_left[u]),
+                rules=engine.movement_rules(self.scenario),
+            )
+            if k == 0 or k == len(action.path):
+                raise
+            return self.apply(Move(u, action.path[:k]))
 
-    def _reachable_part(self, move: Move) -> tuple[int, ...]:
+    def _movable(self, u: int) -> bool:
+        """The unit is one the moving side may move now (else a move is refused outright)."""
         scenario, state = self.scenario, self.state
-        u = move.unit
-        if not 0 <= u < scenario.units.count or state.hex[u] < 0:
-            return move.path
-        start, allowance = int(state.hex[u]), int(state.movement_left[u])
-        rules = engine.movement_rules(scenario)
-        for k in range(len(move.path), 0, -1):
-            path = [start, *move.path[:k]]
-            if movement.move_path_cost(scenario, state, u, path, allowance, rules=rules) is not None:
-                return move.path[:k]
-        return move.path  # refused by `apply` with the engine's reason
+        return (
+            0 <= u < scenario.units.count
+            and state.hex[u] >= 0
+            and int(scenario.units.side[u]) == engine.moving_side(scenario, state)
+            and state.phase in (Phase.MOVEMENT, Phase.EXPLOITATION)
+        )
 
     def _undoable(self, action: Action, before: GameState, rng_before: object) -> bool:
         if not isinstance(action, Move | Attack | CancelAttack):

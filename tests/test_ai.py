@@ -18,7 +18,7 @@ from game.ai.tactics import depth_beyond, free_depth
 from game.enums import Terrain, Weather
 from game.observation import observe
 from game.rules.visibility import observed_hexes
-from game.rules.weather import local_weather
+from game.rules.weather import local_weather, weather_key
 from game.scenario.model import Scenario, load_scenario
 from game.session import Game
 from game.sim.runner import ai_seed, play_game
@@ -337,7 +337,7 @@ def test_the_ai_plans_with_each_hexs_own_weather(mini: MiniWriter) -> None:
     state.turn = 2
     frost = fields.goal_field(scenario, state, (kharkov.hex,), 0, Weather.FROZEN)
     mixed = fields.goal_field(scenario, state, (kharkov.hex,), 0, split)
-    assert (mixed[belgorod.hex] > frost[belgorod.hex]) and fields.weather_key(split) != Weather.FROZEN
+    assert (mixed[belgorod.hex] > frost[belgorod.hex]) and weather_key(split) != Weather.FROZEN
     for seed in range(3):
         record = play_game(scenario, seed)
         assert record.game.state.over

@@ -16,7 +16,7 @@ from game.enums import Weather
 from game.rules import movement, supply, zoc
 from game.rules.movement import LEAVE_ZOC_COST
 from game.scenario.model import Scenario, load_scenario
-from game.state import GameState, UnitStatus, new_state
+from game.state import GameState, Phase, UnitStatus, new_state
 from tests.conftest import KHARKOV
 
 SEEDS = range(12)
@@ -170,3 +170,39 @@ def test_compiled_supply_trace_equals_the_array_form(kharkov: Scenario, seed: in
             batch_args = [a[None, :] for a in args[2:]]
             batch = supply._distance(grid.neighbor, step, *batch_args, limit)[0]
             assert np.array_equal(one, batch)
+
+
+def test_compiled_move_scores_equal_the_array_form(kharkov: Scenario) -> None:
+    """Through a whole game, at every unit the German and Soviet AIs move, the compiled scores of
+    its destinations are the array form's, to the last bit."""
+    from game.ai.players import play_one
+    from game.ai.scripted import NO_ORDER, HistoricalAI
+    from game.session import Game
+    from game.sim.runner import ai_seed
+    from tests.ai_reference import reference_scores
+
+    game = Game(kharkov, seed=4)
+    players = {s: HistoricalAI(kharkov, s, ai_seed(4, s)) for s in kharkov.sides}
+    compared = 0
+    while not game.state.over and game.state.turn <= 6:
+        player = players[kharkov.sides[game.state.side_index]]
+        play_one(game, player)
+        context = player._context
+        if context is None or context.phase not in (Phase.MOVEMENT, Phase.EXPLOITATION):
+            continue
+        state = context.belief.state
+        for u in np.flatnonzero(state.active & (kharkov.units.side == player.side))[:3].tolist():
+            if state.movement_left[u] <= 0:
+                continue
+            reach = movement.legal_moves(kharkov, state, u, rules=engine.movement_rules(kharkov))
+            order = player.orders.get(u, NO_ORDER)
+            allowance = int(state.movement_left[u])
+            got = context.score_moves(
+                u, reach.destinations(), order, allowance, np.random.default_rng(u)
+            )
+            want = reference_scores(
+                context, u, reach.destinations(), order, allowance, np.random.default_rng(u)
+            )
+            assert got.tolist() == want.tolist()
+            compared += 1
+    assert compared > 100

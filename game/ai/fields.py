@@ -9,7 +9,6 @@ batch run on the same map.
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 
 import numpy as np
@@ -17,7 +16,7 @@ import numpy.typing as npt
 
 from game import engine
 from game.rules import movement
-from game.rules.weather import HexWeather, uniform
+from game.rules.weather import HexWeather, weather_key
 from game.scenario.model import Scenario
 from game.state import GameState
 
@@ -26,14 +25,6 @@ _CACHE_SIZE = 4096
 _cache: OrderedDict[tuple[str, tuple[int, ...], int, int | str], npt.NDArray[np.int32]] = (
     OrderedDict()
 )
-
-
-def weather_key(weather: HexWeather) -> int | str:
-    """A cache key of a turn's weather: the code when every hex shares it, else a digest."""
-    single = uniform(weather)
-    if single is not None:
-        return single
-    return hashlib.sha256(np.asarray(weather, dtype=np.uint8).tobytes()).hexdigest()[:16]
 
 
 def goal_field(

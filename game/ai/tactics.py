@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from game.ai import fields
+from game.ai import kernels as ai_kernels
 from game.ai.belief import Belief
 from game.ai.plan import Order, Posture
 from game.enums import MECHANISED_KINDS, Terrain, UnitKind, Weather
@@ -128,6 +129,15 @@ def _column_tables() -> tuple[F64, F64, F64]:
     attacker = np.array(combat_rules.CRT_ATTACKER_LOSS, dtype=np.float64).mean(axis=1)
     retreat = (np.array(combat_rules.CRT_RETREAT) > 0).mean(axis=1).astype(np.float64)
     return defender, attacker, retreat
+
+
+_SIXTHS = np.array(combat_rules.COLUMN_SIXTHS, dtype=np.int64)
+
+
+@cache
+def _column_array() -> F64:
+    """`_column_tables` as one [3, columns] array, for the compiled scoring."""
+    return np.stack(_column_tables())
 
 
 def odds_column(attack: F64, defence: F64, shift: npt.ArrayLike) -> npt.NDArray[np.intp]:
@@ -347,6 +357,8 @@ class PhaseContext:
     gathered_armour: Bool = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
     friends_defence: F64 = field(default_factory=lambda: np.zeros(0))  # own defence per hex
     friends_count: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    weather_shift: F64 = field(default_factory=lambda: np.zeros(0))  # [N] the weather's own shift
+    _no_field: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # goal-less units
 
     @classmethod
     def build(
@@ -416,6 +428,8 @@ class PhaseContext:
             attack_of=unit_attack(scenario, belief, everyone, weather),
             defence_of=unit_defence(scenario, belief, everyone),
         )
+        context.weather_shift = _weather_shifts()[per_hex(weather, n)]
+        context._no_field = np.zeros(n, dtype=np.int32)
         context.covered = np.zeros(n, dtype=np.int32)
         context.gathered = np.zeros(n)
         context.gathered_armour = np.zeros(n, dtype=np.bool_)
@@ -470,120 +484,100 @@ class PhaseContext:
         allowance: int,
         rng: np.random.Generator,
     ) -> F64:
-        """Score of ending unit u's move at each destination (its own hex included)."""
+        """Score of ending unit u's move at each destination (its own hex included).
+
+        The terms, in the order they are added (`ai.kernels.score_moves` does the arithmetic):
+        progress toward the goals along the distance field (a garrison's own city counts four
+        times, an attacker gets a bonus for reaching its next goal); the best attack the move
+        would add to next to a known enemy stack (not in exploitation: no combat follows);
+        keeping in contact or out of it; exposure: enemy attack that can reach the hex against
+        what would stand in it; covering the front with the zone of control, counted only as far
+        as the stack is likely to stand (a line of lone weak divisions before a panzer corps is a
+        line of lost divisions); ending out of supply; going deeper than FREE_DEPTH_KM beyond the
+        line (objectives excepted); taking enemy-held places the task wants (a place it names, or
+        for an attacker one on the way to its goals: an empty town grabbed on a detour changes
+        hands back at once); crowding; inertia for units that hold; a tie-break from the AI's own
+        generator.
+        """
         scenario = self.scenario
-        grid = scenario.map
         units = scenario.units
         state = self.belief.state
         start = int(state.hex[u])
         posture = order.posture
-        klass = int(MOVEMENT_CLASS[units.kind[u]])
-        d = destinations
-        score = np.zeros(len(d))
-        scale = max(int(units.allowance[u]), 2)
-
-        # progress toward goals
+        d = np.asarray(destinations, dtype=np.int64)
         goals = order.goals if order.goals else order.objectives
-        if order.garrison >= 0:
+        garrison = order.garrison >= 0
+        if garrison:
             goals = (order.garrison,)
         if goals:
+            klass = int(MOVEMENT_CLASS[units.kind[u]])
             goal_field = fields.goal_field(scenario, state, goals, klass, self.weather)
-            slack = 0 if order.garrison >= 0 else GOAL_SLACK[posture]
-            here = np.maximum(goal_field[d] - slack, 0).astype(np.float64)
-            now = max(int(goal_field[start]) - slack, 0)
-            weight = GOAL_WEIGHT[posture] * (4.0 if order.garrison >= 0 else 1.0)
-            score += weight * (now - np.minimum(here, now + scale)) / scale
-            if posture == Posture.ATTACK and order.garrison < 0:
-                # don't stop short: the nearest goal is worth reaching
-                score += 1.0 * (goal_field[d] == 0)
-
-        # neighbours of each destination
-        around = grid.neighbor[d]
-        valid = around >= 0
-        safe = np.where(valid, around, 0)
-
-        # attack opportunities next to enemy stacks (not in exploitation: no combat follows)
-        exploiting = self.phase == Phase.EXPLOITATION
+        else:
+            goal_field = self._no_field
         own_attack = float(self.attack_of[u])
-        contact = valid & (self.enemy_defence[safe] > 0)
-        if ATTACK_WEIGHT[posture] > 0 and own_attack > 0 and not exploiting and contact.any():
-            defence = self.enemy_defence[safe]
-            shift = self.attack_shift[safe].astype(np.intp)
-            armour = units.kind[u] == UnitKind.ARMOUR
-            bonus = (
-                (armour | self.gathered_armour[safe])
-                & self.open_ground[safe]
-                & ~self.enemy_anti_armour[safe]
-            )
-            with_me = attack_value(
-                self.gathered[safe] + own_attack, defence, shift + bonus, self.take_value[safe]
-            )
-            bonus_before = (
-                self.gathered_armour[safe] & self.open_ground[safe] & ~self.enemy_anti_armour[safe]
-            )
-            without = attack_value(
-                self.gathered[safe], defence, shift + bonus_before, self.take_value[safe]
-            )
-            gain = np.where(contact, with_me - without, 0.0)
-            # standing next to a stack we cannot hurt is pointless
-            score += ATTACK_WEIGHT[posture] * np.maximum(gain, -0.5).max(axis=1)
-
-        # keeping in touch with the enemy or out of it
-        in_contact = contact.any(axis=1)
-        score += CONTACT_WEIGHT[posture] * in_contact
-
-        # exposure: enemy attack that can reach the hex against what would stand in it
-        my_defence = float(self.defence_of[u])
-        weather_shift = _weather_shifts()[per_hex(self.weather, grid.size)[d]]
-        ground = self.attack_shift[d].astype(np.float64) - weather_shift
-        stand = (my_defence + self.friends_defence[d]) * np.power(1.5, -np.minimum(ground, 0))
-        ratio = self.threat[d] / np.maximum(stand, 0.5)
-        risk = np.clip((ratio - 1.5) / 3.0, 0.0, 1.0)
+        attack_weight = ATTACK_WEIGHT[posture]
+        if own_attack <= 0 or self.phase == Phase.EXPLOITATION:
+            attack_weight = 0.0
         value = float(step_value(scenario, np.array([u], dtype=np.intp))[0]) * float(state.steps[u])
-        score -= (
-            EXPOSURE_WEIGHT[posture]
-            * risk
-            * min(value, 4.0)
-            * (0.5 if order.garrison >= 0 else 1.0)
+        return ai_kernels.score_moves(
+            d,
+            start,
+            scenario.map.neighbor,
+            goal_field,
+            np.array(
+                [
+                    1.0 if goals else 0.0,
+                    0.0 if garrison else float(GOAL_SLACK[posture]),
+                    GOAL_WEIGHT[posture] * (4.0 if garrison else 1.0),
+                    float(max(int(units.allowance[u]), 2)),
+                    1.0 if posture == Posture.ATTACK and not garrison else 0.0,
+                ]
+            ),
+            np.array(
+                [attack_weight, own_attack, 1.0 if units.kind[u] == UnitKind.ARMOUR else 0.0]
+            ),
+            self.enemy_defence,
+            self.attack_shift,
+            self.gathered,
+            self.gathered_armour,
+            self.open_ground,
+            self.enemy_anti_armour,
+            self.take_value,
+            _column_array(),
+            _SIXTHS,
+            CONTACT_WEIGHT[posture],
+            np.array(
+                [
+                    EXPOSURE_WEIGHT[posture],
+                    float(self.defence_of[u]),
+                    min(value, 4.0),
+                    0.5 if garrison else 1.0,
+                ]
+            ),
+            self.weather_shift,
+            self.friends_defence,
+            self.threat,
+            FRONT_WEIGHT[posture],
+            self.band & (self.covered <= 0),
+            SUPPLY_WEIGHT * (2.0 if state.supply[u] > 0 else 1.0),
+            self.supplied,
+            np.array(
+                [
+                    float(free_depth(scenario, posture)),
+                    OVERREACH_WEIGHT,
+                    scenario.scale.hex_km / OVERREACH_KM,
+                ]
+            ),
+            self.depth,
+            np.array(order.objectives, dtype=np.int64),
+            np.array(order.goals + order.objectives, dtype=np.int64),
+            np.array([1.0 if posture == Posture.ATTACK and goals else 0.0, CAPTURE_WEIGHT]),
+            scenario.side_table.hostile_ground[self.side][state.control],
+            scenario.vp,
+            self.friends_count,
+            INERTIA[posture],
+            NOISE * rng.random(len(d)),
         )
-
-        # covering the front with our zone of control; a stack the enemy can overrun covers
-        # nothing for long (a line of lone weak divisions before a panzer corps is a line of
-        # lost divisions), so the cover counts only as far as the stack is likely to stand
-        if FRONT_WEIGHT[posture] > 0:
-            gap = self.band & (self.covered <= 0)
-            gaps = gap[d].astype(np.float64) + (valid & gap[safe]).sum(axis=1)
-            score += FRONT_WEIGHT[posture] * gaps * (1.0 - risk)
-
-        # supply
-        out_now = state.supply[u] > 0
-        score -= SUPPLY_WEIGHT * (2.0 if out_now else 1.0) * ~self.supplied[d]
-
-        # not ahead of support: see FREE_DEPTH
-        beyond = np.maximum(self.depth[d] - free_depth(scenario, posture), 0)
-        beyond[np.isin(d, np.array(order.objectives, dtype=np.int64))] = 0
-        score -= OVERREACH_WEIGHT * beyond * (scenario.scale.hex_km / OVERREACH_KM)
-
-        # taking enemy-held places by moving in, where the task wants them: a place it names, or
-        # for an attacker one on the way to its goals; an empty town grabbed on a detour is
-        # left behind at once and changes hands back
-        control = state.control
-        enemy_held = scenario.side_table.hostile_ground[self.side][control[d]]
-        wanted = np.isin(d, np.array(order.goals + order.objectives, dtype=np.int64))
-        if posture == Posture.ATTACK and goals:
-            wanted |= goal_field[d] <= goal_field[start]
-        taking = enemy_held & wanted
-        score += CAPTURE_WEIGHT * taking * scenario.vp[d]
-        score += 0.3 * taking * (self.take_value[d] > 1.0)
-
-        # don't crowd: a second or third unit in a hex is worth less than a new hex
-        score -= 0.1 * self.friends_count[d]
-
-        # holding units stay put unless a move is clearly better (no shuffling along the line)
-        score += INERTIA[posture] * (d == start)
-
-        score += NOISE * rng.random(len(d))
-        return score
 
 
 def depth_beyond(scenario: Scenario, held: Bool) -> I32:

@@ -227,6 +227,35 @@ def zone(
 
 
 @njit(cache=True, nogil=True)
+def within(hexes: I64, neighbor: I32, radius: int, n: int) -> Bool:
+    """[N] hexes at most `radius` steps from any of `hexes` (a breadth-first flood)."""
+    found = np.zeros(n, dtype=np.bool_)
+    depth = np.full(n, -1, dtype=np.int32)
+    queue = np.empty(n, dtype=np.int32)
+    tail = 0
+    for h in hexes:
+        if h >= 0 and depth[h] < 0:
+            depth[h] = 0
+            found[h] = True
+            queue[tail] = h
+            tail += 1
+    head = 0
+    while head < tail:
+        h = queue[head]
+        head += 1
+        if depth[h] >= radius:
+            continue
+        for d in range(6):
+            nb = neighbor[h, d]
+            if nb >= 0 and depth[nb] < 0:
+                depth[nb] = depth[h] + 1
+                found[nb] = True
+                queue[tail] = nb
+                tail += 1
+    return found
+
+
+@njit(cache=True, nogil=True)
 def steps_from(neighbor: I32, held: Bool, cap: int) -> I32:
     """Hex steps from each hex to the nearest `held` hex (0 inside), at most `cap`."""
     n = neighbor.shape[0]

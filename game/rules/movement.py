@@ -482,8 +482,47 @@ def move_path_cost(
     The same rules as `legal_moves`: a legal path need not be the cheapest, but the cheapest
     path `legal_moves` returns costs exactly `Reach.cost` here.
     """
+    checked = check_move(scenario, state, unit, path, allowance, rules=rules)
+    return None if checked is None else checked[0]
+
+
+def check_move(
+    scenario: Scenario,
+    state: GameState,
+    unit: int,
+    path: list[int] | tuple[int, ...] | IntArray,
+    allowance: int | None = None,
+    *,
+    rules: MovementRules | None = None,
+) -> tuple[int, bool] | None:
+    """`move_path_cost` and whether the move ends in enemy ZOC (the unit stops for the phase),
+    or None if the move is illegal."""
     ground = _move_ground(scenario, state, unit, allowance, rules)
     hexes = [int(h) for h in path]
+    cost = _path_cost(ground, hexes)
+    return None if cost is None else (cost, bool(ground.zoc[hexes[-1]]) and len(hexes) > 1)
+
+
+def legal_prefix(
+    scenario: Scenario,
+    state: GameState,
+    unit: int,
+    path: list[int] | tuple[int, ...],
+    allowance: int | None = None,
+    *,
+    rules: MovementRules | None = None,
+) -> int:
+    """How many hexes of `path` (start hex excluded) the unit may move along: the longest legal
+    part of a move ordered on what its side could see."""
+    ground = _move_ground(scenario, state, unit, allowance, rules)
+    hexes = [ground.start, *(int(h) for h in path)]
+    for k in range(len(hexes) - 1, 0, -1):
+        if _path_cost(ground, hexes[: k + 1]) is not None:
+            return k
+    return 0
+
+
+def _path_cost(ground: _MoveGround, hexes: list[int]) -> int | None:
     if not hexes or hexes[0] != ground.start:
         return None
     zoc, enemy = ground.zoc, ground.enemy

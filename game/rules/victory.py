@@ -37,10 +37,10 @@ def holder_team(scenario: Scenario, control: np.ndarray, h: int) -> int:
 def victory_points(scenario: Scenario, state: GameState) -> float:
     spec = scenario.spec.victory
     team = scoring_team(scenario)
-    members = np.array(scenario.side_table.members(team), dtype=np.uint8)
-    cities = int(scenario.vp[np.isin(state.control, members)].sum())
+    table = scenario.side_table
+    cities = int(scenario.vp[table.holder_team[state.control] == team].sum())
     lost = steps_lost(scenario, state)
-    mine = np.isin(scenario.units.side, members)
+    mine = table.team[scenario.units.side] == team
     exchange = float(lost[~mine].sum() - lost[mine].sum())
     return cities + spec.vp_per_enemy_step * exchange
 

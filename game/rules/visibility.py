@@ -11,6 +11,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from game.rules import kernels
 from game.scenario.model import Scenario
 from game.state import GameState
 
@@ -20,13 +21,9 @@ RECON_KM: Final = 20.0
 def observed_hexes(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[np.bool_]:
     """[N] hexes `side` sees now: within reconnaissance range of its team's units on the map."""
     grid = scenario.map
-    seen = np.zeros(grid.size, dtype=np.bool_)
     mine = state.hex[state.active & scenario.unit_friendly[side] & (state.hex >= 0)]
-    seen[mine] = True
-    for _ in range(scenario.scale.hexes(RECON_KM)):
-        nb = grid.neighbor[seen]
-        seen[nb[nb >= 0]] = True
-    return seen
+    radius = scenario.scale.hexes(RECON_KM)
+    return kernels.within(mine.astype(np.int64), grid.neighbor, radius, grid.size)
 
 
 def update_visibility(scenario: Scenario, state: GameState) -> None:

@@ -16,6 +16,7 @@ one-zone map runs exactly the code it always ran):
 
 from __future__ import annotations
 
+import hashlib
 from typing import Final
 
 import numpy as np
@@ -113,6 +114,14 @@ def uniform(weather: HexWeather) -> int | None:
         return int(codes)
     first = int(codes.flat[0]) if codes.size else 0
     return first if bool(np.all(codes == first)) else None
+
+
+def weather_key(weather: HexWeather) -> int | str:
+    """A cache key of a turn's weather: the code when every hex shares it, else a digest."""
+    single = uniform(weather)
+    if single is not None:
+        return single
+    return hashlib.sha256(np.asarray(weather, dtype=np.uint8).tobytes()).hexdigest()[:16]
 
 
 def per_hex(weather: HexWeather, size: int) -> npt.NDArray[np.uint8]:

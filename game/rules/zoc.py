@@ -10,13 +10,15 @@ ZOC is its whole team's; its enemies' ZOC is every other team's.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import numpy as np
 import numpy.typing as npt
 
 from game.enums import River
 from game.geo import HexMap
 from game.rules import kernels
-from game.rules.weather import HexWeather, frozen, hex_weather, passable_ground
+from game.rules.weather import HexWeather, frozen, hex_weather, passable_ground, weather_key
 from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
 
@@ -30,16 +32,9 @@ def spread_zone(grid: HexMap, occupied: BoolArray, weather: HexWeather) -> BoolA
     Hexside layers are symmetric, so side d of h is the side the neighbour's ZOC crosses.
     `weather` is one code or [N] codes (the weather of the hex the zone reaches into).
     """
+    if occupied.ndim == 1:  # one game: the compiled loop, or the zone kept from last time
+        return _one_zone(grid, np.flatnonzero(occupied).astype(np.int64), weather)
     ice = frozen(weather)
-    if occupied.ndim == 1:  # one game: the compiled loop over the occupied hexes
-        return kernels.zone(
-            np.flatnonzero(occupied).astype(np.int64),
-            grid.neighbor,
-            grid.river == River.MAJOR,
-            np.broadcast_to(ice, (grid.size,)),
-            passable_ground(grid, weather),
-            grid.size,
-        )
     carries = (grid.neighbor >= 0) & ((grid.river != River.MAJOR) | ice[..., None])
     n = grid.size
     neighbor = np.where(grid.neighbor < 0, n, grid.neighbor).astype(np.intp)
@@ -49,6 +44,28 @@ def spread_zone(grid: HexMap, occupied: BoolArray, weather: HexWeather) -> BoolA
     reached = (padded[..., neighbor] & carries).any(axis=-1)
     zone: BoolArray = (occupied | reached) & passable_ground(grid, weather)
     return zone
+
+
+# Zones already spread, by map, weather and occupied hexes: a side's movement phase asks for its
+# enemies' zone at every move, and its enemies do not move meanwhile. At most _ZONES_KEPT.
+_ZONES_KEPT = 256
+_zones: OrderedDict[tuple[str, int | str, bytes], BoolArray] = OrderedDict()
+
+
+def _one_zone(grid: HexMap, hexes: npt.NDArray[np.int64], weather: HexWeather) -> BoolArray:
+    key = (grid.fingerprint(), weather_key(weather), hexes.tobytes())
+    found = _zones.get(key)
+    if found is None:
+        ice = np.broadcast_to(frozen(weather), (grid.size,))
+        major = grid.river == River.MAJOR
+        found = kernels.zone(hexes, grid.neighbor, major, ice, passable_ground(grid, weather), grid.size)
+        found.flags.writeable = False
+        _zones[key] = found
+        while len(_zones) > _ZONES_KEPT:
+            _zones.popitem(last=False)
+    else:
+        _zones.move_to_end(key)
+    return found
 
 
 def occupied_by(scenario: Scenario, state: GameState, units: BoolArray) -> BoolArray:

@@ -79,6 +79,7 @@ class SideTable:
     team_names: tuple[str, ...]
     friendly_ground: npt.NDArray[np.bool_]  # [sides, 256]
     hostile_ground: npt.NDArray[np.bool_]  # [sides, 256]
+    holder_team: npt.NDArray[np.uint8]  # [256] the team of a hex's holder (NO_SIDE: nobody)
 
     @classmethod
     def build(
@@ -102,9 +103,10 @@ class SideTable:
             for c in range(n):
                 friendly[s, c] = team[s] == team[c]
                 hostile[s, c] = team[s] != team[c]
-        friendly.flags.writeable = False
-        hostile.flags.writeable = False
-        team.flags.writeable = False
+        holder_team = np.full(256, NO_SIDE, dtype=np.uint8)
+        holder_team[:n] = team
+        for table in (friendly, hostile, team, holder_team):
+            table.flags.writeable = False
         default_names = {
             t: " and ".join(names[s] for s in range(n) if teams[s] == t) for t in team_ids
         }
@@ -118,6 +120,7 @@ class SideTable:
             team_names=tuple(team_names.get(t, default_names[t]) for t in team_ids),
             friendly_ground=friendly,
             hostile_ground=hostile,
+            holder_team=holder_team,
         )
 
     @property
