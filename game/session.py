@@ -29,9 +29,14 @@ class TurnHash:
 
 
 class Game:
-    def __init__(self, scenario: Scenario, seed: int) -> None:
+    """A game and its history. `undo=False` (batch runs: nobody takes a move back) skips the
+    snapshot kept before every action; the engine changes nothing when it refuses an action, so
+    a refusal still leaves the game as it was."""
+
+    def __init__(self, scenario: Scenario, seed: int, undo: bool = True) -> None:
         self.scenario = scenario
         self.seed = seed
+        self.keeps_undo = undo
         self.state, events = engine.new_game(scenario, seed)
         self.log: list[Event] = list(events)
         self.actions: list[Action] = []
@@ -47,20 +52,24 @@ class Game:
 
     def apply(self, action: Action) -> list[Event]:
         """Apply an action; an illegal one raises `engine.IllegalActionError` and changes nothing."""
-        snapshot = self.state.clone()
-        rng_before = self.state.rng.bit_generator.state
-        try:
+        turn, over = self.state.turn, self.state.over
+        if not self.keeps_undo:
             events = engine.apply(self.scenario, self.state, action)
-        except engine.IllegalActionError:
-            self.state = snapshot
-            raise
+        else:
+            snapshot = self.state.clone()
+            rng_before = self.state.rng.bit_generator.state
+            try:
+                events = engine.apply(self.scenario, self.state, action)
+            except engine.IllegalActionError:
+                self.state = snapshot
+                raise
+            if self._undoable(action, snapshot, rng_before):
+                self._undo.append((snapshot, len(events)))
+            else:
+                self._undo.clear()
         self.actions.append(action)
         self.log.extend(events)
-        if self._undoable(action, snapshot, rng_before):
-            self._undo.append((snapshot, len(events)))
-        else:
-            self._undo.clear()
-        if self.state.turn != snapshot.turn or (self.state.over and not snapshot.over):
+        if self.state.turn != turn or (self.state.over and not over):
             self.turn_hashes.append(
                 TurnHash(self.state.turn, len(self.actions), self.state.state_hash())
             )

@@ -168,3 +168,58 @@ def score_moves(
         s += noise[i]
         score[i] = s
     return score
+
+
+@njit(cache=True, nogil=True)
+def ball_sums(
+    hexes: I32, radius: I64, weight: F64, q: I32, r: I32, cols: int, rows: int, flat: bool
+) -> F64:
+    """[N] the sum of `weight[i]` over every i whose hex lies within `radius[i]` hexes (hex
+    distance, as the crow flies) of each hex; units added in order, as the array form does."""
+    n = cols * rows
+    total = np.zeros(n)
+    for i in range(len(hexes)):
+        h = hexes[i]
+        if h < 0:
+            continue
+        q0, r0, reach = q[h], r[h], radius[i]
+        for dq in range(-reach, reach + 1):
+            low = max(-reach, -dq - reach)
+            high = min(reach, -dq + reach)
+            for dr in range(low, high + 1):
+                aq, ar = q0 + dq, r0 + dr
+                if flat:
+                    col, row = aq, ar + (aq - (aq & 1)) // 2
+                else:
+                    col, row = aq + (ar - (ar & 1)) // 2, ar
+                if 0 <= col < cols and 0 <= row < rows:
+                    total[row * cols + col] += weight[i]
+    return total
+
+
+@njit(cache=True, nogil=True)
+def place(
+    h: int,
+    sign: int,
+    neighbor: I32,
+    attack: float,
+    defence: float,
+    armour: bool,
+    covered: I32,
+    gathered: F64,
+    gathered_armour: Bool,
+    friends_defence: F64,
+    friends_count: I32,
+) -> None:
+    """Add (+1) or take away (-1) a unit at h in a phase's running arrays (`PhaseContext.place`)."""
+    covered[h] += sign
+    for d in range(6):
+        nb = neighbor[h, d]
+        if nb < 0:
+            continue
+        covered[nb] += sign
+        gathered[nb] += sign * attack
+        if armour:
+            gathered_armour[nb] = True
+    friends_defence[h] += sign * defence
+    friends_count[h] += sign

@@ -78,14 +78,15 @@ class HistoricalAI:
         if view.over or view.moving != self.side or view.side != self.side:
             return EndPhase()
         key = (view.turn, view.moving, int(view.phase))
+        belief = self._belief(view)
         if key != self._phase_key:
             self._phase_key = key
             self._planned = {}
-            self._begin_phase(view)
+            self._begin_phase(view, belief)
         if view.phase in (Phase.MOVEMENT, Phase.EXPLOITATION):
             self._correct_stopped(view)
             while self._queue:
-                action = self._move(view, self._queue.pop(0))
+                action = self._move(belief, self._queue.pop(0))
                 if action is not None:
                     return action
         elif view.phase == Phase.COMBAT:
@@ -113,8 +114,7 @@ class HistoricalAI:
                 context.place(u, actual, +1)
             del self._planned[u]
 
-    def _begin_phase(self, view: Observation) -> None:
-        belief = self._belief(view)
+    def _begin_phase(self, view: Observation, belief: Belief) -> None:
         state = belief.state
         scenario = self.scenario
         units = scenario.units
@@ -235,10 +235,9 @@ class HistoricalAI:
 
     # --- one unit's move -----------------------------------------------------------------
 
-    def _move(self, view: Observation, u: int) -> Move | None:
+    def _move(self, belief: Belief, u: int) -> Move | None:
         context = self._context
         assert context is not None
-        belief = self._belief(view)
         state = belief.state
         if state.status[u] != UnitStatus.ACTIVE or state.movement_left[u] <= 0:
             return None

@@ -117,6 +117,18 @@ OVERREACH_WEIGHT = 1.5  # per 10 km beyond the free depth
 OVERREACH_KM = 10.0
 
 
+_ARMOUR = int(UnitKind.ARMOUR)
+_MECHANISED_KIND = np.isin(np.arange(len(UnitKind)), MECHANISED)  # by UnitKind code
+
+
+def _balls(scenario: Scenario, hexes: I32, radius: npt.NDArray[np.int64], weight: F64) -> F64:
+    """[N] the sum of each hex's `weight` over the hexes within its `radius` (hex distance)."""
+    grid = scenario.map
+    return ai_kernels.ball_sums(
+        hexes, radius, weight, grid.q, grid.r, grid.cols, grid.rows, grid.orientation == "flat"
+    )
+
+
 def free_depth(scenario: Scenario, posture: Posture) -> int:
     """FREE_DEPTH_KM of a posture in hexes of the scenario's map."""
     return scenario.scale.hexes(FREE_DEPTH_KM[posture], minimum=0)
@@ -226,12 +238,15 @@ def _defence_factors() -> F64:
     return table
 
 
+# the combat rules' supply class of every supply stage, and fatigue class of every fatigue level
+_SUPPLY_CLASS = np.array([combat_rules.supply_class(s) for s in range(256)], dtype=np.int32)
+_FATIGUE_CLASS = np.array([combat_rules.fatigue_class(f) for f in range(256)], dtype=np.int32)
+
+
 def _classes(scenario: Scenario, belief: Belief, units: npt.NDArray[np.intp]) -> tuple[I32, I32]:
     state = belief.state
     stage = supply.supply_stage(scenario, state.supply[units])
-    supply_cls = np.vectorize(combat_rules.supply_class, otypes=[np.int32])(stage)
-    fatigue_cls = np.vectorize(combat_rules.fatigue_class, otypes=[np.int32])(state.fatigue[units])
-    return supply_cls.astype(np.int32), fatigue_cls.astype(np.int32)
+    return _SUPPLY_CLASS[stage], _FATIGUE_CLASS[state.fatigue[units]]
 
 
 def unit_attack(
@@ -313,17 +328,16 @@ class EnemyPicture:
                 / np.maximum(units.max_steps[threat_units], 1)
             )
             radius = np.where(
-                np.isin(units.kind[threat_units], MECHANISED),
+                _MECHANISED_KIND[units.kind[threat_units]],
                 scenario.scale.hexes(THREAT_KM_MECHANISED),
                 scenario.scale.hexes(THREAT_KM_FOOT),
-            )
-            distance = fields.hex_distance_from(scenario, threat_hexes)
-            threat = ((distance <= radius[:, None]) * strength[:, None]).sum(axis=0)
+            ).astype(np.int64)
+            threat = _balls(scenario, threat_hexes, radius, strength.astype(np.float64))
         hexes = np.unique(state.hex[enemy]).astype(np.int32)
         near: Bool = np.zeros(n, dtype=np.bool_)
         if len(hexes):
-            band_hexes = scenario.scale.hexes(FRONT_BAND_KM)
-            near = np.asarray((fields.hex_distance_from(scenario, hexes) <= band_hexes).any(axis=0))
+            band = np.full(len(hexes), scenario.scale.hexes(FRONT_BAND_KM), dtype=np.int64)
+            near = _balls(scenario, hexes, band, np.ones(len(hexes))) > 0
         band = near & (defence == 0) & ~grid.water
         return cls(hexes, defence, anti, threat, band)
 
@@ -464,15 +478,19 @@ class PhaseContext:
         """Add (+1) or remove (-1) unit u standing at h from the running arrays."""
         if h < 0:
             return
-        around = self.scenario.map.neighbor[h]
-        around = around[around >= 0]
-        self.covered[h] += sign
-        self.covered[around] += sign
-        self.gathered[around] += sign * float(self.attack_of[u])
-        if sign > 0 and self.scenario.units.kind[u] == UnitKind.ARMOUR:
-            self.gathered_armour[around] = True
-        self.friends_defence[h] += sign * float(self.defence_of[u])
-        self.friends_count[h] += sign
+        ai_kernels.place(
+            h,
+            sign,
+            self.scenario.map.neighbor,
+            float(self.attack_of[u]),
+            float(self.defence_of[u]),
+            sign > 0 and int(self.scenario.units.kind[u]) == _ARMOUR,
+            self.covered,
+            self.gathered,
+            self.gathered_armour,
+            self.friends_defence,
+            self.friends_count,
+        )
 
     # --- scoring ---------------------------------------------------------------------------
 

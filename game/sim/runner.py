@@ -70,7 +70,7 @@ def play_game(
     """Play one game to its end with the scenario's AI on every side (or the given players),
     observing the scenario's columns (or the given ones) at the start and after every side's turn."""
     started = time.perf_counter()
-    game = Game(scenario, seed)
+    game = Game(scenario, seed, undo=False)
     if players is None:
         players = {side: make_player(scenario, side, ai_seed(seed, side)) for side in scenario.sides}
     recording = Recording(scenario, columns)
