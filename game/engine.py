@@ -32,6 +32,10 @@ from game.state import GameState, Phase, UnitStatus, new_state
 # course of a game (not for a change of words or of speed). 2: sides and teams from the scenario
 # file, rule constants in km and days, the movement rules' zone of control in the supply trace.
 RULES_VERSION: Final = 2
+# module names for what every move reads (attribute lookups on an enum class are slow in 3.11)
+_MOVING_PHASES: Final = (Phase.MOVEMENT, Phase.EXPLOITATION)
+_EXPLOITATION: Final = Phase.EXPLOITATION
+_ACTIVE: Final = UnitStatus.ACTIVE
 ENTRY_KM: Final = 30.0  # how far from its entry point a reinforcement may be placed
 FATIGUE_RECOVERY_DAYS: Final = 2  # a rested unit in supply sheds one level of fatigue this often
 
@@ -154,13 +158,13 @@ def _apply_move(scenario: Scenario, state: GameState, action: Move) -> list[Even
     u = action.unit
     units = scenario.units
     side = moving_side(scenario, state)
-    if state.phase not in (Phase.MOVEMENT, Phase.EXPLOITATION):
+    if state.phase not in _MOVING_PHASES:
         raise IllegalActionError(f"units cannot move in the {state.phase.name.lower()} phase")
     if not 0 <= u < units.count or units.side[u] != side:
         raise IllegalActionError("that unit is not yours to move")
-    if state.status[u] != UnitStatus.ACTIVE:
+    if state.status[u] != _ACTIVE:
         raise IllegalActionError(f"{units.names[u]} is not on the map")
-    if state.phase == Phase.EXPLOITATION and not movement.is_mechanised(scenario, u):
+    if state.phase == _EXPLOITATION and not movement.is_mechanised(scenario, u):
         raise IllegalActionError("only mechanised units move in the exploitation phase")
     if not action.path:
         raise IllegalActionError("a move needs at least one hex")

@@ -18,6 +18,10 @@ from game.rules.visibility import observed_hexes
 from game.scenario.model import Scenario
 from game.state import GameState, Phase, UnitStatus
 
+# module names for enum members read on every observation (attribute lookups on an enum class
+# are slow in Python 3.11)
+_ACTIVE, _WAITING = UnitStatus.ACTIVE, UnitStatus.WAITING
+
 
 @dataclass(frozen=True)
 class Observation:
@@ -47,7 +51,7 @@ class Observation:
 def observe(scenario: Scenario, state: GameState, side: int) -> Observation:
     own = scenario.units.side == side
     friendly = scenario.unit_friendly[side]
-    active = state.status == UnitStatus.ACTIVE
+    active = state.status == _ACTIVE
     seen = observed_hexes(scenario, state, side)
     seen_now = seen[np.maximum(state.hex, 0)]
     # a unit fought this turn stays in view while it stands where it was seen in the fight
@@ -55,7 +59,7 @@ def observe(scenario: Scenario, state: GameState, side: int) -> Observation:
     enemy_visible = ~friendly & active & (seen_now | fought_here)
     visible = (friendly & active) | enemy_visible
     zero8 = np.zeros_like(state.supply)
-    waiting = np.full_like(state.status, UnitStatus.WAITING)
+    waiting = np.full_like(state.status, _WAITING)
     moving = scenario.sides[state.side_index]
     declared = tuple((a.attackers, a.target) for a in state.declared) if moving == side else ()
     return Observation(
@@ -72,7 +76,7 @@ def observe(scenario: Scenario, state: GameState, side: int) -> Observation:
         fatigue=np.where(friendly, state.fatigue, zero8).astype(np.uint8),
         movement_left=np.where(own, state.movement_left, 0).astype(np.int16),
         status=np.where(
-            friendly, state.status, np.where(enemy_visible, UnitStatus.ACTIVE, waiting)
+            friendly, state.status, np.where(enemy_visible, _ACTIVE, waiting)
         ).astype(np.uint8),
         men_lost=np.where(friendly, state.men_lost, 0).astype(np.int32),
         attacked=(own & state.attacked).copy(),

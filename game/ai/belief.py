@@ -18,6 +18,7 @@ from game.observation import Observation, observe
 from game.scenario.model import Scenario
 from game.state import GameState, Phase, UnitStatus
 
+_ACTIVE, _WAITING = UnitStatus.ACTIVE, UnitStatus.WAITING  # read on every AI call
 GHOST_DAYS = 4  # an enemy seen within this many days is still assumed near where it was
 
 
@@ -47,7 +48,7 @@ def belief_from_observation(
     enemy_visible = obs.visible & ~own
     on_map = obs.hex >= 0
     status = np.where(
-        own, own_status, np.where(enemy_visible & on_map, UnitStatus.ACTIVE, UnitStatus.WAITING)
+        own, own_status, np.where(enemy_visible & on_map, _ACTIVE, _WAITING)
     ).astype(np.uint8)
     steps = np.where(obs.steps >= 0, obs.steps, units.max_steps).astype(np.int8)
     n_sides = len(scenario.sides)
@@ -58,7 +59,7 @@ def belief_from_observation(
     seen_hex[index] = obs.last_seen_hex
     zeros = np.zeros(units.count, dtype=np.int32)
     state = GameState(
-        hex=np.where(status == UnitStatus.ACTIVE, obs.hex, -1).astype(np.int32),
+        hex=np.where(status == _ACTIVE, obs.hex, -1).astype(np.int32),
         steps=steps,
         status=status,
         movement_left=obs.movement_left.astype(np.int16),

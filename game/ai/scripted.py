@@ -35,6 +35,10 @@ from game.scenario.model import Scenario
 from game.state import Phase, UnitStatus
 
 NO_ORDER = Order(Posture.HOLD, (), (), -1)
+# module names for what every call reads (attribute lookups on an enum class are slow in 3.11)
+_MOVING_PHASES = (Phase.MOVEMENT, Phase.EXPLOITATION)
+_COMBAT = Phase.COMBAT
+_ACTIVE, _WAITING = UnitStatus.ACTIVE, UnitStatus.WAITING
 POSTURE_ORDER = {
     Posture.ATTACK: 0,
     Posture.HOLD: 1,
@@ -83,13 +87,13 @@ class HistoricalAI:
             self._phase_key = key
             self._planned = {}
             self._begin_phase(view, belief)
-        if view.phase in (Phase.MOVEMENT, Phase.EXPLOITATION):
+        if view.phase in _MOVING_PHASES:
             self._correct_stopped(view)
             while self._queue:
                 action = self._move(belief, self._queue.pop(0))
                 if action is not None:
                     return action
-        elif view.phase == Phase.COMBAT:
+        elif view.phase == _COMBAT:
             while self._attacks:
                 attack = self._attacks.pop(0)
                 if self._attack_still_valid(view, attack):
@@ -100,7 +104,7 @@ class HistoricalAI:
 
     def _belief(self, view: Observation) -> Belief:
         # own units' status is the side's own business: the observation carries it
-        own_status = np.where(view.own, view.status, UnitStatus.WAITING).astype(np.uint8)
+        own_status = np.where(view.own, view.status, _WAITING).astype(np.uint8)
         return belief_from_observation(self.scenario, view, own_status)
 
     def _correct_stopped(self, view: Observation) -> None:
@@ -239,7 +243,7 @@ class HistoricalAI:
         context = self._context
         assert context is not None
         state = belief.state
-        if state.status[u] != UnitStatus.ACTIVE or state.movement_left[u] <= 0:
+        if state.status[u] != _ACTIVE or state.movement_left[u] <= 0:
             return None
         order = self.orders.get(u, NO_ORDER)
         start = int(state.hex[u])

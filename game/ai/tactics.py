@@ -117,7 +117,9 @@ OVERREACH_WEIGHT = 1.5  # per 10 km beyond the free depth
 OVERREACH_KM = 10.0
 
 
-_ARMOUR = int(UnitKind.ARMOUR)
+_ARMOUR = int(UnitKind.ARMOUR)  # module names: enum class lookups are slow in Python 3.11
+_ATTACK = Posture.ATTACK
+_EXPLOITATION = Phase.EXPLOITATION
 _MECHANISED_KIND = np.isin(np.arange(len(UnitKind)), MECHANISED)  # by UnitKind code
 
 
@@ -534,7 +536,7 @@ class PhaseContext:
             goal_field = self._no_field
         own_attack = float(self.attack_of[u])
         attack_weight = ATTACK_WEIGHT[posture]
-        if own_attack <= 0 or self.phase == Phase.EXPLOITATION:
+        if own_attack <= 0 or self.phase == _EXPLOITATION:
             attack_weight = 0.0
         value = float(step_value(scenario, np.array([u], dtype=np.intp))[0]) * float(state.steps[u])
         return ai_kernels.score_moves(
@@ -548,11 +550,11 @@ class PhaseContext:
                     0.0 if garrison else float(GOAL_SLACK[posture]),
                     GOAL_WEIGHT[posture] * (4.0 if garrison else 1.0),
                     float(max(int(units.allowance[u]), 2)),
-                    1.0 if posture == Posture.ATTACK and not garrison else 0.0,
+                    1.0 if posture == _ATTACK and not garrison else 0.0,
                 ]
             ),
             np.array(
-                [attack_weight, own_attack, 1.0 if units.kind[u] == UnitKind.ARMOUR else 0.0]
+                [attack_weight, own_attack, 1.0 if units.kind[u] == _ARMOUR else 0.0]
             ),
             self.enemy_defence,
             self.attack_shift,
@@ -589,7 +591,7 @@ class PhaseContext:
             self.depth,
             np.array(order.objectives, dtype=np.int64),
             np.array(order.goals + order.objectives, dtype=np.int64),
-            np.array([1.0 if posture == Posture.ATTACK and goals else 0.0, CAPTURE_WEIGHT]),
+            np.array([1.0 if posture == _ATTACK and goals else 0.0, CAPTURE_WEIGHT]),
             scenario.side_table.hostile_ground[self.side][state.control],
             scenario.vp,
             self.friends_count,

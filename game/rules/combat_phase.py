@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from game import hexgrid
 from game.actions import Attack
-from game.enums import NO_SIDE, WATER_TERRAIN
+from game.enums import NO_SIDE
 from game.events import Event
 from game.rules import combat, losses, movement, stacking, supply
 from game.rules.control import take_control
@@ -147,14 +147,15 @@ def retreat_options(
     """
     grid = scenario.map
     attacker_hexes = [grid.hex_of(int(state.hex[a])) for a in attackers if state.hex[a] >= 0]
+    on_map = state.active & (state.hex >= 0)
+    hostile = np.bincount(state.hex[on_map & scenario.unit_hostile[side]], minlength=grid.size)
+    friendly = np.bincount(state.hex[on_map & scenario.unit_friendly[side]], minlength=grid.size)
+    water = grid.water
     options: list[tuple[int, int]] = []
     for n in grid.neighbor[h].tolist():
-        if n < 0 or grid.terrain[n] in WATER_TERRAIN:
+        if n < 0 or water[n] or hostile[n]:
             continue
-        here = state.active & (state.hex == n)
-        if np.any(here & scenario.unit_hostile[side]):
-            continue
-        friends = int(np.count_nonzero(here & scenario.unit_friendly[side]))
+        friends = int(friendly[n])
         if not stacking.room(scenario, friends, moving):
             continue
         if enemy_zoc[n] and friends == 0:

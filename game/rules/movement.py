@@ -154,6 +154,7 @@ MOVEMENT_CLASS: Final = np.array(
     dtype=np.uint8,
 )
 assert len(MOVEMENT_CLASS) == len(UnitKind)
+_MECHANISED_KIND: Final = MOVEMENT_CLASS == MovementClass.MECHANISED  # by UnitKind code
 
 _X = IMPASSABLE
 
@@ -221,7 +222,7 @@ def movement_class(kind: int) -> MovementClass:
 
 def is_mechanised(scenario: Scenario, unit: int) -> bool:
     """Armour and motorised units: they move by the mechanised table and exploit."""
-    return bool(MOVEMENT_CLASS[scenario.units.kind[unit]] == MovementClass.MECHANISED)
+    return bool(_MECHANISED_KIND[scenario.units.kind[unit]])
 
 
 def movement_allowance(

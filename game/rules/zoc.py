@@ -20,7 +20,7 @@ from game.geo import HexMap
 from game.rules import kernels
 from game.rules.weather import HexWeather, frozen, hex_weather, passable_ground, weather_key
 from game.scenario.model import Scenario
-from game.state import GameState, UnitStatus
+from game.state import GameState
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -70,7 +70,7 @@ def _one_zone(grid: HexMap, hexes: npt.NDArray[np.int64], weather: HexWeather) -
 
 def occupied_by(scenario: Scenario, state: GameState, units: BoolArray) -> BoolArray:
     """[N] hexes where one of `units` ([U] mask) stands on the map."""
-    on_map = units & (state.status == UnitStatus.ACTIVE) & (state.hex >= 0)
+    on_map = units & state.active & (state.hex >= 0)
     occupied = np.zeros(scenario.map.size, dtype=np.bool_)
     occupied[state.hex[on_map]] = True
     return occupied
