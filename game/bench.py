@@ -1,8 +1,8 @@
-"""`eastfront bench`: how fast the vectorised combat core runs against its scalar reference.
+"""`eastfront bench`: how fast the combat core runs against its scalar reference, how fast whole
+AI-vs-AI games play, and how long a frame of the map screen takes.
 
-`run_combat_bench` returns plain JSON-able figures so that other benchmarks (frame time, batch
-games per second) can be added beside it; `main` prints them as a table or one JSON object.
-Batches are random but realistic and seeded, so every run measures the same work.
+Each `run_*` returns plain JSON-able figures; `main` prints them as a table or one JSON object.
+Batches and games are seeded, so every run measures the same work.
 """
 
 from __future__ import annotations
@@ -12,11 +12,15 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from game.actions import Action
+from game.ai.players import Player, make_player, play_one
 from game.enums import River, Terrain, UnitKind, Weather
+from game.observation import Observation
 from game.rules.combat import (
     CombatBatch,
     CombatResult,
@@ -25,6 +29,10 @@ from game.rules.combat import (
     resolve,
     resolve_reference,
 )
+from game.scenario.loader import list_scenarios
+from game.scenario.model import load_scenario
+from game.session import Game
+from game.sim.runner import ai_seed, play_game, run_games
 
 BENCH_SEED = 19430219  # the day Manstein's counterstroke began
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
@@ -191,6 +199,74 @@ def _table(figures: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+class _Timed:
+    """A computer player with a stopwatch on its decisions."""
+
+    def __init__(self, player: Player) -> None:
+        self.player = player
+        self.side = player.side
+        self.seconds = 0.0
+
+    def next_action(self, view: Observation) -> Action:
+        start = time.perf_counter()
+        try:
+            return self.player.next_action(view)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+
+def run_game_bench(
+    scenario_path: Path | None = None, seeds: int = 3, batch_games: int | None = None
+) -> dict[str, Any]:
+    """Whole AI-vs-AI games of a scenario (default: the catalogue's first).
+
+    `game_s`: median seconds of one game in this process over `seeds` seeds, after a first game
+    (`first_game_s`, which also loads or compiles the compiled kernels); `ai_turn_ms` and
+    `ai_turn_ms_p95`: the median and 95th percentile of the time a computer player spends
+    deciding one side's turn (its `next_action` calls; the engine's work not counted);
+    `games_per_s`: the batch runner with one worker per core.
+    """
+    path = scenario_path or list_scenarios()[0]
+    scenario = load_scenario(path)
+    start = time.perf_counter()
+    play_game(scenario, BENCH_SEED - 1)
+    first_game_s = time.perf_counter() - start
+    game_s: list[float] = []
+    turn_s: dict[tuple[int, int, int], float] = {}
+    for k in range(seeds):
+        seed = BENCH_SEED + k
+        game = Game(scenario, seed, undo=False)
+        players = {
+            s: _Timed(make_player(scenario, s, ai_seed(seed, s))) for s in scenario.sides
+        }
+        started = time.perf_counter()
+        while not game.state.over:
+            player = players[scenario.sides[game.state.side_index]]
+            key = (k, game.state.turn, player.side)
+            before = player.seconds
+            play_one(game, player)
+            turn_s[key] = turn_s.get(key, 0.0) + player.seconds - before
+        game_s.append(time.perf_counter() - started)
+    cpus = os.cpu_count() or 1
+    runs = batch_games or 2 * cpus
+    start = time.perf_counter()
+    run_games(path, runs, BENCH_SEED, workers=cpus)
+    batch_s = time.perf_counter() - start
+    turns_ms = np.array(sorted(turn_s.values())) * 1000.0
+    return {
+        "game_scenario": scenario.id,
+        "first_game_s": first_game_s,
+        "game_s": float(np.median(game_s)),
+        "game_seeds": seeds,
+        "ai_turn_ms": float(np.median(turns_ms)),
+        "ai_turn_ms_p95": float(np.percentile(turns_ms, 95)),
+        "ai_turns": len(turns_ms),
+        "games_per_s": runs / batch_s,
+        "batch_games": runs,
+        "batch_workers": cpus,
+    }
+
+
 def run_frame_bench() -> dict[str, Any]:
     """Time one full frame of the Third Kharkov map screen at 1920x1080 (`frame_ms`, median)."""
     from game.ui.frame_bench import measure
@@ -201,8 +277,16 @@ def run_frame_bench() -> dict[str, Any]:
 def main(as_json: bool = False) -> int:
     """Print the bench as a table, or as one JSON object; 1 if core and reference disagree."""
     figures = run_combat_bench()
+    figures.update(run_game_bench())
     figures.update(run_frame_bench())
-    text = _table(figures) + (
+    text = (
+        _table(figures)
+        + f"\nwhole {figures['game_scenario']} games, AI against AI: "
+        f"{figures['game_s']:.3f} s median over {figures['game_seeds']} seeds "
+        f"(first game {figures['first_game_s']:.2f} s); "
+        f"{figures['games_per_s']:.2f} games per second on {figures['batch_workers']} workers"
+        f"\nAI side-turn: {figures['ai_turn_ms']:.1f} ms median, "
+        f"{figures['ai_turn_ms_p95']:.1f} ms 95th percentile ({figures['ai_turns']} turns)"
         f"\nmap frame at {figures['frame_size'][0]}x{figures['frame_size'][1]}: "
         f"{figures['frame_ms']:.1f} ms median ({figures['frame_fps']:.0f} frames per second), "
         f"{figures['frame_ms_p95']:.1f} ms 95th percentile"
