@@ -255,7 +255,8 @@ def parse_knobs(scenario: Scenario, settings: Sequence[str]) -> dict[str, KnobVa
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game.sim.runner import SchedulerError, run_games
-    from game.sim.summary import summarise, write_runs_csv, write_summary
+    from game.sim.stream import Progress, RunsFile
+    from game.sim.summary import columns, summarise, write_summary
 
     path = find_scenario(args.scenario)
     scenario = load_scenario(path)
@@ -267,21 +268,35 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     save_dir = out / "games" if args.save_games else None
     if save_dir is not None:
         save_dir.mkdir(parents=True, exist_ok=True)
+    progress = Progress(args.runs)
+    runs_file = RunsFile(out / "runs.csv", columns(scenario))
     try:
-        rows = run_games(
-            path,
-            args.runs,
-            args.seed,
-            knobs,
-            workers=args.workers,
-            save_dir=save_dir,
-            scheduler=args.scheduler,
-        )
+        with runs_file:
+
+            def finished(row: dict[str, Any]) -> None:
+                runs_file.add(row)
+                progress.step()
+
+            try:
+                run_games(
+                    path,
+                    args.runs,
+                    args.seed,
+                    knobs,
+                    workers=args.workers,
+                    save_dir=save_dir,
+                    scheduler=args.scheduler,
+                    on_row=finished,
+                )
+            finally:
+                progress.close()
     except SchedulerError as exc:
         return _scheduler_failed(exc)
     except KeyboardInterrupt:
-        return _interrupted()
-    write_runs_csv(out / "runs.csv", scenario, rows)
+        kept = runs_file.in_run_order()
+        write_summary(out / "summary.json", summarise(scenario, kept, knobs))
+        return _interrupted(len(kept), args.runs, out)
+    rows = runs_file.in_run_order()
     write_summary(out / "summary.json", summarise(scenario, rows, knobs))
     print(f"wrote {out / 'runs.csv'} and {out / 'summary.json'} ({len(rows)} games)")
     if not args.no_plots:
@@ -337,8 +352,15 @@ def _scheduler_failed(exc: Exception) -> int:
     return EXIT_BAD_INPUT
 
 
-def _interrupted() -> int:
-    print("interrupted: the games were stopped before the batch finished", file=sys.stderr)
+def _interrupted(kept: int | None = None, runs: int | None = None, out: Path | None = None) -> int:
+    if kept is None or out is None:
+        print("interrupted: the games were stopped before the batch finished", file=sys.stderr)
+    else:
+        print(
+            f"interrupted after {kept} of {runs} games: their rows are in {out / 'runs.csv'} "
+            f"and {out / 'summary.json'}",
+            file=sys.stderr,
+        )
     return 130
 
 

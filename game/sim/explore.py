@@ -12,7 +12,8 @@ from typing import Any
 
 from game.scenario.model import KnobValue, Scenario
 from game.sim.runner import LOCAL, Row, open_pool, run_games
-from game.sim.summary import summarise, write_runs_csv, write_summary
+from game.sim.stream import Progress, RunsFile
+from game.sim.summary import columns, summarise, write_summary
 
 
 def compare(baseline: dict[str, Any], variant: dict[str, Any]) -> dict[str, Any]:
@@ -87,14 +88,27 @@ def explore(
     scenarios loaded. The report lists the plot files written (`plots`, relative to `out`).
     """
     arms: dict[str, tuple[Scenario, list[Row], dict[str, Any]]] = {}
-    with open_pool(scheduler, workers) as pool:
-        for name, values in (("baseline", {}), ("variant", knobs)):
-            arm_scenario = scenario.with_knobs(values) if values else scenario
-            rows = run_games(scenario_path, runs, seed, values, pool=pool)
-            write_runs_csv(out / name / "runs.csv", arm_scenario, rows)
-            summary = summarise(arm_scenario, rows, values)
-            write_summary(out / name / "summary.json", summary)
-            arms[name] = (arm_scenario, rows, summary)
+    progress = Progress(2 * runs)
+    try:
+        with open_pool(scheduler, workers) as pool:
+            for name, values in (("baseline", {}), ("variant", knobs)):
+                arm_scenario = scenario.with_knobs(values) if values else scenario
+                runs_file = RunsFile(out / name / "runs.csv", columns(arm_scenario))
+                try:
+                    with runs_file:
+
+                        def finished(row: Row, into: RunsFile = runs_file) -> None:
+                            into.add(row)
+                            progress.step()
+
+                        run_games(scenario_path, runs, seed, values, pool=pool, on_row=finished)
+                finally:  # finished rows are summed up even when the batch is stopped
+                    rows = runs_file.in_run_order()
+                    summary = summarise(arm_scenario, rows, values)
+                    write_summary(out / name / "summary.json", summary)
+                arms[name] = (arm_scenario, rows, summary)
+    finally:
+        progress.close()
     report = {
         "knobs": dict(knobs),
         "runs": runs,

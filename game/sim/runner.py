@@ -16,13 +16,14 @@ worker with another copy of the file fails instead of quietly playing a differen
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ from game.sim.reporters import report_cities as report_cities
 if TYPE_CHECKING:
     from distributed import Client
 
+IN_FLIGHT_PER_WORKER = 4  # games handed to the workers ahead of time, per worker
 MAX_ACTIONS = 20_000  # a safety net: a game of Third Kharkov takes about 1,500 actions
 
 
@@ -181,7 +183,9 @@ Job = tuple[int, int]  # (run, game seed)
 
 
 class Pool(Protocol):
-    """Somewhere to play games; rows come back in the order of `jobs`."""
+    """Somewhere to play games; rows come back as games finish (each row names its `run`), and
+    no more games are in flight at a time than keep the workers busy, so a batch of any size
+    holds little memory and stops at once."""
 
     def play(self, batch: Batch, jobs: Sequence[Job]) -> Iterator[Row]: ...
 
@@ -197,16 +201,27 @@ class InProcessPool:
 class ProcessPool:
     """Local worker processes (`concurrent.futures`)."""
 
-    def __init__(self, executor: ProcessPoolExecutor) -> None:
+    def __init__(self, executor: ProcessPoolExecutor, workers: int) -> None:
         self.executor = executor
+        self.window = IN_FLIGHT_PER_WORKER * workers
 
     def play(self, batch: Batch, jobs: Sequence[Job]) -> Iterator[Row]:
-        futures = [self.executor.submit(play_run, batch, run, seed) for run, seed in jobs]
+        waiting = iter(jobs)
+        running: set[Future[Row]] = set()
+
+        def submit(count: int) -> None:
+            for run, seed in itertools.islice(waiting, count):
+                running.add(self.executor.submit(play_run, batch, run, seed))
+
+        submit(self.window)
         try:
-            for future in futures:
-                yield future.result()
+            while running:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                submit(len(done))
+                for future in done:
+                    yield future.result()
         finally:  # on error or Ctrl-C, games not yet started are dropped
-            for future in futures:
+            for future in running:
                 future.cancel()
 
 
@@ -218,20 +233,32 @@ class DaskPool:
         self.batches = 0
 
     def play(self, batch: Batch, jobs: Sequence[Job]) -> Iterator[Row]:
+        from distributed import as_completed
+
         self.batches += 1
         prefix = f"eastfront-{batch.token}-{self.batches}"
-        futures = [
-            self.client.submit(play_run, batch, run, seed, key=f"{prefix}-run-{run:06d}")
-            for run, seed in jobs
-        ]
+        threads = sum(self.client.nthreads().values()) or 1  # type: ignore[no-untyped-call]
+        waiting = iter(jobs)
+
+        def submit(count: int) -> list[Any]:
+            return [
+                self.client.submit(play_run, batch, run, seed, key=f"{prefix}-run-{run:06d}")
+                for run, seed in itertools.islice(waiting, count)
+            ]
+
+        flow = as_completed(  # type: ignore[no-untyped-call]
+            submit(IN_FLIGHT_PER_WORKER * threads), loop=self.client.loop
+        )
         done = False
         try:
-            for future in futures:
+            for future in flow:
+                for more in submit(1):
+                    flow.add(more)  # type: ignore[no-untyped-call]
                 yield future.result()
             done = True
         finally:
             if not done:  # free the cluster of games nobody will read
-                self.client.cancel(futures)  # type: ignore[no-untyped-call]
+                self.client.cancel(list(flow.futures))  # type: ignore[no-untyped-call]
 
 
 def _stop_workers(executor: ProcessPoolExecutor) -> None:
@@ -270,7 +297,7 @@ def open_pool(
             return
         executor = ProcessPoolExecutor(max_workers=workers)
         try:
-            yield ProcessPool(executor)
+            yield ProcessPool(executor, workers)
         except BaseException:
             _stop_workers(executor)
             raise
@@ -320,14 +347,16 @@ def run_games(
     knobs: Mapping[str, KnobValue] | None = None,
     workers: int = 1,
     save_dir: Path | None = None,
-    progress: Callable[[int, Row], None] | None = None,
+    on_row: Callable[[Row], None] | None = None,
     scheduler: str = LOCAL,
     pool: Pool | None = None,
 ) -> list[Row]:
     """Play `runs` AI-vs-AI games (run r with game seed `seed + r`); rows in run order.
 
-    Pass an open `pool` to share its workers between batches (as `explore` does); otherwise one is
-    opened from `scheduler` and `workers` for this batch alone.
+    `on_row` hears of each game as it finishes (in whatever order the workers finish them): the
+    hook for writing rows as they come and for progress. Pass an open `pool` to share its workers
+    between batches (as `explore` does); otherwise one is opened from `scheduler` and `workers`
+    for this batch alone.
     """
     batch = Batch.of(scenario_path, knobs, save_dir)
     jobs = [(r, seed + r) for r in range(runs)]
@@ -338,6 +367,6 @@ def run_games(
             pool = stack.enter_context(open_pool(scheduler, 1 if alone else workers))
         for row in pool.play(batch, jobs):
             rows.append(row)
-            if progress is not None:
-                progress(len(rows), row)
-    return rows
+            if on_row is not None:
+                on_row(row)
+    return sorted(rows, key=lambda row: int(row["run"]))

@@ -25,6 +25,7 @@ from game.rules.victory import scoring_team
 from game.saves import write_atomic
 from game.scenario.model import Scenario
 from game.sim.reporters import Row, losses_column, written_columns
+from game.sim.stream import csv_text
 
 
 def columns(scenario: Scenario) -> list[str]:
@@ -33,13 +34,8 @@ def columns(scenario: Scenario) -> list[str]:
 
 
 def write_runs_csv(path: Path, scenario: Scenario, rows: list[Row]) -> None:
-    cols = columns(scenario)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(row)
+    """The whole file at once, atomically (`stream.RunsFile` writes one as games finish)."""
+    write_atomic(path, csv_text(columns(scenario), rows))
 
 
 def read_runs_csv(path: Path) -> list[dict[str, str]]:
