@@ -342,3 +342,19 @@ def test_the_ai_plans_with_each_hexs_own_weather(mini: MiniWriter) -> None:
         record = play_game(scenario, seed)
         assert record.game.state.over
         check_invariants(record.game)
+
+
+def test_a_hold_order_can_name_the_units_that_garrison_it(mini: MiniWriter) -> None:
+    scenario = load_scenario(
+        mini(
+            append=MINI_PLANS + '\n[[plans.axis.hold]]\ncity = "belgorod"\nunits = ["lssah"]\n'
+        )
+    )
+    axis = PlanTracker.for_side(scenario, AXIS).hold_orders(1)
+    soviet = PlanTracker.for_side(scenario, SOVIET).hold_orders(1)
+    belgorod = scenario.map.city_by_id("belgorod")
+    kharkov = scenario.map.city_by_id("kharkov")
+    assert belgorod is not None and kharkov is not None
+    assert axis == [(belgorod.hex, frozenset({scenario.units.index("lssah")}))]
+    # MINI_PLANS' own Soviet order names a formation: its units garrison
+    assert soviet == [(kharkov.hex, frozenset({scenario.units.index("rifle_19")}))]

@@ -140,3 +140,12 @@ def test_soviet_men_lost_match_the_two_windows_history_gives(rows: list[Row]) ->
 @pytest.mark.soak
 def test_bands_hold_over_many_games() -> None:
     assert check_bands(run_games(KHARKOV, SOAK_RUNS, SEED + 100_000, workers=WORKERS)) == []
+
+
+def test_no_first_turn_raid_takes_krasnograd_or_sumy(rows: list[Row]) -> None:
+    """history.md: the SS Panzer Corps struck from Krasnograd on 19 Feb, its base; Sumy stayed
+    German until September. Neither changed hands on 19-20 February (the first turn) in any
+    game (they used to, to Soviet rifle divisions and tank brigades walking in)."""
+    for city in ("krasnograd", "sumy"):
+        first = [r.get(f"first_taken_{city}") for r in rows]
+        assert all(not d or d > "1943-02-20" for d in first), (city, sorted(d for d in first if d))

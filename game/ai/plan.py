@@ -226,10 +226,10 @@ class PlanTracker:
         return False  # pragma: no cover - the schema allows no other kinds
 
     def hold_orders(self, turn: int) -> list[tuple[int, frozenset[int]]]:
-        """(city hex, formations that should garrison it; empty = any) of the side's hold orders
-        still in force."""
+        """(city hex, the units that should garrison it; empty = any) of the side's hold orders
+        still in force: the units the order names and the units of the formations it names."""
         date = self.scenario.date_of_turn(turn)
-        formations = self.scenario.units.formations
+        units = self.scenario.units
         out = []
         for hold in self.scenario.holds.get(self.side, ()):
             if hold.until is not None and date > hold.until:
@@ -237,8 +237,13 @@ class PlanTracker:
             city = self.scenario.map.city_by_id(hold.city)
             if city is None:
                 continue
-            names = frozenset(i for i, f in enumerate(formations) if f in hold.formations)
-            out.append((city.hex, names))
+            named = set(hold.formations)
+            chosen = frozenset(
+                u
+                for u in range(units.count)
+                if units.ids[u] in hold.units or units.formations[units.formation[u]] in named
+            )
+            out.append((city.hex, chosen))
         return out
 
     def orders(

@@ -183,11 +183,11 @@ class HistoricalAI:
         grid = self.scenario.map
         self.garrisons = {}
         taken: set[int] = set()
-        for city, formations in self.plan.hold_orders(state.turn):
+        for city, chosen in self.plan.hold_orders(state.turn):
             if not self.scenario.side_table.friendly_ground[self.side][state.control[city]]:
                 continue
             pool = [int(u) for u in own.tolist() if int(u) not in taken]
-            listed = [u for u in pool if not formations or int(units.formation[u]) in formations]
+            listed = [u for u in pool if not chosen or u in chosen]
             present = [u for u in pool if state.hex[u] == city]
             if present:
                 # prefer the listed formations, then foot soldiers (tanks are better used moving)

@@ -594,6 +594,9 @@ def plan_holds(
             check.place(hold.city, ("plans", side_name, "hold", h_i, "city"))
             for f in hold.formations:
                 check.formation(f, ("plans", side_name, "hold", h_i, "formations"))
+            for k, uid in enumerate(hold.units):
+                if uid not in check.unit_ids:
+                    check.add(("plans", side_name, "hold", h_i, "units", k), f"unknown unit {uid!r}")
             if hold_switch.get((side_name, hold.city), True):
                 orders.append(hold)
         for (knob_side, city_id), on in hold_switch.items():

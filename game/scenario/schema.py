@@ -353,8 +353,12 @@ class PlanPhase(Strict):
 
 
 class HoldOrder(Strict):
+    """Keep a garrison in `city` while the side holds it: a unit of `units` or of `formations`
+    (none given: any unit), the one already there first."""
+
     city: Identifier
     formations: list[str] = []
+    units: list[Identifier] = []
     until: dt.date | None = None
     note: str = ""
 
