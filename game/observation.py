@@ -14,13 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from game.rules import kernels
 from game.rules.visibility import observed_hexes
 from game.scenario.model import Scenario
 from game.state import GameState, Phase, UnitStatus
 
 # module names for enum members read on every observation (attribute lookups on an enum class
 # are slow in Python 3.11)
-_ACTIVE, _WAITING = UnitStatus.ACTIVE, UnitStatus.WAITING
+_ACTIVE, _WAITING = int(UnitStatus.ACTIVE), int(UnitStatus.WAITING)
 
 
 @dataclass(frozen=True)
@@ -49,17 +50,30 @@ class Observation:
 
 
 def observe(scenario: Scenario, state: GameState, side: int) -> Observation:
-    own = scenario.units.side == side
+    own = scenario.unit_own[side]
     friendly = scenario.unit_friendly[side]
-    active = state.status == _ACTIVE
     seen = observed_hexes(scenario, state, side)
-    seen_now = seen[np.maximum(state.hex, 0)]
     # a unit fought this turn stays in view while it stands where it was seen in the fight
-    fought_here = (state.seen_turn[side] == state.turn) & (state.seen_hex[side] == state.hex)
-    enemy_visible = ~friendly & active & (seen_now | fought_here)
-    visible = (friendly & active) | enemy_visible
-    zero8 = np.zeros_like(state.supply)
-    waiting = np.full_like(state.status, _WAITING)
+    hexes, visible, steps, last_hex, supply, fatigue, moves, status, lost, attacked = (
+        kernels.observe_units(
+            state.hex,
+            state.steps,
+            state.status,
+            state.supply,
+            state.fatigue,
+            state.movement_left,
+            state.men_lost,
+            state.attacked,
+            state.seen_turn[side],
+            state.seen_hex[side],
+            state.turn,
+            own,
+            friendly,
+            seen,
+            _ACTIVE,
+            _WAITING,
+        )
+    )
     moving = scenario.sides[state.side_index]
     declared = tuple((a.attackers, a.target) for a in state.declared) if moving == side else ()
     return Observation(
@@ -67,19 +81,17 @@ def observe(scenario: Scenario, state: GameState, side: int) -> Observation:
         turn=state.turn,
         phase=state.phase,
         moving=moving,
-        hex=np.where(visible, state.hex, -1).astype(np.int32),
+        hex=hexes,
         visible=visible,
-        steps=np.where(visible, state.steps, -1).astype(np.int8),
-        last_seen_hex=np.where(friendly, state.hex, state.seen_hex[side]).astype(np.int32),
+        steps=steps,
+        last_seen_hex=last_hex,
         last_seen_turn=state.seen_turn[side].copy(),
-        supply=np.where(friendly, state.supply, zero8).astype(np.uint8),
-        fatigue=np.where(friendly, state.fatigue, zero8).astype(np.uint8),
-        movement_left=np.where(own, state.movement_left, 0).astype(np.int16),
-        status=np.where(
-            friendly, state.status, np.where(enemy_visible, _ACTIVE, waiting)
-        ).astype(np.uint8),
-        men_lost=np.where(friendly, state.men_lost, 0).astype(np.int32),
-        attacked=(own & state.attacked).copy(),
+        supply=supply,
+        fatigue=fatigue,
+        movement_left=moves,
+        status=status,
+        men_lost=lost,
+        attacked=attacked,
         control=state.control.copy(),
         seen_hexes=seen,
         own=own,

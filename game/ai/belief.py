@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from game.observation import Observation, observe
 from game.scenario.model import Scenario
-from game.state import GameState, Phase, UnitStatus
+from game.state import GameState, UnitStatus
 
 _ACTIVE, _WAITING = UnitStatus.ACTIVE, UnitStatus.WAITING  # read on every AI call
 GHOST_DAYS = 4  # an enemy seen within this many days is still assumed near where it was
@@ -45,40 +45,41 @@ def belief_from_observation(
 ) -> Belief:
     units = scenario.units
     own = obs.own
-    enemy_visible = obs.visible & ~own
-    on_map = obs.hex >= 0
-    status = np.where(
-        own, own_status, np.where(enemy_visible & on_map, _ACTIVE, _WAITING)
-    ).astype(np.uint8)
-    steps = np.where(obs.steps >= 0, obs.steps, units.max_steps).astype(np.int8)
+    enemy_visible = obs.visible & ~obs.friendly
+    # own units as the side says; teammates and visible enemies as observed (on the map); the
+    # hidden ones off it
+    status = np.where(own, own_status, obs.status).astype(np.uint8)
+    on_map = status == _ACTIVE
     n_sides = len(scenario.sides)
-    index = scenario.sides.index(obs.side)
     seen_turn = np.zeros((n_sides, units.count), dtype=np.int16)
-    seen_turn[index] = obs.last_seen_turn
+    seen_turn[obs.side] = obs.last_seen_turn
     seen_hex = np.full((n_sides, units.count), -1, dtype=np.int32)
-    seen_hex[index] = obs.last_seen_hex
+    seen_hex[obs.side] = obs.last_seen_hex
     zeros = np.zeros(units.count, dtype=np.int32)
+    # the belief shares the observation's arrays: nothing that plans on it writes to it
     state = GameState(
-        hex=np.where(status == _ACTIVE, obs.hex, -1).astype(np.int32),
-        steps=steps,
+        hex=np.where(on_map, obs.hex, np.int32(-1)),
+        steps=np.where(obs.steps >= 0, obs.steps, units.max_steps),
         status=status,
-        movement_left=obs.movement_left.astype(np.int16),
-        supply=obs.supply.copy(),
-        fatigue=obs.fatigue.copy(),
-        attacked=obs.attacked.copy(),
-        men_lost=zeros.copy(),
-        tanks_lost=zeros.copy(),
-        control=obs.control.copy(),
+        movement_left=obs.movement_left,
+        supply=obs.supply,
+        fatigue=obs.fatigue,
+        attacked=obs.attacked,
+        men_lost=zeros,
+        tanks_lost=zeros,
+        control=obs.control,
         control_changed=np.zeros(scenario.map.size, dtype=np.int16),
         seen_turn=seen_turn,
         seen_hex=seen_hex,
         turn=obs.turn,
-        side_index=scenario.sides.index(obs.moving),
-        phase=Phase(obs.phase),
+        side_index=obs.moving,
+        phase=obs.phase,
         rng=np.random.Generator(np.random.PCG64(0)),  # never drawn from: the AI has its own
     )
     recent = obs.turn - obs.last_seen_turn.astype(np.int32) <= scenario.scale.turns(GHOST_DAYS)
     ghosts = np.where(
-        ~own & ~enemy_visible & (obs.last_seen_turn > 0) & recent, obs.last_seen_hex, -1
-    ).astype(np.int32)
+        ~obs.friendly & ~enemy_visible & (obs.last_seen_turn > 0) & recent,
+        obs.last_seen_hex,
+        np.int32(-1),
+    )
     return Belief(obs.side, obs, state, enemy_visible, ghosts)

@@ -280,3 +280,81 @@ def steps_from(neighbor: I32, held: Bool, cap: int) -> I32:
                 queue[tail] = nb
                 tail += 1
     return depth
+
+
+@njit(cache=True, nogil=True)
+def observe_units(
+    hexes: I32,
+    steps: npt.NDArray[np.int8],
+    status: npt.NDArray[np.uint8],
+    supply: npt.NDArray[np.uint8],
+    fatigue: npt.NDArray[np.uint8],
+    movement_left: npt.NDArray[np.int16],
+    men_lost: I32,
+    attacked: Bool,
+    seen_turn: npt.NDArray[np.int16],
+    seen_hex: I32,
+    turn: int,
+    own: Bool,
+    friendly: Bool,
+    seen: Bool,
+    active: int,
+    waiting: int,
+) -> tuple[
+    I32,
+    Bool,
+    npt.NDArray[np.int8],
+    I32,
+    npt.NDArray[np.uint8],
+    npt.NDArray[np.uint8],
+    npt.NDArray[np.int16],
+    npt.NDArray[np.uint8],
+    I32,
+    Bool,
+]:
+    """What one side sees of every unit (see `observation.observe` for the rules)."""
+    n = len(hexes)
+    hex_out = np.full(n, -1, dtype=np.int32)
+    visible = np.zeros(n, dtype=np.bool_)
+    steps_out = np.full(n, -1, dtype=np.int8)
+    last_hex = np.empty(n, dtype=np.int32)
+    supply_out = np.zeros(n, dtype=np.uint8)
+    fatigue_out = np.zeros(n, dtype=np.uint8)
+    movement_out = np.zeros(n, dtype=np.int16)
+    status_out = np.empty(n, dtype=np.uint8)
+    lost_out = np.zeros(n, dtype=np.int32)
+    attacked_out = np.zeros(n, dtype=np.bool_)
+    for u in range(n):
+        on_map = status[u] == active
+        h = hexes[u]
+        if friendly[u]:
+            visible[u] = on_map
+            last_hex[u] = h
+            supply_out[u] = supply[u]
+            fatigue_out[u] = fatigue[u]
+            status_out[u] = status[u]
+            lost_out[u] = men_lost[u]
+        else:
+            seen_now = seen[h] if h >= 0 else seen[0]
+            fought_here = seen_turn[u] == turn and seen_hex[u] == h
+            visible[u] = on_map and (seen_now or fought_here)
+            last_hex[u] = seen_hex[u]
+            status_out[u] = active if visible[u] else waiting
+        if visible[u]:
+            hex_out[u] = h
+            steps_out[u] = steps[u]
+        if own[u]:
+            movement_out[u] = movement_left[u]
+            attacked_out[u] = attacked[u]
+    return (
+        hex_out,
+        visible,
+        steps_out,
+        last_hex,
+        supply_out,
+        fatigue_out,
+        movement_out,
+        status_out,
+        lost_out,
+        attacked_out,
+    )

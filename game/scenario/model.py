@@ -103,6 +103,13 @@ class Scenario:
         return hostile
 
     @cached_property
+    def unit_own(self) -> npt.NDArray[np.bool_]:
+        """[sides, units]: the unit belongs to the side itself."""
+        own: npt.NDArray[np.bool_] = np.arange(self.side_table.count)[:, None] == self.units.side
+        own.flags.writeable = False
+        return own
+
+    @cached_property
     def unit_friendly(self) -> npt.NDArray[np.bool_]:
         """[sides, units]: the unit belongs to the side or one of its teammates."""
         friendly: npt.NDArray[np.bool_] = ~self.unit_hostile
