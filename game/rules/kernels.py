@@ -358,3 +358,40 @@ def observe_units(
         lost_out,
         attacked_out,
     )
+
+
+@njit(cache=True, nogil=True)
+def move_ground(
+    unit: int,
+    hexes: I32,
+    status: npt.NDArray[np.uint8],
+    hostile: Bool,
+    friendly: Bool,
+    zone: Bool,
+    water: Bool,
+    limit: int,
+    active: int,
+) -> tuple[Bool, Bool, Bool]:
+    """What a unit's move depends on (see `movement._move_ground`): hexes holding an enemy, enemy
+    ZOC hexes no friend stands in, and hexes where it may end (room in the stack, not water; its
+    own hex always)."""
+    n = len(water)
+    enemy = np.zeros(n, dtype=np.bool_)
+    friends = np.zeros(n, dtype=np.int32)
+    for u in range(len(hexes)):
+        h = hexes[u]
+        if status[u] != active or h < 0 or u == unit:
+            continue
+        if hostile[u]:
+            enemy[h] = True
+        elif friendly[u]:
+            friends[h] += 1
+    zoc = np.empty(n, dtype=np.bool_)
+    can_end = np.empty(n, dtype=np.bool_)
+    for h in range(n):
+        zoc[h] = zone[h] and friends[h] == 0
+        can_end[h] = friends[h] + 1 <= limit and not water[h]
+    start = hexes[unit]
+    if start >= 0:
+        can_end[start] = True
+    return enemy, zoc, can_end

@@ -405,17 +405,18 @@ def _move_ground(
     side = int(units.side[unit])
     weather = hex_weather(scenario, state)
     klass = int(MOVEMENT_CLASS[units.kind[unit]])
-    n = scenario.map.size
-    on_map = (state.status == _ACTIVE) & (state.hex >= 0)
-    others = on_map & scenario.unit_hostile[side]
-    friends = on_map & scenario.unit_friendly[side]
-    friends[unit] = False
-    enemy = np.zeros(n, dtype=np.bool_)
-    enemy[state.hex[others]] = True
-    friendly_count = np.bincount(state.hex[friends], minlength=n)
-    zoc = enemy_zone_of_control(scenario, state, side, weather) & (friendly_count == 0)
-    can_end = stacking.room(scenario, friendly_count, 1) & ~scenario.map.water  # ice: cross only
-    can_end[start] = True
+    # units cross ice but never end a move on water (`can_end`)
+    enemy, zoc, can_end = kernels.move_ground(
+        unit,
+        state.hex,
+        state.status,
+        scenario.unit_hostile[side],
+        scenario.unit_friendly[side],
+        enemy_zone_of_control(scenario, state, side, weather),
+        scenario.map.water,
+        stacking.limit(scenario),
+        _ACTIVE,
+    )
     if allowance is None:
         allowance = int(state.movement_left[unit])
     return _MoveGround(

@@ -327,10 +327,22 @@ def _occupied(scenario: Scenario, state: GameState, mask: Bool) -> Bool:
     return occupied
 
 
+_ROLES_KEPT = 8
+_roles: dict[str, npt.NDArray[np.uint8]] = {}
+
+
 def _city_roles(scenario: Scenario) -> npt.NDArray[np.uint8]:
-    roles = np.zeros(scenario.map.size, dtype=np.uint8)
-    for city in scenario.map.cities:
-        roles[city.hex] = max(roles[city.hex], _SUPPLY_ROLES[city.supply])
+    """[N] each hex's supply role (railhead, depot): a map's own, kept by its fingerprint."""
+    key = scenario.map.fingerprint()
+    roles = _roles.get(key)
+    if roles is None:
+        roles = np.zeros(scenario.map.size, dtype=np.uint8)
+        for city in scenario.map.cities:
+            roles[city.hex] = max(roles[city.hex], _SUPPLY_ROLES[city.supply])
+        roles.flags.writeable = False
+        if len(_roles) >= _ROLES_KEPT:
+            _roles.pop(next(iter(_roles)))
+        _roles[key] = roles
     return roles
 
 
