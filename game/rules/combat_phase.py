@@ -26,6 +26,7 @@ from game import hexgrid
 from game.actions import Attack
 from game.enums import NO_SIDE
 from game.events import Event
+from game.geo import HexMap
 from game.rules import combat, losses, movement, stacking, supply
 from game.rules.control import take_control
 from game.rules.weather import weather_of_hex
@@ -78,14 +79,18 @@ class CombatGround:
     attacker_side: int
     isolated: dict[int, npt.NDArray[np.bool_]]  # defending side -> [N] cut off from supply
     attacker_zoc: npt.NDArray[np.bool_]
+    # defending side -> [N] hexes a unit of it could retreat into (`retreat_options`' test)
+    retreat_room: dict[int, npt.NDArray[np.bool_]]
 
     @classmethod
     def of(
         cls, scenario: Scenario, state: GameState, attacker_side: int, defender_sides: Sequence[int]
     ) -> CombatGround:
-        isolated = {int(s): supply.isolated(scenario, state, int(s)) for s in sorted(set(defender_sides))}
+        sides = sorted({int(s) for s in defender_sides})
+        isolated = {s: supply.isolated(scenario, state, s) for s in sides}
         zoc = zone_of_control(scenario, state, attacker_side)
-        return cls(attacker_side, isolated, zoc)
+        room = {s: _retreat_room(scenario, state, s, zoc) for s in sides}
+        return cls(attacker_side, isolated, zoc, room)
 
     @classmethod
     def for_attacks(cls, scenario: Scenario, state: GameState, attacks: Sequence[Attack]) -> CombatGround:
@@ -122,13 +127,31 @@ def combat_spec(
         weather=int(weather_of_hex(scenario, state.turn, target)),
         artillery=artillery,
         air=air,
-        can_retreat=bool(
-            retreat_options(
-                scenario, state, target, defender_side, attack.attackers, ground.attacker_zoc
-            )
-        ),
+        can_retreat=bool(len(defenders)) and _can_retreat(grid, target, ground.retreat_room[defender_side]),
         surrounded=bool(ground.isolated[defender_side][target]) if len(defenders) else False,
     )
+
+
+def _retreat_room(
+    scenario: Scenario, state: GameState, side: int, enemy_zoc: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """[N] hexes one more unit of `side` may retreat into: `retreat_options`' test, map-wide."""
+    grid = scenario.map
+    on_map = state.active & (state.hex >= 0)
+    hostile = np.bincount(state.hex[on_map & scenario.unit_hostile[side]], minlength=grid.size)
+    friendly = np.bincount(state.hex[on_map & scenario.unit_friendly[side]], minlength=grid.size)
+    room: npt.NDArray[np.bool_] = (
+        ~grid.water
+        & (hostile == 0)
+        & stacking.room(scenario, friendly, 1)
+        & ~(enemy_zoc & (friendly == 0))
+    )
+    return room
+
+
+def _can_retreat(grid: HexMap, h: int, room: npt.NDArray[np.bool_]) -> bool:
+    around = grid.neighbor[h]
+    return bool(room[around[around >= 0]].any())
 
 
 def retreat_options(
