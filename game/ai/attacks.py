@@ -133,7 +133,7 @@ def _near_objectives(context: PhaseContext) -> dict[int, set[int]]:
             if key and len(enemy):
                 d = fields.hex_distance_from(context.scenario, np.array(key, dtype=np.int32))
                 reach = context.scenario.scale.hexes(COUNTER_KM)
-                near = {int(h) for h in enemy.tolist() if int(d[:, h].min()) <= reach}
+                near = set(enemy[(d[:, enemy] <= reach).any(axis=0)].tolist())
             cache[key] = near
         out[u] = cache[key]
     return out

@@ -131,6 +131,26 @@ def _balls(scenario: Scenario, hexes: I32, radius: npt.NDArray[np.int64], weight
     )
 
 
+_CITY_VALUES_KEPT = 8
+_city_values_kept: dict[tuple[str, bytes], F64] = {}
+
+
+def _city_values(scenario: Scenario) -> F64:
+    """[N] a tenth of each town's victory points (0 elsewhere): the fixed part of `take_value`,
+    kept by map and points (at most _CITY_VALUES_KEPT)."""
+    key = (scenario.map.fingerprint(), scenario.vp.tobytes())
+    values = _city_values_kept.get(key)
+    if values is None:
+        values = np.zeros(scenario.map.size)
+        for city in scenario.map.cities:
+            values[city.hex] += 0.1 * float(scenario.vp[city.hex])
+        values.flags.writeable = False
+        if len(_city_values_kept) >= _CITY_VALUES_KEPT:
+            _city_values_kept.pop(next(iter(_city_values_kept)))
+        _city_values_kept[key] = values
+    return values
+
+
 def free_depth(scenario: Scenario, posture: Posture) -> int:
     """FREE_DEPTH_KM of a posture in hexes of the scenario's map."""
     return scenario.scale.hexes(FREE_DEPTH_KM[posture], minimum=0)
@@ -410,14 +430,18 @@ class PhaseContext:
 
         picture = EnemyPicture.of(scenario, side, belief)
 
-        take_value = np.zeros(n)
-        for city in grid.cities:
-            take_value[city.hex] += 0.1 * float(scenario.vp[city.hex])
+        # worth of taking each hex: a tenth of its points, 2 for a unit's next goal and 1/2 for
+        # each objective, added in the orders' order (np.add.at adds one at a time, in order)
+        take_value = _city_values(scenario).copy()
+        hexes: list[int] = []
+        worth: list[float] = []
         for order in orders.values():
             for h in order.goals[:1]:
-                take_value[h] += 2.0
-            for h in order.objectives:
-                take_value[h] += 0.5
+                hexes.append(h)
+                worth.append(2.0)
+            hexes.extend(order.objectives)
+            worth.extend([0.5] * len(order.objectives))
+        np.add.at(take_value, np.array(hexes, dtype=np.intp), np.array(worth))
         take_value += 0.5
 
         everyone = np.arange(units.count, dtype=np.intp)
