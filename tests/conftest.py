@@ -12,6 +12,7 @@ import pytest
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+os.environ.setdefault("EASTFRONT_NO_WARM", "1")  # tests compile the kernels as they go
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent

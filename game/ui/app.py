@@ -191,6 +191,10 @@ def run(
                 )
                 return 2
             chosen = table.index(side)
+    if not os.environ.get("EASTFRONT_NO_WARM"):
+        from game.warm import warm_in_background
+
+        warm_in_background()  # the first game after an install need not wait for compiling
     try:
         app = App(size)
     except pygame.error as exc:

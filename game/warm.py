@@ -1,0 +1,71 @@
+"""Compiling the compiled kernels ahead of the first game, out of the player's way.
+
+The graph searches and the AI's scoring (`game.rules.kernels`, `game.ai.kernels`) are compiled by
+numba the first time they run and the machine code is kept on disk (`cache=True`), so only the
+very first game after an install pays for it (several seconds). The game window starts
+`python -m game.warm` in the background when that cache is still empty: it plays the first turns
+of the catalogue's first scenario between computer players, which compiles every kernel with the
+argument types real games use, while the player reads the menu.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from game.ai import kernels as ai_kernels
+from game.rules import kernels
+
+TURNS = 2  # enough turns to reach every kernel: moves, supply, combat, the AI's phases
+
+
+def _compiled(dispatcher: object) -> bool:
+    """Whether a numba dispatcher has machine code cached on disk (best effort)."""
+    try:
+        cache = dispatcher._cache  # type: ignore[attr-defined]
+        name = dispatcher.py_func.__qualname__  # type: ignore[attr-defined]
+        return any(Path(cache._cache_path).glob(f"*{name}-*.nbi"))
+    except (AttributeError, OSError, TypeError):
+        return False
+
+
+def kernels_cached() -> bool:
+    """Whether the kernels a game uses first have been compiled and kept."""
+    return all(_compiled(k) for k in (kernels.unit_moves, ai_kernels.score_moves, kernels.zone))
+
+
+def warm_in_background() -> subprocess.Popen[bytes] | None:
+    """Start compiling in another process when the cache is empty; None when there is no need."""
+    if kernels_cached():
+        return None
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "game.warm"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+
+
+def warm_up() -> None:
+    """Play the first turns of the catalogue's first scenario (compiles every kernel)."""
+    from game.ai.players import make_player, play_one
+    from game.scenario.loader import list_scenarios
+    from game.scenario.model import load_scenario
+    from game.session import Game
+
+    paths = list_scenarios()
+    if not paths:
+        return
+    scenario = load_scenario(paths[0])
+    game = Game(scenario, 1, undo=False)
+    players = {s: make_player(scenario, s, s + 1) for s in scenario.sides}
+    while not game.state.over and game.state.turn <= TURNS:
+        play_one(game, players[scenario.sides[game.state.side_index]])
+
+
+if __name__ == "__main__":
+    warm_up()
