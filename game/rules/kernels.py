@@ -56,6 +56,14 @@ def _pop(heap: I64, size: int) -> tuple[int, int]:
 
 
 @njit(cache=True, nogil=True)
+def _pop_hex(heap: I64, size: int, stride: int) -> tuple[int, int, int]:
+    """The cheapest (cost, hex) of a heap keyed `cost * stride + hex`, and the heap's new size."""
+    key, size = _pop(heap, size)
+    cost = key // stride
+    return cost, key - cost * stride, size
+
+
+@njit(cache=True, nogil=True)
 def unit_moves(
     start: int,
     budget: int,
@@ -76,9 +84,7 @@ def unit_moves(
     dist[start] = 0
     size = _push(heap, 0, start)
     while size > 0:
-        key, size = _pop(heap, size)
-        cost = key // stride
-        h = key - cost * stride
+        cost, h, size = _pop_hex(heap, size, stride)
         if cost != dist[h]:
             continue  # a stale queue entry
         leaving = False
@@ -121,9 +127,7 @@ def field(sources: I64, neighbor: I32, push: I32, usable: Bool, infinity: int) -
             dist[s] = 0
             size = _push(heap, size, s)
     while size > 0:
-        key, size = _pop(heap, size)
-        cost = key // stride
-        h = key - cost * stride
+        cost, h, size = _pop_hex(heap, size, stride)
         if cost != dist[h]:
             continue
         for d in range(6):
@@ -160,9 +164,7 @@ def capped_distance(
             dist[h] = 0
             size = _push(heap, size, h)
     while size > 0:
-        key, size = _pop(heap, size)
-        cost = key // stride
-        h = key - cost * stride
+        cost, h, size = _pop_hex(heap, size, stride)
         if cost != dist[h] or not spread[h]:
             continue
         for d in range(6):
