@@ -27,6 +27,10 @@ STRONG = frozenset({"combat", "capture", "game_over", "pocket", "surrender"})
 MAX_LINES = 2000
 
 
+# the standing after each side's turn is on the status bar; a log line for it would repeat it
+UNLOGGED = frozenset({"score"})
+
+
 @dataclass
 class _Entry:
     key: int
@@ -52,6 +56,8 @@ class LogView:
         self.scroll = 0
 
     def add(self, scenario: Scenario, event: Event, key: int) -> None:
+        if event.kind in UNLOGGED:
+            return
         self.entries.append(_Entry(key, self._render(scenario, event)))
         if len(self.entries) > MAX_LINES:
             del self.entries[: len(self.entries) - MAX_LINES]
