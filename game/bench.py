@@ -268,7 +268,8 @@ def run_game_bench(
 
 
 def run_frame_bench() -> dict[str, Any]:
-    """Time one full frame of the Third Kharkov map screen at 1920x1080 (`frame_ms`, median)."""
+    """Time one full frame of the map screen (the catalogue's first scenario) at 1920x1080
+    (`frame_ms`, median)."""
     from game.ui.frame_bench import measure
 
     return measure(1920, 1080)

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
 IN_FLIGHT_PER_WORKER = 4  # games handed to the workers ahead of time, per worker
-MAX_ACTIONS = 20_000  # a safety net: a game of Third Kharkov takes about 1,500 actions
+MAX_ACTIONS = 20_000  # a safety net: a game of Third Kharkov takes about 800 actions
 
 
 def ai_seed(seed: int, side: int) -> int:
