@@ -133,9 +133,14 @@ def combat_spec(
 
 
 def _retreat_room(
-    scenario: Scenario, state: GameState, side: int, enemy_zoc: npt.NDArray[np.bool_]
+    scenario: Scenario,
+    state: GameState,
+    side: int,
+    enemy_zoc: npt.NDArray[np.bool_],
+    moving: int = 1,
 ) -> npt.NDArray[np.bool_]:
-    """[N] hexes one more unit of `side` may retreat into: `retreat_options`' test, map-wide."""
+    """[N] hexes `moving` more units of `side` may retreat into: not water, enemy-held or full,
+    and not in enemy ZOC unless a friendly unit stands there."""
     grid = scenario.map
     on_map = state.active & (state.hex >= 0)
     hostile = np.bincount(state.hex[on_map & scenario.unit_hostile[side]], minlength=grid.size)
@@ -143,7 +148,7 @@ def _retreat_room(
     room: npt.NDArray[np.bool_] = (
         ~grid.water
         & (hostile == 0)
-        & stacking.room(scenario, friendly, 1)
+        & stacking.room(scenario, friendly, moving)
         & ~(enemy_zoc & (friendly == 0))
     )
     return room
@@ -163,25 +168,14 @@ def retreat_options(
     enemy_zoc: npt.NDArray[np.bool_],
     moving: int = 1,
 ) -> list[int]:
-    """Hexes next to h a unit of `side` may retreat into, best first.
-
-    Not off the map, water, enemy-held, full (for `moving` more units), or in enemy ZOC unless a
-    friendly unit stands there; best = farthest from the attackers, then lowest hex index.
-    """
+    """Hexes next to h a unit of `side` may retreat into (`_retreat_room`), best first: farthest
+    from the attackers, then lowest hex index."""
     grid = scenario.map
     attacker_hexes = [grid.hex_of(int(state.hex[a])) for a in attackers if state.hex[a] >= 0]
-    on_map = state.active & (state.hex >= 0)
-    hostile = np.bincount(state.hex[on_map & scenario.unit_hostile[side]], minlength=grid.size)
-    friendly = np.bincount(state.hex[on_map & scenario.unit_friendly[side]], minlength=grid.size)
-    water = grid.water
+    room = _retreat_room(scenario, state, side, enemy_zoc, moving)
     options: list[tuple[int, int]] = []
     for n in grid.neighbor[h].tolist():
-        if n < 0 or water[n] or hostile[n]:
-            continue
-        friends = int(friendly[n])
-        if not stacking.room(scenario, friends, moving):
-            continue
-        if enemy_zoc[n] and friends == 0:
+        if n < 0 or not room[n]:
             continue
         away = min((hexgrid.distance(grid.hex_of(n), a) for a in attacker_hexes), default=0)
         options.append((-away, n))

@@ -15,17 +15,6 @@ def limit(scenario: Scenario) -> int:
     return scenario.spec.scenario.stacking_limit
 
 
-def friendly_count(
-    scenario: Scenario, state: GameState, side: int, exclude: int = -1
-) -> npt.NDArray[np.int64]:
-    """[N] units of `side`'s team on the map in each hex (`exclude` not counted)."""
-    mine = state.active & scenario.unit_friendly[side] & (state.hex >= 0)
-    if exclude >= 0:
-        mine[exclude] = False
-    counts: npt.NDArray[np.int64] = np.bincount(state.hex[mine], minlength=scenario.map.size)
-    return counts
-
-
 def room(
     scenario: Scenario, counts: npt.ArrayLike, arriving: int = 1
 ) -> npt.NDArray[np.bool_]:

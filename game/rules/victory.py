@@ -45,13 +45,6 @@ def victory_points(scenario: Scenario, state: GameState) -> float:
     return cities + spec.vp_per_enemy_step * exchange
 
 
-def city_owner(scenario: Scenario, state: GameState, city_id: str) -> int:
-    """The side that holds a city (NO_SIDE if nobody does)."""
-    city = scenario.map.city_by_id(city_id)
-    assert city is not None, f"unknown city {city_id}"
-    return int(state.control[city.hex])
-
-
 def check_sudden_death(scenario: Scenario, state: GameState) -> list[Event]:
     date = scenario.date_of_turn(state.turn)
     for rule in scenario.spec.victory.sudden_death:
