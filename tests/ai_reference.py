@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from game.ai import fields
 from game.ai.plan import Order, Posture
@@ -23,15 +24,35 @@ from game.ai.tactics import (
     OVERREACH_WEIGHT,
     SUPPLY_WEIGHT,
     PhaseContext,
+    _column_tables,
     _weather_shifts,
-    attack_value,
     free_depth,
     step_value,
 )
 from game.enums import UnitKind
+from game.rules import combat_reference as combat_rules
 from game.rules.movement import MOVEMENT_CLASS
 from game.rules.weather import per_hex
 from game.state import Phase
+
+
+def odds_column(attack: F64, defence: F64, shift: npt.ArrayLike) -> npt.NDArray[np.intp]:
+    """Estimated column (after shifts) of attacks with these strengths."""
+    ratio = np.where(defence > 0, 6.0 * attack / np.maximum(defence, 1e-9), 1e9)
+    raw = np.searchsorted(np.array(combat_rules.COLUMN_SIXTHS), ratio, side="right") - 1
+    column: npt.NDArray[np.intp] = np.clip(raw + np.asarray(shift), 0, combat_rules.TOP_COLUMN)
+    return np.where(attack > 0, column, -1)
+
+
+def attack_value(attack: F64, defence: F64, shift: npt.ArrayLike, take: F64) -> F64:
+    """The array form of the compiled `ai.kernels._attack_value`: rough worth of attacking with
+    `attack` against `defence`; 0 where there is no attack."""
+    defender, attacker, retreat = _column_tables()
+    column = odds_column(attack, defence, shift)
+    safe = np.maximum(column, 0)
+    value = defender[safe] - attacker[safe] + retreat[safe] * take
+    result: F64 = np.where(column >= 0, value, 0.0)
+    return result
 
 
 def reference_scores(

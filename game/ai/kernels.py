@@ -29,7 +29,9 @@ def _attack_value(
     attacker: F64,
     retreat: F64,
 ) -> float:
-    """`tactics.attack_value` of one attack."""
+    """Rough worth of attacking with `attack` against `defence`: steps won minus steps lost plus
+    the chance of taking the hex times its value (the table's means by column); 0 without an
+    attack."""
     if attack <= 0:
         return 0.0
     ratio = 6.0 * attack / max(defence, 1e-9) if defence > 0 else 1e9

@@ -29,7 +29,7 @@ from game.ai import kernels as ai_kernels
 from game.ai.belief import Belief
 from game.ai.plan import Order, Posture
 from game.enums import MECHANISED_KINDS, Terrain, UnitKind, Weather
-from game.rules import combat_phase, kernels, movement, supply
+from game.rules import combat_phase, kernels, supply
 from game.rules import combat_reference as combat_rules
 from game.rules.movement import MOVEMENT_CLASS
 from game.rules.weather import HexWeather, local_weather, per_hex, uniform
@@ -172,25 +172,6 @@ _SIXTHS = np.array(combat_rules.COLUMN_SIXTHS, dtype=np.int64)
 def _column_array() -> F64:
     """`_column_tables` as one [3, columns] array, for the compiled scoring."""
     return np.stack(_column_tables())
-
-
-def odds_column(attack: F64, defence: F64, shift: npt.ArrayLike) -> npt.NDArray[np.intp]:
-    """Estimated column (after shifts) of attacks with these strengths."""
-    ratio = np.where(defence > 0, 6.0 * attack / np.maximum(defence, 1e-9), 1e9)
-    raw = np.searchsorted(np.array(combat_rules.COLUMN_SIXTHS), ratio, side="right") - 1
-    column: npt.NDArray[np.intp] = np.clip(raw + np.asarray(shift), 0, combat_rules.TOP_COLUMN)
-    return np.where(attack > 0, column, -1)
-
-
-def attack_value(attack: F64, defence: F64, shift: npt.ArrayLike, take: F64) -> F64:
-    """Rough worth of attacking with `attack` against `defence`: steps won minus steps lost plus
-    the chance of taking the hex times its value; 0 where there is no attack."""
-    defender, attacker, retreat = _column_tables()
-    column = odds_column(attack, defence, shift)
-    safe = np.maximum(column, 0)
-    value = defender[safe] - attacker[safe] + retreat[safe] * take
-    result: F64 = np.where(column >= 0, value, 0.0)
-    return result
 
 
 def ground_shift_table(weather: int) -> npt.NDArray[np.int8]:
@@ -652,7 +633,3 @@ def support_by_hex(scenario: Scenario, side: int, belief: Belief, weather: HexWe
 def _weather_shifts() -> F64:
     """[weather] the column shift the weather itself gives the defender."""
     return np.array([float(combat_rules.weather_shift(w)) for w in range(len(Weather))])
-
-
-def movement_allowance(scenario: Scenario, u: int, exploitation: bool) -> int:
-    return int(movement.movement_allowance(scenario, [u], exploitation=exploitation)[0])
