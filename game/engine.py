@@ -68,15 +68,15 @@ def movable_units(scenario: Scenario, state: GameState) -> npt.NDArray[np.intp]:
     return np.nonzero(mask)[0]
 
 
-# Movement cost tables depend on the map alone: kept per map (by its id and content), at most
+# Movement cost tables depend on the map alone: kept per map (by its fingerprint), at most
 # _RULES_KEPT maps, the least recently used dropped first.
 _RULES_KEPT: Final = 8
-_RULES: OrderedDict[tuple[str, str], movement.MovementRules] = OrderedDict()
+_RULES: OrderedDict[str, movement.MovementRules] = OrderedDict()
 
 
 def movement_rules(scenario: Scenario) -> movement.MovementRules:
     """The movement cost tables of a scenario's map, built once and reused."""
-    key = (scenario.map.id, scenario.map.fingerprint())
+    key = scenario.map.fingerprint()
     rules = _RULES.get(key)
     if rules is None:
         rules = movement.MovementRules.build(scenario)
@@ -410,8 +410,7 @@ def entry_hex(scenario: Scenario, state: GameState, u: int) -> int:
         h = grid.index_of(h_ax)
         if h < 0 or grid.terrain[h] in WATER_TERRAIN:
             continue
-        holder = state.control[h : h + 1]
-        if scenario.side_table.hostile_ground[side][holder][0]:
+        if scenario.side_table.hostile_ground[side, state.control[h]]:
             continue
         here = state.active & (state.hex == h)
         if np.any(here & scenario.unit_hostile[side]):
