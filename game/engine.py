@@ -35,7 +35,7 @@ RULES_VERSION: Final = 2
 # module names for what every move reads (attribute lookups on an enum class are slow in 3.11)
 _MOVING_PHASES: Final = (Phase.MOVEMENT, Phase.EXPLOITATION)
 _EXPLOITATION: Final = Phase.EXPLOITATION
-_ACTIVE: Final = UnitStatus.ACTIVE
+_ACTIVE: Final = int(UnitStatus.ACTIVE)  # a plain int: numpy compares it fast
 ENTRY_KM: Final = 30.0  # how far from its entry point a reinforcement may be placed
 FATIGUE_RECOVERY_DAYS: Final = 2  # a rested unit in supply sheds one level of fatigue this often
 

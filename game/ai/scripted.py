@@ -38,7 +38,8 @@ NO_ORDER = Order(Posture.HOLD, (), (), -1)
 # module names for what every call reads (attribute lookups on an enum class are slow in 3.11)
 _MOVING_PHASES = (Phase.MOVEMENT, Phase.EXPLOITATION)
 _COMBAT = Phase.COMBAT
-_ACTIVE, _WAITING = UnitStatus.ACTIVE, UnitStatus.WAITING
+# plain ints: numpy compares them without looking up dunders on the enum class
+_ACTIVE, _WAITING = int(UnitStatus.ACTIVE), int(UnitStatus.WAITING)
 POSTURE_ORDER = {
     Posture.ATTACK: 0,
     Posture.HOLD: 1,

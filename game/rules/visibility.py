@@ -6,6 +6,7 @@ turned into hexes by the scenario's scale) and the units in them.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Final
 
 import numpy as np
@@ -17,13 +18,29 @@ from game.state import GameState
 
 RECON_KM: Final = 20.0
 
+# Hexes seen, by map, radius and the team's unit hexes: after one unit moves, every other team's
+# view is the same as before, and each side's view is asked for at every move. At most _KEPT.
+_KEPT = 256
+_seen: OrderedDict[tuple[str, int, bytes], npt.NDArray[np.bool_]] = OrderedDict()
+
 
 def observed_hexes(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[np.bool_]:
-    """[N] hexes `side` sees now: within reconnaissance range of its team's units on the map."""
+    """[N] hexes `side` sees now: within reconnaissance range of its team's units on the map.
+    The array is shared and read-only."""
     grid = scenario.map
     mine = state.hex[state.active & scenario.unit_friendly[side] & (state.hex >= 0)]
     radius = scenario.scale.hexes(RECON_KM)
-    return kernels.within(mine.astype(np.int64), grid.neighbor, radius, grid.size)
+    key = (grid.fingerprint(), radius, mine.tobytes())
+    found = _seen.get(key)
+    if found is None:
+        found = kernels.within(mine.astype(np.int64), grid.neighbor, radius, grid.size)
+        found.flags.writeable = False
+        _seen[key] = found
+        while len(_seen) > _KEPT:
+            _seen.popitem(last=False)
+    else:
+        _seen.move_to_end(key)
+    return found
 
 
 def update_visibility(scenario: Scenario, state: GameState) -> None:
