@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from game.ai import kernels as ai_kernels
 from game.observation import Observation, observe
 from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
@@ -48,12 +49,21 @@ def belief_from_observation(
     scenario: Scenario, obs: Observation, own_status: npt.NDArray[np.uint8]
 ) -> Belief:
     units = scenario.units
-    own = obs.own
-    enemy_visible = obs.visible & ~obs.friendly
-    # own units as the side says; teammates and visible enemies as observed (on the map); the
-    # hidden ones off it
-    status = np.where(own, own_status, obs.status).astype(np.uint8)
-    on_map = status == _ACTIVE
+    hexes, steps, status, enemy_visible, ghosts = ai_kernels.belief_units(
+        obs.own,
+        obs.friendly,
+        obs.visible,
+        own_status,
+        obs.status,
+        obs.hex,
+        obs.steps,
+        units.max_steps,
+        obs.last_seen_hex,
+        obs.last_seen_turn,
+        obs.turn,
+        scenario.scale.turns(GHOST_DAYS),
+        _ACTIVE,
+    )
     n_sides = len(scenario.sides)
     seen_turn = np.zeros((n_sides, units.count), dtype=np.int16)
     seen_turn[obs.side] = obs.last_seen_turn
@@ -62,8 +72,8 @@ def belief_from_observation(
     zeros = np.zeros(units.count, dtype=np.int32)
     # the belief shares the observation's arrays: nothing that plans on it writes to it
     state = GameState(
-        hex=np.where(on_map, obs.hex, np.int32(-1)),
-        steps=np.where(obs.steps >= 0, obs.steps, units.max_steps),
+        hex=hexes,
+        steps=steps,
         status=status,
         movement_left=obs.movement_left,
         supply=obs.supply,
@@ -79,11 +89,5 @@ def belief_from_observation(
         side_index=obs.moving,
         phase=obs.phase,
         rng=_UNDRAWN,
-    )
-    recent = obs.turn - obs.last_seen_turn.astype(np.int32) <= scenario.scale.turns(GHOST_DAYS)
-    ghosts = np.where(
-        ~obs.friendly & ~enemy_visible & (obs.last_seen_turn > 0) & recent,
-        obs.last_seen_hex,
-        np.int32(-1),
     )
     return Belief(obs.side, obs, state, enemy_visible, ghosts)

@@ -225,3 +225,48 @@ def place(
             gathered_armour[nb] = True
     friends_defence[h] += sign * defence
     friends_count[h] += sign
+
+
+@njit(cache=True, nogil=True)
+def belief_units(
+    own: npt.NDArray[np.bool_],
+    friendly: npt.NDArray[np.bool_],
+    visible: npt.NDArray[np.bool_],
+    own_status: npt.NDArray[np.uint8],
+    seen_status: npt.NDArray[np.uint8],
+    seen_hex: npt.NDArray[np.int32],
+    seen_steps: npt.NDArray[np.int8],
+    max_steps: npt.NDArray[np.int8],
+    last_seen_hex: npt.NDArray[np.int32],
+    last_seen_turn: npt.NDArray[np.int16],
+    turn: int,
+    ghost_turns: int,
+    active: int,
+) -> tuple[
+    npt.NDArray[np.int32],
+    npt.NDArray[np.int8],
+    npt.NDArray[np.uint8],
+    npt.NDArray[np.bool_],
+    npt.NDArray[np.int32],
+]:
+    """The unit arrays of a belief (see `belief.belief_from_observation`): hex, steps and status
+    as the side takes them, enemies visible now, and where recently seen enemies were last seen."""
+    n = len(own)
+    hexes = np.empty(n, dtype=np.int32)
+    steps = np.empty(n, dtype=np.int8)
+    status = np.empty(n, dtype=np.uint8)
+    enemy_visible = np.zeros(n, dtype=np.bool_)
+    ghosts = np.full(n, -1, dtype=np.int32)
+    for u in range(n):
+        status[u] = own_status[u] if own[u] else seen_status[u]
+        hexes[u] = seen_hex[u] if status[u] == active else -1
+        steps[u] = seen_steps[u] if seen_steps[u] >= 0 else max_steps[u]
+        enemy_visible[u] = visible[u] and not friendly[u]
+        if (
+            not friendly[u]
+            and not enemy_visible[u]
+            and last_seen_turn[u] > 0
+            and turn - np.int32(last_seen_turn[u]) <= ghost_turns
+        ):
+            ghosts[u] = last_seen_hex[u]
+    return hexes, steps, status, enemy_visible, ghosts

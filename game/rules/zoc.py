@@ -20,9 +20,10 @@ from game.geo import HexMap
 from game.rules import kernels
 from game.rules.weather import HexWeather, frozen, hex_weather, passable_ground, weather_key
 from game.scenario.model import Scenario
-from game.state import GameState
+from game.state import GameState, UnitStatus
 
 BoolArray = npt.NDArray[np.bool_]
+_ACTIVE = int(UnitStatus.ACTIVE)
 
 
 def spread_zone(grid: HexMap, occupied: BoolArray, weather: HexWeather) -> BoolArray:
@@ -84,17 +85,25 @@ def zone_of_control(
     The weather defaults to the state's turn, hex by hex; frozen rivers carry ZOC, unfrozen major
     rivers don't.
     """
-    if weather is None:
-        weather = hex_weather(scenario, state)
-    exerting = scenario.unit_friendly[side] & (state.steps > 0)
-    return spread_zone(scenario.map, occupied_by(scenario, state, exerting), weather)
+    return _zone_of(scenario, state, scenario.unit_friendly[side], weather)
 
 
 def enemy_zone_of_control(
     scenario: Scenario, state: GameState, side: int, weather: HexWeather | None = None
 ) -> BoolArray:
     """[N] bool: hexes in the zone of control of every team but `side`'s."""
+    return _zone_of(scenario, state, scenario.unit_hostile[side], weather)
+
+
+def _zone_of(
+    scenario: Scenario, state: GameState, units: BoolArray, weather: HexWeather | None
+) -> BoolArray:
+    """The zone of `units` ([U] mask) with steps left: `spread_zone` of the hexes they occupy,
+    found in one compiled pass (asked for at every move)."""
     if weather is None:
         weather = hex_weather(scenario, state)
-    exerting = scenario.unit_hostile[side] & (state.steps > 0)
-    return spread_zone(scenario.map, occupied_by(scenario, state, exerting), weather)
+    grid = scenario.map
+    hexes = kernels.occupied_hexes(
+        state.hex, state.status, state.steps, units, grid.size, _ACTIVE
+    )
+    return _one_zone(grid, hexes, weather)
