@@ -22,16 +22,19 @@ from game.actions import Action, Attack, CancelAttack, EndPhase, Move
 from game.enums import WATER_TERRAIN
 from game.events import Event
 from game.rules import combat_phase, movement, stacking, supply, victory
+from game.rules.bypass import settle_bypassed
 from game.rules.control import take_control
 from game.rules.visibility import update_visibility
 from game.rules.zoc import enemy_zone_of_control
+from game.scenario.model import RULES_VERSION as RULES_VERSION
 from game.scenario.model import Scenario
 from game.state import GameState, Phase, UnitStatus, new_state
 
-# The version of the rules: saves record it. Raise it when a change of the rules can change the
-# course of a game (not for a change of words or of speed). 2: sides and teams from the scenario
-# file, rule constants in km and days, the movement rules' zone of control in the supply trace.
-RULES_VERSION: Final = 2
+# The version of the rules (`RULES_VERSION`, kept with the scenario, which plays a game under
+# it): saves record it. Raise it when a change of the rules can change the course of a game (not
+# for a change of words or of speed). 2: sides and teams from the scenario file, rule constants
+# in km and days, the movement rules' zone of control in the supply trace. 3: the file's
+# `[rules]` (bypassed ground, rail repair).
 # module names for what every move reads (attribute lookups on an enum class are slow in 3.11)
 _MOVING_PHASES: Final = (Phase.MOVEMENT, Phase.EXPLOITATION)
 _EXPLOITATION: Final = Phase.EXPLOITATION
@@ -317,7 +320,8 @@ def _end_side_turn(scenario: Scenario, state: GameState) -> list[Event]:
         before = state.fatigue[rested].astype(np.int32)
         state.fatigue[rested] = np.maximum(before - recovery, 0).astype(np.uint8)
     state.attacked[scenario.units.side == side] = False
-    events = victory.check_sudden_death(scenario, state)
+    events = settle_bypassed(scenario, state) if scenario.rules.bypassed_ground else []
+    events += victory.check_sudden_death(scenario, state)
     if state.over:
         return events
     events.append(victory.score_event(scenario, state, side))

@@ -42,6 +42,7 @@ class Observation:
     men_lost: npt.NDArray[np.int32]  # own team's units only
     attacked: npt.NDArray[np.bool_]  # own units that attacked this turn
     control: npt.NDArray[np.uint8]
+    control_changed: npt.NDArray[np.int16]  # turn each hex last changed hands (0 never): public
     seen_hexes: npt.NDArray[np.bool_]  # [N] hexes observed now
     own: npt.NDArray[np.bool_]  # the side's own units
     friendly: npt.NDArray[np.bool_]  # the side's team's units (own included)
@@ -93,6 +94,7 @@ def observe(scenario: Scenario, state: GameState, side: int) -> Observation:
         men_lost=lost,
         attacked=attacked,
         control=state.control.copy(),
+        control_changed=state.control_changed.copy(),
         seen_hexes=seen,
         own=own,
         friendly=friendly,

@@ -41,7 +41,7 @@ def save_game(game: Game, path: Path) -> None:
     header = {
         "format": FORMAT,
         "version": VERSION,
-        "rules": RULES_VERSION,
+        "rules": scenario.rules_version,
         "scenario": {
             "id": scenario.id,
             "file": scenario.path.name,
@@ -172,6 +172,7 @@ def load_game(path: Path, check: bool = True, scenario_path: Path | None = None)
             f"the save was made with another version of {source.name}; it cannot be replayed exactly",
         )
     report.rules = rules
+    scenario = scenario.under_rules(rules)  # a game made under older rules replays under them
     knobs = _knobs(scenario, data["knobs"], report)
     game = Game(scenario.with_knobs(knobs) if knobs else scenario, seed)
     recorded = _turn_hashes(data["turn_hashes"], report)

@@ -82,7 +82,7 @@ def belief_from_observation(
         men_lost=zeros,
         tanks_lost=zeros,
         control=obs.control,
-        control_changed=np.zeros(scenario.map.size, dtype=np.int16),
+        control_changed=obs.control_changed,
         seen_turn=seen_turn,
         seen_hex=seen_hex,
         turn=obs.turn,

@@ -69,6 +69,7 @@ class HistoricalAI:
         self._visible: np.ndarray | None = None
         self._held: np.ndarray | None = None  # ground held when the side's turn began
         self._planned: dict[int, int] = {}  # unit -> hex its last move was planned to end in
+        self._hold_cities: set[int] = set()  # hexes of the hold orders in force this turn
 
     # --- the Player protocol -------------------------------------------------------------
 
@@ -130,6 +131,7 @@ class HistoricalAI:
             self._update_plan(view, belief)
             self.orders = self.plan.orders(own, state.control)
             self._assign_garrisons(belief, own)
+            self._hold_cities = {city for city, _ in self.plan.hold_orders(state.turn)}
             for u, city in self.garrisons.items():
                 base = self.orders.get(u, NO_ORDER)
                 self.orders[u] = Order(Posture.HOLD, (city,), base.objectives, base.task, city)
@@ -270,7 +272,19 @@ class HistoricalAI:
         path = reach.path_to(best)[1:]
         context.place(u, best, +1)
         self._planned[u] = best
+        self._garrison_on_arrival(u, best, order)
         return Move(u, tuple(path))
+
+    def _garrison_on_arrival(self, u: int, h: int, order: Order) -> None:
+        """A unit that ends its move in a hold-order city nobody garrisons stays there as its
+        garrison (garrisons are otherwise named when the turn begins, so a city taken this turn
+        would stand empty until the next one, and bypassed ground can be handed back)."""
+        if order.garrison >= 0 or h in self.garrisons.values():
+            return
+        if h not in self._hold_cities:
+            return
+        self.garrisons[u] = h
+        self.orders[u] = Order(Posture.HOLD, (h,), order.objectives, order.task, h)
 
     def _attack_still_valid(self, view: Observation, attack: Attack) -> bool:
         """The attack can still be declared, as far as the side can tell (declaring changes

@@ -424,3 +424,97 @@ def occupied_hexes(
             out[k] = h
             k += 1
     return out
+
+
+@njit(cache=True, nogil=True)
+def bypassed_ground(
+    neighbor: I32,
+    water: Bool,
+    control: npt.NDArray[np.uint8],
+    holder_team: npt.NDArray[np.uint8],
+    gateway: Bool,
+    unit_hex: I32,
+    unit_team: npt.NDArray[np.uint8],
+    on_map: Bool,
+    n_sides: int,
+    no_side: int,
+) -> npt.NDArray[np.uint8]:
+    """The control layer after bypassed ground returns (see `bypass.settle_bypassed`): each
+    patch (connected land of one team) that holds none of that team's `gateway` hexes
+    ([teams, N]) and whose land neighbours all belong to one other team goes to the side of that
+    team holding most of its border, except the hexes with a unit of its own team in or next to
+    them."""
+    n = neighbor.shape[0]
+    n_teams = gateway.shape[0]
+    near = np.zeros((n_teams, n), dtype=np.bool_)
+    for u in range(len(unit_hex)):
+        h = unit_hex[u]
+        if not on_map[u] or h < 0:
+            continue
+        t = unit_team[u]
+        near[t, h] = True
+        for d in range(6):
+            nb = neighbor[h, d]
+            if nb >= 0:
+                near[t, nb] = True
+    out = control.copy()
+    seen = np.zeros(n, dtype=np.bool_)
+    members = np.empty(n, dtype=np.int32)
+    border = np.zeros(n_sides, dtype=np.int32)
+    for first in range(n):
+        if seen[first] or water[first] or control[first] == no_side:
+            continue
+        team = holder_team[control[first]]
+        seen[first] = True
+        members[0] = first
+        head, tail = 0, 1
+        while head < tail:
+            h = members[head]
+            head += 1
+            for d in range(6):
+                nb = neighbor[h, d]
+                if nb < 0 or seen[nb] or water[nb] or control[nb] == no_side:
+                    continue
+                if holder_team[control[nb]] != team:
+                    continue
+                seen[nb] = True
+                members[tail] = nb
+                tail += 1
+        enclosed = True
+        other = -1
+        border[:] = 0
+        for k in range(tail):
+            h = members[k]
+            if gateway[team, h]:
+                enclosed = False
+                break
+            for d in range(6):
+                nb = neighbor[h, d]
+                if nb < 0 or water[nb]:
+                    continue
+                holder = control[nb]
+                if holder == no_side:
+                    enclosed = False
+                    break
+                t = holder_team[holder]
+                if t == team:
+                    continue
+                if other < 0:
+                    other = t
+                elif other != t:
+                    enclosed = False
+                    break
+                border[holder] += 1
+            if not enclosed:
+                break
+        if not enclosed or other < 0:
+            continue
+        taker = 0
+        for s in range(n_sides):
+            if border[s] > border[taker]:
+                taker = s
+        for k in range(tail):
+            h = members[k]
+            if not near[team, h]:
+                out[h] = taker
+    return out

@@ -8,6 +8,8 @@ Sources (for side S; teammates share everything here: S's team is meant by "S" b
       - the `supply_sources` places and points of S's team's sides;
     * the railway network: from the gateways supply floods along `rail` hexsides through
       team-held hexes, and every rail hex it reaches is a source (trains bring supply forward);
+      with `[rules] rail_repair_days`, only through hexes held since the start or taken at least
+      that long ago (`rail_repaired`: a captured line is relaid before trains run on it);
       a `railhead` city is a source exactly when this flood reaches it, so a railhead cut off from
       the gateways by the enemy feeds nothing;
     * team-held `depot` cities: stocked, they supply on their own (but feed no railway).
@@ -376,6 +378,17 @@ def gateways(scenario: Scenario, side: int) -> Bool:
     return found
 
 
+def rail_repaired(scenario: Scenario, state: GameState) -> Bool:
+    """[N] hexes whose railway carries its holder's trains: held since the start, or taken at
+    least the file's `rail_repair_days` ago (every hex, with no repair delay)."""
+    days = scenario.rules.rail_repair_days
+    if days <= 0:
+        return np.ones(scenario.map.size, dtype=np.bool_)
+    since = state.turn - state.control_changed.astype(np.int32)
+    repaired: Bool = (state.control_changed == 0) | (since >= scenario.scale.turns(days))
+    return repaired
+
+
 def supply_ground(
     scenario: Scenario, state: GameState, side: int, enemy_zoc: Bool | None = None
 ) -> SupplyGround:
@@ -391,7 +404,7 @@ def supply_ground(
     passable = enterable & (~enemy_zoc | friendly)
     held = passable & friendly_ground(scenario, state.control, side)
     entry = gateways(scenario, side) & held
-    network = _connected(grid.neighbor, held, entry, grid.rail)
+    network = _connected(grid.neighbor, held & rail_repaired(scenario, state), entry, grid.rail)
     roles = _city_roles(scenario)
     railheads = (roles == RAILHEAD) & network  # already rail hexes of the network: no extra
     depots = (roles == DEPOT) & held

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -21,10 +21,14 @@ from game.geo import HexMap
 from game.scenario.build import Built, build
 from game.scenario.errors import FileProblemError, Problem
 from game.scenario.loader import Reporter, check_model, file_hash, load_map, read_toml
-from game.scenario.schema import HoldOrder, ScenarioFile
+from game.scenario.schema import HoldOrder, RulesSpec, ScenarioFile
 from game.scenario.tables import Calendar, KnobValue, Scale, SideTable, UnitTable, WeatherZones
 
-__all__ = ["KnobValue", "Scenario", "UnitTable", "coerce_knob", "load_scenario"]
+__all__ = ["RULES_VERSION", "KnobValue", "Scenario", "UnitTable", "coerce_knob", "load_scenario"]
+
+# The rules version this program plays (saves record it). 3 added the file's switchable rules
+# (`[rules]`: bypassed ground, rail repair); a game made under 2 replays with them off.
+RULES_VERSION = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,6 +52,8 @@ class Scenario:
     knobs: dict[str, KnobValue] = field(default_factory=dict)
     # weather by region (None: `weather` holds everywhere); read it through `rules.weather`
     weather_zones: WeatherZones | None = None
+    # the rules version games of this scenario are played under (`under_rules`)
+    rules_version: int = RULES_VERSION
 
     @classmethod
     def from_built(
@@ -88,6 +94,16 @@ class Scenario:
     @property
     def turns(self) -> int:
         return self.spec.scenario.turns
+
+    @property
+    def rules(self) -> RulesSpec:
+        """The file's switchable rules, as far as the rules version the game is played under
+        knows them (all off before version 3)."""
+        return self.spec.rules if self.rules_version >= 3 else _NO_RULES
+
+    def under_rules(self, version: int) -> Scenario:
+        """The same scenario played under an older rules version (to replay an old save)."""
+        return self if version == self.rules_version else replace(self, rules_version=version)
 
     @property
     def sides(self) -> tuple[int, ...]:
@@ -166,7 +182,11 @@ class Scenario:
         built = build(self.spec, self.map, merged, reporter)
         reporter.raise_if_any()
         assert built is not None
-        return Scenario.from_built(self.path, self.source_hash, self.spec, self.map, built, merged)
+        rebuilt = Scenario.from_built(self.path, self.source_hash, self.spec, self.map, built, merged)
+        return rebuilt.under_rules(self.rules_version)
+
+
+_NO_RULES = RulesSpec()
 
 
 def coerce_knob(kind: str, value: Any) -> KnobValue | None:

@@ -519,6 +519,19 @@ class MeasureSpec(Strict):
         return self.reduce or DEFAULT_REDUCE[self.kind]
 
 
+class RulesSpec(Strict):
+    """General rules a scenario file switches on. Each is off by default: a file without them
+    plays as under rules version 2."""
+
+    # Enemy ground left behind: at the end of every side's turn, a patch of one team's ground
+    # that holds none of its supply gateways and is bordered on land by one other team only
+    # returns to that team, hex by hex, wherever no unit of its own team stands in or next to it.
+    bypassed_ground: bool = False
+    # Days a railway hex needs, after it changes hands, before trains carry its new holder's
+    # supply through it (0: at once).
+    rail_repair_days: Annotated[int, Field(ge=0, le=60)] = 0
+
+
 class ScenarioFile(Strict):
     scenario: ScenarioHeader
     sides: dict[SideName, SideSpec]
@@ -533,6 +546,7 @@ class ScenarioFile(Strict):
     knobs: dict[Identifier, KnobSpec] = {}
     historical: HistoricalOutcome | None = None
     measures: list[MeasureSpec] = []
+    rules: RulesSpec = RulesSpec()
 
 
 def _no_duplicates(values: list[str], what: str) -> None:
