@@ -54,7 +54,15 @@ def check_sudden_death(scenario: Scenario, state: GameState) -> list[Event]:
             continue
         team = team_of_name(scenario, rule.side)
         held = [scenario.map.city_by_id(c) for c in rule.holds]
-        if all(c is not None and holder_team(scenario, state.control, c.hex) == team for c in held):
+        # a hold must last `for_days` (whole turns since the city last changed hands); games
+        # made under rules version 2 knew no such wait
+        wait = scenario.scale.turns(rule.for_days, minimum=0) if scenario.rules_version >= 3 else 0
+        if all(
+            c is not None
+            and holder_team(scenario, state.control, c.hex) == team
+            and state.turn - int(state.control_changed[c.hex]) >= wait
+            for c in held
+        ):
             data: dict[str, int | str] = {"cause": "sudden_death", "cities": ",".join(rule.holds)}
             return _finish(state, team, "decisive", data)
     return []

@@ -289,12 +289,14 @@ class VictoryLevel(Strict):
 
 class SuddenDeath(Strict):
     """`side` (a side, meaning its team, or a team) wins at once (decisively) when its team holds
-    every city in `holds` on or after `from_date`."""
+    every city in `holds` on or after `from_date`, each for at least `for_days` (counted from
+    the turn it last changed hands; rules version 3 on)."""
 
     side: SideName
     holds: Annotated[list[Identifier], Field(min_length=1)]
     from_date: dt.date | None = Field(default=None, alias="from")
     until: dt.date | None = None
+    for_days: Annotated[int, Field(ge=0, le=366)] = 0
     note: str = ""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

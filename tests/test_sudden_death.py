@@ -1,0 +1,41 @@
+"""A sudden-death hold must last `for_days` (Third Kharkov: the Dnieper crossings, 4 days), so a
+raid that slips into an empty town does not end the game before the defender can answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from game import engine
+from game.rules import victory
+from game.scenario.model import load_scenario
+
+KHARKOV = Path(__file__).resolve().parent.parent / "scenarios" / "kharkov_1943.toml"
+
+
+def test_a_soviet_hold_on_a_dnieper_crossing_must_last_two_turns() -> None:
+    scenario = load_scenario(KHARKOV)
+    soviet = scenario.side_table.index("soviet")
+    crossing = scenario.map.hex_of_point("dnepropetrovsk")
+    state, _ = engine.new_game(scenario, seed=1)
+    state.turn = 3  # 23 February: the rule is in force from the 21st
+    state.control[crossing] = soviet
+    state.control_changed[crossing] = 3  # taken this turn
+    ended = []
+    for turn in (3, 4, 5):
+        state.turn = turn
+        ended.append(bool(victory.check_sudden_death(scenario, state)))
+        if state.over:
+            break
+    assert ended == [False, False, True]
+    assert state.winner == scenario.side_table.team[soviet] and state.level == "decisive"
+
+
+def test_games_made_under_rules_version_2_end_at_once() -> None:
+    scenario = load_scenario(KHARKOV).under_rules(2)
+    soviet = scenario.side_table.index("soviet")
+    crossing = scenario.map.hex_of_point("zaporozhye")
+    state, _ = engine.new_game(scenario, seed=1)
+    state.turn = 3
+    state.control[crossing] = soviet
+    state.control_changed[crossing] = 3
+    assert victory.check_sudden_death(scenario, state)
