@@ -31,6 +31,23 @@ from game.hexgrid import Layout
 from game.scenario.model import Scenario
 from game.ui import frontline, render, supplymap
 from game.ui.counters import CounterLook, counter_px, render_counter
+from game.ui.mapmarks import (
+    ATTACK,
+    ATTACK_CASING,
+    POCKET_LINE,
+    POCKET_TINT,
+    SELECTED,
+    SUPPLY_MARK,
+    SUPPLY_STAGE_TINTS,
+    ZOC_TINT,
+    attack_arrow,
+    badge,
+    depot_mark,
+    draw_key,
+    entry_mark,
+    railhead_mark,
+    target_mark,
+)
 from game.ui.palette import MINIMAP_TINT_ALPHA, ink_of, palette
 from game.ui.supplymap import SupplyPicture
 
@@ -41,20 +58,7 @@ PAN_SPEED = 900.0  # screen pixels per second for keys
 ZOOM_RATE = 14.0  # 1/s: how fast a zoom glides to its level
 KEEP_COMPOSITES = 3  # zoom levels whose composited map stays cached
 INCREMENTAL_LIMIT = 600  # changed hexes up to which a composite is patched, not rebuilt
-ATTACK: tuple[int, int, int] = (255, 178, 0)  # targets, attackers, declared attacks: amber
-ATTACK_CASING: tuple[int, int, int] = (40, 28, 8)
-SELECTED: tuple[int, int, int] = (255, 255, 255)
 STACK_EDGES = 2  # counters of a stack shown as edges behind the top one, at most
-SUPPLY_STAGE_TINTS: dict[int, tuple[int, int, int, int]] = {
-    1: (40, 150, 60, 70),
-    2: (90, 175, 70, 55),
-    3: (170, 200, 80, 50),
-    supplymap.OUT: (235, 120, 20, 95),
-}
-SUPPLY_MARK: tuple[int, int, int] = (20, 110, 40)
-ZOC_TINT = (200, 60, 40, 40)
-POCKET_TINT = (150, 30, 160, 80)
-POCKET_LINE = (120, 20, 130)
 
 
 @dataclass
@@ -511,10 +515,12 @@ class MapView:
         image = self.composite(index, scene)
         self._blit_level(surface, view, image, ZOOM_LEVELS[index])
         self._draw_overlays(surface, view, scene)
+        if scene.zoc is not None or scene.pockets or scene.out_of_supply is not None:
+            self._front_over_tints(surface, view, scene)
         self._draw_counters(surface, view, scene)
         self._draw_attacks(surface, view, scene)
         self._draw_trails(surface, view, scene)
-        self._draw_labels(surface, view, scene, index)
+        self._draw_labels(surface, view, scene)
         self._draw_markers(surface, view, scene)
         self._draw_legend(surface, view, scene)
         surface.set_clip(clip)
@@ -601,6 +607,23 @@ class MapView:
         pts = [(x + dx, y + dy) for dx, dy in self.layout(self.camera.zoom).corner_offsets()]
         pygame.draw.lines(surface, color, True, pts, width)
 
+    def _front_over_tints(self, surface: pygame.Surface, view: pygame.Rect, scene: Scene) -> None:
+        """The front again, over an overlay's tints, so that it keeps its colour under them."""
+        cam = self.camera
+        offset = (view.x - cam.left * cam.zoom, view.y - cam.top * cam.zoom)
+        front = self.front(scene.control)
+        render.draw_front_segments(
+            surface,
+            front.segments,
+            front.kinds,
+            front.teams,
+            cam.zoom,
+            ZOOM_LEVELS[level_for(cam.zoom)],
+            self.team_colors,
+            view,
+            offset,
+        )
+
     def _draw_overlays(self, surface: pygame.Surface, view: pygame.Rect, scene: Scene) -> None:
         zoom = self.camera.zoom
         margin = zoom
@@ -654,39 +677,15 @@ class MapView:
                     pygame.draw.line(surface, SUPPLY_MARK, a, self.hex_screen(view, n), width)
         size = max(4.0, zoom * 0.16)
         for h in self._visible_hexes(view, picture.entries, zoom):
-            x, y = self.hex_screen(view, h)
-            diamond = [(x, y - size), (x + size, y), (x, y + size), (x - size, y)]
-            pygame.draw.polygon(surface, SUPPLY_MARK, diamond)
-            pygame.draw.polygon(surface, (250, 246, 232), diamond, 1)
+            entry_mark(surface, self.hex_screen(view, h), size)
         marks = [(h, True) for h in picture.railheads.tolist()]
         marks += [(h, False) for h in picture.cut_railheads.tolist()]
         for h, fed in marks:
             if self._visible(view, h, zoom):
-                self._railhead_mark(surface, self.hex_screen(view, h), size * 1.3, fed)
+                railhead_mark(surface, self.hex_screen(view, h), size * 1.3, fed)
         for h in picture.depots.tolist():
             if self._visible(view, h, zoom):
-                x, y = self.hex_screen(view, h)
-                box = pygame.Rect(0, 0, round(size * 2.2), round(size * 2.2))
-                box.center = (round(x), round(y))
-                pygame.draw.rect(surface, SUPPLY_MARK, box)
-                pygame.draw.rect(surface, (250, 246, 232), box, max(1, round(size / 4)))
-
-    @staticmethod
-    def _railhead_mark(
-        surface: pygame.Surface, center: tuple[float, float], radius: float, fed: bool
-    ) -> None:
-        """A railhead: a green disc with a white ring (fed), or a hollow grey one (cut off)."""
-        ring = max(1, round(radius / 4))
-        if fed:
-            pygame.draw.circle(surface, SUPPLY_MARK, center, radius)
-            pygame.draw.circle(surface, (250, 246, 232), center, radius, ring)
-            pygame.draw.circle(surface, (250, 246, 232), center, max(1.5, radius / 3))
-        else:
-            pygame.draw.circle(surface, (250, 246, 232), center, radius)
-            pygame.draw.circle(surface, (110, 110, 110), center, radius, ring)
-            a = (center[0] - radius * 0.6, center[1] - radius * 0.6)
-            b = (center[0] + radius * 0.6, center[1] + radius * 0.6)
-            pygame.draw.line(surface, (110, 110, 110), a, b, ring)
+                depot_mark(surface, self.hex_screen(view, h), size)
 
     def _draw_attacks(self, surface: pygame.Surface, view: pygame.Rect, scene: Scene) -> None:
         """Targets (amber corner brackets round the enemy counter), the chosen target and the
@@ -696,66 +695,14 @@ class MapView:
         declared_targets = {target for _, target in scene.declared}
         for h in scene.targets:
             if h not in declared_targets and h != scene.target and self._visible(view, h, zoom):
-                self._target_mark(surface, self.hex_screen(view, h), False)
+                target_mark(surface, self.hex_screen(view, h), zoom, False)
         for hexes, target in scene.declared:
-            self._attack_arrows(surface, view, hexes, target)
-            self._target_mark(surface, self.hex_screen(view, target), True)
+            at = self.hex_screen(view, target)
+            for h in sorted(set(hexes)):
+                attack_arrow(surface, self.hex_screen(view, h), at, zoom)
+            target_mark(surface, at, zoom, True)
         if scene.target >= 0:
-            self._target_mark(surface, self.hex_screen(view, scene.target), True)
-
-    def _target_mark(
-        self,
-        surface: pygame.Surface,
-        center: tuple[float, float],
-        strong: bool,
-        zoom: float | None = None,
-    ) -> None:
-        """Corner brackets just outside a counter: thin for a possible target, thick for the
-        chosen or declared one."""
-        zoom = self.camera.zoom if zoom is None else zoom
-        half = counter_px(zoom) / 2 + max(2, zoom * 0.05)
-        width = max(2, round(zoom / (14 if strong else 22)) + (1 if strong else 0))
-        arm = max(4.0, half * 0.55)
-        x, y = center
-        for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
-            cx, cy = x + sx * half, y + sy * half
-            pts = [(cx, cy - sy * arm), (cx, cy), (cx - sx * arm, cy)]
-            pygame.draw.lines(surface, ATTACK_CASING, False, pts, width + 2)
-            pygame.draw.circle(surface, ATTACK_CASING, (cx, cy), (width + 2) / 2)
-        for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
-            cx, cy = x + sx * half, y + sy * half
-            pts = [(cx, cy - sy * arm), (cx, cy), (cx - sx * arm, cy)]
-            pygame.draw.lines(surface, ATTACK, False, pts, width)
-            pygame.draw.circle(surface, ATTACK, (cx, cy), width / 2)
-
-    def _attack_arrows(
-        self, surface: pygame.Surface, view: pygame.Rect, hexes: list[int], target: int
-    ) -> None:
-        """A fat arrow from each attacking hex into the target's counter (over the attackers:
-        between neighbours there is no room outside the counters)."""
-        tx, ty = self.hex_screen(view, target)
-        zoom = self.camera.zoom
-        width = max(3, round(zoom / 8))
-        head = max(9.0, zoom * 0.34)
-        for h in sorted(set(hexes)):
-            sx, sy = self.hex_screen(view, h)
-            angle = math.atan2(ty - sy, tx - sx)
-            cos, sin = math.cos(angle), math.sin(angle)
-            start = (sx + cos * zoom * 0.05, sy + sin * zoom * 0.05)
-            tip = (tx - cos * zoom * 0.2, ty - sin * zoom * 0.2)
-            neck = (tip[0] - cos * head * 0.8, tip[1] - sin * head * 0.8)
-            wings = [
-                (tip[0] - head * math.cos(angle - 0.5), tip[1] - head * math.sin(angle - 0.5)),
-                (tip[0] - head * math.cos(angle + 0.5), tip[1] - head * math.sin(angle + 0.5)),
-            ]
-            barb = [tip, wings[0], wings[1]]
-            pygame.draw.line(surface, ATTACK_CASING, start, neck, width + 3)
-            pygame.draw.circle(surface, ATTACK_CASING, start, (width + 3) / 2)
-            pygame.draw.polygon(surface, ATTACK_CASING, barb, 0)
-            pygame.draw.polygon(surface, ATTACK_CASING, barb, 3)
-            pygame.draw.line(surface, ATTACK, start, neck, width)
-            pygame.draw.circle(surface, ATTACK, start, width / 2)
-            pygame.draw.polygon(surface, ATTACK, barb)
+            target_mark(surface, self.hex_screen(view, scene.target), zoom, True)
 
     def _draw_counters(self, surface: pygame.Surface, view: pygame.Rect, scene: Scene) -> None:
         zoom = self.camera.zoom
@@ -800,17 +747,8 @@ class MapView:
                 pygame.draw.line(surface, color, edge.topleft, edge.topright, 3)
                 pygame.draw.line(surface, color, edge.topright, edge.bottomright, 3)
             if n > 1:
-                self._badge(surface, (top_rect.left, top_rect.top), str(n), badge_size)
-
-    def _badge(
-        self, surface: pygame.Surface, center: tuple[int, int], text: str, size: int
-    ) -> None:
-        """A stack's count: a small dark disc with a white figure, on the top counter's corner."""
-        img = self.text(text, max(8, round(size * 0.75)), (255, 255, 255))
-        radius = max(size / 2, img.get_width() / 2 + 2)
-        pygame.draw.circle(surface, (250, 246, 232), center, radius + 1)
-        pygame.draw.circle(surface, (30, 28, 24), center, radius)
-        surface.blit(img, img.get_rect(center=center))
+                figure = self.text(str(n), max(8, round(badge_size * 0.75)), (255, 255, 255))
+                badge(surface, (top_rect.left, top_rect.top), figure)
 
     def _draw_trails(self, surface: pygame.Surface, view: pygame.Rect, scene: Scene) -> None:
         width = max(2, int(self.camera.zoom / 9))
@@ -832,34 +770,44 @@ class MapView:
             right = (ex - head * math.cos(angle + 0.5), ey - head * math.sin(angle + 0.5))
             pygame.draw.polygon(surface, mixed, [(ex, ey), left, right])
 
-    def _draw_labels(
-        self, surface: pygame.Surface, view: pygame.Rect, scene: Scene, index: int
-    ) -> None:
-        """Town names with their owners' flags, and island sizes: above everything on the map
-        but the notes. A name in a hex that holds counters goes just below the counter."""
+    def label_places(
+        self, view: pygame.Rect, scene: Scene
+    ) -> list[tuple[int, pygame.Rect, pygame.Surface]]:
+        """Where this frame draws each visible town name: (hex, screen rect, image). A name in a
+        hex that holds counters goes just below the top counter, so neither hides the other; a
+        town worth points has its owner's flag just left of the rect."""
         zoom = self.camera.zoom
+        index = level_for(zoom)
         scale = zoom / ZOOM_LEVELS[index]
-        occupied = {stack.hex: len(stack.units) for stack in scene.stacks if stack.units}
+        occupied = {stack.hex for stack in scene.stacks if stack.units}
         half = counter_px(zoom) / 2
         vp = self.scenario.vp
+        places = []
         for label, img in self.city_labels(index):
             h = label.hex
             if not self._visible(view, h, zoom * 2):
                 continue
             x, y = self.hex_screen(view, h)
-            drop = label.drop * scale
-            if h in occupied:
-                drop = half + (min(occupied[h] - 1, STACK_EDGES) * max(2, round(half * 0.18))) + 1
+            drop = half + 1 if h in occupied else label.drop * scale
             rect = img.get_rect(midtop=(round(x), round(y + drop)))
+            if vp[h] > 0:  # room for the owner's flag at the left
+                rect.move_ip(max(8, rect.height * 2 // 3) // 2, 0)
+            places.append((h, rect, img))
+        return places
+
+    def _draw_labels(self, surface: pygame.Surface, view: pygame.Rect, scene: Scene) -> None:
+        """Town names with their owners' flags, and island sizes: above everything on the map
+        but the notes."""
+        vp = self.scenario.vp
+        for h, rect, img in self.label_places(view, scene):
             if vp[h] > 0:
                 owner = int(scene.control[h])
                 flag = pygame.Rect(0, 0, max(8, rect.height * 2 // 3), max(6, rect.height // 2))
                 flag.midright = (rect.left + 1, rect.centery)
-                rect.move_ip(flag.width // 2, 0)
-                flag.move_ip(flag.width // 2, 0)
                 pygame.draw.rect(surface, self.palette.fill(owner), flag)
                 pygame.draw.rect(surface, render.INK, flag, 1)
             surface.blit(img, rect)
+        occupied = {stack.hex: len(stack.units) for stack in scene.stacks if stack.units}
         self._draw_island_tags(surface, view, scene, occupied)
 
     def _draw_island_tags(
@@ -934,7 +882,7 @@ class MapView:
         if scene.zoc is not None:
             entries.append(("tint", "Enemy zone of control", ZOC_TINT))
         if scene.targets or scene.declared:
-            entries.append(("ring", "Enemy in reach of an attack", ATTACK))
+            entries.append(("target", "Enemy in reach of an attack", ATTACK))
         if scene.declared:
             entries.append(("arrow", "Declared attack", ATTACK))
         return entries
@@ -950,62 +898,7 @@ class MapView:
             and not scene.declared
         ):
             return
-        entries = self.legend_entries(scene)
-        size = 13
-        row = 20
-        sw = 28
-        width = max(self.text(label, size).get_width() for _, label, _ in entries) + sw + 24
-        box = pygame.Rect(0, 0, width, row * len(entries) + 30)
-        box.bottomright = (view.right - 10, view.bottom - 10)
-        back = pygame.Surface(box.size, pygame.SRCALPHA)
-        back.fill((250, 246, 232, 235))
-        surface.blit(back, box)
-        pygame.draw.rect(surface, render.INK, box, 1)
-        title = self.text("Key", size)
-        surface.blit(title, (box.x + 8, box.y + 6))
-        for i, (kind, label, color) in enumerate(entries):
-            y = box.y + 26 + i * row + row // 2
-            x0, x1 = box.x + 8, box.x + 8 + sw
-            self._swatch(surface, kind, color, pygame.Rect(x0, y - 7, sw, 14))
-            img = self.text(label, size)
-            surface.blit(img, img.get_rect(midleft=(x1 + 8, y)))
-
-    def _swatch(self, surface: pygame.Surface, kind: str, color: object, r: pygame.Rect) -> None:
-        y = r.centery
-        if kind == "front":
-            core, casing, _ = render.front_widths(38)
-            pygame.draw.line(surface, render.FRONT_CASING, (r.left, y), (r.right, y), casing)
-            pygame.draw.line(surface, render.FRONT_COLOR, (r.left, y), (r.right, y), core)
-        elif kind == "island":
-            pygame.draw.rect(surface, (250, 246, 232), r, border_radius=3)
-            pygame.draw.rect(surface, render.INK, r, 1, border_radius=3)
-            img = self.text("5", 10)
-            surface.blit(img, img.get_rect(center=r.center))
-        elif kind == "tint":
-            assert isinstance(color, tuple)
-            patch = pygame.Surface(r.size, pygame.SRCALPHA)
-            patch.fill((color[0], color[1], color[2], min(255, color[3] * 2)))
-            surface.blit(patch, r)
-            pygame.draw.rect(surface, render.INK, r, 1)
-        elif kind == "rail":
-            pygame.draw.line(surface, SUPPLY_MARK, (r.left, y), (r.right, y), 4)
-        elif kind in ("railhead", "cut"):
-            self._railhead_mark(surface, r.center, 6.5, kind == "railhead")
-        elif kind == "entry":
-            x = r.centerx
-            pygame.draw.polygon(
-                surface, SUPPLY_MARK, [(x, y - 6), (x + 6, y), (x, y + 6), (x - 6, y)]
-            )
-        elif kind == "depot":
-            pygame.draw.rect(surface, SUPPLY_MARK, pygame.Rect(r.centerx - 6, y - 6, 12, 12))
-        elif kind == "ring":
-            self._target_mark(surface, r.center, True, zoom=14.0)
-        elif kind == "arrow":
-            pygame.draw.line(surface, ATTACK_CASING, (r.left, y), (r.right - 6, y), 6)
-            pygame.draw.line(surface, ATTACK, (r.left, y), (r.right - 7, y), 4)
-            tip = [(r.right, y), (r.right - 9, y - 6), (r.right - 9, y + 6)]
-            pygame.draw.polygon(surface, ATTACK, tip)
-            pygame.draw.polygon(surface, ATTACK_CASING, tip, 1)
+        draw_key(surface, view, self.legend_entries(scene), lambda t, size: self.text(t, size))
 
     # --- minimap -------------------------------------------------------------------------------
 

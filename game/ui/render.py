@@ -447,12 +447,14 @@ def draw_front_segments(
     hex_px: float,
     team_colors: Mapping[int, Color],
     area: pygame.Rect | None = None,
+    offset: tuple[float, float] = (0.0, 0.0),
 ) -> None:
-    """Front pieces ([S, 4] world x0 y0 x1 y1, times `scale` for pixels): the front red on a
-    dark casing, island outlines thin in their team's dark colour on a paper halo. Only the
-    pieces that reach into `area` are drawn, when given. Round joints: a disc at each start."""
+    """Front pieces ([S, 4] world x0 y0 x1 y1, times `scale` plus `offset` for pixels): the
+    front red on a dark casing, island outlines thin in their team's dark colour on a paper
+    halo. Only the pieces that reach into `area` are drawn, when given. Round joints: a disc
+    at each start."""
     core, casing, thin = front_widths(hex_px)
-    pts = segments * scale
+    pts = segments * scale + np.array([offset[0], offset[1], offset[0], offset[1]])
     if area is not None and len(pts):
         pad = casing
         keep = (
