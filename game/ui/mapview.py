@@ -710,7 +710,7 @@ class MapView:
         base_px = counter_px(level_px)
         px = counter_px(zoom)
         chosen = set(scene.attackers)
-        shift = max(2, round(px * 0.09))
+        shift = max(2, round(px * 0.06))
         badge_size = max(14, round(px * 0.28))
         for stack in scene.stacks:
             if not self._visible(view, stack.hex, zoom):
