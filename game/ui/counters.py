@@ -72,7 +72,32 @@ BOX_W, BOX_H, BOX_Y = (
     float(ARTWORK["box_centre_y"]),
 )
 COUNTER_SHARE = float(ARTWORK["counter_share"])  # counter side / distance between hex centres
-SIMPLE_BELOW = int(ARTWORK["simple_below_px"])  # counters smaller than this (px) drop the text
+SIMPLE_BELOW = int(ARTWORK["simple_below_px"])  # counters smaller than this (px) are NATO blocks
+FULL_FROM = int(ARTWORK.get("full_from_px", 40))  # ... from this size on they carry their names
+CLOSE_SHARE = float(ARTWORK.get("close_share", 0.9))  # the counter share at the closest zooms
+MIN_COUNTER = int(ARTWORK.get("min_counter_px", 12))
+
+
+def counter_px(zoom: float) -> int:
+    """Counter side in pixels at a zoom (pixels between hex centres).
+
+    Counters grow a little faster than the map as one zooms in, so that at the closest zoom
+    (72 px between centres) a counter is 65 px and its name readable, while at whole-map zooms
+    they keep at least `MIN_COUNTER` pixels (a clear block, slightly over their hex):
+
+        zoom  12  19  24  30  38  47  58  72
+        px    12  16  20  25  31  40  50  65
+    """
+    share = COUNTER_SHARE + (CLOSE_SHARE - COUNTER_SHARE) * min(1.0, max(0.0, (zoom - 38) / 34))
+    return max(MIN_COUNTER, round(zoom * share))
+
+
+def counter_detail(px: int) -> str:
+    """What a counter of `px` pixels shows: "block" (NATO symbol and a steps bar), "numbers"
+    (and attack-defence-move, steps), "full" (and size mark and name)."""
+    if px < SIMPLE_BELOW:
+        return "block"
+    return "numbers" if px < FULL_FROM else "full"
 
 
 @dataclass(frozen=True)
@@ -147,37 +172,45 @@ def render_counter(look: CounterLook, px: int) -> pygame.Surface:
     pygame.draw.line(surface, light, (0, 0), (0, px - 1), 1)
     pygame.draw.line(surface, dark, (0, px - 1), (px - 1, px - 1), max(1, px // 24))
     pygame.draw.line(surface, dark, (px - 1, 0), (px - 1, px - 1), max(1, px // 24))
-    box = pygame.Rect(0, 0, int(px * BOX_W), int(px * BOX_H))
-    box.center = (rect.centerx - (px // 16 if px >= SIMPLE_BELOW else 0), int(px * BOX_Y))
-    if px < SIMPLE_BELOW:
-        box = pygame.Rect(0, 0, int(px * 0.72), int(px * 0.46))
-        box.center = rect.center
-    pygame.draw.rect(surface, BOX_PAPER, box)
-    pygame.draw.rect(surface, ink, box, 1)
-    draw_symbol(surface, box, look.kind, ink)
-    if px >= SIMPLE_BELOW:
+    detail = counter_detail(px)
+    if detail == "block":
+        # a NATO block: the frame fills most of the counter, steps as a bar beneath it
+        box = pygame.Rect(0, 0, max(6, round(px * 0.78)), max(4, round(px * 0.5)))
+        box.center = (rect.centerx, round(px * 0.42))
+        pygame.draw.rect(surface, BOX_PAPER, box)
+        pygame.draw.rect(surface, ink, box, 1)
+        draw_symbol(surface, box, look.kind, ink)
+        if look.max_steps > 0:
+            share = look.steps / look.max_steps
+            height = max(2, px // 7)
+            bar = pygame.Rect(box.left, box.bottom + 1, max(1, round(box.width * share)), height)
+            pygame.draw.rect(surface, ink, bar)
+    elif detail == "numbers":
+        # symbol above, attack-defence-move big below, steps as pips on the right
+        box = pygame.Rect(0, 0, round(px * 0.62), round(px * 0.38))
+        box.midtop = (rect.centerx - px // 14, round(px * 0.1))
+        pygame.draw.rect(surface, BOX_PAPER, box)
+        pygame.draw.rect(surface, ink, box, 1)
+        draw_symbol(surface, box, look.kind, ink)
+        _stats(surface, rect, look, ink, 0.4)
+        _step_pips(surface, rect, look, ink, 0.42)
+    else:
+        box = pygame.Rect(0, 0, int(px * BOX_W), int(px * BOX_H))
+        box.center = (rect.centerx - px // 16, int(px * BOX_Y))
+        pygame.draw.rect(surface, BOX_PAPER, box)
+        pygame.draw.rect(surface, ink, box, 1)
+        draw_symbol(surface, box, look.kind, ink)
         mark = SIZE_MARKS.get(UnitSize(look.size), "")
         img = font(max(7, int(px * 0.2)), bold=True, family="condensed").render(mark, True, ink)
         surface.blit(img, img.get_rect(midbottom=(box.centerx, box.top + 1)))
-        label = font(max(7, int(px * 0.19)), family="condensed").render(look.label, True, ink)
+        label = font(max(8, round(px * 0.2)), bold=True, family="condensed").render(
+            look.label, True, ink
+        )
         if label.get_width() > px - 4:
             label = pygame.transform.smoothscale(label, (px - 4, label.get_height()))
         surface.blit(label, label.get_rect(midtop=(rect.centerx, box.bottom)))
-        attack = current_strength(look.attack, look.steps, look.max_steps)
-        defence = current_strength(look.defence, look.steps, look.max_steps)
-        stats = font(max(8, int(px * 0.27)), bold=True, family="condensed").render(
-            f"{attack}-{defence}-{look.movement}", True, ink
-        )
-        if stats.get_width() > px - 4:
-            stats = pygame.transform.smoothscale(stats, (px - 4, stats.get_height()))
-        surface.blit(stats, stats.get_rect(midbottom=(rect.centerx, rect.bottom)))
+        _stats(surface, rect, look, ink, 0.27)
         _step_pips(surface, rect, look, ink)
-    else:
-        # small counters: steps as a bar under the symbol
-        if look.max_steps > 0:
-            share = look.steps / look.max_steps
-            bar = pygame.Rect(box.left, box.bottom + 1, max(1, int(box.width * share)), 2)
-            pygame.draw.rect(surface, ink, bar)
     if look.out_of_supply:
         tri = [(1, 1), (1 + px * 0.3, 1), (1, 1 + px * 0.3)]
         pygame.draw.polygon(surface, (240, 170, 20), tri)
@@ -190,14 +223,32 @@ def render_counter(look: CounterLook, px: int) -> pygame.Surface:
     return surface
 
 
-def _step_pips(surface: pygame.Surface, rect: pygame.Rect, look: CounterLook, ink: Color) -> None:
-    """Steps down the right edge: filled for steps left, hollow for steps lost."""
+def _stats(
+    surface: pygame.Surface, rect: pygame.Rect, look: CounterLook, ink: Color, share: float
+) -> None:
+    """Attack-defence-move along the bottom, `share` of the counter tall."""
+    px = rect.width
+    attack = current_strength(look.attack, look.steps, look.max_steps)
+    defence = current_strength(look.defence, look.steps, look.max_steps)
+    stats = font(max(8, int(px * share)), bold=True, family="condensed").render(
+        f"{attack}-{defence}-{look.movement}", True, ink
+    )
+    if stats.get_width() > px - 4:
+        stats = pygame.transform.smoothscale(stats, (px - 4, stats.get_height()))
+    surface.blit(stats, stats.get_rect(midbottom=(rect.centerx, rect.bottom + 1)))
+
+
+def _step_pips(
+    surface: pygame.Surface, rect: pygame.Rect, look: CounterLook, ink: Color, floor: float = 0.3
+) -> None:
+    """Steps down the right edge (above the bottom `floor` share): filled for steps left,
+    hollow for steps lost."""
     px = rect.width
     pip = max(3, px // 11)
     gap = max(1, pip // 3)
     for k in range(look.max_steps):
         top = rect.top + 3 + k * (pip + gap)
-        if top + pip > rect.bottom - px * 0.3:
+        if top + pip > rect.bottom - px * floor:
             break
         r = pygame.Rect(rect.right - pip - 2, top, pip, pip)
         pygame.draw.rect(surface, ink if k < look.steps else BOX_PAPER, r)

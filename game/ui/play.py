@@ -33,6 +33,7 @@ from game.ui.mapview import Marker, Scene, StackView, Trail
 from game.ui.match import AI_SPEEDS, AIDriver, Knowledge, Match
 from game.ui.palette import palette
 from game.ui.panels import AttackPreview, marker_for, preview_attack
+from game.ui.supplymap import supply_picture
 
 GHOST_TURNS = 2  # enemies last seen this many turns ago still show as ghosts
 MAX_MARKERS = 40
@@ -478,6 +479,7 @@ class Table:
             veil=base.veil,
             stacks=base.stacks,
             out_of_supply=base.out_of_supply,
+            supply=base.supply,
             pockets=base.pockets,
             zoc=base.zoc,
             ice=base.ice,
@@ -586,6 +588,7 @@ class Table:
             ground = self.belief(viewer).state if viewer is not None else state
             if self.overlays.supply:
                 scene.out_of_supply = out_of_supply_ground(scenario, ground, side)
+                scene.supply = supply_picture(scenario, ground, side)
             if self.overlays.pockets:
                 scene.pockets = pocket_hexes(scenario, ground)
             if self.overlays.zoc:

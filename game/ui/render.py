@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +21,7 @@ import pygame
 from game.enums import NO_SIDE, River
 from game.geo import HexMap
 from game.hexgrid import Layout
-from game.ui import assets
+from game.ui import assets, frontline
 from game.ui.counters import (
     INK,
     SIZE_MARKS,
@@ -38,6 +39,8 @@ ROAD_COLOR: Color = (156, 104, 56)
 RAIL_COLOR: Color = (40, 40, 40)
 Rgba = tuple[int, int, int, int]
 FRONT_COLOR: Color = (215, 0, 40)
+FRONT_CASING: Color = (48, 14, 20)
+ISLAND_HALO: Color = (250, 246, 232)
 
 __all__ = [
     "INK",
@@ -244,7 +247,36 @@ def draw_city_labels(
     declutter: bool = True,
 ) -> None:
     """City names below their symbols; where labels would collide, the bigger place wins."""
+    for label in city_labels(grid, layout, vp, declutter):
+        f = font(label.size, label.bold, "serif")
+        x, y = layout.hex_to_pixel(grid.hex_of(label.hex))
+        rect = pygame.Rect((0, 0), f.size(label.text))
+        rect.midtop = (int(x), int(y + label.drop))
+        _halo_text(surface, f, label.text, rect.topleft)
+
+
+@dataclass(frozen=True)
+class CityLabel:
+    """A town's name as placed at one zoom: `drop` pixels below the hex centre."""
+
+    hex: int
+    text: str
+    size: int
+    bold: bool
+    drop: float
+    vp: int
+
+
+def city_labels(
+    grid: HexMap,
+    layout: Layout,
+    vp: npt.NDArray[np.int16] | None = None,
+    declutter: bool = True,
+) -> list[CityLabel]:
+    """The names to draw at a zoom, biggest place first; where two would collide, the bigger
+    place (or the one worth points) keeps its name."""
     hex_px = layout.neighbor_spacing
+    out: list[CityLabel] = []
     placed: list[pygame.Rect] = []
     order = sorted(
         grid.cities,
@@ -270,18 +302,28 @@ def draw_city_labels(
         if declutter and any(rect.colliderect(p) for p in placed):
             continue
         placed.append(rect.inflate(4, 0))
-        _halo_text(surface, f, text, rect.topleft)
+        out.append(CityLabel(city.hex, text, size, bold, radius + 1, points))
+    return out
 
 
 def _halo_text(
     surface: pygame.Surface, f: pygame.font.Font, text: str, topleft: tuple[int, int]
 ) -> None:
-    img = f.render(text, True, INK)
-    halo = f.render(text, True, (250, 246, 232))
-    x, y = topleft
+    surface.blit(halo_text(f, text), (topleft[0] - 1, topleft[1] - 1))
+
+
+def halo_text(
+    f: pygame.font.Font, text: str, color: Color = INK, halo: Color = (250, 246, 232)
+) -> pygame.Surface:
+    """Text with a one-pixel halo all round (one pixel larger on every side), for names that
+    must read over anything."""
+    img = f.render(text, True, color)
+    ring = f.render(text, True, halo)
+    out = pygame.Surface((img.get_width() + 2, img.get_height() + 2), pygame.SRCALPHA)
     for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1), (-1, 1), (1, -1)):
-        surface.blit(halo, (x + dx, y + dy))
-    surface.blit(img, (x, y))
+        out.blit(ring, (1 + dx, 1 + dy))
+    out.blit(img, (1, 1))
+    return out
 
 
 def draw_cities(
@@ -379,14 +421,64 @@ def draw_front(
     layout: Layout,
     control: npt.NDArray[np.uint8],
     teams: npt.NDArray[np.uint8],
-    hexes: npt.NDArray[np.intp] | None = None,
+    team_colors: Mapping[int, Color] | None = None,
 ) -> None:
-    """The front line: a bold red line on every hexside between two teams' ground."""
-    width = max(3, int(layout.size_x / 3.5))
-    for a, b in front_segments(grid, layout, control, teams, hexes):
-        pygame.draw.line(surface, FRONT_COLOR, a, b, width)
-        pygame.draw.circle(surface, FRONT_COLOR, a, width / 2)
-        pygame.draw.circle(surface, FRONT_COLOR, b, width / 2)
+    """The front line of `control` (`game.ui.frontline`) drawn in `layout`'s pixels."""
+    front = frontline.front_map(grid, layout, control, teams)
+    segments, kinds, owners = front.segments()
+    draw_front_segments(
+        surface, segments, kinds, owners, 1.0, layout.neighbor_spacing, team_colors or {}
+    )
+
+
+def front_widths(hex_px: float) -> tuple[int, int, int]:
+    """(core, casing) widths of the front line and the width of an island outline at a zoom:
+    thick enough to read at the whole-map zoom, not shouting close up."""
+    core = int(min(7, max(2, round(hex_px * 0.1))))
+    return core, core + max(2, round(core * 0.8)), int(min(4, max(1, round(hex_px * 0.05))))
+
+
+def draw_front_segments(
+    surface: pygame.Surface,
+    segments: npt.NDArray[np.float64],
+    kinds: npt.NDArray[np.int8],
+    teams: npt.NDArray[np.int16],
+    scale: float,
+    hex_px: float,
+    team_colors: Mapping[int, Color],
+    area: pygame.Rect | None = None,
+    offset: tuple[float, float] = (0.0, 0.0),
+) -> None:
+    """Front pieces ([S, 4] world x0 y0 x1 y1, times `scale` plus `offset` for pixels): the
+    front red on a dark casing, island outlines thin in their team's dark colour on a paper
+    halo. Only the pieces that reach into `area` are drawn, when given. Round joints: a disc
+    at each start."""
+    core, casing, thin = front_widths(hex_px)
+    pts = segments * scale + np.array([offset[0], offset[1], offset[0], offset[1]])
+    if area is not None and len(pts):
+        pad = casing
+        keep = (
+            (np.minimum(pts[:, 0], pts[:, 2]) < area.right + pad)
+            & (np.maximum(pts[:, 0], pts[:, 2]) > area.left - pad)
+            & (np.minimum(pts[:, 1], pts[:, 3]) < area.bottom + pad)
+            & (np.maximum(pts[:, 1], pts[:, 3]) > area.top - pad)
+        )
+        pts, kinds, teams = pts[keep], kinds[keep], teams[keep]
+    rows = pts.tolist()
+    kind_list = kinds.tolist()
+    team_list = teams.tolist()
+    line = pygame.draw.line
+    circle = pygame.draw.circle
+    for under in (True, False):
+        for (x0, y0, x1, y1), kind, team in zip(rows, kind_list, team_list, strict=True):
+            if kind == frontline.FRONT:
+                color, width = (FRONT_CASING, casing) if under else (FRONT_COLOR, core)
+            else:
+                dark = team_colors.get(team, INK)
+                color, width = (ISLAND_HALO, thin + 2) if under else (dark, thin)
+            line(surface, color, (x0, y0), (x1, y1), width)
+            if width > 2:
+                circle(surface, color, (x0, y0), width / 2)
 
 
 def hexside_segments(
