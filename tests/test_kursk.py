@@ -1,0 +1,167 @@
+"""Kursk (Operation Citadel, July 1943): the scenario validates, its map keeps the real places and
+rivers of the salient, its orders of battle add up to history.md's totals, and its AI can play."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game.ai.players import play_one
+from game.ai.scripted import HistoricalAI
+from game.cli import main
+from game.geo import great_circle_km
+from game.scenario.model import Scenario, load_scenario
+from game.session import Game
+
+KURSK = Path(__file__).resolve().parent.parent / "scenarios" / "kursk_1943.toml"
+AXIS, SOVIET = 0, 1  # the file's move order
+
+# The towns issue 14 lists, at the coordinates the map file gives them (history.md where it has
+# them, GeoNames otherwise): each must sit in, or next to, the hex that holds that point.
+LISTED_TOWNS = {
+    "bryansk": (53.24, 34.37),
+    "orel": (52.97, 36.07),
+    "mtsensk": (53.28, 36.58),
+    "bolkhov": (53.44, 36.00),
+    "kromy": (52.69, 35.79),
+    "maloarkhangelsk": (52.40, 36.49),
+    "ponyri": (52.31, 36.30),
+    "fatezh": (52.09, 35.86),
+    "kursk": (51.73, 36.19),
+    "oboyan": (51.21, 36.28),
+    "prokhorovka": (51.04, 36.74),
+    "korocha": (50.81, 37.19),
+    "belgorod": (50.60, 36.59),
+    "tomarovka": (50.69, 36.23),
+    "borisovka": (50.60, 36.02),
+    "graivoron": (50.49, 35.67),
+    "bogodukhov": (50.16, 35.53),
+    "okhtyrka": (50.31, 34.90),
+    "sumy": (50.92, 34.78),
+    "kharkov": (50.00, 36.25),
+    "stary_oskol": (51.30, 37.84),
+}
+
+# rivers issue 14 lists, and a town on each that the river must touch (its hex or a neighbour)
+LISTED_RIVERS = {
+    "Oka": "orel",
+    "Zusha": "mtsensk",
+    "Seym": "kursk",
+    "Psel": "oboyan",
+    "Vorskla": "graivoron",
+    "Northern Donets": "belgorod",
+    "Oskol": "stary_oskol",
+}
+
+
+@pytest.fixture(scope="module")
+def kursk() -> Scenario:
+    return load_scenario(KURSK)
+
+
+def test_the_scenario_validates() -> None:
+    assert main(["validate", str(KURSK)]) == 0
+
+
+def test_describe_lists_every_city_with_its_position(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["describe", str(KURSK), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["hex_km"] == 5.0 and info["days_per_turn"] == 1 and info["turns"] == 12
+    cities = {c["id"]: c for c in info["cities"]}
+    for c in cities.values():
+        assert {"lat", "lon", "q", "r"} <= set(c)
+    for town, (lat, lon) in LISTED_TOWNS.items():
+        assert (cities[town]["lat"], cities[town]["lon"]) == (lat, lon), town
+
+
+def test_each_listed_town_is_within_one_hex_of_its_real_position(kursk: Scenario) -> None:
+    grid = kursk.map
+    for town, (lat, lon) in LISTED_TOWNS.items():
+        city = grid.city_by_id(town)
+        assert city is not None, town
+        clat, clon = grid.center_latlon(city.hex)
+        off = great_circle_km(lat, lon, float(clat), float(clon))
+        # inside its own hex: within the corner radius; "within one hex" allows a hex's width more
+        assert off <= grid.hex_km / math.sqrt(3) + 0.01, f"{town} is {off:.1f} km from its hex"
+
+
+def test_the_listed_rivers_run_past_their_towns(kursk: Scenario) -> None:
+    grid = kursk.map
+    names = [r.name for r in grid.rivers]
+    for river, town in LISTED_RIVERS.items():
+        assert river in names, river
+        sides = grid.river_id == names.index(river)
+        city = grid.city_by_id(town)
+        assert city is not None
+        near = [city.hex, *[int(n) for n in grid.neighbor[city.hex] if n >= 0]]
+        assert sides[near].any(), f"the {river} should pass {town}"
+        assert int(sides.sum()) >= 10, f"the {river} is too short"
+
+
+def test_the_map_is_five_km_hexes_and_covers_both_salients(kursk: Scenario) -> None:
+    grid = kursk.map
+    assert grid.hex_km == 5.0
+    # a 35 km penetration (history.md, the south face) is seven hexes
+    assert round(35 / grid.hex_km) == 7
+    owner = {c.id: int(kursk.control[c.hex]) for c in grid.cities}
+    for town in ("orel", "bryansk", "belgorod", "kharkov", "sumy", "tomarovka"):
+        assert owner[town] == AXIS, town
+    for town in ("kursk", "oboyan", "prokhorovka", "ponyri", "fatezh", "korocha", "stary_oskol"):
+        assert owner[town] == SOVIET, town
+
+
+def _totals(kursk: Scenario, side: int, outside: tuple[str, ...] = ()) -> tuple[int, int]:
+    units = kursk.units
+    mask = (units.side == side) & np.array([uid not in outside for uid in units.ids])
+    return int(units.men[mask].sum()), int(units.tanks[mask].sum())
+
+
+def test_orders_of_battle_match_history_md(kursk: Scenario) -> None:
+    # history.md: Germans 778-781,000 men, 2,465-2,928 tanks and assault guns; Soviets 1,910,000
+    # men, 5,128 tanks (the file explains each gap; 2nd Tank Corps is outside the three fronts)
+    men, tanks = _totals(kursk, AXIS)
+    assert 778_000 * 0.9 <= men <= 781_000 * 1.1
+    assert 2_465 * 0.9 <= tanks <= 2_928
+    men, tanks = _totals(kursk, SOVIET, outside=("tc_2",))
+    assert men == pytest.approx(1_910_000, rel=0.1)
+    assert tanks == pytest.approx(5_128, rel=0.1)
+    # the north face: 9th Army 335,000 men and ~900 tanks (history.md)
+    units = kursk.units
+    ninth = {
+        "XXIII Corps",
+        "XLI Panzer Corps",
+        "XLVII Panzer Corps",
+        "XLVI Panzer Corps",
+        "XX Corps",
+        "9th Army reserve",
+    }
+    mask = np.array([units.formations[f] in ninth for f in units.formation])
+    assert int(units.men[mask].sum()) == pytest.approx(335_000, rel=0.1)
+    assert int(units.tanks[mask].sum()) == pytest.approx(900, rel=0.1)
+
+
+def test_the_prokhorovka_reserve_arrives_and_its_knob_keeps_it_away(kursk: Scenario) -> None:
+    units = kursk.units
+    rotmistrov = units.index("tc_29")
+    assert units.arrive_turn[rotmistrov] == kursk.calendar.turn_of_date(
+        kursk.calendar.start.replace(day=9)
+    )
+    without = kursk.with_knobs({"prokhorovka_reserve_delay_days": 12})
+    assert without.units.arrive_turn[rotmistrov] > without.turns  # never on the map
+
+
+def test_one_ai_side_turn_plays(kursk: Scenario) -> None:
+    game = Game(kursk, seed=3, undo=False)
+    axis = HistoricalAI(kursk, AXIS, seed=1)
+    actions = 0
+    while game.state.side_index == 0 and not game.state.over:
+        play_one(game, axis)
+        actions += 1
+        assert actions < 2000
+    assert game.state.side_index == 1
+    moved = game.state.hex != kursk.units.start_hex
+    assert bool(np.any(moved & (kursk.units.side == AXIS)))
