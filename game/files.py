@@ -114,8 +114,8 @@ def read_bounded(path: Path, limit: int) -> bytes:
 
 def folder_problem(path: Path) -> str | None:
     """Why `path` cannot be an output folder (an existing file, or under a file), or None."""
-    if str(path) == "":
-        return "is empty: name a folder"
+    if not str(path).strip() or path == Path():
+        return "is not a folder name"  # Path("") is ".": an empty --out must not mean here
     probe = path
     while True:
         try:
@@ -126,8 +126,10 @@ def folder_problem(path: Path) -> str | None:
             return f"cannot be used: {probe}: {exc.strerror}"
         else:
             if not stat.S_ISDIR(mode):
-                kind = "a file" if stat.S_ISREG(mode) else "not a folder"
-                return f"{probe} is {kind}" if probe != path else f"is {kind}, not a folder"
+                kind = "a file" if stat.S_ISREG(mode) else "a device, pipe or socket"
+                if probe != path:
+                    return f"is under {probe}, which is {kind}"
+                return f"is {kind}, not a folder"
             return None
         parent = probe.parent
         if parent == probe:
@@ -137,8 +139,8 @@ def folder_problem(path: Path) -> str | None:
 
 def file_target_problem(path: Path) -> str | None:
     """Why `path` cannot be a file we write (a folder, a device, under a file), or None."""
-    if str(path) == "":
-        return "is empty: name a file"
+    if not str(path).strip() or path == Path():
+        return "is not a file name"
     try:
         mode = os.stat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
