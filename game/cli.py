@@ -420,7 +420,9 @@ def parse_knobs(scenario: Scenario, settings: Sequence[str]) -> dict[str, KnobVa
             (knob.min is not None and value < knob.min)
             or (knob.max is not None and value > knob.max)
         ):
-            raise CliError(f"{where}: {name} ranges from {knob.min:g} to {knob.max:g}")
+            low = "" if knob.min is None else f"{knob.min:g}"
+            high = "" if knob.max is None else f"{knob.max:g}"
+            raise CliError(f"{where}: {name} ranges from {low} to {high}")
         if name in out:
             raise CliError(f"{where}: {name} is set twice")
         out[name] = value
@@ -611,7 +613,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 
 def _scheduler_failed(exc: Exception) -> int:
-    print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+    print(f"eastfront: error: {' '.join(str(exc).split())}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 

@@ -558,16 +558,22 @@ def _knobs(scenario: Scenario, raw: Any, report: _Report) -> dict[str, KnobValue
         else:
             ok = type(value) in (int, float)
         if not ok:
-            raise report.error(("knobs", name), f"expected a {knob.type}")
+            kinds = {"bool": "true or false", "int": "a whole number", "float": "a number"}
+            raise report.error(("knobs", name), f"expected {kinds.get(knob.type, knob.type)}")
         if knob.type != "bool" and (
             (knob.min is not None and value < knob.min)
             or (knob.max is not None and value > knob.max)
         ):
             raise report.error(
-                ("knobs", name), f"{value} is out of the knob's range {knob.min}..{knob.max}"
+                ("knobs", name),
+                f"{value} is out of the knob's range {_bound(knob.min)}..{_bound(knob.max)}",
             )
         out[name] = float(value) if knob.type == "float" else value
     return out
+
+
+def _bound(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
 
 
 def _turn_hashes(raw: Any, report: _Report) -> list[TurnHash]:

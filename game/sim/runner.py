@@ -336,6 +336,17 @@ def check_address(address: str) -> str:
     return address
 
 
+def _configured_timeout() -> float:
+    """`DEFAULT_CONNECT_TIMEOUT`, or Dask's `distributed.comm.timeouts.connect` when shorter."""
+    import dask
+    from dask.utils import parse_timedelta
+
+    configured = parse_timedelta(dask.config.get("distributed.comm.timeouts.connect", None))
+    if configured is None or configured <= 0:
+        return DEFAULT_CONNECT_TIMEOUT
+    return min(DEFAULT_CONNECT_TIMEOUT, float(configured))
+
+
 def _security(address: str, tls: Tls | None) -> Any:
     """The `distributed.Security` for a scheduler address: our certificates for `tls://` (or
     Dask's configured ones); SchedulerError when `tls://` has none."""
@@ -456,7 +467,7 @@ def open_pool(
             )
         else:
             security = _security(address, tls)
-            timeout = DEFAULT_CONNECT_TIMEOUT if connect_timeout is None else connect_timeout
+            timeout = connect_timeout if connect_timeout is not None else _configured_timeout()
             client = stack.enter_context(_connect(address, timeout, security))
         yield DaskPool(client)
 
