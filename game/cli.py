@@ -415,7 +415,8 @@ def parse_knobs(scenario: Scenario, settings: Sequence[str]) -> dict[str, KnobVa
             number = float(text)
             value = number if math.isfinite(number) else None
         if value is None:
-            raise CliError(f"{where}: expected a {knob.type}, got {text!r}")
+            kinds = {"bool": "true or false", "int": "a whole number", "float": "a number"}
+            raise CliError(f"{where}: expected {kinds.get(knob.type, knob.type)}, got {text!r}")
         if knob.type != "bool" and (
             (knob.min is not None and value < knob.min)
             or (knob.max is not None and value > knob.max)

@@ -63,7 +63,16 @@ def rewrite(path: Path, edit: Edit) -> None:
 
 @pytest.mark.parametrize(
     "scenario_id",
-    ["/etc", "/proc/1/mem", "/dev/zero", "/etc/passwd", "../x", "mini/../../etc/passwd", "Mini", ""],
+    [
+        "/etc",
+        "/proc/1/mem",
+        "/dev/zero",
+        "/etc/passwd",
+        "../x",
+        "mini/../../etc/passwd",
+        "Mini",
+        "",
+    ],
 )
 def test_a_scenario_id_that_is_a_path_is_refused_without_opening_it(
     saved: tuple[Game, Path], capsys: pytest.CaptureFixture[str], scenario_id: str
@@ -129,7 +138,9 @@ def test_deep_nesting_is_refused_before_parsing(
     depth = 200_000
     path.write_text('{"format": "eastfront-save",\n"x": ' + "[" * depth + "]" * depth + "}")
     line = refusal(path, capsys)
-    assert line == f"{path}:2: (file): not a save: nested {depth + 1} deep (a save nests 32 at most)"
+    assert (
+        line == f"{path}:2: (file): not a save: nested {depth + 1} deep (a save nests 32 at most)"
+    )
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
@@ -167,7 +178,10 @@ def test_a_5001_digit_seed_is_refused_before_conversion(
         (lambda d: d.pop("final"), "final: required field is missing"),
         (lambda d: d.update(checkpoints=[]), "checkpoints: expected a non-empty list"),
         (lambda d: d["final"].update(actions=True), "final.actions: expected a whole number"),
-        (lambda d: d["checkpoints"][0].update(actions=False), "checkpoints.0: expected whole numbers"),
+        (
+            lambda d: d["checkpoints"][0].update(actions=False),
+            "checkpoints.0: expected whole numbers",
+        ),
     ],
 )
 def test_wrong_types_and_unknown_keys_are_refused(
@@ -194,7 +208,11 @@ def test_a_huge_path_step_is_refused_as_a_bad_hex(
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("3", "expected a whole number"), (True, "expected a whole number"), (10**9, "1000000000 is out of the knob's range -6..6")],
+    [
+        ("3", "expected a whole number"),
+        (True, "expected a whole number"),
+        (10**9, "1000000000 is out of the knob's range -6..6"),
+    ],
 )
 def test_knob_values_in_a_save_keep_their_type_and_range(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], value: object, message: str

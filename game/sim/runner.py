@@ -456,7 +456,10 @@ def open_pool(
                         threads_per_worker=1,
                         processes=True,
                         host="127.0.0.1",  # this machine only
-                        dashboard_address=None,  # no dashboard: nobody reads it in a batch
+                        # The scheduler always serves some HTTP (health, metrics): on this
+                        # machine, any free port, and without the dashboard's pages.
+                        dashboard_address="127.0.0.1:0",
+                        scheduler_kwargs={"dashboard": False},
                         silence_logs=logging.ERROR,
                     )
             except (OSError, RuntimeError) as exc:
