@@ -423,6 +423,7 @@ def test_a_tls_scheduler_plays_the_same_games_as_local(
 ) -> None:
     import logging
 
+    import dask
     from distributed import LocalCluster, Security
 
     cert, key = certificate
@@ -450,6 +451,13 @@ def test_a_tls_scheduler_plays_the_same_games_as_local(
         tls = ["--tls-ca-file", cert, "--tls-cert", cert, "--tls-key", key]
         assert main(simulate(mini_path, tmp_path / "tls", "--scheduler", address, *tls)) == 0
         assert capsys.readouterr().err == ""
+        configured = {
+            "distributed.comm.tls.ca-file": cert,
+            "distributed.comm.tls.client.cert": cert,
+            "distributed.comm.tls.client.key": key,
+        }
+        with dask.config.set(configured):  # Dask's own configuration instead of --tls-*
+            assert main(simulate(mini_path, tmp_path / "configured", "--scheduler", address)) == 0
         plain = address.replace("tls://", "tcp://")
         line = one_line(
             capsys,
@@ -459,3 +467,4 @@ def test_a_tls_scheduler_plays_the_same_games_as_local(
     assert main(simulate(mini_path, tmp_path / "local")) == 0
     local = (tmp_path / "local" / "runs.csv").read_text()
     assert (tmp_path / "tls" / "runs.csv").read_text() == local
+    assert (tmp_path / "configured" / "runs.csv").read_text() == local
