@@ -114,6 +114,8 @@ def action_chain(previous: str, scenario: Scenario, action: act.Action) -> str:
 
 def save_game(game: Game, path: Path) -> None:
     """Write a save atomically; one action (and one checkpoint) per line keeps files diffable."""
+    if not game.checkpoints:
+        raise ValueError("a game played without checkpoints cannot be saved")  # a caller's bug
     scenario = game.scenario
     chains = [CHAIN_START]
     for action in game.actions:

@@ -43,10 +43,13 @@ class Game:
     snapshot kept before every action; the engine changes nothing when it refuses an action, so
     a refusal still leaves the game as it was."""
 
-    def __init__(self, scenario: Scenario, seed: int, undo: bool = True) -> None:
+    def __init__(
+        self, scenario: Scenario, seed: int, undo: bool = True, checkpoints: bool = True
+    ) -> None:
         self.scenario = scenario
         self.seed = seed
         self.keeps_undo = undo
+        self.checkpoints = checkpoints  # phase hashes for a save; a batch game not saved skips them
         self.state, events = engine.new_game(scenario, seed)
         self.log: list[Event] = list(events)
         self.actions: list[Action] = []
@@ -83,10 +86,13 @@ class Game:
         self.actions.append(action)
         self.log.extend(events)
         if self._stage() != stage:
-            digest = self.state.state_hash()
-            self.phase_hashes.append(PhaseHash(len(self.actions), self.state.turn, digest))
-            if self.state.turn != turn or (self.state.over and not over):
-                self.turn_hashes.append(TurnHash(self.state.turn, len(self.actions), digest))
+            new_turn = self.state.turn != turn or (self.state.over and not over)
+            if self.checkpoints or new_turn:
+                digest = self.state.state_hash()
+                if self.checkpoints:
+                    self.phase_hashes.append(PhaseHash(len(self.actions), self.state.turn, digest))
+                if new_turn:
+                    self.turn_hashes.append(TurnHash(self.state.turn, len(self.actions), digest))
         return events
 
     def _stage(self) -> tuple[int, int, int, bool]:

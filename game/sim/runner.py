@@ -79,11 +79,13 @@ def play_game(
     players: Mapping[int, Player] | None = None,
     max_actions: int = MAX_ACTIONS,
     columns: Sequence[Column] | None = None,
+    checkpoints: bool = True,
 ) -> GameRecord:
     """Play one game to its end with the scenario's AI on every side (or the given players),
-    observing the scenario's columns (or the given ones) at the start and after every side's turn."""
+    observing the scenario's columns (or the given ones) at the start and after every side's turn.
+    `checkpoints=False` skips the phase hashes a save needs (about 1 % of a game's time)."""
     started = time.perf_counter()
-    game = Game(scenario, seed, undo=False)
+    game = Game(scenario, seed, undo=False, checkpoints=checkpoints)
     if players is None:
         players = {
             side: make_player(scenario, side, ai_seed(seed, side)) for side in scenario.sides
@@ -226,7 +228,7 @@ def worker_scenario(batch: Batch) -> Scenario:
 
 def play_run(batch: Batch, run: int, seed: int) -> Row:
     """One game of a batch: the task every scheduler runs, on whichever worker gets it."""
-    record = play_game(worker_scenario(batch), seed)
+    record = play_game(worker_scenario(batch), seed, checkpoints=batch.save_dir is not None)
     if batch.save_dir is not None:
         from game.saves import save_game
 
