@@ -50,6 +50,9 @@ class EndPhase:
 Action = Move | Attack | CancelAttack | EndPhase
 
 
+HEX_LIMIT = 1 << 20  # far beyond any map; larger numbers in a file never reach the arrays
+
+
 class ActionFormatError(ValueError):
     """An action read from a file does not make sense for this scenario."""
 
@@ -60,8 +63,12 @@ def _hex_json(scenario: Scenario, h: int) -> list[int]:
 
 
 def _hex_from(scenario: Scenario, value: Any) -> int:
-    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
-        raise ActionFormatError(f"expected a hex as [q, r], got {value!r}")
+    if not (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(type(v) is int and -HEX_LIMIT < v < HEX_LIMIT for v in value)  # no bools
+    ):
+        raise ActionFormatError(f"expected a hex as [q, r], got {repr(value)[:40]}")
     h = scenario.map.index_of(Hex(value[0], value[1]))
     if h < 0:
         raise ActionFormatError(f"hex {value} is off the map")
@@ -70,7 +77,7 @@ def _hex_from(scenario: Scenario, value: Any) -> int:
 
 def _unit_from(scenario: Scenario, value: Any) -> int:
     if not isinstance(value, str) or value not in scenario.units.ids:
-        raise ActionFormatError(f"unknown unit {value!r}")
+        raise ActionFormatError(f"unknown unit {repr(value)[:40]}")
     return scenario.units.index(value)
 
 
@@ -106,10 +113,10 @@ def from_json(scenario: Scenario, data: Any) -> Action:
         "end_phase": {"type"},
     }
     if kind not in allowed:
-        raise ActionFormatError(f"unknown action type {kind!r}")
+        raise ActionFormatError(f"unknown action type {kind[:40]!r}")
     extra = set(data) - allowed[kind]
     if extra:
-        raise ActionFormatError(f"unknown key {sorted(extra)[0]!r} in a {kind} action")
+        raise ActionFormatError(f"unknown key {sorted(extra)[0][:40]!r} in a {kind} action")
     if kind == "move":
         path = data.get("path")
         if not isinstance(path, list) or not path:

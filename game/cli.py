@@ -1,25 +1,150 @@
 """The `eastfront` command: one entry point for players, scenario authors and analysts.
 
-Bad user files end as `FILE:LINE: field.path: problem` lines on stderr and exit code 2; anything
-else escaping is a bug.
+Bad user files end as `FILE:LINE: field.path: problem` lines on stderr and exit code 2; bad
+arguments as one `eastfront CMD: error: argument --x: problem` line and exit code 2, checked when
+the command line is parsed (numbers in ASCII digits and in range, output folders that can be
+folders, files that are files); Ctrl-C as one line and exit code 130 with every finished game
+kept. Anything else escaping is a bug.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
+import re
+import stat
 import sys
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from game.enums import NO_SIDE
-from game.scenario.errors import FileProblemError, Problem
+from game.files import FolderInUseError, FolderLock, file_target_problem, folder_problem
+from game.scenario.errors import FileProblemError
 from game.scenario.loader import find_scenario, list_scenarios, load_map, read_toml
-from game.scenario.model import KnobValue, Scenario, coerce_knob, load_scenario
+from game.scenario.model import KnobValue, Scenario, load_scenario
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+MAX_SEED = 2**63 - 1  # the same bound as game.saves.MAX_SEED (a test checks)
+MAX_RUNS = 100_000  # games in one batch: a larger study is several batches of other seeds
+MAX_WORKERS = 1024  # asked for; what runs is capped by the games and the cores
+MAX_FRAMES = 10_000_000
+HEX_PX = (4.0, 200.0)  # pixels between hex centres for `map`
+MAX_IMAGE_PIXELS = 200_000_000
+
+
+class CliError(Exception):
+    """A command line that cannot be carried out: one line naming the argument."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line (usage stays in --help)."""
+
+    def error(self, message: str) -> NoReturn:
+        text = " ".join(message.split())
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {text} (see {self.prog} --help)\n")
+
+
+# --- argument types: each a strict parser with one clear problem -------------------------------
+
+_WHOLE = re.compile(r"[0-9]{1,20}")  # ASCII digits only: str.isdigit() takes "٣" for 3
+_DECIMAL = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,9})?")
+
+
+def whole_number(low: int, high: int, what: str = "") -> Callable[[str], int]:
+    """An argument type: a whole number in ASCII digits from `low` to `high`."""
+
+    def parse(text: str) -> int:
+        if _WHOLE.fullmatch(text) and low <= int(text) <= high:
+            return int(text)
+        extra = f" {what}" if what else ""
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from {low:,} to {high:,}{extra}, got {text[:40]!r}"
+        )
+
+    return parse
+
+
+def decimal(low: float, high: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        if _DECIMAL.fullmatch(text) and low <= float(text) <= high:
+            return float(text)
+        raise argparse.ArgumentTypeError(
+            f"expected a number from {low:g} to {high:g}, got {text[:40]!r}"
+        )
+
+    return parse
+
+
+def out_folder(text: str) -> str:
+    """An argument type: a folder we may write into (it may not exist yet)."""
+    problem = folder_problem(Path(text)) if text.strip() else "is not a folder name"
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{text[:200]!r} {problem}")
+    return text
+
+
+def out_png(text: str) -> str:
+    problem = file_target_problem(Path(text)) if text.strip() else "is not a file name"
+    if problem is None and not text.lower().endswith(".png"):
+        problem = "is not a .png file name"
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{text[:200]!r} {problem}")
+    return text
+
+
+def existing_file(text: str) -> str:
+    try:
+        mode = os.stat(text).st_mode
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or "cannot be read"
+        raise argparse.ArgumentTypeError(f"{text[:200]!r}: {why}") from None
+    if not stat.S_ISREG(mode):
+        raise argparse.ArgumentTypeError(f"{text[:200]!r} is not a regular file")
+    return text
+
+
+def scenario_name(text: str) -> str:
+    """An argument type: an installed scenario's id or a scenario file that is a file."""
+    try:
+        path = find_scenario(text)
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"no scenario {text[:200]!r}: not an installed scenario (see `eastfront scenarios`) "
+            "nor a file"
+        ) from None
+    if not stat.S_ISREG(mode):
+        raise argparse.ArgumentTypeError(f"{text[:200]!r} is not a scenario file")
+    return text
+
+
+_KNOB_SETTING = re.compile(r"([a-z][a-z0-9_]{0,63})=([ -~]{1,64})")  # printable ASCII values
+_ADDRESS = re.compile(
+    r"(?:(?:tcp|tls)://)?(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9_.-]{1,253}):([0-9]{1,5})"
+)
+
+
+def knob_setting(text: str) -> str:
+    if not _KNOB_SETTING.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"expected KNOB=VALUE (a knob of the scenario, then a value in ASCII), got {text[:60]!r}"
+        )
+    return text
+
+
+def scheduler_name(text: str) -> str:
+    match = _ADDRESS.fullmatch(text)
+    if text in ("local", "dask") or (match and 1 <= int(match.group(1)) <= 65535):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"expected local, dask, or a scheduler address like tcp://host:8786 or tls://host:8786, "
+        f"got {text[:60]!r}"
+    )
 
 
 def describe(scenario: Scenario) -> dict[str, Any]:
@@ -130,12 +255,33 @@ def cmd_describe(args: argparse.Namespace) -> int:
     return 0
 
 
+KINDS = "a scenario or map (.toml) or a save (.json)"
+
+
 def validate_file(path: Path) -> str:
-    """Check one file of any kind we read; returns a one-line summary or raises FileProblemError."""
-    if path.suffix == ".json":
+    """Check one file of any kind we read; returns a one-line summary or raises FileProblemError.
+    The kind is told by the name's ending, so a stray file gets that said, not a parse error."""
+    from game.scenario.errors import Problem
+
+    def refuse(message: str) -> FileProblemError:
+        return FileProblemError([Problem(str(path), None, (), message)])
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise refuse(f"cannot read file: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise refuse(f"is a folder; validate takes files: {KINDS}")
+    if not stat.S_ISREG(mode):
+        raise refuse(f"is not a regular file; validate takes {KINDS}")
+    suffix = path.suffix.lower()
+    if suffix == ".json":
         from game.saves import validate_save
 
         return validate_save(path)
+    if suffix != ".toml":
+        ending = f"ends in {path.suffix}" if path.suffix else "has no ending"
+        raise refuse(f"not {KINDS}: the name {ending}")
     data, _ = read_toml(path)
     if "map" in data and "scenario" not in data:
         grid = load_map(path.resolve())
@@ -161,8 +307,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_map(args: argparse.Namespace) -> int:
     from game.ui.mapimage import save_png
+    from game.ui.render import map_pixel_size
 
     scenario = load_scenario(find_scenario(args.scenario))
+    width, height = map_pixel_size(scenario.map, args.hex_px)
+    if width * height > MAX_IMAGE_PIXELS:
+        raise CliError(
+            f"argument --hex-px: a {width:,} x {height:,} image is too large; use a smaller --hex-px"
+        )
     out = Path(args.png)
     width, height = save_png(scenario, out, hex_px=args.hex_px, units=not args.no_units)
     print(f"wrote {out} ({width} x {height})")
@@ -179,7 +331,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     from game.saves import load_game
 
-    game = load_game(Path(args.save), check=args.check)
+    source = None if args.scenario is None else find_scenario(args.scenario)
+    game = load_game(Path(args.save), scenario_path=source)  # every load checks every hash
     state = game.state
     print(f"{args.save}: {game.scenario.title}, seed {game.seed}, {len(game.actions)} actions")
     if state.over:
@@ -188,7 +341,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
     else:
         print(f"in progress: turn {state.turn}, {scenario_date(game.scenario, state.turn)}")
     if args.check:
-        print(f"replay matches every recorded state hash ({len(game.turn_hashes)} turns)")
+        print(
+            f"replay matches every recorded state hash ({len(game.turn_hashes)} turns, "
+            f"{len(game.phase_hashes)} phases)"
+        )
     return 0
 
 
@@ -231,43 +387,143 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return _run_ui(args, "watch")
 
 
+_INT_VALUE = re.compile(r"[+-]?[0-9]{1,18}")
+_FLOAT_VALUE = re.compile(
+    r"[+-]?(?:[0-9]{1,18}(?:\.[0-9]{0,18})?|\.[0-9]{1,18})(?:[eE][+-]?[0-9]{1,3})?"
+)
+_BOOL_VALUES = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
 def parse_knobs(scenario: Scenario, settings: Sequence[str]) -> dict[str, KnobValue]:
-    """`--set KNOB=VALUE` pairs checked against the scenario's knobs (ranges: `with_knobs`)."""
+    """`--set KNOB=VALUE` pairs checked against the scenario's knobs: the knob exists, the value
+    is written as its type asks (ASCII digits, no text taken for a number) and lies in its range.
+    A problem is a CliError naming the `--set` argument."""
     out: dict[str, KnobValue] = {}
-    problems = []
     for item in settings:
-        name, sep, value = item.partition("=")
-        name = name.strip()
+        name, _, text = item.partition("=")
+        where = f"argument --set {item[:80]}"
         knob = scenario.spec.knobs.get(name)
-        if not sep or knob is None:
-            message = "unknown knob" if sep else f"expected KNOB=VALUE, got {item!r}"
-            problems.append(Problem("--set", None, ("knobs", name), message))
-            continue
-        parsed = coerce_knob(knob.type, value)
-        if parsed is None:
-            problems.append(Problem("--set", None, ("knobs", name), f"expected a {knob.type}"))
-            continue
-        out[name] = parsed
-    if problems:
-        raise FileProblemError(problems)
+        if knob is None:
+            known = ", ".join(scenario.spec.knobs) or "none"
+            raise CliError(f"{where}: {scenario.id} has no knob {name!r} (its knobs: {known})")
+        value: KnobValue | None = None
+        if knob.type == "bool":
+            value = _BOOL_VALUES.get(text.lower())
+        elif knob.type == "int" and _INT_VALUE.fullmatch(text):
+            value = int(text)
+        elif knob.type == "float" and _FLOAT_VALUE.fullmatch(text):
+            number = float(text)
+            value = number if math.isfinite(number) else None
+        if value is None:
+            kinds = {"bool": "true or false", "int": "a whole number", "float": "a number"}
+            raise CliError(f"{where}: expected {kinds.get(knob.type, knob.type)}, got {text!r}")
+        if knob.type != "bool" and (
+            (knob.min is not None and value < knob.min)
+            or (knob.max is not None and value > knob.max)
+        ):
+            low = "" if knob.min is None else f"{knob.min:g}"
+            high = "" if knob.max is None else f"{knob.max:g}"
+            raise CliError(f"{where}: {name} ranges from {low} to {high}")
+        if name in out:
+            raise CliError(f"{where}: {name} is set twice")
+        out[name] = value
     return out
 
 
+def with_knobs(scenario: Scenario, knobs: dict[str, KnobValue]) -> Scenario:
+    """The scenario with the `--set` knobs; a problem names `--set`, not a line of the file."""
+    if not knobs:
+        return scenario
+    try:
+        return scenario.with_knobs(knobs)
+    except FileProblemError as exc:
+        problem = exc.problems[0]
+        raise CliError(f"argument --set: {problem.message}") from None
+    except (OverflowError, ValueError) as exc:  # a knob range the file should not allow
+        raise CliError(
+            f"argument --set: {scenario.id} cannot be played with {_settings(knobs)}: {exc}"
+        ) from None
+
+
+def _settings(knobs: dict[str, KnobValue]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in knobs.items())
+
+
+def _make_folder(path: Path, argument: str) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(
+            f"argument {argument}: cannot make {str(path)[:200]!r}: {exc.strerror}"
+        ) from None
+
+
+def _lock(out: Path) -> FolderLock:
+    lock = FolderLock(out)
+    try:
+        lock.acquire()
+    except FolderInUseError as exc:
+        raise CliError(f"argument --out: {exc}") from None
+    except OSError as exc:
+        raise CliError(f"argument --out: cannot write into {out}: {exc.strerror}") from None
+    return lock
+
+
+def _batch_checks(args: argparse.Namespace) -> None:
+    """What one argument alone cannot say: the last game seed, TLS options and a scheduler."""
+    last = args.seed + args.runs - 1
+    if last > MAX_SEED:
+        raise CliError(
+            f"argument --seed: the last game would have seed {last}, past the largest ({MAX_SEED})"
+        )
+    tls_given = args.tls_ca_file or args.tls_cert or args.tls_key
+    if tls_given and not args.scheduler.startswith("tls://"):
+        raise CliError("argument --tls-ca-file/--tls-cert/--tls-key: only for a tls:// --scheduler")
+    if args.scheduler not in ("local", "dask"):
+        from game.sim.runner import scheduler_warning
+
+        warning = scheduler_warning(args.scheduler)
+        if warning:
+            print(warning, file=sys.stderr)
+
+
+def _tls(args: argparse.Namespace) -> Any:
+    from game.sim.runner import Tls
+
+    if not (args.tls_ca_file or args.tls_cert or args.tls_key):
+        return None
+    return Tls(args.tls_ca_file, args.tls_cert, args.tls_key)
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
+    _batch_checks(args)
+    path = find_scenario(args.scenario)
+    scenario = load_scenario(path)
+    knobs = parse_knobs(scenario, args.set)
+    scenario = with_knobs(scenario, knobs)
+    out = Path(args.out)
+    _make_folder(out, "--out")
+    lock = _lock(out)
+    try:
+        return _simulate(args, path, scenario, knobs, out)
+    finally:
+        lock.release()
+
+
+def _simulate(
+    args: argparse.Namespace,
+    path: Path,
+    scenario: Scenario,
+    knobs: dict[str, KnobValue],
+    out: Path,
+) -> int:
     from game.sim.runner import SchedulerError, run_games
     from game.sim.stream import Progress, RunsFile
     from game.sim.summary import columns, summarise, write_summary
 
-    path = find_scenario(args.scenario)
-    scenario = load_scenario(path)
-    knobs = parse_knobs(scenario, args.set)
-    if knobs:
-        scenario = scenario.with_knobs(knobs)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     save_dir = out / "games" if args.save_games else None
     if save_dir is not None:
-        save_dir.mkdir(parents=True, exist_ok=True)
+        _make_folder(save_dir, "--save-games")
     progress = Progress(args.runs)
     runs_file = RunsFile(out / "runs.csv", columns(scenario))
     try:
@@ -287,6 +543,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                     save_dir=save_dir,
                     scheduler=args.scheduler,
                     on_row=finished,
+                    connect_timeout=args.connect_timeout,
+                    tls=_tls(args),
                 )
             finally:
                 progress.close()
@@ -315,10 +573,14 @@ def cmd_explore(args: argparse.Namespace) -> int:
     from game.sim.explore import explore
     from game.sim.runner import SchedulerError
 
+    _batch_checks(args)
     path = find_scenario(args.scenario)
     scenario = load_scenario(path)
     knobs = parse_knobs(scenario, args.set)
+    with_knobs(scenario, knobs)  # a value the scenario cannot play fails here, before any game
     out = Path(args.out)
+    _make_folder(out, "--out")
+    lock = _lock(out)
     try:
         report = explore(
             scenario,
@@ -330,11 +592,15 @@ def cmd_explore(args: argparse.Namespace) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
             plots=not args.no_plots,
+            connect_timeout=args.connect_timeout,
+            tls=_tls(args),
         )
     except SchedulerError as exc:
         return _scheduler_failed(exc)
     except KeyboardInterrupt:
         return _interrupted()
+    finally:
+        lock.release()
     for side, row in report["winner"].items():
         print(f"{side} wins: {row['baseline']:.0%} -> {row['variant']:.0%}")
     points = report["victory_points"]
@@ -348,7 +614,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 
 def _scheduler_failed(exc: Exception) -> int:
-    print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+    print(f"eastfront: error: {' '.join(str(exc).split())}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
@@ -361,30 +627,52 @@ def _interrupted(kept: int | None = None, runs: int | None = None, out: Path | N
             f"and {out / 'summary.json'}",
             file=sys.stderr,
         )
-    return 130
+    return EXIT_INTERRUPTED
+
+
+SEED = whole_number(0, MAX_SEED)
 
 
 def _add_batch_options(p: argparse.ArgumentParser) -> None:
-    """The options `simulate` and `explore` share: where the games run, and the plots."""
+    """The options `simulate` and `explore` share: the games, where they run, and the plots."""
+    p.add_argument(
+        "--runs",
+        type=whole_number(1, MAX_RUNS, "(split a larger study into batches with other seeds)"),
+        required=True,
+    )
+    p.add_argument("--seed", type=SEED, required=True, help="run r plays game seed SEED + r")
     p.add_argument(
         "--workers",
-        type=int,
+        type=whole_number(1, MAX_WORKERS),
         default=1,
-        help="worker processes for local or dask (results do not change)",
+        help="worker processes for local or dask, at most one per core and per game "
+        "(results do not change)",
     )
     p.add_argument(
         "--scheduler",
+        type=scheduler_name,
         default="local",
         metavar="local|dask|ADDRESS",
         help="local: processes on this machine (default); dask: a local Dask cluster of "
-        "--workers processes; tcp://host:8786: a running Dask cluster whose workers see the "
-        "scenario and --out at the same paths",
+        "--workers processes on 127.0.0.1; tcp://host:8786 or tls://host:8786: a running Dask "
+        "cluster whose workers see the scenario and --out at the same paths. Dask moves pickled "
+        "data: use only a cluster you trust",
+    )
+    p.add_argument("--tls-ca-file", type=existing_file, help="tls://: the cluster's CA certificate")
+    p.add_argument("--tls-cert", type=existing_file, help="tls://: this client's certificate")
+    p.add_argument("--tls-key", type=existing_file, help="tls://: this client's private key")
+    p.add_argument(
+        "--connect-timeout",
+        type=decimal(0.1, 600.0),
+        default=None,
+        metavar="SECONDS",
+        help="give up on a scheduler address after this long (default 10)",
     )
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="eastfront", description="Eastern Front 1942-45 operational wargame and what-if lab"
     )
     sub = parser.add_subparsers(dest="command", required=True)
@@ -393,7 +681,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_scenarios)
 
     p = sub.add_parser("describe", help="map size, hex km, turns, dates, cities, units per side")
-    p.add_argument("scenario")
+    p.add_argument("scenario", type=scenario_name)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_describe)
 
@@ -402,10 +690,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("map", help="draw a scenario's map with its starting units to a PNG")
-    p.add_argument("scenario")
-    p.add_argument("--png", required=True)
+    p.add_argument("scenario", type=scenario_name)
+    p.add_argument("--png", type=out_png, required=True)
     p.add_argument(
-        "--hex-px", type=float, default=36.0, help="pixels between neighbouring hex centres"
+        "--hex-px",
+        type=decimal(*HEX_PX),
+        default=36.0,
+        help="pixels between neighbouring hex centres",
     )
     p.add_argument("--no-units", action="store_true")
     p.set_defaults(func=cmd_map)
@@ -414,19 +705,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
 
-    p = sub.add_parser("replay", help="replay a saved game; --check verifies every state hash")
+    p = sub.add_parser("replay", help="replay a saved game, checking every hash; --check says more")
     p.add_argument("save")
     p.add_argument("--check", action="store_true")
+    p.add_argument(
+        "--scenario",
+        type=scenario_name,
+        default=None,
+        help="the scenario file to replay on (default: the installed one of the save's id)",
+    )
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser(
         "simulate", help="play AI-vs-AI games headless; write runs.csv, summary.json and plots"
     )
-    p.add_argument("scenario")
-    p.add_argument("--runs", type=int, required=True)
-    p.add_argument("--seed", type=int, required=True, help="run r plays game seed SEED + r")
-    p.add_argument("--out", required=True, help="directory for runs.csv and summary.json")
-    p.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE")
+    p.add_argument("scenario", type=scenario_name)
+    p.add_argument(
+        "--out", type=out_folder, required=True, help="directory for runs.csv and summary.json"
+    )
+    p.add_argument("--set", type=knob_setting, action="append", default=[], metavar="KNOB=VALUE")
     _add_batch_options(p)
     p.add_argument(
         "--save-games", action="store_true", help="keep every game as DIR/games/run_NNNN.json"
@@ -434,48 +731,71 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("explore", help="the same seeds on the scenario and on a variant, compared")
-    p.add_argument("scenario")
-    p.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE", required=True)
-    p.add_argument("--runs", type=int, required=True)
-    p.add_argument("--seed", type=int, required=True)
-    p.add_argument("--out", required=True)
+    p.add_argument("scenario", type=scenario_name)
+    p.add_argument(
+        "--set", type=knob_setting, action="append", default=[], metavar="KNOB=VALUE", required=True
+    )
+    p.add_argument("--out", type=out_folder, required=True)
     _add_batch_options(p)
     p.set_defaults(func=cmd_explore)
 
+    frames = whole_number(0, MAX_FRAMES)
     p = sub.add_parser("play", help="open the game: main menu, or SCENARIO against the computer")
-    p.add_argument("scenario", nargs="?", default=None)
+    p.add_argument("scenario", nargs="?", default=None, type=scenario_name)
     p.add_argument(
         "--side",
         default=None,
         metavar="SIDE",
         help="the side you play, by its id in the scenario file (default: the side that moves first)",
     )
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--frames", type=int, default=0, help=argparse.SUPPRESS)
+    p.add_argument("--seed", type=SEED, default=None)
+    p.add_argument("--frames", type=frames, default=0, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("hotseat", help="two players at one screen")
-    p.add_argument("scenario", nargs="?", default=None, help="default: the first in the catalogue")
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--frames", type=int, default=0, help=argparse.SUPPRESS)
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        default=None,
+        type=scenario_name,
+        help="default: the first in the catalogue",
+    )
+    p.add_argument("--seed", type=SEED, default=None)
+    p.add_argument("--frames", type=frames, default=0, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_hotseat)
 
     p = sub.add_parser("watch", help="the computer plays every side on screen")
-    p.add_argument("scenario", nargs="?", default=None, help="default: the first in the catalogue")
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--frames", type=int, default=0, help=argparse.SUPPRESS)
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        default=None,
+        type=scenario_name,
+        help="default: the first in the catalogue",
+    )
+    p.add_argument("--seed", type=SEED, default=None)
+    p.add_argument("--frames", type=frames, default=0, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_watch)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; every refusal is one line on stderr and exit code 2."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a bad argument (2, its line already printed)
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     try:
         return int(args.func(args))
     except FileProblemError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT
+    except CliError as exc:
+        print(f"eastfront {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except tomllib.TOMLDecodeError as exc:  # pragma: no cover - read_toml converts these
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -28,19 +28,34 @@ class TurnHash:
     hash: str
 
 
+@dataclass(frozen=True)
+class PhaseHash:
+    """The state hash whenever the phase, the side to move, the turn or the game's end changes:
+    the checkpoints a save records, so a replay is checked phase by phase (`saves`)."""
+
+    action_count: int
+    turn: int
+    hash: str
+
+
 class Game:
     """A game and its history. `undo=False` (batch runs: nobody takes a move back) skips the
     snapshot kept before every action; the engine changes nothing when it refuses an action, so
     a refusal still leaves the game as it was."""
 
-    def __init__(self, scenario: Scenario, seed: int, undo: bool = True) -> None:
+    def __init__(
+        self, scenario: Scenario, seed: int, undo: bool = True, checkpoints: bool = True
+    ) -> None:
         self.scenario = scenario
         self.seed = seed
         self.keeps_undo = undo
+        self.checkpoints = checkpoints  # phase hashes for a save; a batch game not saved skips them
         self.state, events = engine.new_game(scenario, seed)
         self.log: list[Event] = list(events)
         self.actions: list[Action] = []
-        self.turn_hashes: list[TurnHash] = [TurnHash(self.state.turn, 0, self.state.state_hash())]
+        start = self.state.state_hash()
+        self.turn_hashes: list[TurnHash] = [TurnHash(self.state.turn, 0, start)]
+        self.phase_hashes: list[PhaseHash] = [PhaseHash(0, self.state.turn, start)]
         self._undo: list[tuple[GameState, int]] = []
 
     @property
@@ -53,6 +68,7 @@ class Game:
     def apply(self, action: Action) -> list[Event]:
         """Apply an action; an illegal one raises `engine.IllegalActionError` and changes nothing."""
         turn, over = self.state.turn, self.state.over
+        stage = self._stage()
         if not self.keeps_undo:
             events = engine.apply(self.scenario, self.state, action)
         else:
@@ -69,11 +85,19 @@ class Game:
                 self._undo.clear()
         self.actions.append(action)
         self.log.extend(events)
-        if self.state.turn != turn or (self.state.over and not over):
-            self.turn_hashes.append(
-                TurnHash(self.state.turn, len(self.actions), self.state.state_hash())
-            )
+        if self._stage() != stage:
+            new_turn = self.state.turn != turn or (self.state.over and not over)
+            if self.checkpoints or new_turn:
+                digest = self.state.state_hash()
+                if self.checkpoints:
+                    self.phase_hashes.append(PhaseHash(len(self.actions), self.state.turn, digest))
+                if new_turn:
+                    self.turn_hashes.append(TurnHash(self.state.turn, len(self.actions), digest))
         return events
+
+    def _stage(self) -> tuple[int, int, int, bool]:
+        state = self.state
+        return (state.turn, state.side_index, int(state.phase), state.over)
 
     def apply_order(self, action: Action) -> list[Event]:
         """Apply an action given through the fog of war: a move planned on what its side could
@@ -128,6 +152,9 @@ class Game:
         snapshot, n_events = self._undo.pop()
         self.state = snapshot
         self.actions.pop()
+        n = len(self.actions)
+        self.phase_hashes = [p for p in self.phase_hashes if p.action_count <= n]
+        self.turn_hashes = [t for t in self.turn_hashes if t.action_count <= n]
         if n_events:
             del self.log[-n_events:]
         return True

@@ -45,9 +45,9 @@ def test_save_load_round_trip_replays_to_the_same_state(saved: tuple[Game, Path]
     assert len(loaded.actions) == len(game.actions) > 50
     assert loaded.log == game.log
     data = json.loads(path.read_text())
-    assert data["format"] == "eastfront-save" and data["version"] == 2 and data["rules"] == RULES_VERSION
+    assert data["format"] == "eastfront-save" and data["version"] == 3 and data["rules"] == RULES_VERSION
     assert data["scenario"]["id"] == "mini" and len(data["scenario"]["sha256"]) == 64
-    turns = [t["turn"] for t in data["turn_hashes"]]
+    turns = [t["turn"] for t in data["checkpoints"]]
     assert turns[0] == 1 and turns == sorted(turns) and turns[-1] == game.state.turn
 
 
@@ -130,7 +130,7 @@ def test_an_unknown_format_version(saved: tuple[Game, Path]) -> None:
     path.write_text(json.dumps(data))
     assert (
         first_error(path)
-        == "1: version: save format version 99 is not supported (this is version 2)"
+        == "1: version: save format version 99 is not supported (this is version 3)"
     )
 
 

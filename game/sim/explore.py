@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from game.scenario.model import KnobValue, Scenario
-from game.sim.runner import LOCAL, Row, open_pool, run_games
+from game.sim.runner import LOCAL, Row, Tls, open_pool, run_games
 from game.sim.stream import Progress, RunsFile
 from game.sim.summary import columns, summarise, write_summary
 
@@ -81,6 +81,8 @@ def explore(
     workers: int = 1,
     scheduler: str = LOCAL,
     plots: bool = True,
+    connect_timeout: float | None = None,
+    tls: Tls | None = None,
 ) -> dict[str, Any]:
     """Play baseline and variant, write both batches, `comparison.json` and the plots under `out`.
 
@@ -90,7 +92,8 @@ def explore(
     arms: dict[str, tuple[Scenario, list[Row], dict[str, Any]]] = {}
     progress = Progress(2 * runs)
     try:
-        with open_pool(scheduler, workers) as pool:
+        size = max(1, min(workers, runs))
+        with open_pool(scheduler, size, connect_timeout=connect_timeout, tls=tls) as pool:
             for name, values in (("baseline", {}), ("variant", knobs)):
                 arm_scenario = scenario.with_knobs(values) if values else scenario
                 runs_file = RunsFile(out / name / "runs.csv", columns(arm_scenario))

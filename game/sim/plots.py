@@ -27,6 +27,7 @@ from matplotlib.ticker import (
     PercentFormatter,
 )
 
+from game.files import atomic_path
 from game.scenario.model import Scenario
 from game.sim.reporters import Column, measure_columns, report_cities
 
@@ -410,7 +411,8 @@ def _figure(title: str, subtitle: str) -> Figure:
 
 
 def _save(figure: Figure, path: Path) -> Path:
-    figure.savefig(path, dpi=DPI, format="png")
+    with atomic_path(path, ".png") as tmp:
+        figure.savefig(tmp, dpi=DPI, format="png")
     return path
 
 

@@ -5,9 +5,17 @@ from that game seed (`ai_seed(seed, side)`), so a row's `seed` alone reproduces 
 run's result never depends on how many runs, workers or machines the batch has.
 
 Schedulers. `local` plays in this process (one worker) or in a local process pool; `dask` starts a
-`dask.distributed` LocalCluster of single-threaded worker processes; anything else is the address
-of a running Dask scheduler (`tcp://host:8786`), whose workers must see the scenario file and the
-save directory at the same absolute paths (a shared file system). Every game is one task keyed by
+`dask.distributed` LocalCluster of single-threaded worker processes, bound to 127.0.0.1 with no
+dashboard; anything else is the address of a running Dask scheduler (`tcp://host:8786`,
+`tls://host:8786`), whose workers must see the scenario file and the save directory at the same
+absolute paths (a shared file system). Workers are capped by the machine's cores (a local pool)
+and by the batch's games.
+
+Trust. Dask sends tasks and results as pickles: whoever can talk to a scheduler can run code on
+its workers, and a scheduler can run code here. `tcp://` is neither encrypted nor authenticated,
+so a non-local `tcp://` address gets a warning; `tls://` needs certificates (`Tls`, or Dask's
+`distributed.comm.tls` configuration) and is refused at once without them. A scheduler that cannot
+be reached fails after `connect_timeout` seconds with one line. Every game is one task keyed by
 its run index, and rows come back in run order. A worker loads each (scenario, knobs) once and keeps
 it for the games that follow; it checks the file's hash against the one this process read, so a
 worker with another copy of the file fails instead of quietly playing a different game.
@@ -15,14 +23,17 @@ worker with another copy of the file fails instead of quietly playing a differen
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import ipaddress
 import itertools
 import logging
+import os
 import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -68,13 +79,17 @@ def play_game(
     players: Mapping[int, Player] | None = None,
     max_actions: int = MAX_ACTIONS,
     columns: Sequence[Column] | None = None,
+    checkpoints: bool = True,
 ) -> GameRecord:
     """Play one game to its end with the scenario's AI on every side (or the given players),
-    observing the scenario's columns (or the given ones) at the start and after every side's turn."""
+    observing the scenario's columns (or the given ones) at the start and after every side's turn.
+    `checkpoints=False` skips the phase hashes a save needs (about 1 % of a game's time)."""
     started = time.perf_counter()
-    game = Game(scenario, seed, undo=False)
+    game = Game(scenario, seed, undo=False, checkpoints=checkpoints)
     if players is None:
-        players = {side: make_player(scenario, side, ai_seed(seed, side)) for side in scenario.sides}
+        players = {
+            side: make_player(scenario, side, ai_seed(seed, side)) for side in scenario.sides
+        }
     recording = Recording(scenario, columns)
     recording.observe(game)
     for _ in range(max_actions):
@@ -117,6 +132,48 @@ _ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0
 
 class SchedulerError(Exception):
     """The scheduler cannot be started or reached, or its workers see another scenario file."""
+
+
+@dataclass(frozen=True)
+class Tls:
+    """Certificates for a `tls://` scheduler: the CA that signed the cluster's certificates, and
+    this client's certificate and key (one file may hold both). None: Dask's configuration."""
+
+    ca_file: str | None = None
+    cert: str | None = None
+    key: str | None = None
+
+
+DEFAULT_CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler before giving up
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity), at least one."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def is_local_address(address: str) -> bool:
+    """Whether a scheduler address names this machine (loopback)."""
+    host = address.split("://", 1)[-1].rsplit(":", 1)[0].strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def scheduler_warning(address: str) -> str | None:
+    """The warning a scheduler address deserves before we send it pickles, or None."""
+    if address.startswith("tls://") or is_local_address(address):
+        return None
+    return (
+        f"warning: {address} is plain tcp, neither encrypted nor authenticated; Dask moves "
+        "pickled data, so use only a cluster you trust on a network you trust (or tls://)"
+    )
 
 
 @dataclass(frozen=True)
@@ -171,7 +228,7 @@ def worker_scenario(batch: Batch) -> Scenario:
 
 def play_run(batch: Batch, run: int, seed: int) -> Row:
     """One game of a batch: the task every scheduler runs, on whichever worker gets it."""
-    record = play_game(worker_scenario(batch), seed)
+    record = play_game(worker_scenario(batch), seed, checkpoints=batch.save_dir is not None)
     if batch.save_dir is not None:
         from game.saves import save_game
 
@@ -187,13 +244,13 @@ class Pool(Protocol):
     no more games are in flight at a time than keep the workers busy, so a batch of any size
     holds little memory and stops at once."""
 
-    def play(self, batch: Batch, jobs: Sequence[Job]) -> Iterator[Row]: ...
+    def play(self, batch: Batch, jobs: Iterable[Job]) -> Iterator[Row]: ...
 
 
 class InProcessPool:
     """Games one after another in this process: no start-up cost for one worker or one game."""
 
-    def play(self, batch: Batch, jobs: Sequence[Job]) -> Iterator[Row]:
+    def play(self, batch: Batch, jobs: Iterable[Job]) -> Iterator[Row]:
         for run, seed in jobs:
             yield play_run(batch, run, seed)
 
@@ -205,7 +262,7 @@ class ProcessPool:
         self.executor = executor
         self.window = IN_FLIGHT_PER_WORKER * workers
 
-    def play(self, batch: Batch, jobs: Sequence[Job]) -> Iterator[Row]:
+    def play(self, batch: Batch, jobs: Iterable[Job]) -> Iterator[Row]:
         waiting = iter(jobs)
         running: set[Future[Row]] = set()
 
@@ -232,7 +289,7 @@ class DaskPool:
         self.client = client
         self.batches = 0
 
-    def play(self, batch: Batch, jobs: Sequence[Job]) -> Iterator[Row]:
+    def play(self, batch: Batch, jobs: Iterable[Job]) -> Iterator[Row]:
         from distributed import as_completed
 
         self.batches += 1
@@ -281,16 +338,99 @@ def check_address(address: str) -> str:
     return address
 
 
+def _configured_timeout() -> float:
+    """`DEFAULT_CONNECT_TIMEOUT`, or Dask's `distributed.comm.timeouts.connect` when shorter."""
+    import dask
+    from dask.utils import parse_timedelta
+
+    configured = parse_timedelta(dask.config.get("distributed.comm.timeouts.connect", None))
+    if configured is None or configured <= 0:
+        return DEFAULT_CONNECT_TIMEOUT
+    return min(DEFAULT_CONNECT_TIMEOUT, float(configured))
+
+
+def _security(address: str, tls: Tls | None) -> Any:
+    """The `distributed.Security` for a scheduler address: our certificates for `tls://` (or
+    Dask's configured ones); SchedulerError when `tls://` has none."""
+    from distributed import Security
+
+    if not address.startswith("tls://"):
+        if tls is not None and (tls.ca_file or tls.cert or tls.key):
+            raise SchedulerError(f"--tls-* options need a tls:// scheduler address, not {address}")
+        return None
+    if tls is not None and (tls.ca_file or tls.cert or tls.key):
+        if not (tls.ca_file and tls.cert):
+            raise SchedulerError("a tls:// scheduler needs both --tls-ca-file and --tls-cert")
+        return Security(  # type: ignore[no-untyped-call]
+            tls_ca_file=tls.ca_file,
+            tls_client_cert=tls.cert,
+            tls_client_key=tls.key or tls.cert,
+            require_encryption=True,
+        )
+    security = Security()  # type: ignore[no-untyped-call]  # Dask's distributed.comm.tls
+    if not (getattr(security, "tls_ca_file", None) and getattr(security, "tls_client_cert", None)):
+        raise SchedulerError(
+            f"{address} needs certificates: give --tls-ca-file, --tls-cert and --tls-key, or set "
+            "distributed.comm.tls.ca-file and distributed.comm.tls.client.cert in Dask's configuration"
+        )
+    return security
+
+
+async def _probe(address: str, timeout: float, security: Any) -> None:
+    """Ask the address who it is, over one connection of our own: a Dask scheduler answers
+    {"type": "Scheduler"}; anything else (no answer, a closed port, a stranger) raises."""
+    from distributed.comm.core import connect
+
+    extra = security.get_connection_args("client") if security is not None else {}
+    comm = await connect(address, timeout=timeout, **extra)  # type: ignore[no-untyped-call]
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        reply = await asyncio.wait_for(comm.read(), timeout)
+    finally:
+        comm.abort()
+    if not (isinstance(reply, dict) and reply.get("type") == "Scheduler"):
+        raise ConnectionError("the address answers, but not as a Dask scheduler")
+
+
+def _connect(address: str, timeout: float, security: Any) -> Client:
+    """A client of the scheduler at `address`, or SchedulerError within about `timeout` seconds.
+    The probe comes first because a Client that fails to start prints a traceback when it is
+    collected; after a good probe the Client's own start seldom fails."""
+    from distributed import Client
+
+    def failed(exc: BaseException) -> SchedulerError:
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        return SchedulerError(
+            f"cannot reach the Dask scheduler at {address} within {timeout:g} s: {detail}"
+        )
+
+    try:
+        asyncio.run(asyncio.wait_for(_probe(address, timeout, security), 2 * timeout))
+    except Exception as exc:  # OSError, TimeoutError, a stranger's bytes (MemoryError) ...
+        raise failed(exc) from None
+    try:
+        return Client(  # type: ignore[no-untyped-call]
+            address, timeout=timeout, set_as_default=False, security=security
+        )
+    except Exception as exc:  # Dask raises OSError, TimeoutError, TypeError, ValueError ...
+        raise failed(exc) from None
+
+
 @contextmanager
 def open_pool(
-    scheduler: str = LOCAL, workers: int = 1, connect_timeout: float | str | None = None
+    scheduler: str = LOCAL,
+    workers: int = 1,
+    connect_timeout: float | None = None,
+    tls: Tls | None = None,
 ) -> Iterator[Pool]:
     """A pool for one or more batches; it is shut down on leaving, also on error or Ctrl-C.
 
-    `connect_timeout` (for a scheduler address) defaults to Dask's
-    `distributed.comm.timeouts.connect` setting.
+    Local workers (a process pool or our own Dask cluster) are capped by the available cores.
+    `connect_timeout` (for a scheduler address): seconds, `DEFAULT_CONNECT_TIMEOUT` by default.
     """
     workers = max(1, workers)
+    if scheduler in (LOCAL, DASK):
+        workers = min(workers, available_cores())
     if scheduler == LOCAL:
         if workers == 1:
             yield InProcessPool()
@@ -317,7 +457,11 @@ def open_pool(
                         n_workers=workers,
                         threads_per_worker=1,
                         processes=True,
-                        dashboard_address=":0",  # any free port: 8787 may be taken
+                        host="127.0.0.1",  # this machine only
+                        # The scheduler always serves some HTTP (health, metrics): on this
+                        # machine, any free port, and without the dashboard's pages.
+                        dashboard_address="127.0.0.1:0",
+                        scheduler_kwargs={"dashboard": False},
                         silence_logs=logging.ERROR,
                     )
             except (OSError, RuntimeError) as exc:
@@ -327,16 +471,9 @@ def open_pool(
                 Client(cluster, set_as_default=False)  # type: ignore[no-untyped-call]
             )
         else:
-            timeout = connect_timeout or dask.config.get("distributed.comm.timeouts.connect")
-            try:
-                client = Client(  # type: ignore[no-untyped-call]
-                    address, timeout=timeout, set_as_default=False
-                )
-            except (OSError, ValueError, TimeoutError) as exc:
-                raise SchedulerError(
-                    f"cannot reach the Dask scheduler at {address}: {exc}"
-                ) from exc
-            stack.enter_context(client)
+            security = _security(address, tls)
+            timeout = connect_timeout if connect_timeout is not None else _configured_timeout()
+            client = stack.enter_context(_connect(address, timeout, security))
         yield DaskPool(client)
 
 
@@ -350,6 +487,8 @@ def run_games(
     on_row: Callable[[Row], None] | None = None,
     scheduler: str = LOCAL,
     pool: Pool | None = None,
+    connect_timeout: float | None = None,
+    tls: Tls | None = None,
 ) -> list[Row]:
     """Play `runs` AI-vs-AI games (run r with game seed `seed + r`); rows in run order.
 
@@ -359,12 +498,15 @@ def run_games(
     for this batch alone.
     """
     batch = Batch.of(scenario_path, knobs, save_dir)
-    jobs = [(r, seed + r) for r in range(runs)]
+    jobs = ((r, seed + r) for r in range(runs))  # made as the pool asks: a batch may be huge
     rows: list[Row] = []
     with ExitStack() as stack:
         if pool is None:
             alone = scheduler == LOCAL and runs <= 1
-            pool = stack.enter_context(open_pool(scheduler, 1 if alone else workers))
+            size = 1 if alone else max(1, min(workers, runs))
+            pool = stack.enter_context(
+                open_pool(scheduler, size, connect_timeout=connect_timeout, tls=tls)
+            )
         for row in pool.play(batch, jobs):
             rows.append(row)
             if on_row is not None:

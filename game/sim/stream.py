@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
-from game.saves import write_atomic
+from game.files import write_atomic
 from game.sim.reporters import Row
 
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from game.files import write_atomic
 from game.rules.victory import scoring_team
-from game.saves import write_atomic
 from game.scenario.model import Scenario
 from game.sim.reporters import Row, losses_column, written_columns
 from game.sim.stream import csv_text

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from game.files import atomic_path
 from game.scenario.model import Scenario
 from game.ui import furniture, render, terrain
 from game.ui.palette import palette
@@ -82,12 +83,11 @@ def render_scenario(scenario: Scenario, hex_px: float = 30.0, units: bool = True
 def save_png(
     scenario: Scenario, path: Path, hex_px: float = 30.0, units: bool = True
 ) -> tuple[int, int]:
-    """Draw and write atomically (temporary file, then rename); returns the image size."""
+    """Draw and write atomically (`files.atomic_path`); returns the image size."""
     import pygame
 
     surface = render_scenario(scenario, hex_px, units)
-    tmp = path.with_name(path.name + ".tmp.png")
-    pygame.image.save(surface, str(tmp))
-    os.replace(tmp, path)
+    with atomic_path(path, ".png") as tmp:  # pygame picks the format by the name's ending
+        pygame.image.save(surface, str(tmp))
     width, height = surface.get_size()
     return int(width), int(height)

@@ -6,6 +6,7 @@ gives the same bytes, so the files in the repository can always be checked again
 
 from __future__ import annotations
 
+import io
 import sys
 import wave
 from collections.abc import Callable
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+
+from game.files import write_atomic
 
 RATE = 22050
 SEED = 1943
@@ -98,11 +101,13 @@ def write_sounds(directory: Path) -> list[Path]:
     for k, (name, make) in enumerate(SOUNDS.items()):
         rng = np.random.default_rng([SEED, k])
         path = directory / f"{name}.wav"
-        with wave.open(str(path), "wb") as out:
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as out:
             out.setnchannels(1)
             out.setsampwidth(2)
             out.setframerate(RATE)
             out.writeframes(pcm16(make(rng)))
+        write_atomic(path, buffer.getvalue())
         written.append(path)
     return written
 
