@@ -31,7 +31,7 @@ HISTORY_PLACES = {
 }
 # The relief battle as history.md counts it (Winter Storm section)
 GROUP_HOTH = ("LVII Panzer Corps", "Romanian 4th Army")
-RELIEF_OPPONENTS = ("51st Army", "Stalingrad Front armour", "2nd Guards Army")
+RELIEF_OPPONENTS = ("51st Army", "Stalingrad Front armour", "2nd Guards Army", "2nd Guards Army armour")
 
 
 @pytest.fixture(scope="module")

@@ -65,6 +65,9 @@ class KnobEffects:
     reach_percent: dict[str, float] = field(default_factory=dict)
     unit_withdraw_delay: dict[str, int] = field(default_factory=dict)
     formation_withdraw_delay: dict[str, int] = field(default_factory=dict)
+    # schedule_delay_days: only units with a date of their own move
+    unit_schedule_delay: dict[str, int] = field(default_factory=dict)
+    formation_schedule_delay: dict[str, int] = field(default_factory=dict)
     hold_switch: dict[tuple[str, str], bool] = field(default_factory=dict)
 
 
@@ -247,15 +250,18 @@ def knob_effects(spec: ScenarioFile, values: dict[str, KnobValue], check: Checke
                 check.add(where, "a hold_order knob needs side and city")
             else:
                 effects.hold_switch[(knob.side, knob.city)] = bool(value)
-        elif knob.effect == "withdrawal_delay_days":
+        elif knob.effect in ("withdrawal_delay_days", "schedule_delay_days"):
             if not knob.units and not knob.formations:
-                check.add(where, "a withdrawal_delay_days knob needs units or formations")
+                check.add(where, f"a {knob.effect} knob needs units or formations")
+            withdrawal = knob.effect == "withdrawal_delay_days"
+            by_unit = effects.unit_withdraw_delay if withdrawal else effects.unit_schedule_delay
+            by_formation = (
+                effects.formation_withdraw_delay if withdrawal else effects.formation_schedule_delay
+            )
             for uid in knob.units:
-                delays = effects.unit_withdraw_delay
-                delays[uid] = delays.get(uid, 0) + int(value)
+                by_unit[uid] = by_unit.get(uid, 0) + int(value)
             for f in knob.formations:
-                delays = effects.formation_withdraw_delay
-                delays[f] = delays.get(f, 0) + int(value)
+                by_formation[f] = by_formation.get(f, 0) + int(value)
         else:
             _check_game_time_knob(spec, name, check)
     return effects
@@ -334,6 +340,11 @@ def _unit_dates(
     )
     if delay:
         arrive = (arrive or calendar.start) + dt.timedelta(days=delay)
+    scheduled = effects.unit_schedule_delay.get(unit.id, 0) + effects.formation_schedule_delay.get(
+        unit.formation, 0
+    )
+    if arrive is not None and unit.arrive is not None and scheduled:
+        arrive += dt.timedelta(days=scheduled)
     if unit.arrive is not None and unit.arrive > calendar.last_day:
         check.add(
             (*where, "arrive"),
@@ -342,8 +353,10 @@ def _unit_dates(
     if unit.withdraw is not None and unit.withdraw <= (unit.arrive or calendar.start):
         check.add((*where, "withdraw"), "withdraw date must come after the unit is on the map")
     withdraw = unit.withdraw
-    later = effects.unit_withdraw_delay.get(unit.id, 0) + effects.formation_withdraw_delay.get(
-        unit.formation, 0
+    later = (
+        effects.unit_withdraw_delay.get(unit.id, 0)
+        + effects.formation_withdraw_delay.get(unit.formation, 0)
+        + scheduled
     )
     if withdraw is not None and later:
         withdraw += dt.timedelta(days=later)

@@ -424,6 +424,8 @@ KnobEffect = Literal[
     "hold_order",  # switch a plan's hold order on `city` for `side` on or off
     "supply_reach_percent",  # scale a side's supply reach
     "withdrawal_delay_days",  # delay the withdrawal of `units` / `formations` (past the end: never)
+    # an event later: the dated arrivals and withdrawals of `units` / `formations` come later
+    "schedule_delay_days",
     "phase_shift_days",  # move the start and end of plan phase `phase` of `side`
     "phase_start_day",  # plan phase `phase` of `side` begins this many days after the start,
     # whatever phase the side is in (past the last day: it never begins that way)
