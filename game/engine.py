@@ -21,7 +21,7 @@ from game import hexgrid
 from game.actions import Action, Attack, CancelAttack, EndPhase, Move
 from game.enums import WATER_TERRAIN
 from game.events import Event
-from game.rules import combat_phase, movement, stacking, supply, victory
+from game.rules import breakout, combat_phase, movement, stacking, supply, victory
 from game.rules.bypass import settle_bypassed
 from game.rules.control import take_control
 from game.rules.visibility import update_visibility
@@ -34,7 +34,7 @@ from game.state import GameState, Phase, UnitStatus, new_state
 # it): saves record it. Raise it when a change of the rules can change the course of a game (not
 # for a change of words or of speed). 2: sides and teams from the scenario file, rule constants
 # in km and days, the movement rules' zone of control in the supply trace. 3: the file's
-# `[rules]` (bypassed ground, rail repair).
+# `[rules]` (bypassed ground, rail repair), and a side's air supply and breakout.
 # module names for what every move reads (attribute lookups on an enum class are slow in 3.11)
 _MOVING_PHASES: Final = (Phase.MOVEMENT, Phase.EXPLOITATION)
 _EXPLOITATION: Final = Phase.EXPLOITATION
@@ -252,6 +252,7 @@ def _end_phase(scenario: Scenario, state: GameState) -> list[Event]:
         mine = np.nonzero(state.active & (scenario.units.side == side))[0]
         state.movement_left[:] = 0
         state.movement_left[mine] = movement.movement_allowance(scenario, mine, exploitation=True)
+        state.movement_left[breakout.standing_fast(scenario, state, side)] = 0
         if state.over:
             return events
     elif state.phase == Phase.EXPLOITATION:
@@ -275,6 +276,9 @@ def _start_side_turn(scenario: Scenario, state: GameState) -> list[Event]:
     events = [Event("turn", state.turn, side)]
     events += _withdrawals(scenario, state, side)
     events += _arrivals(scenario, state, side)
+    books = _Books.of(state)
+    if breakout.begin_breakout(scenario, state, side).any():
+        events += books.losses(scenario, state, "breakout")
     state.phase = Phase.SUPPLY
     draws = state.rng.integers(1, supply.DIE_FACES + 1, size=scenario.units.count, dtype=np.int8)
     enemy_zoc = enemy_zone_of_control(scenario, state, side)
@@ -286,6 +290,7 @@ def _start_side_turn(scenario: Scenario, state: GameState) -> list[Event]:
     mine = np.nonzero(state.active & (scenario.units.side == side))[0]
     state.movement_left[:] = 0
     state.movement_left[mine] = movement.movement_allowance(scenario, mine)
+    state.movement_left[breakout.standing_fast(scenario, state, side)] = 0
     return events
 
 

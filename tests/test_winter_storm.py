@@ -1,9 +1,12 @@
-"""Winter Storm 1942: the Don-Volga map, the order of battle against history.md, and one AI turn."""
+"""Winter Storm 1942: the Don-Volga map, the order of battle against history.md, AI games against
+history.md (the relief stalls short, the pocket holds, an early breakout changes that), a save."""
 
 from __future__ import annotations
 
 import json
 import math
+import os
+import statistics
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +17,10 @@ from game.cli import main
 from game.enums import River
 from game.geo import great_circle_km
 from game.hexgrid import distance_array
+from game.saves import load_game, save_game
 from game.scenario.model import Scenario, load_scenario
 from game.session import Game
-from game.sim.runner import ai_seed
+from game.sim.runner import Row, ai_seed, play_game, run_games
 from game.state import UnitStatus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +35,7 @@ HISTORY_PLACES = {
 }
 # The relief battle as history.md counts it (Winter Storm section)
 GROUP_HOTH = ("LVII Panzer Corps", "Romanian 4th Army")
-RELIEF_OPPONENTS = ("51st Army", "Stalingrad Front armour", "2nd Guards Army")
+RELIEF_OPPONENTS = ("51st Army", "Stalingrad Front armour", "2nd Guards Army", "2nd Guards Army armour")
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +130,10 @@ def test_the_pocket_starts_surrounded_and_supplied_by_its_airfield(winter_storm:
     for town in ("stalingrad", "pitomnik", "gumrak", "karpovka", "marinovka"):
         assert winter_storm.control[grid.city_by_id(town).hex] == axis  # type: ignore[union-attr]
     assert winter_storm.control[grid.city_by_id("kalach").hex] != axis  # type: ignore[union-attr]
-    assert winter_storm.spec.sides["axis"].supply_sources == ["pitomnik"]
+    side = winter_storm.spec.sides["axis"]
+    assert not side.supply_sources  # the airlift, not a supply source, feeds the pocket
+    assert side.air_supply is not None and side.air_supply.places == ["pitomnik"]
+    assert side.breakout is not None and side.breakout.formations == ["6th Army"]
 
 
 def test_one_ai_side_turn_plays(winter_storm: Scenario) -> None:
@@ -141,3 +148,80 @@ def test_one_ai_side_turn_plays(winter_storm: Scenario) -> None:
     assert game.state.side_index == 1 and game.state.turn == 1
     moved = (game.state.hex != start) & (game.state.status == UnitStatus.ACTIVE)
     assert moved.any()
+
+
+# --- plausibility: seeded AI-vs-AI games against history.md ----------------------------------
+
+RUNS = int(os.environ.get("EASTFRONT_WINTER_STORM_RUNS", "6"))
+SOAK_RUNS = 40
+SEED = 19421212
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+POCKET_MEN = 166_000  # 6th Army's fighting strength in the file (an estimate, see its header)
+# history.md: "Stopped ~48 km from the pocket (one account ~30 km)": short by some tens of km.
+RELIEF_GAP_KM = (10.0, 70.0)
+# history.md: Group Hoth lost ~8,000 men (12-24 Dec); a band of a factor of about four each way
+# for one 12-day battle whose Soviet side is scripted.
+AXIS_MEN_LOST = (2_000, 30_000)
+# history.md: 160 tanks lost of 250-300.
+AXIS_TANKS_LOST_SHARE = 0.35
+
+
+def _check_history(rows: list[Row]) -> None:
+    gaps = [float(r["relief_gap_km"]) for r in rows]
+    short = [g for g in gaps if RELIEF_GAP_KM[0] <= g <= RELIEF_GAP_KM[1]]
+    # the relief stalls some tens of km short in most games (measured: 11 of 14 on seeds 1-8
+    # and 19421212-17; in the others a panzer division slips past 57th Army to Karpovka)
+    assert len(short) >= len(rows) / 2, gaps
+    assert all(r["owner_stalingrad"] == "axis" and r["owner_pitomnik"] == "axis" for r in rows)
+    # the pocket is not relieved and still holds at the end (the Soviets win on points)
+    assert all(float(r["pocket_men"]) >= POCKET_MEN / 2 for r in rows)
+    assert sum(r["winner"] == "soviet" for r in rows) >= 2 / 3 * len(rows)
+    men = statistics.median(float(r["men_lost_axis"]) for r in rows)
+    assert AXIS_MEN_LOST[0] <= men <= AXIS_MEN_LOST[1], men
+    assert len({(r["men_lost_axis"], r["men_lost_soviet"]) for r in rows}) > 1
+
+
+@pytest.mark.plausibility
+def test_historical_play_stalls_the_relief_short_and_the_pocket_holds() -> None:
+    _check_history(run_games(WINTER_STORM, RUNS, SEED, workers=WORKERS))
+
+
+@pytest.mark.soak
+def test_historical_play_brackets_history_over_many_games() -> None:
+    _check_history(run_games(WINTER_STORM, SOAK_RUNS, SEED, workers=WORKERS))
+
+
+@pytest.mark.plausibility
+@pytest.mark.xfail(reason="the AIs fight too few battles: Group Hoth loses 0-65 tanks, not ~160", strict=False)
+def test_the_germans_lose_a_large_share_of_their_tanks() -> None:
+    rows = run_games(WINTER_STORM, RUNS, SEED, workers=WORKERS)
+    tanks = statistics.median(float(r["tanks_lost_axis"]) for r in rows)
+    assert tanks >= AXIS_TANKS_LOST_SHARE * 260  # Group Hoth's 260 tanks in the file
+
+
+@pytest.mark.plausibility
+def test_an_early_breakout_joins_the_relief_and_costs_the_pocket() -> None:
+    """Thunderclap on 18 Dec (day 6): 6th Army meets the relief in most games (history: it never
+    moved and the relief stalled ~48 km short), and leaves a step of every corps group behind."""
+    runs = max(4, RUNS // 2)
+    base = run_games(WINTER_STORM, runs, SEED, workers=WORKERS)
+    early = run_games(WINTER_STORM, runs, SEED, {"thunderclap_day": 6}, workers=WORKERS)
+    joined = [float(r["relief_gap_km"]) == 0.0 for r in early]
+    assert sum(joined) >= runs / 2
+    assert statistics.median(float(r["relief_gap_km"]) for r in base) > 0.0
+    assert max(float(r["pocket_men"]) for r in early) < min(float(r["pocket_men"]) for r in base)
+
+
+def test_a_whole_game_with_the_airlift_and_a_breakout_saves_and_replays_exactly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = load_scenario(WINTER_STORM, {"thunderclap_day": 6})
+    game = play_game(scenario, seed=1942).game
+    assert game.state.over and len(game.turn_hashes) >= 6
+    path = tmp_path / "winter_storm.json"
+    save_game(game, path)
+    loaded = load_game(path, check=True)
+    assert loaded.state.state_hash() == game.state.state_hash()
+    assert loaded.knobs == {**scenario.default_knobs(), "thunderclap_day": 6}
+    assert main(["replay", str(path), "--check"]) == 0
+    assert "replay matches every recorded state hash" in capsys.readouterr().out

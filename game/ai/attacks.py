@@ -34,6 +34,7 @@ OWN_LOSS_WEIGHT = {
     Posture.DELAY: 3.0,
     Posture.WITHDRAW: 5.0,
     Posture.RESERVE: 2.0,
+    Posture.BREAKOUT: 1.0,  # a pocket breaking out pays what it must to get through
 }
 MIN_SCORE = 1.0  # an attack must be worth at least this many steps to be made ...
 MIN_SCORE_GOAL = 0.4  # ... or this many when it is on an attacker's next goal
@@ -80,7 +81,7 @@ def choose_attacks(
         """Attacking formations attack anything; the others only counter-attack next to their
         objectives and mop up cut-off enemies (a quiet sector stays quiet)."""
         order = context.orders.get(u, NO_ORDER)
-        if order.posture == Posture.ATTACK:
+        if order.posture in (Posture.ATTACK, Posture.BREAKOUT):
             return True
         return bool(isolated[target]) or target in near_objective.get(u, set())
 
@@ -106,7 +107,7 @@ def choose_attacks(
         # delaying and withdrawing units do not follow up into the enemy's ground
         advance = all(
             context.orders.get(u, NO_ORDER).posture
-            in (Posture.ATTACK, Posture.RESERVE, Posture.HOLD)
+            in (Posture.ATTACK, Posture.RESERVE, Posture.HOLD, Posture.BREAKOUT)
             for u in pick.attackers
         )
         chosen.append(Attack(pick.attackers, pick.target, advance))

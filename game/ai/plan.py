@@ -8,7 +8,12 @@ Phase switching, on each of the side's turns:
   * a trigger of the current phase that fires makes its `then` phase *pending*;
   * when the current phase's `end` date has passed, the next phase in file order is pending;
   * a pending phase begins as soon as its own `start` date is reached (a trigger cannot start a
-    phase before its window: Stavka did not switch to the defence before it did).
+    phase before its window: Stavka did not switch to the defence before it did);
+  * a `phase_start_day` knob makes its phase begin on that day whatever phase the side is in,
+    and `phase_shift_days` knobs move a phase's `start` and `end` (game.scenario.knob_effects).
+A side's `breakout` (game.rules.breakout), once begun, overrides the tasks of its formations:
+their units make for the units of its `toward` formations (posture breakout), as a task with
+posture "breakout" asks of its units.
 Trigger meanings, from the side's own point of view: `city_taken` the side holds the city;
 `city_lost` another side holds it; `date` the turn's date is on or after the date;
 `losses_exceed` the side's men lost are more than `share` of the men it has brought onto the map;
@@ -26,6 +31,8 @@ import numpy as np
 import numpy.typing as npt
 
 from game.enums import parse_enum
+from game.rules import breakout
+from game.scenario.knob_effects import day_after_start, knob_values
 from game.scenario.model import Scenario
 from game.scenario.schema import PathPoint, PlanPhase, PlanSpec, Trigger
 
@@ -38,6 +45,7 @@ class Posture(IntEnum):
     DELAY = 2
     WITHDRAW = 3
     RESERVE = 4
+    BREAKOUT = 5  # out of a pocket toward the units of friendly formations
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,7 @@ class Task:
     formations: frozenset[int]
     objectives: tuple[int, ...]
     axis: tuple[int, ...]
+    toward: frozenset[int] = frozenset()  # breakout: formations whose units are the goals
 
 
 def point_hex(scenario: Scenario, point: PathPoint | tuple[float, float]) -> int:
@@ -120,12 +129,16 @@ class PlanTracker:
     last_turn: int = 0
     tasks: list[Task] = field(default_factory=list)
     history: list[tuple[int, str]] = field(default_factory=list)  # (turn, phase id) switches
+    # phase index -> (start, end) as the knobs moved them; phase index -> date it is forced in
+    dates: dict[int, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
+    scheduled: dict[int, dt.date] = field(default_factory=dict)
 
     @classmethod
     def for_side(cls, scenario: Scenario, side: int) -> PlanTracker:
         name = scenario.side_table.ids[side]
         spec = next((p for n, p in scenario.spec.plans.items() if n == name), None)
         tracker = cls(scenario, side, spec)
+        tracker._knob_dates()
         tracker._load_tasks()
         if spec is not None:
             tracker.history.append((1, spec.phases[0].id))
@@ -155,8 +168,31 @@ class PlanTracker:
                     ),
                     objectives=_hexes(self.scenario, list(task.objectives)),
                     axis=_hexes(self.scenario, list(task.axis)),
+                    toward=frozenset(
+                        i for i, name in enumerate(formations) if name in task.toward
+                    ),
                 )
             )
+
+    def _knob_dates(self) -> None:
+        """Phase dates as the `phase_shift_days` and `phase_start_day` knobs set them."""
+        if self.spec is None:
+            return
+        name = self.scenario.side_table.ids[self.side]
+        for i, phase in enumerate(self.spec.phases):
+            start, end = phase.start, phase.end
+            shift = sum(knob_values(self.scenario, "phase_shift_days", name, phase.id))
+            if shift:
+                moved = dt.timedelta(days=int(shift))
+                start = None if start is None else start + moved
+                end = None if end is None else end + moved
+            self.dates[i] = (start, end)
+            forced = knob_values(self.scenario, "phase_start_day", name, phase.id)
+            if forced:
+                day = day_after_start(self.scenario, forced[-1])
+                if day is not None:
+                    self.scheduled[i] = day
+                    self.dates[i] = (day, end)
 
     def _phase_by_id(self, phase_id: str) -> int:
         assert self.spec is not None
@@ -183,12 +219,18 @@ class PlanTracker:
                 if self._fires(trigger, date, control, loss_share, pocket_units):
                     self.pending = self._phase_by_id(trigger.then)
                     break
-        ended = phase.end is not None and date > phase.end
+        end = self.dates.get(self.phase_index, (phase.start, phase.end))[1]
+        ended = end is not None and date > end
         if self.pending < 0 and ended and self.phase_index + 1 < len(self.spec.phases):
             self.pending = self.phase_index + 1
+        entered = {phase_id for _, phase_id in self.history}
+        for index, day in self.scheduled.items():
+            if date >= day and self.spec.phases[index].id not in entered:
+                self.pending = index  # a knob's phase begins on its day, whatever came before
         if self.pending >= 0 and self.pending != self.phase_index:
             target = self.spec.phases[self.pending]
-            if target.start is None or date >= target.start:
+            start = self.dates.get(self.pending, (target.start, target.end))[0]
+            if start is None or date >= start:
                 self.phase_index = self.pending
                 self.pending = -1
                 self.phase_turn = turn
@@ -247,18 +289,33 @@ class PlanTracker:
         return out
 
     def orders(
-        self, units: npt.NDArray[np.intp], control: npt.NDArray[np.uint8]
+        self,
+        units: npt.NDArray[np.intp],
+        control: npt.NDArray[np.uint8],
+        hexes: npt.NDArray[np.int32] | None = None,
+        active: npt.NDArray[np.bool_] | None = None,
     ) -> dict[int, Order]:
-        """Each unit's order under the current phase (garrisons are assigned elsewhere)."""
+        """Each unit's order under the current phase (garrisons are assigned elsewhere).
+        `hexes` and `active` (the side's own units' hexes and who is on the map) give the goals
+        of breakouts; without them a breakout has none."""
         formation = self.scenario.units.formation
         result: dict[int, Order] = {}
+        rule = self._breakout(hexes, active)
         for u in units.tolist():
             f = int(formation[u])
+            if rule is not None and f in rule.formations:
+                result[u] = Order(Posture.BREAKOUT, rule.axis, (), -1)
+                continue
             for t, task in enumerate(self.tasks):
                 if f in task.formations:
+                    goals = (
+                        self._toward(task.toward, hexes, active)
+                        if task.posture == Posture.BREAKOUT
+                        else self._goals(task, control)
+                    )
                     result[u] = Order(
                         posture=task.posture,
-                        goals=self._goals(task, control),
+                        goals=goals,
                         objectives=task.objectives,
                         task=t,
                     )
@@ -266,6 +323,41 @@ class PlanTracker:
             else:
                 result[u] = Order(Posture.HOLD, (), (), -1)
         return result
+
+    def breaking_out(self) -> frozenset[int]:
+        """Formations (indices) of the side's breakout once it has begun (none before)."""
+        spec = breakout.breakout_spec(self.scenario, self.side)
+        if spec is None or not breakout.breaking_out(self.scenario, self.side, self.last_turn):
+            return frozenset()
+        names = self.scenario.units.formations
+        return frozenset(i for i, name in enumerate(names) if name in spec.formations)
+
+    def _breakout(
+        self, hexes: npt.NDArray[np.int32] | None, active: npt.NDArray[np.bool_] | None
+    ) -> Task | None:
+        """The side's breakout as a task (axis: the goal hexes), once it has begun."""
+        spec = breakout.breakout_spec(self.scenario, self.side)
+        going = self.breaking_out()
+        if spec is None or not going:
+            return None
+        names = self.scenario.units.formations
+        toward = frozenset(i for i, name in enumerate(names) if name in spec.toward)
+        goals = self._toward(toward, hexes, active)
+        return Task(Posture.BREAKOUT, going, (), goals, toward)
+
+    def _toward(
+        self,
+        toward: frozenset[int],
+        hexes: npt.NDArray[np.int32] | None,
+        active: npt.NDArray[np.bool_] | None,
+    ) -> tuple[int, ...]:
+        """Hexes of the side's own units of `toward` on the map, in unit order."""
+        if hexes is None or active is None:
+            return ()
+        units = self.scenario.units
+        picked = np.isin(units.formation, np.array(sorted(toward), dtype=np.int64))
+        picked &= active & (hexes >= 0) & (units.side == self.side)
+        return tuple(dict.fromkeys(int(h) for h in hexes[picked].tolist()))
 
     def _goals(self, task: Task, control: npt.NDArray[np.uint8]) -> tuple[int, ...]:
         """Hexes still to reach: for attacks, axis waypoints and objectives not yet held (in

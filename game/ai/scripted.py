@@ -46,6 +46,7 @@ POSTURE_ORDER = {
     Posture.DELAY: 2,
     Posture.RESERVE: 3,
     Posture.WITHDRAW: 4,
+    Posture.BREAKOUT: 0,
 }
 
 
@@ -129,7 +130,7 @@ class HistoricalAI:
             self._held = scenario.side_table.friendly_ground[self.side][state.control]
         if state.phase == Phase.MOVEMENT:
             self._update_plan(view, belief)
-            self.orders = self.plan.orders(own, state.control)
+            self.orders = self.plan.orders(own, state.control, state.hex, state.active)
             self._assign_garrisons(belief, own)
             self._hold_cities = {city for city, _ in self.plan.hold_orders(state.turn)}
             for u, city in self.garrisons.items():
@@ -152,7 +153,8 @@ class HistoricalAI:
                     for u in movable
                     if is_mechanised(scenario, u)
                     and (
-                        self.orders.get(u, NO_ORDER).posture in (Posture.ATTACK, Posture.WITHDRAW)
+                        self.orders.get(u, NO_ORDER).posture
+                        in (Posture.ATTACK, Posture.WITHDRAW, Posture.BREAKOUT)
                         or state.supply[u] > 0
                     )
                     and self.orders.get(u, NO_ORDER).garrison < 0
@@ -185,7 +187,9 @@ class HistoricalAI:
         units = self.scenario.units
         grid = self.scenario.map
         self.garrisons = {}
-        taken: set[int] = set()
+        # a pocket breaking out leaves its cities: its units garrison nothing
+        going = self.plan.breaking_out()
+        taken: set[int] = {u for u in own.tolist() if int(units.formation[u]) in going}
         for city, chosen in self.plan.hold_orders(state.turn):
             if not self.scenario.side_table.friendly_ground[self.side][state.control[city]]:
                 continue

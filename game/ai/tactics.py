@@ -51,6 +51,7 @@ GOAL_WEIGHT = {
     Posture.DELAY: 1.5,
     Posture.WITHDRAW: 3.0,
     Posture.RESERVE: 1.5,
+    Posture.BREAKOUT: 3.0,
 }
 GOAL_SLACK = {
     Posture.ATTACK: 0,
@@ -58,6 +59,7 @@ GOAL_SLACK = {
     Posture.DELAY: 8,
     Posture.WITHDRAW: 2,
     Posture.RESERVE: 8,
+    Posture.BREAKOUT: 0,
 }
 ATTACK_WEIGHT = {
     Posture.ATTACK: 1.5,
@@ -65,6 +67,7 @@ ATTACK_WEIGHT = {
     Posture.DELAY: 0.2,
     Posture.WITHDRAW: 0.0,
     Posture.RESERVE: 0.7,
+    Posture.BREAKOUT: 1.5,
 }
 EXPOSURE_WEIGHT = {
     Posture.ATTACK: 0.6,
@@ -72,6 +75,7 @@ EXPOSURE_WEIGHT = {
     Posture.DELAY: 2.0,
     Posture.WITHDRAW: 2.5,
     Posture.RESERVE: 1.5,
+    Posture.BREAKOUT: 0.4,
 }
 FRONT_WEIGHT = {
     Posture.ATTACK: 0.05,
@@ -79,6 +83,7 @@ FRONT_WEIGHT = {
     Posture.DELAY: 0.15,
     Posture.WITHDRAW: 0.0,
     Posture.RESERVE: 0.05,
+    Posture.BREAKOUT: 0.0,
 }
 CONTACT_WEIGHT = {
     Posture.ATTACK: 0.0,
@@ -86,6 +91,7 @@ CONTACT_WEIGHT = {
     Posture.DELAY: -0.6,
     Posture.WITHDRAW: -1.5,
     Posture.RESERVE: -0.4,
+    Posture.BREAKOUT: 0.0,
 }
 INERTIA = {
     Posture.ATTACK: 0.0,
@@ -93,6 +99,7 @@ INERTIA = {
     Posture.DELAY: 0.05,
     Posture.WITHDRAW: 0.0,
     Posture.RESERVE: 0.08,
+    Posture.BREAKOUT: 0.0,
 }
 SUPPLY_WEIGHT = 4.0  # ending out of supply (doubled for a unit already cut off)
 CAPTURE_WEIGHT = 0.5  # per victory point of an enemy-held city taken by moving in
@@ -112,6 +119,7 @@ FREE_DEPTH_KM = {
     Posture.DELAY: 0.0,
     Posture.WITHDRAW: 0.0,
     Posture.RESERVE: 0.0,
+    Posture.BREAKOUT: 50.0,  # as an attack: through the enemy's ground toward the relief
 }
 OVERREACH_WEIGHT = 1.5  # per 10 km beyond the free depth
 OVERREACH_KM = 10.0
@@ -119,6 +127,7 @@ OVERREACH_KM = 10.0
 
 _ARMOUR = int(UnitKind.ARMOUR)  # module names: enum class lookups are slow in Python 3.11
 _ATTACK = Posture.ATTACK
+_GOING_FORWARD = (Posture.ATTACK, Posture.BREAKOUT)  # postures that make for their goals
 _EXPLOITATION = Phase.EXPLOITATION
 _MECHANISED_KIND = np.isin(np.arange(len(UnitKind)), MECHANISED)  # by UnitKind code
 
@@ -555,7 +564,7 @@ class PhaseContext:
                     0.0 if garrison else float(GOAL_SLACK[posture]),
                     GOAL_WEIGHT[posture] * (4.0 if garrison else 1.0),
                     float(max(int(units.allowance[u]), 2)),
-                    1.0 if posture == _ATTACK and not garrison else 0.0,
+                    1.0 if posture in _GOING_FORWARD and not garrison else 0.0,
                 ]
             ),
             np.array(
@@ -596,7 +605,7 @@ class PhaseContext:
             self.depth,
             np.array(order.objectives, dtype=np.int64),
             np.array(order.goals + order.objectives, dtype=np.int64),
-            np.array([1.0 if posture == _ATTACK and goals else 0.0, CAPTURE_WEIGHT]),
+            np.array([1.0 if posture in _GOING_FORWARD and goals else 0.0, CAPTURE_WEIGHT]),
             scenario.side_table.hostile_ground[self.side][state.control],
             scenario.vp,
             self.friends_count,

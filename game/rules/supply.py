@@ -52,7 +52,8 @@ are set in days (`STAGE_DAYS`) and counted in turns by the scenario's scale (`st
                 A unit whose last step goes is ELIMINATED.
     4 (8 days)  and isolated: the unit surrenders (SURRENDERED, off the map, every step it has
                 left is lost). A surrendering unit does not roll for attrition in the same phase.
-    A unit back in supply resets to 0 at once.
+    A unit back in supply resets to 0 at once. A side with `air_supply` keeps some of its
+    out-of-supply units that can reach a held airfield in supply (`game.rules.airlift`).
 
 Losses. A unit of `men` and `max_steps` steps has `men * steps // max_steps` men while it has
 `steps` steps (`strength_at`); a step lost costs the difference, so for every unit
@@ -73,7 +74,7 @@ Every side of another team counts as S's enemy.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -81,7 +82,7 @@ import numpy.typing as npt
 
 from game import hexgrid
 from game.enums import Weather
-from game.rules import kernels
+from game.rules import airlift, kernels
 from game.rules.control import friendly_ground
 from game.rules.weather import (
     hex_weather,
@@ -563,6 +564,7 @@ class SupplyReport:
     men_lost: int  # to attrition and surrender, this phase
     tanks_lost: int
     pockets: list[Pocket]  # as traced at the start of the phase, before the losses
+    airlifted: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # fed by air
 
 
 def update_supply(
@@ -590,6 +592,9 @@ def update_supply(
     in_supply = mine & supplied_hex[hexes]
     out = mine & ~supplied_hex[hexes]
     was = state.supply.astype(np.int32)
+    fed = _air_supplied(scenario, state, ground, out, was)
+    in_supply |= fed
+    out &= ~fed
     counter = np.where(out, np.minimum(was + 1, 255), np.where(in_supply, 0, was))
     state.supply[:] = counter.astype(np.uint8)
 
@@ -627,4 +632,29 @@ def update_supply(
         men_lost=int(men_lost.sum()),
         tanks_lost=int(tanks_lost.sum()),
         pockets=pockets,
+        airlifted=ids(fed),
     )
+
+
+def _air_supplied(
+    scenario: Scenario, state: GameState, ground: SupplyGround, out: Bool, was: I32
+) -> Bool:
+    """[U] the out-of-supply units the side's air supply feeds this phase (`airlift`)."""
+    fields = airlift.airfields(scenario, state, ground.side)
+    capacity = airlift.units_fed(scenario, state, ground.side, fields)
+    if capacity <= 0:
+        return np.zeros(scenario.units.count, dtype=np.bool_)
+    reach = hex_reach(scenario, ground.side, state.turn)
+    limit = STEP_COST * np.asarray(reach, dtype=np.int32)
+    dist = _distance(
+        scenario.map.neighbor,
+        _step_cost(scenario),
+        fields & ground.enterable,
+        ground.passable,
+        ground.enterable,
+        limit,
+        per_hex=limit.ndim > 0,
+    )
+    hexes = np.where(out, state.hex, 0)
+    reached = out & (dist[hexes] <= limit if limit.ndim == 0 else dist[hexes] <= limit[hexes])
+    return airlift.choose_fed(reached, was, capacity)

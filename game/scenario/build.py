@@ -63,6 +63,11 @@ class KnobEffects:
     formation_delay_days: dict[str, int] = field(default_factory=dict)
     strength: list[tuple[float, set[str], set[str], str | None]] = field(default_factory=list)
     reach_percent: dict[str, float] = field(default_factory=dict)
+    unit_withdraw_delay: dict[str, int] = field(default_factory=dict)
+    formation_withdraw_delay: dict[str, int] = field(default_factory=dict)
+    # schedule_delay_days: only units with a date of their own move
+    unit_schedule_delay: dict[str, int] = field(default_factory=dict)
+    formation_schedule_delay: dict[str, int] = field(default_factory=dict)
     hold_switch: dict[tuple[str, str], bool] = field(default_factory=dict)
 
 
@@ -115,6 +120,7 @@ def build(
     weather = weather_by_turn(spec, calendar, effects.weather_shift_days, check)
     zones = weather_zones(spec, calendar, weather, effects.weather_shift_days, check)
     check_supply_sources(spec, check)
+    check_pockets(spec, check)
     vp = victory_points(spec, check)
     holds = plan_holds(spec, effects.hold_switch, check)
     check_measures(spec.measures, check)
@@ -244,7 +250,41 @@ def knob_effects(spec: ScenarioFile, values: dict[str, KnobValue], check: Checke
                 check.add(where, "a hold_order knob needs side and city")
             else:
                 effects.hold_switch[(knob.side, knob.city)] = bool(value)
+        elif knob.effect in ("withdrawal_delay_days", "schedule_delay_days"):
+            if not knob.units and not knob.formations:
+                check.add(where, f"a {knob.effect} knob needs units or formations")
+            withdrawal = knob.effect == "withdrawal_delay_days"
+            by_unit = effects.unit_withdraw_delay if withdrawal else effects.unit_schedule_delay
+            by_formation = (
+                effects.formation_withdraw_delay if withdrawal else effects.formation_schedule_delay
+            )
+            for uid in knob.units:
+                by_unit[uid] = by_unit.get(uid, 0) + int(value)
+            for f in knob.formations:
+                by_formation[f] = by_formation.get(f, 0) + int(value)
+        else:
+            _check_game_time_knob(spec, name, check)
     return effects
+
+
+def _check_game_time_knob(spec: ScenarioFile, name: str, check: Checker) -> None:
+    """Knobs read as the game is played (`game.scenario.knob_effects`): what they name exists."""
+    knob = spec.knobs[name]
+    where: Where = ("knobs", name)
+    side = spec.sides.get(knob.side) if knob.side is not None else None
+    if knob.side is None or side is None:
+        check.add(where, f"a {knob.effect} knob needs a side of this scenario")
+        return
+    if knob.effect in ("phase_shift_days", "phase_start_day"):
+        plan = spec.plans.get(knob.side)
+        if knob.phase is None:
+            check.add(where, f"a {knob.effect} knob needs phase")
+        elif plan is None or all(p.id != knob.phase for p in plan.phases):
+            check.add((*where, "phase"), f"side {knob.side!r} has no plan phase {knob.phase!r}")
+    elif knob.effect == "breakout_day" and side.breakout is None:
+        check.add((*where, "side"), f"side {knob.side!r} has no breakout")
+    elif knob.effect == "air_supply_tons" and side.air_supply is None:
+        check.add((*where, "side"), f"side {knob.side!r} has no air_supply")
 
 
 # --- units ---------------------------------------------------------------------------------------
@@ -300,6 +340,11 @@ def _unit_dates(
     )
     if delay:
         arrive = (arrive or calendar.start) + dt.timedelta(days=delay)
+    scheduled = effects.unit_schedule_delay.get(unit.id, 0) + effects.formation_schedule_delay.get(
+        unit.formation, 0
+    )
+    if arrive is not None and unit.arrive is not None and scheduled:
+        arrive += dt.timedelta(days=scheduled)
     if unit.arrive is not None and unit.arrive > calendar.last_day:
         check.add(
             (*where, "arrive"),
@@ -307,8 +352,18 @@ def _unit_dates(
         )
     if unit.withdraw is not None and unit.withdraw <= (unit.arrive or calendar.start):
         check.add((*where, "withdraw"), "withdraw date must come after the unit is on the map")
+    withdraw = unit.withdraw
+    later = (
+        effects.unit_withdraw_delay.get(unit.id, 0)
+        + effects.formation_withdraw_delay.get(unit.formation, 0)
+        + scheduled
+    )
+    if withdraw is not None and later:
+        withdraw += dt.timedelta(days=later)
+        if withdraw > calendar.last_day:
+            withdraw = None  # held back past the end: it stays
     arrive_turn = calendar.turn_of_date(arrive) if arrive is not None else 1
-    withdraw_turn = calendar.turn_of_date(unit.withdraw) if unit.withdraw is not None else 0
+    withdraw_turn = calendar.turn_of_date(withdraw) if withdraw is not None else 0
     return min(arrive_turn, calendar.turns + 1), withdraw_turn
 
 
@@ -533,6 +588,29 @@ def check_supply_sources(spec: ScenarioFile, check: Checker) -> None:
                 check.add(where, f"supply source {point!r} is on water")
 
 
+def check_pockets(spec: ScenarioFile, check: Checker) -> None:
+    """Every side's `air_supply` airfields are places or points on land; its `breakout` names
+    formations of the file."""
+    grid = check.grid
+    for name, side in spec.sides.items():
+        if side.air_supply is not None:
+            air = side.air_supply
+            for k, point in enumerate(air.places):
+                where: Where = ("sides", name, "air_supply", "places", k)
+                if isinstance(point, str) and not check.place(point, where):
+                    continue
+                h = grid.hex_of_point(point)
+                if h < 0 or grid.water[h]:
+                    check.add(where, f"airfield {point!r} is off the map or on water")
+            if air.from_date and air.until and air.until < air.from_date:
+                check.add(("sides", name, "air_supply", "until"), "until comes before from")
+        if side.breakout is not None:
+            for k, f in enumerate(side.breakout.formations):
+                check.formation(f, ("sides", name, "breakout", "formations", k))
+            for k, f in enumerate(side.breakout.toward):
+                check.formation(f, ("sides", name, "breakout", "toward", k))
+
+
 # --- victory and plans ---------------------------------------------------------------------------
 
 
@@ -580,6 +658,8 @@ def plan_holds(
             for t, task in enumerate(phase.tasks):
                 for f_i, f in enumerate(task.formations):
                     check.formation(f, (*where, "tasks", t, "formations", f_i))
+                for f_i, f in enumerate(task.toward):
+                    check.formation(f, (*where, "tasks", t, "toward", f_i))
                 for o_i, obj in enumerate(task.objectives):
                     if isinstance(obj, str):
                         check.place(obj, (*where, "tasks", t, "objectives", o_i))

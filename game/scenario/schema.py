@@ -17,7 +17,7 @@ TerrainName = Literal["clear", "forest", "marsh", "hills", "urban", "water", "se
 KindName = Literal["armour", "mechanised", "infantry", "cavalry", "artillery"]
 SizeName = Literal["regiment", "brigade", "division", "corps", "army"]
 WeatherName = Literal["clear", "frozen", "snow", "thaw", "mud", "rain"]
-PostureName = Literal["attack", "hold", "delay", "withdraw", "reserve"]
+PostureName = Literal["attack", "hold", "delay", "withdraw", "reserve", "breakout"]
 EdgeName = Literal["north", "south", "east", "west"]
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -186,6 +186,41 @@ class ScenarioHeader(Strict):
         return v
 
 
+class AirSupplySpec(Strict):
+    """Supply flown in (rules version 3 on; see `game.rules.airlift`): while the side's team
+    holds one of `places` (an airfield with no enemy unit in it), each of its supply phases the
+    tonnage delivered keeps `tons_per_day / tons_per_unit_day` of its out-of-supply units that
+    can trace to the airfield in supply, the longest cut off first; in `bad_weather` only
+    `bad_weather_percent` of the tonnage arrives."""
+
+    places: Annotated[list[PathPoint], Field(min_length=1)]
+    tons_per_day: Annotated[float, Field(ge=0.0, le=100_000.0)]
+    tons_per_unit_day: Annotated[float, Field(gt=0.0, le=100_000.0)]
+    bad_weather: list[WeatherName] = ["snow", "rain", "mud"]
+    bad_weather_percent: Annotated[int, Field(ge=0, le=100)] = 100
+    from_date: dt.date | None = Field(default=None, alias="from")
+    until: dt.date | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class BreakoutSpec(Strict):
+    """A pocket that may break out (rules version 3 on; see `game.rules.breakout`): units of
+    `formations` stand fast (no movement) until the breakout begins on `from_date` (none: it
+    never does; a `breakout_day` knob sets it); on that side's first turn on or after the date
+    each of them still on the map loses `steps_lost` steps (heavy weapons, the wounded and what
+    cannot move are left behind; never its last step), then moves as usual. The scripted AI
+    sends them toward the units of `toward`."""
+
+    formations: Annotated[list[str], Field(min_length=1)]
+    toward: Annotated[list[str], Field(min_length=1)]
+    from_date: dt.date | None = Field(default=None, alias="from")
+    steps_lost: Annotated[int, Field(ge=0, le=12)] = 1
+    stand_fast: bool = True
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
 class SideSpec(Strict):
     name: str
     short: Annotated[str, Field(max_length=24)] = ""  # "Soviet": for labels and the log
@@ -200,6 +235,8 @@ class SideSpec(Strict):
     # column shifts this side's artillery and air power add to its attacks (net of the enemy's)
     artillery_support: Annotated[int, Field(ge=0, le=2)] = 0
     air_support: Annotated[int, Field(ge=0, le=2)] = 0
+    air_supply: AirSupplySpec | None = None  # a pocket fed by air (rules version 3 on)
+    breakout: BreakoutSpec | None = None  # a pocket that stands fast until it breaks out
 
 
 class TeamSpec(Strict):
@@ -342,7 +379,15 @@ class PlanTask(Strict):
     posture: PostureName
     objectives: list[Identifier | LatLon] = []
     axis: list[PathPoint] = []
+    # posture "breakout": the formations whose units the task's units make for (its goals)
+    toward: list[str] = []
     note: str = ""
+
+    @model_validator(mode="after")
+    def _toward(self) -> PlanTask:
+        if (self.posture == "breakout") != bool(self.toward):
+            raise ValueError("a breakout task names formations in toward, and only it does")
+        return self
 
 
 class PlanPhase(Strict):
@@ -378,6 +423,14 @@ KnobEffect = Literal[
     "strength_percent",  # scale attack and defence of `units` / `formations` / `side`
     "hold_order",  # switch a plan's hold order on `city` for `side` on or off
     "supply_reach_percent",  # scale a side's supply reach
+    "withdrawal_delay_days",  # delay the withdrawal of `units` / `formations` (past the end: never)
+    # an event later: the dated arrivals and withdrawals of `units` / `formations` come later
+    "schedule_delay_days",
+    "phase_shift_days",  # move the start and end of plan phase `phase` of `side`
+    "phase_start_day",  # plan phase `phase` of `side` begins this many days after the start,
+    # whatever phase the side is in (past the last day: it never begins that way)
+    "breakout_day",  # `side`'s breakout begins this many days after the start (past the end: never)
+    "air_supply_tons",  # tons a day `side`'s air supply delivers
 ]
 
 
@@ -392,6 +445,7 @@ class KnobSpec(Strict):
     units: list[Identifier] = []
     formations: list[str] = []
     city: Identifier | None = None
+    phase: Identifier | None = None  # phase_shift_days, phase_start_day: a phase of side's plan
 
     @model_validator(mode="after")
     def _typed(self) -> KnobSpec:
@@ -532,6 +586,7 @@ class RulesSpec(Strict):
     # Days a railway hex needs, after it changes hands, before trains carry its new holder's
     # supply through it (0: at once).
     rail_repair_days: Annotated[int, Field(ge=0, le=60)] = 0
+    # (Air supply and breakouts are switched on per side: `SideSpec.air_supply`, `.breakout`.)
 
 
 class ScenarioFile(Strict):
