@@ -192,7 +192,7 @@ def test_historical_play_brackets_history_over_many_games() -> None:
 
 
 @pytest.mark.plausibility
-@pytest.mark.xfail(reason="the AIs fight too few battles: Group Hoth loses 0-65 tanks, not ~160", strict=False)
+@pytest.mark.xfail(reason="the AIs fight too few battles: Group Hoth loses 0-65 tanks, not ~160", strict=True)
 def test_the_germans_lose_a_large_share_of_their_tanks() -> None:
     rows = run_games(WINTER_STORM, RUNS, SEED, workers=WORKERS)
     tanks = statistics.median(float(r["tanks_lost_axis"]) for r in rows)
