@@ -18,6 +18,7 @@ import numpy.typing as npt
 from game.enums import NO_SIDE, UnitKind, UnitSize, Weather, parse_enum
 from game.geo import HexMap, points_in_polygon
 from game.scenario.errors import PathPart
+from game.scenario.fortification import belt_levels
 from game.scenario.loader import Reporter, resolve_points, weather_regions
 from game.scenario.measures import check_measures
 from game.scenario.schema import HoldOrder, ScenarioFile, UnitSpec, WeatherPeriod
@@ -52,6 +53,8 @@ class Built:
     supply_reach: dict[int, int]
     holds: dict[int, tuple[HoldOrder, ...]]
     weather_zones: WeatherZones | None = None  # None: one weather for the whole map
+    # [sides, N] level of each side's fortified belts (`game.scenario.fortification`)
+    fortification: npt.NDArray[np.uint8] | None = None
 
 
 @dataclass
@@ -64,6 +67,8 @@ class KnobEffects:
     strength: list[tuple[float, set[str], set[str], str | None]] = field(default_factory=list)
     reach_percent: dict[str, float] = field(default_factory=dict)
     hold_switch: dict[tuple[str, str], bool] = field(default_factory=dict)
+    # levels added to fortified belts, per side id (None: every side's)
+    fortification_change: dict[str | None, int] = field(default_factory=dict)
 
 
 class Checker:
@@ -118,6 +123,7 @@ def build(
     vp = victory_points(spec, check)
     holds = plan_holds(spec, effects.hold_switch, check)
     check_measures(spec.measures, check)
+    belts = belt_levels(spec, grid, check.places, effects.fortification_change, reporter)
     if spec.historical is not None:
         for city_id in spec.historical.cities:
             check.place(city_id, ("historical", "cities", city_id))
@@ -147,6 +153,7 @@ def build(
         supply_reach=reach,
         holds={sides.index(name): orders for name, orders in holds.items()},
         weather_zones=zones,
+        fortification=belts,
     )
 
 
@@ -244,6 +251,9 @@ def knob_effects(spec: ScenarioFile, values: dict[str, KnobValue], check: Checke
                 check.add(where, "a hold_order knob needs side and city")
             else:
                 effects.hold_switch[(knob.side, knob.city)] = bool(value)
+        elif knob.effect == "fortification_change":
+            change = effects.fortification_change
+            change[knob.side] = change.get(knob.side, 0) + int(value)
     return effects
 
 
