@@ -27,7 +27,7 @@ from game.actions import Attack
 from game.enums import NO_SIDE
 from game.events import Event
 from game.geo import HexMap
-from game.rules import combat, losses, movement, stacking, supply
+from game.rules import combat, fortification, losses, movement, stacking, supply
 from game.rules.control import take_control
 from game.rules.weather import weather_of_hex
 from game.rules.zoc import zone_of_control
@@ -73,14 +73,17 @@ def support_shifts(scenario: Scenario, attacker: int, defender: int) -> tuple[in
 class CombatGround:
     """What describing an attacking side's attacks needs from the whole map, traced once: where
     each defending side is cut off from supply (a surrounded defender) and the attackers' zone
-    of control (which retreats must avoid). The engine, the AI and the attack preview all
-    describe attacks through this and `combat_spec`, so they cannot drift apart."""
+    of control (which retreats must avoid), and each defending side's fortification levels
+    (`rules.fortification`). The engine, the AI and the attack preview all describe attacks
+    through this and `combat_spec`, so they cannot drift apart."""
 
     attacker_side: int
     isolated: dict[int, npt.NDArray[np.bool_]]  # defending side -> [N] cut off from supply
     attacker_zoc: npt.NDArray[np.bool_]
     # defending side -> [N] hexes a unit of it could retreat into (`retreat_options`' test)
     retreat_room: dict[int, npt.NDArray[np.bool_]]
+    # defending side -> [N] its defenders' fortification level (all 0 while the rule is off)
+    fortification: dict[int, npt.NDArray[np.uint8]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def of(
@@ -90,7 +93,8 @@ class CombatGround:
         isolated = {s: supply.isolated(scenario, state, s) for s in sides}
         zoc = zone_of_control(scenario, state, attacker_side)
         room = {s: _retreat_room(scenario, state, s, zoc) for s in sides}
-        return cls(attacker_side, isolated, zoc, room)
+        levels = {s: fortification.levels(scenario, state, s) for s in sides}
+        return cls(attacker_side, isolated, zoc, room, levels)
 
     @classmethod
     def for_attacks(cls, scenario: Scenario, state: GameState, attacks: Sequence[Attack]) -> CombatGround:
@@ -123,7 +127,7 @@ def combat_spec(
         terrain=int(grid.terrain[target]),
         rivers=rivers,
         city=CITY_CODE[grid.cities[c].size] if c >= 0 else 0,
-        fortification=0,
+        fortification=int(ground.fortification[defender_side][target]) if len(defenders) else 0,
         weather=int(weather_of_hex(scenario, state.turn, target)),
         artillery=artillery,
         air=air,

@@ -71,11 +71,13 @@ def unit_moves(
     edge: I32,
     enemy: Bool,
     zoc: Bool,
+    stop: Bool,
     start_in_zoc: bool,
     leave_zoc_cost: int,
 ) -> tuple[I32, I32]:
     """One unit's Dijkstra under the movement rules (see `movement.legal_moves`): the cost of
-    reaching each hex (-1 unreached) and the previous hex on the cheapest path."""
+    reaching each hex (-1 unreached) and the previous hex on the cheapest path. Entering a
+    `stop` hex ends the move (enemy ZOC is one); `zoc` rules leaving the start."""
     n = neighbor.shape[0]
     dist = np.full(n, -1, dtype=np.int32)
     came = np.full(n, -1, dtype=np.int32)
@@ -90,8 +92,8 @@ def unit_moves(
         leaving = False
         if h == start:
             leaving = start_in_zoc
-        elif zoc[h]:
-            continue  # entering enemy ZOC ended the move
+        elif stop[h]:
+            continue  # entering enemy ZOC (or another stop) ended the move
         extra = leave_zoc_cost if leaving else 0
         for d in range(6):
             step = edge[h, d]

@@ -111,7 +111,7 @@ import numpy.typing as npt
 
 from game.enums import River, Terrain, UnitKind, Weather
 from game.geo import HexMap
-from game.rules import kernels, stacking
+from game.rules import fortification, kernels, stacking
 from game.rules.weather import FROZEN_WEATHER, HexWeather, hex_weather, per_hex, uniform
 from game.rules.zoc import enemy_zone_of_control, occupied_by
 from game.scenario.model import Scenario
@@ -385,6 +385,7 @@ class _MoveGround:
     edge: IntArray
     enemy: BoolArray  # an enemy unit is in the hex
     zoc: BoolArray  # enemy ZOC not negated by a friendly unit: entering stops
+    stop: BoolArray  # entering ends the move: `zoc`, and standing enemy belts (`fortification`)
     can_end: BoolArray  # within the stacking limit for one more unit of the side
     start_in_zoc: bool
 
@@ -419,6 +420,7 @@ def _move_ground(
     )
     if allowance is None:
         allowance = int(state.movement_left[unit])
+    belts = fortification.enemy_belts(scenario, state, side)
     return _MoveGround(
         start=start,
         allowance=max(0, int(allowance)),
@@ -426,6 +428,7 @@ def _move_ground(
         edge=rules.edge_cost(klass, weather),
         enemy=enemy,
         zoc=zoc,
+        stop=zoc if belts is None else zoc | belts,
         can_end=can_end,
         start_in_zoc=bool(zoc[start]),
     )
@@ -454,10 +457,11 @@ def legal_moves(
         ground.edge,
         ground.enemy,
         ground.zoc,
+        ground.stop,
         ground.start_in_zoc,
         LEAVE_ZOC_COST,
     )
-    stops = ground.zoc & (through >= 0)
+    stops = ground.stop & (through >= 0)
     stops[start] = False
     return Reach(
         unit=unit,
@@ -502,7 +506,7 @@ def check_move(
     ground = _move_ground(scenario, state, unit, allowance, rules)
     hexes = [int(h) for h in path]
     cost = _path_cost(ground, hexes)
-    return None if cost is None else (cost, bool(ground.zoc[hexes[-1]]) and len(hexes) > 1)
+    return None if cost is None else (cost, bool(ground.stop[hexes[-1]]) and len(hexes) > 1)
 
 
 def legal_prefix(
@@ -531,8 +535,8 @@ def _path_cost(ground: _MoveGround, hexes: list[int]) -> int | None:
     total = 0
     for i in range(1, len(hexes)):
         a, b = hexes[i - 1], hexes[i]
-        if i > 1 and zoc[a]:
-            return None  # movement ended on entering enemy ZOC
+        if i > 1 and ground.stop[a]:
+            return None  # movement ended on entering enemy ZOC or an enemy belt
         around = ground.neighbor[a].tolist()
         if b < 0 or b not in around:
             return None

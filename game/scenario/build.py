@@ -18,6 +18,7 @@ import numpy.typing as npt
 from game.enums import NO_SIDE, UnitKind, UnitSize, Weather, parse_enum
 from game.geo import HexMap, points_in_polygon
 from game.scenario.errors import PathPart
+from game.scenario.fortification import belt_levels
 from game.scenario.loader import Reporter, resolve_points, weather_regions
 from game.scenario.measures import check_measures
 from game.scenario.schema import HoldOrder, ScenarioFile, UnitSpec, WeatherPeriod
@@ -52,6 +53,8 @@ class Built:
     supply_reach: dict[int, int]
     holds: dict[int, tuple[HoldOrder, ...]]
     weather_zones: WeatherZones | None = None  # None: one weather for the whole map
+    # [sides, N] level of each side's fortified belts (`game.scenario.fortification`)
+    fortification: npt.NDArray[np.uint8] | None = None
 
 
 @dataclass
@@ -69,6 +72,8 @@ class KnobEffects:
     unit_schedule_delay: dict[str, int] = field(default_factory=dict)
     formation_schedule_delay: dict[str, int] = field(default_factory=dict)
     hold_switch: dict[tuple[str, str], bool] = field(default_factory=dict)
+    # levels added to fortified belts, per side id (None: every side's)
+    fortification_change: dict[str | None, int] = field(default_factory=dict)
 
 
 class Checker:
@@ -124,6 +129,7 @@ def build(
     vp = victory_points(spec, check)
     holds = plan_holds(spec, effects.hold_switch, check)
     check_measures(spec.measures, check)
+    belts = belt_levels(spec, grid, check.places, effects.fortification_change, reporter)
     if spec.historical is not None:
         for city_id in spec.historical.cities:
             check.place(city_id, ("historical", "cities", city_id))
@@ -153,6 +159,7 @@ def build(
         supply_reach=reach,
         holds={sides.index(name): orders for name, orders in holds.items()},
         weather_zones=zones,
+        fortification=belts,
     )
 
 
@@ -262,6 +269,9 @@ def knob_effects(spec: ScenarioFile, values: dict[str, KnobValue], check: Checke
                 by_unit[uid] = by_unit.get(uid, 0) + int(value)
             for f in knob.formations:
                 by_formation[f] = by_formation.get(f, 0) + int(value)
+        elif knob.effect == "fortification_change":
+            change = effects.fortification_change
+            change[knob.side] = change.get(knob.side, 0) + int(value)
         else:
             _check_game_time_knob(spec, name, check)
     return effects

@@ -54,6 +54,8 @@ class Scenario:
     weather_zones: WeatherZones | None = None
     # the rules version games of this scenario are played under (`under_rules`)
     rules_version: int = RULES_VERSION
+    # [sides, N] level of each side's fortified belts; read it through `rules.fortification`
+    fortification: npt.NDArray[np.uint8] | None = None
 
     @classmethod
     def from_built(
@@ -81,6 +83,7 @@ class Scenario:
             holds=built.holds,
             knobs=dict(knobs),
             weather_zones=built.weather_zones,
+            fortification=built.fortification,
         )
 
     @property

@@ -431,6 +431,7 @@ KnobEffect = Literal[
     # whatever phase the side is in (past the last day: it never begins that way)
     "breakout_day",  # `side`'s breakout begins this many days after the start (past the end: never)
     "air_supply_tons",  # tons a day `side`'s air supply delivers
+    "fortification_change",  # add this to the level of every fortified belt (of `side` if given)
 ]
 
 
@@ -575,6 +576,35 @@ class MeasureSpec(Strict):
         return self.reduce or DEFAULT_REDUCE[self.kind]
 
 
+class FortifiedBelt(Strict):
+    """Prepared positions of `side`: a polygon, or a band `width_km` deep along a line, whose
+    hexes give that side's team's defenders `level` (0-3 column shifts) while the team holds
+    them and has never lost them (`[rules] fortified_belts` switches the rule on)."""
+
+    side: SideName
+    name: str
+    level: Annotated[int, Field(ge=0, le=3)]
+    polygon: list[PathPoint] | None = None
+    line: list[PathPoint] | None = None
+    width_km: Annotated[float, Field(gt=0.0, le=200.0)] | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> FortifiedBelt:
+        if (self.polygon is None) == (self.line is None):
+            raise ValueError("give exactly one of polygon or line")
+        if self.polygon is not None and len(self.polygon) < 3:
+            raise ValueError("a polygon needs at least 3 points")
+        if self.line is not None:
+            if len(self.line) < 2:
+                raise ValueError("a line needs at least 2 points")
+            if self.width_km is None:
+                raise ValueError("a line belt needs width_km")
+        elif self.width_km is not None:
+            raise ValueError("width_km is for a line belt")
+        return self
+
+
 class RulesSpec(Strict):
     """General rules a scenario file switches on. Each is off by default: a file without them
     plays as under rules version 2."""
@@ -587,6 +617,9 @@ class RulesSpec(Strict):
     # supply through it (0: at once).
     rail_repair_days: Annotated[int, Field(ge=0, le=60)] = 0
     # (Air supply and breakouts are switched on per side: `SideSpec.air_supply`, `.breakout`.)
+    # Fortified belts (`[[fortified_belt]]`): their levels shift combat against their side's
+    # team's defenders, and an enemy unit entering one of their hexes ends its move there.
+    fortified_belts: bool = False
 
 
 class ScenarioFile(Strict):
@@ -604,6 +637,7 @@ class ScenarioFile(Strict):
     historical: HistoricalOutcome | None = None
     measures: list[MeasureSpec] = []
     rules: RulesSpec = RulesSpec()
+    fortified_belt: list[FortifiedBelt] = []
 
 
 def _no_duplicates(values: list[str], what: str) -> None:

@@ -1,0 +1,74 @@
+"""Fortified belts: prepared positions that help their side's team defend and stop enemy columns.
+
+A scenario file lists `[[fortified_belt]]` tables (side, level 0-3, polygon or band) and switches
+the rule on with `[rules] fortified_belts = true`; otherwise (and under rules versions before 3)
+nothing here changes a game. A belt hex counts while the belt side's team holds it and has never
+lost it (`control_changed == 0`): ground the enemy took has its trenches filled in and its mines
+lifted, whoever holds it later.
+
+- Combat: defenders of the belt side's team in a belt hex get its level as the combat core's
+  fortification (one column shift per level, `combat_reference.fortification_shift`).
+- Movement: an enemy unit entering a belt hex ends its move there, as on entering a zone of
+  control (minefields, anti-tank ditches, strongpoints to clear); it takes the hex, so the belt
+  is gone there for the units behind it.
+
+Worked example: a rifle corps in a level-2 belt hex attacked at 3:1 is fought at 1.5:1 (two
+columns left); a panzer division that drives into an empty belt hex stops there, and the next
+day's move starts from it, the hex now its own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from game.rules.control import friendly_ground, hostile_ground
+from game.scenario.model import Scenario
+from game.state import GameState
+
+Levels = npt.NDArray[np.uint8]
+
+
+def switched_on(scenario: Scenario) -> bool:
+    """The file has belts and switches the rule on (rules version 3 on)."""
+    return scenario.rules.fortified_belts and scenario.fortification is not None
+
+
+def _team_levels(scenario: Scenario, side: int) -> Levels:
+    """[N] the level the belts of `side`'s team (teammates' included) give each hex."""
+    assert scenario.fortification is not None
+    team = scenario.side_table.team
+    levels: Levels = scenario.fortification[team == team[side]].max(axis=0)
+    return levels
+
+
+def intact(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[np.bool_]:
+    """[N] hexes `side`'s team holds and has held since the start (its belts stand there)."""
+    held = friendly_ground(scenario, state.control, side)
+    kept: npt.NDArray[np.bool_] = held & (state.control_changed == 0)
+    return kept
+
+
+def levels(scenario: Scenario, state: GameState, side: int) -> Levels:
+    """[N] the fortification level defenders of `side` have in each hex (0 where none, and
+    everywhere while the rule is off)."""
+    if not switched_on(scenario):
+        return np.zeros(scenario.map.size, dtype=np.uint8)
+    out: Levels = np.where(intact(scenario, state, side), _team_levels(scenario, side), 0).astype(
+        np.uint8
+    )
+    return out
+
+
+def enemy_belts(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[np.bool_] | None:
+    """[N] hexes where a standing belt of another team stops `side`'s moving units; None while
+    the rule is off (nothing stops them)."""
+    if not switched_on(scenario):
+        return None
+    assert scenario.fortification is not None
+    team = scenario.side_table.team
+    enemy = scenario.fortification[team != team[side]].max(axis=0, initial=0) > 0
+    standing: npt.NDArray[np.bool_] = (
+        enemy & hostile_ground(scenario, state.control, side) & (state.control_changed == 0)
+    )
+    return standing
