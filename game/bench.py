@@ -235,7 +235,7 @@ def run_game_bench(
     turn_s: dict[tuple[int, int, int], float] = {}
     for k in range(seeds):
         seed = BENCH_SEED + k
-        game = Game(scenario, seed, undo=False)
+        game = Game(scenario, seed, undo=False, checkpoints=False)  # as a batch game
         players = {
             s: _Timed(make_player(scenario, s, ai_seed(seed, s))) for s in scenario.sides
         }
