@@ -72,3 +72,25 @@ def enemy_belts(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[
         enemy & hostile_ground(scenario, state.control, side) & (state.control_changed == 0)
     )
     return standing
+
+
+def standing(
+    scenario: Scenario, control: Levels, control_changed: npt.NDArray[np.int16]
+) -> tuple[Levels, Levels]:
+    """([N] level, [N] side) of the belt standing in each hex, for the map: the highest level of
+    a side whose team holds the hex and has held it since the start (level 0 elsewhere, and
+    everywhere while the rule is off)."""
+    n = scenario.map.size
+    level = np.zeros(n, dtype=np.uint8)
+    owner = np.zeros(n, dtype=np.uint8)
+    if not switched_on(scenario):
+        return level, owner
+    assert scenario.fortification is not None
+    unchanged = control_changed == 0
+    for side in scenario.sides:
+        held = friendly_ground(scenario, control, side) & unchanged
+        here = np.where(held, scenario.fortification[side], 0).astype(np.uint8)
+        higher = here > level
+        level[higher] = here[higher]
+        owner[higher] = side
+    return level, owner

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from game.files import atomic_path
+from game.rules import fortification
 from game.scenario.model import Scenario
 from game.ui import furniture, render, terrain
 from game.ui.palette import palette
@@ -63,6 +64,14 @@ def render_scenario(scenario: Scenario, hex_px: float = 30.0, units: bool = True
         palette(scenario).tints(),
         render.team_lookup(scenario.side_table.team),
     )
+    level, owner = fortification.standing(
+        scenario, scenario.control, np.zeros(grid.size, dtype=np.int16)
+    )
+    colors = palette(scenario)
+    left, top = render.stamp_offsets(grid, layout)
+    for h in np.flatnonzero(level).tolist():
+        stamp = render.belt_stamp(layout, colors.dark(int(owner[h])), int(level[h]))
+        surface.blit(stamp, (int(left[h]), int(top[h])))
     furniture.draw_graticule(surface, grid, layout)
     render.draw_routes(surface, grid, layout)
     render.draw_rivers(surface, grid, layout)

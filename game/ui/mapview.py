@@ -117,6 +117,9 @@ class Scene:
     trails: list[Trail] = field(default_factory=list)
     now: float = 0.0
     ice: npt.NDArray[np.bool_] | None = None  # water frozen hard this turn (`terrain.ice_hexes`)
+    # fortified belts standing: ([N] level 0-3, [N] side whose belt), `fortification.standing`;
+    # they change only with control, so the control layer's caches carry them
+    belts: tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]] | None = None
 
 
 @dataclass
@@ -373,7 +376,7 @@ class MapView:
         surface = self.static_level(index).copy()
         px = ZOOM_LEVELS[index]
         layout = render.map_layout(self.grid, px)
-        self._paint(surface, layout, scene.control, veil, np.arange(self.grid.size))
+        self._paint(surface, layout, scene.control, veil, np.arange(self.grid.size), scene.belts)
         self._draw_front(surface, front, px)
         self._composite[index] = _Composite(
             surface, scene.control.copy(), None if veil is None else veil.copy(), front.keys
@@ -390,17 +393,32 @@ class MapView:
         control: npt.NDArray[np.uint8],
         veil: npt.NDArray[np.bool_] | None,
         hexes: npt.NDArray[np.intp],
+        belts: tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]] | None = None,
     ) -> None:
-        """Control tint and fog veil stamped on the given hexes (blended straight on the map)."""
+        """Control tint, fortified belts and fog veil stamped on the given hexes (blended
+        straight on the map)."""
         left, top = render.stamp_offsets(self.grid, layout)
         for side, color in self.tints.items():
             stamp = self.level_stamp(layout, color)
             chosen = hexes[control[hexes] == side].tolist()
             surface.blits([(stamp, (int(left[h]), int(top[h]))) for h in chosen], doreturn=False)
+        if belts is not None:
+            level, owner = belts
+            for h in hexes[level[hexes] > 0].tolist():
+                stamp = self.belt_stamp(layout, int(owner[h]), int(level[h]))
+                surface.blit(stamp, (int(left[h]), int(top[h])))
         if veil is not None:
             stamp = self.level_stamp(layout, VEIL)
             chosen = hexes[veil[hexes]].tolist()
             surface.blits([(stamp, (int(left[h]), int(top[h]))) for h in chosen], doreturn=False)
+
+    def belt_stamp(self, layout: Layout, side: int, level: int) -> pygame.Surface:
+        key = (round(layout.neighbor_spacing * 4), (side, level, -1, -1))
+        stamp = self._stamps.get(key)
+        if stamp is None:
+            stamp = render.belt_stamp(layout, self.palette.dark(side), level)
+            self._stamps[key] = stamp
+        return stamp
 
     def level_stamp(self, layout: Layout, color: tuple[int, int, int, int]) -> pygame.Surface:
         return self.hex_stamp(layout.neighbor_spacing, color)
@@ -451,7 +469,7 @@ class MapView:
             )[0]
             surface.set_clip(area)
             surface.blit(base, area.topleft, area)
-            self._paint(surface, layout, scene.control, scene.veil, touching)
+            self._paint(surface, layout, scene.control, scene.veil, touching, scene.belts)
             self._draw_front(surface, front, px, area)
         surface.set_clip(clip)
         cached.control = scene.control.copy()

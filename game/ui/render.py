@@ -384,6 +384,30 @@ def hex_mask_stamp(layout: Layout, color: tuple[int, int, int, int]) -> pygame.S
     return stamp
 
 
+def belt_stamp(layout: Layout, color: tuple[int, int, int], level: int) -> pygame.Surface:
+    """A fortified belt's mark on a hex: `level` rows of teeth (the map sign of a prepared
+    line) in the owner's dark colour, clipped to the hex, the ground still visible through."""
+    w, h = stamp_size(layout)
+    stamp = pygame.Surface((w, h), pygame.SRCALPHA)
+    cx, cy = w / 2.0, h / 2.0
+    size = layout.neighbor_spacing
+    rows = max(1, min(level, 3))
+    tooth = max(2.0, size / 9.0)
+    width = max(1, round(size / 24.0))
+    ink = (*color, 150)
+    for k in range(rows):
+        y = cy + (k - (rows - 1) / 2.0) * size * 0.26
+        left, right = cx - size * 0.36, cx + size * 0.36
+        pygame.draw.line(stamp, ink, (left, y), (right, y), width)
+        x = left + tooth / 2.0
+        while x + tooth / 2.0 <= right:
+            pygame.draw.polygon(stamp, ink, [(x - tooth / 2.0, y), (x + tooth / 2.0, y), (x, y - tooth)])
+            x += tooth * 2.0
+    mask = hex_mask_stamp(layout, (255, 255, 255, 255))
+    stamp.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
+    return stamp
+
+
 def stamp_offsets(
     grid: HexMap, layout: Layout
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
