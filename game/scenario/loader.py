@@ -198,14 +198,9 @@ def _user_path(data: Any, loc: Sequence[Any]) -> tuple[tuple[PathPart, ...], int
 
 
 def _is_branch_name(part: str) -> bool:
-    """A name pydantic gives a union branch (never a key: those were matched first)."""
-    return part.startswith(("tuple[", "list[", "literal[", "function-", "dict[")) or part in {
-        "str",
-        "int",
-        "float",
-        "bool",
-        "date",
-    }
+    """A name pydantic gives a union branch (`constrained-str`, `tuple[...]`, `int`); never a
+    key of the data, since those are matched first."""
+    return "[" in part or "-" in part or part in {"str", "int", "float", "bool", "date"}
 
 
 def check_model(model: type[M], data: dict[str, Any], reporter: Reporter) -> M | None:
