@@ -511,10 +511,22 @@ def add_river(
             & (np.minimum(ay, by) <= ly.max())
         )
         h, n = h[near], n[near]
-        ax, ay, bx, by = ax[near, None], ay[near, None], bx[near, None], by[near, None]
-        hit = _segments_cross(
-            ax, ay, bx, by, sx[None, :], sy[None, :], ex[None, :], ey[None, :]
-        ).any(axis=1)
+        ax, ay, bx, by = ax[near], ay[near], bx[near], by[near]
+        # hexsides x segments in blocks of about a million, so a long river never fills memory
+        block = max(1, 1_000_000 // max(1, len(sx)))
+        hit = np.zeros(len(h), dtype=np.bool_)
+        for i in range(0, len(h), block):
+            part = slice(i, i + block)
+            hit[part] = _segments_cross(
+                ax[part, None],
+                ay[part, None],
+                bx[part, None],
+                by[part, None],
+                sx[None, :],
+                sy[None, :],
+                ex[None, :],
+                ey[None, :],
+            ).any(axis=1)
         h, n = h[hit], n[hit]
         stronger = grid.river[h, d] < size
         h, n = h[stronger], n[stronger]

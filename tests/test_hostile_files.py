@@ -423,3 +423,48 @@ def test_the_real_scenario_is_unchanged_by_the_limits(
     out = capsys.readouterr().out
     assert "ok (scenario kharkov_1943: 87 units, 17 turns)" in out
     assert "ok (map eastern_ukraine: 52 x 57 hexes, 108 places)" in out
+
+
+# --- the work a map may cost ---------------------------------------------------------------------
+
+
+def test_a_map_of_too_many_points_is_refused_at_its_biggest_shape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    points = ", ".join(["[48.0, 35.0], [49.0, 36.0]"] * 4_000)
+    text = MAP.read_text() + "".join(
+        f'\n[[river]]\nid = "endless_{k}"\nname = "Endless"\nsize = "minor"\npoints = [{points}]\n'
+        for k in range(3)
+    )
+    map_path = write_pair(tmp_path, map_text=text).parent / "maps" / MAP.name
+    first = MAP.read_text().count("[[river]]")
+    assert refused(["validate", str(map_path)], capsys, map_path) == (
+        f"{line_of(text, 'points = [[48.0, 35.0]')}: river.{first}.points: "
+        "the map's shapes and routes have 25,198 points: more than 10,000"
+    )
+
+
+def test_a_road_round_the_globe_and_back_is_refused_before_it_is_walked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    points = ", ".join(["[49.0, 36.0], [-80.0, -150.0]"] * 100)
+    text = MAP.read_text() + f'\n[[road]]\nname = "Everywhere"\npoints = [{points}]\n'
+    map_path = write_pair(tmp_path, map_text=text).parent / "maps" / MAP.name
+    roads = text.count("[[road]]")
+    line = refused(["validate", str(map_path)], capsys, map_path)
+    assert re.fullmatch(
+        rf"{line_of(text, 'points = [[49.0, 36.0]')}: road.{roads - 1}.points: [\d,]+ km long, and "
+        r"all roads and railways [\d,]+ km: more than 1,666,667 km at this hex size",
+        line,
+    ), line
+
+
+def test_an_unknown_key_megabytes_long_stays_one_short_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = "k" * 1_000_000
+    text = edited(KHARKOV.read_text(), "turns = 17", f'turns = 17\n"{key}" = 1')
+    path = write_pair(tmp_path, text)
+    assert refused(["validate", str(path)], capsys, path) == (
+        f"{line_of(text, 'turns = 17') + 1}: scenario.{'k' * 61}...: unknown key"
+    )

@@ -36,6 +36,12 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_NESTING = 16
 MAX_TOKEN_CHARS = 100
 MAX_HEXES = 100_000
+# Drawing a shape costs its points times the map's hexes, and a road or railway is walked in
+# steps of a sixth of a hex: these bound that work (Kharkov: 1,198 points, 3.5 million
+# point-hexes, about 5,000 route steps).
+MAX_POINTS = 10_000
+MAX_POINT_HEXES = 100_000_000
+MAX_ROUTE_STEPS = 1_000_000
 
 
 class Reporter:
@@ -301,7 +307,7 @@ def _build_map(path: Path) -> geo.HexMap:
     assert spec is not None
     head = spec.map
     b = head.bounds
-    if not _map_shape_fits(head, reporter):
+    if not _map_shape_fits(head, reporter) or not _drawing_fits(spec, reporter):
         reporter.raise_if_any()
     grid = geo.make_grid(
         head.id,
@@ -357,6 +363,78 @@ def _map_shape_fits(head: MapHeader, reporter: Reporter) -> bool:
             ("map", "hex_km"),
             f"{cols} x {rows} = {cols * rows:,} hexes, more than {MAX_HEXES:,}: "
             "use larger hexes or smaller bounds",
+        )
+        return False
+    return True
+
+
+def _drawing_fits(spec: MapFile, reporter: Reporter) -> bool:
+    """The shapes and routes of a map within the work they may cost (see MAX_POINTS); a
+    problem names the biggest shape or the longest route, the first thing to simplify."""
+    head = spec.map
+    b = head.bounds
+    cols, rows = geo.grid_shape(
+        head.hex_km, head.center, (b.south, b.north, b.west, b.east), head.orientation
+    )
+    shapes: dict[tuple[PathPart, ...], Sequence[PathPoint]] = {}
+    for i, region in enumerate(spec.terrain):
+        shapes[("terrain", i, "polygon" if region.polygon else "line")] = (
+            region.polygon or region.line or []
+        )
+    shapes.update({("river", i, "points"): r.points for i, r in enumerate(spec.river)})
+    shapes.update(
+        {("weather_region", i, "polygon"): w.polygon for i, w in enumerate(spec.weather_region)}
+    )
+    routes: dict[tuple[PathPart, ...], Sequence[PathPoint]] = {}
+    routes.update({("road", i, "points"): r.points for i, r in enumerate(spec.road)})
+    routes.update({("railway", i, "points"): r.points for i, r in enumerate(spec.railway)})
+    everything = {**shapes, **routes}
+    points = sum(map(len, everything.values()))
+    if points > MAX_POINTS:
+        biggest: tuple[PathPart, ...] = max(everything, key=lambda k: len(everything[k]))
+        reporter.add(
+            biggest, f"the map's shapes and routes have {points:,} points: more than {MAX_POINTS:,}"
+        )
+        return False
+    shape_points = sum(map(len, shapes.values()))
+    if shape_points * cols * rows > MAX_POINT_HEXES:
+        biggest_shape: tuple[PathPart, ...] = max(shapes, key=lambda k: len(shapes[k]))
+        reporter.add(
+            biggest_shape,
+            f"{shape_points:,} points of shapes on {cols * rows:,} hexes: more than "
+            f"{MAX_POINT_HEXES:,} point-hexes to draw; simplify the shapes or use larger hexes",
+        )
+        return False
+    places = {c.id: (c.lat, c.lon) for c in spec.city}
+    projection = geo.Projection(head.center[0], head.center[1])
+    lengths: dict[tuple[PathPart, ...], float] = {}
+    for where, route in routes.items():
+        known = [
+            places[p] if isinstance(p, str) else p
+            for p in route
+            if not isinstance(p, str) or p in places
+        ]
+        x, y = projection.project([p[0] for p in known], [p[1] for p in known])
+        lengths[where] = float(np.hypot(np.diff(x), np.diff(y)).sum())
+    most_km = MAX_ROUTE_STEPS * head.hex_km / 6.0
+    if sum(lengths.values()) > most_km:
+        longest = max(lengths, key=lambda k: lengths[k])
+        reporter.add(
+            longest,
+            f"{lengths[longest]:,.0f} km long, and all roads and railways "
+            f"{sum(lengths.values()):,.0f} km: more than {most_km:,.0f} km at this hex size",
+        )
+        return False
+    return True
+
+
+def check_shapes_fit(points: int, hexes: int, where: Sequence[PathPart], reporter: Reporter) -> bool:
+    """A scenario's own shapes (control zones, weather regions) within MAX_POINT_HEXES."""
+    if points * hexes > MAX_POINT_HEXES:
+        reporter.add(
+            where,
+            f"{points:,} points of shapes on {hexes:,} hexes: more than "
+            f"{MAX_POINT_HEXES:,} point-hexes to draw; simplify the shapes",
         )
         return False
     return True
