@@ -468,3 +468,21 @@ def test_an_unknown_key_megabytes_long_stays_one_short_line(
     assert refused(["validate", str(path)], capsys, path) == (
         f"{line_of(text, 'turns = 17') + 1}: scenario.{'k' * 61}...: unknown key"
     )
+
+
+def test_scenario_shapes_too_many_for_the_map_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    points = ", ".join(["[48.0, 35.0], [49.0, 36.0], [48.5, 37.0]"] * 3_000)
+    zones = "".join(
+        f'\n[[control.zone]]\nside = "axis"\nname = "Zone {k}"\npolygon = [{points}]\n'
+        for k in range(4)
+    )
+    text = edited(KHARKOV.read_text(), "[[control.zone]]", zones.lstrip("\n") + "\n[[control.zone]]")
+    path = write_pair(tmp_path, text)
+    line = refused(["validate", str(path)], capsys, path)
+    assert re.fullmatch(
+        rf"{line_of(text, 'polygon = [[48.0')}: control.zone.0.polygon: 36,\d\d\d points of shapes "
+        r"on 2,964 hexes: more than 100,000,000 point-hexes to draw; simplify the shapes",
+        line,
+    ), line

@@ -428,11 +428,16 @@ def _drawing_fits(spec: MapFile, reporter: Reporter) -> bool:
     return True
 
 
-def check_shapes_fit(points: int, hexes: int, where: Sequence[PathPart], reporter: Reporter) -> bool:
-    """A scenario's own shapes (control zones, weather regions) within MAX_POINT_HEXES."""
+def check_shapes_fit(
+    shapes: dict[tuple[PathPart, ...], int], hexes: int, reporter: Reporter
+) -> bool:
+    """A scenario's own shapes (points per path) within MAX_POINT_HEXES on a map of `hexes`;
+    a problem names the biggest shape."""
+    points = sum(shapes.values())
     if points * hexes > MAX_POINT_HEXES:
+        biggest: tuple[PathPart, ...] = max(shapes, key=lambda k: shapes[k])
         reporter.add(
-            where,
+            biggest,
             f"{points:,} points of shapes on {hexes:,} hexes: more than "
             f"{MAX_POINT_HEXES:,} point-hexes to draw; simplify the shapes",
         )

@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from game.geo import HexMap
 from game.scenario.build import Built, build
-from game.scenario.errors import FileProblemError, Problem
+from game.scenario.errors import FileProblemError, PathPart, Problem
 from game.scenario.loader import (
     Reporter,
     check_model,
@@ -212,10 +212,13 @@ def load_scenario(path: Path, knobs: Mapping[str, KnobValue] | None = None) -> S
         reporter.add(("scenario", "map"), f"map file {map_path} not found")
         reporter.raise_if_any()
     grid = load_map(map_path.resolve())
-    shape_points = sum(len(z.polygon) for z in spec.control.zone) + sum(
-        len(w.polygon) for w in spec.weather_region
+    shapes: dict[tuple[PathPart, ...], int] = {
+        ("control", "zone", i, "polygon"): len(z.polygon) for i, z in enumerate(spec.control.zone)
+    }
+    shapes.update(
+        {("weather_region", i, "polygon"): len(w.polygon) for i, w in enumerate(spec.weather_region)}
     )
-    if not check_shapes_fit(shape_points, grid.size, (), reporter):
+    if not check_shapes_fit(shapes, grid.size, reporter):
         reporter.raise_if_any()
     values = {name: k.default for name, k in spec.knobs.items()}
     built = build(spec, grid, values, reporter)
