@@ -98,6 +98,10 @@ mutations = st.builds(
     value=st.one_of(
         st.sampled_from(HOSTILE_VALUES),
         st.integers(min_value=-(10**30), max_value=10**30).map(str),
+        # values near the ones in the files, so that many damaged files still validate and play
+        st.integers(min_value=-5, max_value=500).map(str),
+        st.floats(min_value=-200.0, max_value=200.0).map(lambda f: f"{f:.3f}"),
+        st.dates().map(lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}"),
         st.floats().map(lambda f: repr(f).replace("e+", "e")),
         st.lists(st.sampled_from(JUNK), min_size=1, max_size=6).map("".join),
         st.binary(min_size=1, max_size=8).map(lambda b: b.decode("latin-1")),

@@ -165,7 +165,7 @@ def test_a_knob_default_of_millions_of_days_is_refused(
     path = write_pair(tmp_path, text)
     assert refused(["validate", str(path)], capsys, path) == (
         f"{line_of(text, '[knobs.totenkopf_delay_days]')}: knobs.totenkopf_delay_days: "
-        "range 0..9e+06 goes beyond -366..366, the most a arrival_delay_days knob may span"
+        "range 0..9e+06 goes beyond -366..366, the widest range for arrival_delay_days"
     )
 
 
@@ -198,6 +198,22 @@ def test_a_map_centred_far_outside_its_bounds_is_refused(
     expected = f"{line_of(text, 'center = ')}: map.center: center (-60.0, -140.0) lies outside the bounds"
     assert refused(["validate", str(map_path)], capsys, map_path) == expected
     assert refused(["describe", str(path)], capsys, map_path) == expected
+
+
+def test_bounds_round_the_globe_make_no_map_and_say_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = edited(
+        MAP.read_text(),
+        "bounds = { south = 46.9, north = 51.2, west = 33.3, east = 40.3 }",
+        "bounds = { south = -1.0, north = 1.0, west = -180.0, east = 180.0 }",
+    )
+    text = edited(text, "center = [49.05, 36.8]", "center = [0.0, 179.0]")
+    map_path = write_pair(tmp_path, map_text=text).parent / "maps" / MAP.name
+    assert refused(["validate", str(map_path)], capsys, map_path) == (
+        f"{line_of(text, 'bounds = ')}: map.bounds: "
+        "bounds reach too far round the globe to make a flat map"
+    )
 
 
 def test_a_map_of_too_many_hexes_is_refused_before_it_is_made(
@@ -257,7 +273,7 @@ def test_a_map_of_too_many_hexes_is_refused_before_it_is_made(
             "min = -10\nmax = 10",
             "min = -1e9\nmax = 1e9",
             "knobs.thaw_shift_days",
-            "range -1e+09..1e+09 goes beyond -366..366, the most a weather_shift_days knob may span",
+            "range -1e+09..1e+09 goes beyond -366..366, the widest range for weather_shift_days",
         ),
         (
             "min = -10\nmax = 10",

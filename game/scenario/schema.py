@@ -451,7 +451,7 @@ class KnobSpec(Strict):
         if self.min < low or self.max > high:
             raise ValueError(
                 f"range {self.min:g}..{self.max:g} goes beyond {low:g}..{high:g}, "
-                f"the most a {self.effect} knob may span"
+                f"the widest range for {self.effect}"
             )
         if not self.min <= self.default <= self.max:
             raise ValueError(f"default {self.default} is outside {self.min}..{self.max}")
