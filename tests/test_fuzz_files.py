@@ -29,7 +29,7 @@ from tests.test_hostile_files import MAP, play_side_turns
 
 TIMEOUT_S = 120.0  # a validate takes well under a second; only a hang reaches this
 SHORT = settings(
-    max_examples=25,
+    max_examples=40,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
@@ -150,25 +150,24 @@ def damaged_bytes(text: str, mutation: Mutation) -> bytes:
 
 def validate_within_timeout(paths: list[Path]) -> tuple[int, str]:
     """`eastfront validate` in-process, watched: a hang fails the test instead of the run."""
-    result: dict[str, object] = {}
+    codes: list[int] = []
+    escaped: list[BaseException] = []
     err = io.StringIO()
 
     def run() -> None:
         try:
             with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-                result["code"] = main(["validate", *map(str, paths)])
+                codes.append(main(["validate", *map(str, paths)]))
         except BaseException as exc:  # the test reports any escape, SystemExit included
-            result["error"] = exc
+            escaped.append(exc)
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
     worker.join(TIMEOUT_S)
     assert not worker.is_alive(), f"validate hung for {TIMEOUT_S} s"
-    if "error" in result:
-        raise AssertionError(f"validate raised {result['error']!r}") from result["error"]  # type: ignore[arg-type]
-    code = result["code"]
-    assert isinstance(code, int)
-    return code, err.getvalue()
+    if escaped:
+        raise AssertionError(f"validate raised {escaped[0]!r}") from escaped[0]
+    return codes[0], err.getvalue()
 
 
 def check_mutation(mutation: Mutation) -> None:

@@ -420,14 +420,19 @@ def widest_knobs(text: str) -> str:
 
 def test_every_knob_plays_at_both_ends_of_the_widest_range(tmp_path: Path) -> None:
     scenario = load_scenario(write_pair(tmp_path, widest_knobs(KHARKOV.read_text())))
-    numeric = {n: k for n, k in scenario.spec.knobs.items() if k.type != "bool"}
-    assert len(numeric) == 9
-    for name, knob in numeric.items():
-        assert (knob.min, knob.max) == KNOB_LIMITS[knob.effect]
-        for end in (knob.min, knob.max):
+    ends = {
+        name: KNOB_LIMITS[knob.effect]
+        for name, knob in scenario.spec.knobs.items()
+        if knob.type != "bool"
+    }
+    assert len(ends) == 9
+    for name, (low, high) in ends.items():
+        knob = scenario.spec.knobs[name]
+        assert (knob.min, knob.max) == (low, high)
+        for end in (low, high):
             play_side_turns(scenario.with_knobs({name: int(end)}))
-    everything_low = {n: int(k.min) for n, k in numeric.items()}
-    everything_high = {n: int(k.max) for n, k in numeric.items()}
+    everything_low = {name: int(low) for name, (low, _) in ends.items()}
+    everything_high = {name: int(high) for name, (_, high) in ends.items()}
     play_side_turns(scenario.with_knobs(everything_low), side_turns=2)
     play_side_turns(scenario.with_knobs(everything_high), side_turns=2)
 
