@@ -29,7 +29,7 @@ from tests.test_hostile_files import MAP, play_side_turns
 
 TIMEOUT_S = 120.0  # a validate takes well under a second; only a hang reaches this
 SHORT = settings(
-    max_examples=40,
+    max_examples=100,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
