@@ -301,6 +301,42 @@ class HexMap:
         return index % self.cols, index // self.cols
 
 
+def grid_shape(
+    hex_km: float,
+    center: tuple[float, float],
+    bounds: tuple[float, float, float, float],
+    orientation: Orientation = "pointy",
+) -> tuple[int, int]:
+    """(cols, rows) of the map `make_grid` would make, computed without making it: a loader
+    checks it against its limits first. Zero or less where the projection folds (bounds that
+    reach round the globe from `center`)."""
+    return _grid_frame(hex_km, center, bounds, orientation)[2]
+
+
+def _grid_frame(
+    hex_km: float,
+    center: tuple[float, float],
+    bounds: tuple[float, float, float, float],
+    orientation: Orientation,
+) -> tuple[Projection, tuple[float, float], tuple[int, int]]:
+    """The projection, the km position of hex (col 0, row 0) and (cols, rows) of a map."""
+    south, north, west, east = bounds
+    projection = Projection(center[0], center[1])
+    xs, _ = projection.project([center[0], center[0]], [west, east])
+    _, ys = projection.project([north, south], [center[1], center[1]])
+    width, height = float(xs[1] - xs[0]), float(ys[1] - ys[0])
+    if not (math.isfinite(width) and math.isfinite(height)) or width <= 0 or height <= 0:
+        return projection, (0.0, 0.0), (0, 0)
+    size = hex_km / math.sqrt(3.0)
+    if orientation == "flat":
+        cols = math.ceil(width / (1.5 * size)) + 1
+        rows = math.ceil(height / hex_km) + 1
+    else:
+        cols = math.ceil(width / hex_km) + 1
+        rows = math.ceil(height / (1.5 * size)) + 1
+    return projection, (float(xs[0]), float(ys[0])), (cols, rows)
+
+
 def make_grid(
     map_id: str,
     name: str,
@@ -315,20 +351,11 @@ def make_grid(
     1.5 * size apart, odd rows shifted east by half a hex. Flat-top: columns 1.5 * size apart,
     odd columns shifted south by half a hex. Neighbouring centres are `hex_km` apart either way.
     """
-    south, north, west, east = bounds
-    projection = Projection(center[0], center[1])
-    xs, _ = projection.project([center[0], center[0]], [west, east])
-    _, ys = projection.project([north, south], [center[1], center[1]])
+    projection, origin, (cols, rows) = _grid_frame(hex_km, center, bounds, orientation)
+    if cols < 1 or rows < 1:
+        raise ValueError(f"bounds {bounds} around {center} make no map; check grid_shape first")
     size = hex_km / math.sqrt(3.0)
-    origin = (float(xs[0]), float(ys[0]))
-    if orientation == "flat":
-        layout = Layout.flat(size, origin)
-        cols = math.ceil((xs[1] - xs[0]) / (1.5 * size)) + 1
-        rows = math.ceil((ys[1] - ys[0]) / hex_km) + 1
-    else:
-        layout = Layout.pointy(size, origin)
-        cols = math.ceil((xs[1] - xs[0]) / hex_km) + 1
-        rows = math.ceil((ys[1] - ys[0]) / (1.5 * size)) + 1
+    layout = Layout.flat(size, origin) if orientation == "flat" else Layout.pointy(size, origin)
     row, col = np.divmod(np.arange(cols * rows, dtype=np.int32), cols)
     if orientation == "flat":
         q, r = hexgrid.oddq_to_axial(col, row)
@@ -484,10 +511,22 @@ def add_river(
             & (np.minimum(ay, by) <= ly.max())
         )
         h, n = h[near], n[near]
-        ax, ay, bx, by = ax[near, None], ay[near, None], bx[near, None], by[near, None]
-        hit = _segments_cross(
-            ax, ay, bx, by, sx[None, :], sy[None, :], ex[None, :], ey[None, :]
-        ).any(axis=1)
+        ax, ay, bx, by = ax[near], ay[near], bx[near], by[near]
+        # hexsides x segments in blocks of about a million, so a long river never fills memory
+        block = max(1, 1_000_000 // max(1, len(sx)))
+        hit = np.zeros(len(h), dtype=np.bool_)
+        for i in range(0, len(h), block):
+            part = slice(i, i + block)
+            hit[part] = _segments_cross(
+                ax[part, None],
+                ay[part, None],
+                bx[part, None],
+                by[part, None],
+                sx[None, :],
+                sy[None, :],
+                ex[None, :],
+                ey[None, :],
+            ).any(axis=1)
         h, n = h[hit], n[hit]
         stronger = grid.river[h, d] < size
         h, n = h[stronger], n[stronger]

@@ -374,7 +374,8 @@ def _unit_dates(
             withdraw = None  # held back past the end: it stays
     arrive_turn = calendar.turn_of_date(arrive) if arrive is not None else 1
     withdraw_turn = calendar.turn_of_date(withdraw) if withdraw is not None else 0
-    return min(arrive_turn, calendar.turns + 1), withdraw_turn
+    # after the last turn is never in this game (and a date centuries on would not fit int16)
+    return min(arrive_turn, calendar.turns + 1), min(withdraw_turn, calendar.turns + 1)
 
 
 def _unit_stats(

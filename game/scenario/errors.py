@@ -8,9 +8,15 @@ from dataclasses import dataclass
 PathPart = str | int
 
 
+_LONGEST_PART = 64  # a key of a hostile file can be megabytes long; the line stays a line
+
+
 def format_path(path: Sequence[PathPart]) -> str:
     """`units.3.at` style: the path a user can follow through their file."""
-    return ".".join(str(p) for p in path) if path else "(file)"
+    if not path:
+        return "(file)"
+    parts = [str(p) for p in path]
+    return ".".join(p if len(p) <= _LONGEST_PART else p[: _LONGEST_PART - 3] + "..." for p in parts)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,12 @@ a broken file raises `FileProblemError`, never a traceback from deep inside.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import math
 import tomllib
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,12 +22,26 @@ from game import geo
 from game.data import data_dir
 from game.enums import WATER_TERRAIN, River, Terrain, parse_enum
 from game.scenario.errors import FileProblemError, PathPart, Problem
-from game.scenario.locate import LineIndex
-from game.scenario.schema import MapFile, PathPoint, WeatherRegionSpec
+from game.scenario.locate import LineIndex, text_limits
+from game.scenario.schema import MapFile, MapHeader, PathPoint, WeatherRegionSpec
 
 M = TypeVar("M", bound=BaseModel)
 
 SCENARIO_DIR = data_dir("scenarios")
+
+# Limits on what a user file may hold, each checked before the work it bounds: the size before
+# reading, nesting and bare tokens before tomllib, the hex count before any map layer is made.
+# Third Kharkov's files are 70 kB and 54 kB, nest 3 deep and make a map of 2,964 hexes.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_NESTING = 16
+MAX_TOKEN_CHARS = 100
+MAX_HEXES = 100_000
+# Drawing a shape costs its points times the map's hexes, and a road or railway is walked in
+# steps of a sixth of a hex: these bound that work (Kharkov: 1,198 points, 3.5 million
+# point-hexes, about 5,000 route steps).
+MAX_POINTS = 10_000
+MAX_POINT_HEXES = 100_000_000
+MAX_ROUTE_STEPS = 1_000_000
 
 
 class Reporter:
@@ -44,14 +60,26 @@ class Reporter:
             raise FileProblemError(self.problems)
 
 
-def read_text(path: Path) -> str:
-    """A user file as text; unreadable or non-UTF-8 files become a one-problem error."""
+def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """A user file as text; a file that is not a regular file, is unreadable, larger than
+    `max_bytes` or not UTF-8 becomes a one-problem error. It never reads more than `max_bytes`
+    + 1 bytes, so `/dev/zero` or a growing pipe cannot fill the memory."""
     try:
-        raw = path.read_bytes()
+        if not path.is_file():
+            what = "a folder" if path.is_dir() else "not a regular file"
+            if not path.exists():
+                what = "no such file"
+            raise FileProblemError([Problem(str(path), None, (), f"cannot read file: {what}")])
+        with path.open("rb") as stream:
+            raw = stream.read(max_bytes + 1)
     except OSError as exc:
         raise FileProblemError(
-            [Problem(str(path), None, (), f"cannot read file: {exc.strerror}")]
+            [Problem(str(path), None, (), f"cannot read file: {exc.strerror or exc}")]
         ) from None
+    if len(raw) > max_bytes:
+        raise FileProblemError(
+            [Problem(str(path), None, (), f"file is larger than {max_bytes:,} bytes")]
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -63,9 +91,13 @@ def read_text(path: Path) -> str:
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], Reporter]:
-    """Parse a TOML file; unreadable or malformed files become a one-problem error."""
+    """Parse a TOML file; unreadable, oversized, too deeply nested or malformed files become a
+    one-problem error. The nesting and token limits are checked on the raw text first: tomllib
+    recurses once per level and fails on huge integers without naming a line."""
     text = read_text(path)
-    reporter = Reporter(path, text)
+    beyond = text_limits(text, MAX_NESTING, MAX_TOKEN_CHARS)
+    if beyond is not None:
+        raise FileProblemError([Problem(str(path), beyond[0], (), beyond[1])])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -77,38 +109,144 @@ def read_toml(path: Path) -> tuple[dict[str, Any], Reporter]:
         raise FileProblemError(
             [Problem(str(path), line, (), f"TOML syntax error: {message}")]
         ) from None
-    return data, reporter
+    except (ValueError, RecursionError) as exc:  # what `text_limits` should have caught
+        raise FileProblemError(
+            [Problem(str(path), None, (), f"TOML cannot be read: {type(exc).__name__}")]
+        ) from None
+    return data, Reporter(path, text)
 
 
-_MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
-    "extra_forbidden": lambda e: "unknown key",
-    "missing": lambda e: "required field is missing",
+def toml_kind(value: Any) -> str:
+    """What a value is called in TOML: for "expected a date, got a string"."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float" if math.isfinite(value) else f"{value}"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dt.datetime):
+        return "a date-time"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, dt.time):
+        return "a time"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+# What each kind of wrong type expects, in the words of a TOML file.
+_EXPECTED: dict[str, str] = {
+    "int_type": "an integer",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "a string in quotes",
+    "date_type": "a date like 1943-02-19 (no quotes)",
+    "tuple_type": "an array",
+    "list_type": "an array",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+    "literal_error": "one of the listed words",
+    "finite_number": "a finite number",
 }
 
 
+def _message(error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "int_from_float" or (kind == "int_type" and isinstance(error["input"], float)):
+        return f"expected an integer, got {error['input']!r}"
+    if kind in _EXPECTED and kind != "literal_error":
+        return f"expected {_EXPECTED[kind]}, got {toml_kind(error['input'])}"
+    if kind in _BOUNDS:
+        limit = next(iter(error.get("ctx", {}).values()), "?")
+        return f"{error['input']} is out of range: must be {_BOUNDS[kind]} {limit}"
+    return _clean_message(error["msg"])
+
+
+_BOUNDS = {
+    "greater_than_equal": "at least",
+    "greater_than": "more than",
+    "less_than_equal": "at most",
+    "less_than": "less than",
+}
+
+
+def _user_path(data: Any, loc: Sequence[Any]) -> tuple[tuple[PathPart, ...], int | None]:
+    """The path a user wrote, without the union branch names pydantic puts in error paths
+    (`int`, `tuple[float, float]`, ...), and where the first branch name was (None: no union).
+    A part is a branch name when the data at that point has no such key."""
+    path: list[PathPart] = []
+    branch_at: int | None = None
+    here = data
+    for part in loc:
+        inside = (isinstance(here, dict) and part in here) or (
+            isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here)
+        )
+        if inside:
+            here = here[part]
+        elif isinstance(part, str) and _is_branch_name(part):
+            if branch_at is None:
+                branch_at = len(path)
+            continue
+        else:
+            here = None
+        path.append(part)
+    return tuple(path), branch_at
+
+
+def _is_branch_name(part: str) -> bool:
+    """A name pydantic gives a union branch (`constrained-str`, `tuple[...]`, `int`); never a
+    key of the data, since those are matched first."""
+    return "[" in part or "-" in part or part in {"str", "int", "float", "bool", "date"}
+
+
 def check_model(model: type[M], data: dict[str, Any], reporter: Reporter) -> M | None:
-    """Validate against a schema model, reporting every error with its path and line."""
+    """Validate against a schema model, reporting every error with its path and line.
+
+    A value that fits no branch of a union (`[lat, lon]` or a place id; an integer, a float or a
+    boolean) is one problem: the branch that got furthest into the value speaks for it, or, when
+    none got in, one line lists what each branch expected."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        seen: set[tuple[tuple[PathPart, ...], str]] = set()
-        for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if not _is_union_tag(p))
-            make = _MESSAGES.get(error["type"])
-            message = make(dict(error)) if make else _clean_message(error["msg"])
-            key = (loc, message)
-            if key not in seen:
-                seen.add(key)
-                reporter.add(loc, message)
-        return None
-
-
-def _is_union_tag(part: Any) -> bool:
-    """pydantic puts the union member's type name in error paths; users never wrote that."""
-    return isinstance(part, str) and (
-        part.startswith(("tuple[", "list[", "function-"))
-        or part in {"str", "int", "float", "bool", "date"}
-    )
+        errors = exc.errors()
+    plain: list[tuple[tuple[PathPart, ...], str]] = []
+    unions: dict[tuple[PathPart, ...], list[tuple[tuple[PathPart, ...], Any]]] = {}
+    for error in errors:
+        path, branch_at = _user_path(data, error["loc"])
+        if branch_at is None:
+            plain.append((path, _message(error)))
+        else:
+            unions.setdefault(path[:branch_at], []).append((path, error))
+    for prefix, branch_errors in unions.items():
+        deepest = max(len(path) for path, _ in branch_errors)
+        if deepest > len(prefix):  # a branch got into the value: its problems are the ones
+            plain.extend(
+                (path, _message(error)) for path, error in branch_errors if len(path) == deepest
+            )
+            continue
+        specific = [e for _, e in branch_errors if e["type"] not in _EXPECTED]
+        if specific:
+            plain.append((prefix, _message(specific[0])))
+            continue
+        wanted = list(dict.fromkeys(_EXPECTED[e["type"]] for _, e in branch_errors))
+        got = toml_kind(branch_errors[0][1]["input"])
+        plain.append((prefix, f"expected {' or '.join(wanted)}, got {got}"))
+    seen: set[tuple[tuple[PathPart, ...], str]] = set()
+    for path, message in plain:
+        if (path, message) not in seen:
+            seen.add((path, message))
+            reporter.add(path, message)
+    return None
 
 
 def _clean_message(message: str) -> str:
@@ -169,6 +307,8 @@ def _build_map(path: Path) -> geo.HexMap:
     assert spec is not None
     head = spec.map
     b = head.bounds
+    if not _map_shape_fits(head, reporter) or not _drawing_fits(spec, reporter):
+        reporter.raise_if_any()
     grid = geo.make_grid(
         head.id,
         head.name,
@@ -202,6 +342,107 @@ def _build_map(path: Path) -> geo.HexMap:
     grid.weather_regions = weather_regions(grid, spec.weather_region, places, (), reporter)
     reporter.raise_if_any()
     return grid
+
+
+def _map_shape_fits(head: MapHeader, reporter: Reporter) -> bool:
+    """The centre inside the bounds, and a map of 1 to MAX_HEXES hexes: checked before any
+    layer is made (a centre far outside folds the projection, tiny hexes fill the memory)."""
+    b = head.bounds
+    lat, lon = head.center
+    if not (b.south <= lat <= b.north and b.west <= lon <= b.east):
+        reporter.add(("map", "center"), f"center ({lat}, {lon}) lies outside the bounds")
+        return False
+    cols, rows = geo.grid_shape(
+        head.hex_km, head.center, (b.south, b.north, b.west, b.east), head.orientation
+    )
+    if cols < 1 or rows < 1:
+        reporter.add(("map", "bounds"), "bounds reach too far round the globe to make a flat map")
+        return False
+    if cols * rows > MAX_HEXES:
+        reporter.add(
+            ("map", "hex_km"),
+            f"{cols} x {rows} = {cols * rows:,} hexes, more than {MAX_HEXES:,}: "
+            "use larger hexes or smaller bounds",
+        )
+        return False
+    return True
+
+
+def _drawing_fits(spec: MapFile, reporter: Reporter) -> bool:
+    """The shapes and routes of a map within the work they may cost (see MAX_POINTS); a
+    problem names the biggest shape or the longest route, the first thing to simplify."""
+    head = spec.map
+    b = head.bounds
+    cols, rows = geo.grid_shape(
+        head.hex_km, head.center, (b.south, b.north, b.west, b.east), head.orientation
+    )
+    shapes: dict[tuple[PathPart, ...], Sequence[PathPoint]] = {}
+    for i, region in enumerate(spec.terrain):
+        shapes[("terrain", i, "polygon" if region.polygon else "line")] = (
+            region.polygon or region.line or []
+        )
+    shapes.update({("river", i, "points"): r.points for i, r in enumerate(spec.river)})
+    shapes.update(
+        {("weather_region", i, "polygon"): w.polygon for i, w in enumerate(spec.weather_region)}
+    )
+    routes: dict[tuple[PathPart, ...], Sequence[PathPoint]] = {}
+    routes.update({("road", i, "points"): r.points for i, r in enumerate(spec.road)})
+    routes.update({("railway", i, "points"): r.points for i, r in enumerate(spec.railway)})
+    everything = {**shapes, **routes}
+    points = sum(map(len, everything.values()))
+    if points > MAX_POINTS:
+        biggest: tuple[PathPart, ...] = max(everything, key=lambda k: len(everything[k]))
+        reporter.add(
+            biggest, f"the map's shapes and routes have {points:,} points: more than {MAX_POINTS:,}"
+        )
+        return False
+    shape_points = sum(map(len, shapes.values()))
+    if shape_points * cols * rows > MAX_POINT_HEXES:
+        biggest_shape: tuple[PathPart, ...] = max(shapes, key=lambda k: len(shapes[k]))
+        reporter.add(
+            biggest_shape,
+            f"{shape_points:,} points of shapes on {cols * rows:,} hexes: more than "
+            f"{MAX_POINT_HEXES:,} point-hexes to draw; simplify the shapes or use larger hexes",
+        )
+        return False
+    places = {c.id: (c.lat, c.lon) for c in spec.city}
+    projection = geo.Projection(head.center[0], head.center[1])
+    lengths: dict[tuple[PathPart, ...], float] = {}
+    for where, route in routes.items():
+        known = [
+            places[p] if isinstance(p, str) else p
+            for p in route
+            if not isinstance(p, str) or p in places
+        ]
+        x, y = projection.project([p[0] for p in known], [p[1] for p in known])
+        lengths[where] = float(np.hypot(np.diff(x), np.diff(y)).sum())
+    most_km = MAX_ROUTE_STEPS * head.hex_km / 6.0
+    if sum(lengths.values()) > most_km:
+        longest = max(lengths, key=lambda k: lengths[k])
+        reporter.add(
+            longest,
+            f"{lengths[longest]:,.0f} km long, and all roads and railways "
+            f"{sum(lengths.values()):,.0f} km: more than {most_km:,.0f} km at this hex size",
+        )
+        return False
+    return True
+
+
+def check_shapes_fit(
+    shapes: dict[tuple[PathPart, ...], int], hexes: int, reporter: Reporter
+) -> bool:
+    """A scenario's own shapes (points per path) within MAX_POINT_HEXES on a map of `hexes`;
+    a problem names the biggest shape."""
+    points = sum(shapes.values())
+    if points * hexes > MAX_POINT_HEXES:
+        biggest: tuple[PathPart, ...] = max(shapes, key=lambda k: shapes[k])
+        reporter.add(
+            biggest,
+            f"{points:,} points of shapes on {hexes:,} hexes: more than "
+            f"{MAX_POINT_HEXES:,} point-hexes to draw; simplify the shapes",
+        )
+        return False
+    return True
 
 
 def _paint_terrain(

@@ -9,6 +9,7 @@ knows fewer lines, and lookups fall back to the nearest enclosing path.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Sequence
 
 from game.scenario.errors import PathPart
@@ -16,6 +17,76 @@ from game.scenario.errors import PathPart
 Path = tuple[PathPart, ...]
 
 _BARE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+# What `text_limits` stops at: string and comment openers, brackets and bare tokens.
+_LIMIT_TOKEN = re.compile(r"\"\"\"|'''|\"|'|#|[\[\]{}]|[^\s\[\]{}\"'#,=]+")
+
+
+def text_limits(text: str, max_depth: int, max_token: int) -> tuple[int, str] | None:
+    """The first place where a TOML text nests brackets deeper than `max_depth` or holds a bare
+    token (a number, a date, a key) longer than `max_token` characters, as (line, problem);
+    None if it does neither.
+
+    tomllib recurses once per nesting level and refuses integers of over 4,300 digits with a
+    bare ValueError, so this linear scan runs first. Like `LineIndex` it never decides
+    validity: an unterminated string just ends at its line, and tomllib reports it.
+    """
+    depth = 0
+    pos = 0
+    n = len(text)
+    while pos < n:
+        match = _LIMIT_TOKEN.search(text, pos)
+        if match is None:
+            return None
+        token = match.group()
+        pos = match.end()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > max_depth:
+                line = text.count("\n", 0, match.start()) + 1
+                return line, f"arrays and tables nested more than {max_depth} deep"
+        elif token in ("]", "}"):
+            depth = max(0, depth - 1)
+        elif token == "#":
+            end = text.find("\n", pos)
+            pos = n if end < 0 else end
+        elif token in ('"""', "'''"):
+            pos = _multiline_end(text, pos, token)
+        elif token in ('"', "'"):
+            pos = _string_end_on_line(text, pos, token)
+        elif len(token) > max_token:
+            line = text.count("\n", 0, match.start()) + 1
+            return line, f"a number or bare key of {len(token)} characters (at most {max_token})"
+    return None
+
+
+def _multiline_end(text: str, pos: int, quote: str) -> int:
+    """Just after the multi-line string whose content starts at `pos` (the end of the text if
+    it is never closed); in a basic string an escaped quote does not close it."""
+    while True:
+        end = text.find(quote, pos)
+        if end < 0:
+            return len(text)
+        before = text[pos:end]
+        backslashes = len(before) - len(before.rstrip("\\"))
+        if quote == '"""' and backslashes % 2:
+            pos = end + 1
+            continue
+        while text.startswith(quote[0], end + 3):  # up to two quotes of the content
+            end += 1
+        return end + 3
+
+
+def _string_end_on_line(text: str, pos: int, quote: str) -> int:
+    """Just after the one-line string whose content starts at `pos`, or at its line's end."""
+    while pos < len(text):
+        ch = text[pos]
+        if ch == quote:
+            return pos + 1
+        if ch == "\n":
+            return pos
+        pos += 2 if quote == '"' and ch == "\\" else 1
+    return pos
 
 
 class LineIndex:
@@ -28,8 +99,9 @@ class LineIndex:
         for i, ch in enumerate(text):
             if ch == "\n":
                 self._line_starts.append(i + 1)
-        # malformed text: keep what was found; tomllib reports the syntax error
-        with contextlib.suppress(IndexError, ValueError):
+        # malformed text: keep what was found; tomllib reports the syntax error (the recursion
+        # guard is for texts nested deeper than `text_limits` lets through to here)
+        with contextlib.suppress(IndexError, ValueError, RecursionError):
             self._scan()
 
     def line_of(self, path: Sequence[PathPart]) -> int | None:
@@ -196,6 +268,8 @@ class LineIndex:
                 if text[pos] == ",":
                     pos += 1
                     index += 1
+                elif text[pos] != "]":  # `[ } ]`: stop, or this loop never advances
+                    raise ValueError("expected , or ]")
         if ch == "{":
             pos += 1
             while True:
@@ -212,6 +286,11 @@ class LineIndex:
                 pos = self._skip_blank(pos)
                 if text[pos] == ",":
                     pos += 1
+                elif text[pos] != "}":
+                    raise ValueError("expected , or }")
+        start = pos
         while pos < len(text) and text[pos] not in ",]}\n#":
             pos += 1
+        if pos == start:
+            raise ValueError("expected a value")
         return pos

@@ -19,8 +19,15 @@ import numpy.typing as npt
 
 from game.geo import HexMap
 from game.scenario.build import Built, build
-from game.scenario.errors import FileProblemError, Problem
-from game.scenario.loader import Reporter, check_model, file_hash, load_map, read_toml
+from game.scenario.errors import FileProblemError, PathPart, Problem
+from game.scenario.loader import (
+    Reporter,
+    check_model,
+    check_shapes_fit,
+    file_hash,
+    load_map,
+    read_toml,
+)
 from game.scenario.schema import HoldOrder, RulesSpec, ScenarioFile
 from game.scenario.tables import Calendar, KnobValue, Scale, SideTable, UnitTable, WeatherZones
 
@@ -228,6 +235,14 @@ def load_scenario(path: Path, knobs: Mapping[str, KnobValue] | None = None) -> S
         reporter.add(("scenario", "map"), f"map file {map_path} not found")
         reporter.raise_if_any()
     grid = load_map(map_path.resolve())
+    shapes: dict[tuple[PathPart, ...], int] = {
+        ("control", "zone", i, "polygon"): len(z.polygon) for i, z in enumerate(spec.control.zone)
+    }
+    shapes.update(
+        {("weather_region", i, "polygon"): len(w.polygon) for i, w in enumerate(spec.weather_region)}
+    )
+    if not check_shapes_fit(shapes, grid.size, reporter):
+        reporter.raise_if_any()
     values = {name: k.default for name, k in spec.knobs.items()}
     built = build(spec, grid, values, reporter)
     reporter.raise_if_any()

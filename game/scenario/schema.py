@@ -9,9 +9,31 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Strict as StrictType
+
+# Scalars are strict: a TOML string, boolean or float is never taken for a number, a boolean or a
+# date (`turns = "17"`, `turns = true` and `start = "1943-02-19"` are errors, not 17, 1 and a
+# date); an integer is a number wherever a float is asked. Floats are finite (see `Strict`).
+Int = Annotated[int, StrictType()]
+Float = Annotated[float, StrictType()]
+Bool = Annotated[bool, StrictType()]
+# Dates leave room for the arithmetic on them (the turns of a scenario, knob shifts of a year)
+# inside what Python's dates can hold (years 1 to 9999).
+MIN_DATE = dt.date(100, 1, 1)
+MAX_DATE = dt.date(9000, 12, 31)
+Date = Annotated[dt.date, StrictType(), Field(ge=MIN_DATE, le=MAX_DATE)]
+# Strings: a name or label, and prose (briefings, summaries, notes)
+Name = Annotated[str, StrictType(), Field(max_length=200)]
+Text = Annotated[str, StrictType(), Field(max_length=20_000)]
+# How many of a kind one file may list: every table it becomes has room for them (a map's city
+# and river indices are int16).
+MANY = 10_000
+# An axial hex coordinate: far beyond any map, well inside int32 arithmetic.
+MAX_HEX_COORD = 1_000_000
+HexCoord = Annotated[int, StrictType(), Field(ge=-MAX_HEX_COORD, le=MAX_HEX_COORD)]
 
 TerrainName = Literal["clear", "forest", "marsh", "hills", "urban", "water", "sea", "lake"]
 KindName = Literal["armour", "mechanised", "infantry", "cavalry", "artillery"]
@@ -20,20 +42,25 @@ WeatherName = Literal["clear", "frozen", "snow", "thaw", "mud", "rain"]
 PostureName = Literal["attack", "hold", "delay", "withdraw", "reserve", "breakout"]
 EdgeName = Literal["north", "south", "east", "west"]
 
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Identifier = Annotated[str, StrictType(), Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 # Sides and teams are whatever the scenario file names; the loader checks that each name used
 # is one of `scenario.sides` (or, where a team may be meant, one of their teams).
 SideName = Identifier
-Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
-Latitude = Annotated[float, Field(ge=-90.0, le=90.0)]
-Longitude = Annotated[float, Field(ge=-180.0, le=180.0)]
+Color = Annotated[str, StrictType(), Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+Latitude = Annotated[float, StrictType(), Field(ge=-90.0, le=90.0)]
+Longitude = Annotated[float, StrictType(), Field(ge=-180.0, le=180.0)]
 LatLon = tuple[Latitude, Longitude]
 # A point on a river, road or zone outline: coordinates, or the id of a place on the map.
 PathPoint = LatLon | Identifier
+Points = Annotated[list[PathPoint], Field(max_length=MANY)]
+T = TypeVar("T")
+ManyOf = Annotated[list[T], Field(max_length=MANY)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 # --- maps --------------------------------------------------------------------------------------
@@ -62,12 +89,12 @@ OnWater = Literal["error", "land", "move"]
 
 class MapHeader(Strict):
     id: Identifier
-    name: str
-    hex_km: Annotated[float, Field(gt=1.0, le=50.0)]
+    name: Name
+    hex_km: Annotated[Float, Field(gt=1.0, le=50.0)]
     center: LatLon
     bounds: Bounds
     default_terrain: TerrainName = "clear"
-    description: str = ""
+    description: Text = ""
     # "pointy": pointy-top hexes in odd-r offset rows; "flat": flat-top hexes in odd-q columns
     orientation: Literal["pointy", "flat"] = "pointy"
     city_on_water: OnWater = "error"  # the rule for every city that does not give its own
@@ -77,13 +104,13 @@ class TerrainRegion(Strict):
     """A polygon, or a band of `width_km` along a line, painted with one terrain (later wins)."""
 
     terrain: TerrainName
-    name: str
-    polygon: list[PathPoint] | None = None
-    line: list[PathPoint] | None = None
-    width_km: Annotated[float, Field(gt=0.0, le=200.0)] | None = None
+    name: Name
+    polygon: Points | None = None
+    line: Points | None = None
+    width_km: Annotated[Float, Field(gt=0.0, le=200.0)] | None = None
     # water only: its ice carries men, horses and supply in frozen weather (default: lakes do,
     # the sea does not; a shallow strait that froze, like the Kerch strait, can say so)
-    freezes: bool | None = None
+    freezes: Bool | None = None
 
     @model_validator(mode="after")
     def _one_shape(self) -> TerrainRegion:
@@ -103,28 +130,28 @@ class TerrainRegion(Strict):
 
 class RiverSpec(Strict):
     id: Identifier
-    name: str
+    name: Name
     size: Literal["minor", "major"]
-    points: Annotated[list[PathPoint], Field(min_length=2)]
-    note: str = ""
+    points: Annotated[Points, Field(min_length=2)]
+    note: Text = ""
 
 
 class RouteSpec(Strict):
     """A road or a railway: a polyline through places and waypoints."""
 
-    name: str
-    points: Annotated[list[PathPoint], Field(min_length=2)]
+    name: Name
+    points: Annotated[Points, Field(min_length=2)]
 
 
 class CitySpec(Strict):
     id: Identifier
-    name: str
+    name: Name
     lat: Latitude
     lon: Longitude
     size: Literal["village", "town", "city", "major"]
-    vp: Annotated[int, Field(ge=0, le=100)] = 0
+    vp: Annotated[Int, Field(ge=0, le=100)] = 0
     supply: Literal["none", "railhead", "depot"] = "none"
-    port: bool = False  # a harbour: supply for a side that rules the sea (`ports = true`)
+    port: Bool = False  # a harbour: supply for a side that rules the sea (`ports = true`)
     on_water: OnWater | None = None  # default: the map's `city_on_water`
 
 
@@ -132,19 +159,19 @@ class WeatherRegionSpec(Strict):
     """A named area with weather of its own: `[[weather]]` periods that name it apply inside."""
 
     id: Identifier
-    name: str
-    polygon: Annotated[list[PathPoint], Field(min_length=3)]
-    note: str = ""
+    name: Name
+    polygon: Annotated[Points, Field(min_length=3)]
+    note: Text = ""
 
 
 class MapFile(Strict):
     map: MapHeader
-    terrain: list[TerrainRegion] = []
-    river: list[RiverSpec] = []
-    road: list[RouteSpec] = []
-    railway: list[RouteSpec] = []
-    city: list[CitySpec] = []
-    weather_region: list[WeatherRegionSpec] = []
+    terrain: ManyOf[TerrainRegion] = []
+    river: ManyOf[RiverSpec] = []
+    road: ManyOf[RouteSpec] = []
+    railway: ManyOf[RouteSpec] = []
+    city: ManyOf[CitySpec] = []
+    weather_region: ManyOf[WeatherRegionSpec] = []
 
     @model_validator(mode="after")
     def _unique_ids(self) -> MapFile:
@@ -158,26 +185,26 @@ class MapFile(Strict):
 
 
 class MovementScale(Strict):
-    hex_km: Annotated[float, Field(gt=1.0, le=50.0)]
-    days_per_turn: Annotated[int, Field(ge=1, le=31)]
+    hex_km: Annotated[Float, Field(gt=1.0, le=50.0)]
+    days_per_turn: Annotated[Int, Field(ge=1, le=31)]
 
 
 class ScenarioHeader(Strict):
     id: Identifier
-    title: str
+    title: Name
     map: Identifier
-    start: dt.date
-    days_per_turn: Annotated[int, Field(ge=1, le=31)]
-    turns: Annotated[int, Field(ge=1, le=200)]
+    start: Date
+    days_per_turn: Annotated[Int, Field(ge=1, le=31)]
+    turns: Annotated[Int, Field(ge=1, le=200)]
     sides: Annotated[list[SideName], Field(min_length=2, max_length=8)]
-    briefing: str
-    stacking_limit: Annotated[int, Field(ge=1, le=10)] = 3
+    briefing: Text
+    stacking_limit: Annotated[Int, Field(ge=1, le=10)] = 3
     # The scale the units' movement points are written for; the loader converts them to this
     # scenario's hexes and turns. Default: the scenario's own scale (no conversion).
     movement_scale: MovementScale | None = None
     # Earlier versions of this file (sha256 of their bytes) that play exactly the same game:
     # saves made with them still replay, and every recorded state hash is checked as usual.
-    same_game_as: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = []
+    same_game_as: ManyOf[Annotated[str, StrictType(), Field(pattern=r"^[0-9a-f]{64}$")]] = []
 
     @field_validator("sides")
     @classmethod
@@ -193,13 +220,13 @@ class AirSupplySpec(Strict):
     can trace to the airfield in supply, the longest cut off first; in `bad_weather` only
     `bad_weather_percent` of the tonnage arrives."""
 
-    places: Annotated[list[PathPoint], Field(min_length=1)]
-    tons_per_day: Annotated[float, Field(ge=0.0, le=100_000.0)]
-    tons_per_unit_day: Annotated[float, Field(gt=0.0, le=100_000.0)]
-    bad_weather: list[WeatherName] = ["snow", "rain", "mud"]
-    bad_weather_percent: Annotated[int, Field(ge=0, le=100)] = 100
-    from_date: dt.date | None = Field(default=None, alias="from")
-    until: dt.date | None = None
+    places: Annotated[Points, Field(min_length=1)]
+    tons_per_day: Annotated[Float, Field(ge=0.0, le=100_000.0)]
+    tons_per_unit_day: Annotated[Float, Field(gt=0.0, le=100_000.0)]
+    bad_weather: ManyOf[WeatherName] = ["snow", "rain", "mud"]
+    bad_weather_percent: Annotated[Int, Field(ge=0, le=100)] = 100
+    from_date: Date | None = Field(default=None, alias="from")
+    until: Date | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -212,83 +239,83 @@ class BreakoutSpec(Strict):
     cannot move are left behind; never its last step), then moves as usual. The scripted AI
     sends them toward the units of `toward`."""
 
-    formations: Annotated[list[str], Field(min_length=1)]
-    toward: Annotated[list[str], Field(min_length=1)]
-    from_date: dt.date | None = Field(default=None, alias="from")
-    steps_lost: Annotated[int, Field(ge=0, le=12)] = 1
-    stand_fast: bool = True
+    formations: Annotated[ManyOf[Name], Field(min_length=1)]
+    toward: Annotated[ManyOf[Name], Field(min_length=1)]
+    from_date: Date | None = Field(default=None, alias="from")
+    steps_lost: Annotated[Int, Field(ge=0, le=12)] = 1
+    stand_fast: Bool = True
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class SideSpec(Strict):
-    name: str
-    short: Annotated[str, Field(max_length=24)] = ""  # "Soviet": for labels and the log
-    commander: str = ""
+    name: Name
+    short: Annotated[Name, Field(max_length=24)] = ""  # "Soviet": for labels and the log
+    commander: Text = ""
     team: Identifier | None = None  # sides on one team share supply and ground, never fight
     color: Color | None = None  # counters, control and the log; default: a palette by order
     supply_edges: list[EdgeName] = []
     # other sources of this side's supply: places or [lat, lon] points, while its team holds them
-    supply_sources: list[PathPoint] = []
-    ports: bool = False  # the side rules the sea: ports its team holds are supply sources
-    supply_reach_km: Annotated[float, Field(ge=1.0, le=1000.0)] = 80.0
+    supply_sources: Points = []
+    ports: Bool = False  # the side rules the sea: ports its team holds are supply sources
+    supply_reach_km: Annotated[Float, Field(ge=1.0, le=1000.0)] = 80.0
     # column shifts this side's artillery and air power add to its attacks (net of the enemy's)
-    artillery_support: Annotated[int, Field(ge=0, le=2)] = 0
-    air_support: Annotated[int, Field(ge=0, le=2)] = 0
+    artillery_support: Annotated[Int, Field(ge=0, le=2)] = 0
+    air_support: Annotated[Int, Field(ge=0, le=2)] = 0
     air_supply: AirSupplySpec | None = None  # a pocket fed by air (rules version 3 on)
     breakout: BreakoutSpec | None = None  # a pocket that stands fast until it breaks out
 
 
 class TeamSpec(Strict):
-    name: str
+    name: Name
 
 
 class ControlZone(Strict):
     side: SideName
-    name: str
-    polygon: Annotated[list[PathPoint], Field(min_length=3)]
+    name: Name
+    polygon: Annotated[Points, Field(min_length=3)]
 
 
 class ControlSpec(Strict):
     default: SideName
-    zone: list[ControlZone] = []
+    zone: ManyOf[ControlZone] = []
 
 
 class UnitTemplate(Strict):
     kind: KindName
     size: SizeName
-    steps: Annotated[int, Field(ge=1, le=12)]
-    attack: Annotated[int, Field(ge=0, le=99)]
-    defence: Annotated[int, Field(ge=0, le=99)]
-    movement: Annotated[int, Field(ge=1, le=40)]
-    men: Annotated[int, Field(ge=0, le=500_000)]
-    tanks: Annotated[int, Field(ge=0, le=5_000)] = 0
+    steps: Annotated[Int, Field(ge=1, le=12)]
+    attack: Annotated[Int, Field(ge=0, le=99)]
+    defence: Annotated[Int, Field(ge=0, le=99)]
+    movement: Annotated[Int, Field(ge=1, le=40)]
+    men: Annotated[Int, Field(ge=0, le=500_000)]
+    tanks: Annotated[Int, Field(ge=0, le=5_000)] = 0
 
 
 class UnitSpec(Strict):
     """One unit. Stats come from `template` unless given here; place by `at`, `lat`/`lon` or `hex`."""
 
     id: Identifier
-    name: str
-    short: Annotated[str, Field(max_length=12)] = ""
+    name: Name
+    short: Annotated[Name, Field(max_length=12)] = ""
     side: SideName
     template: Identifier | None = None
     kind: KindName | None = None
     size: SizeName | None = None
-    steps: Annotated[int, Field(ge=1, le=12)] | None = None
-    attack: Annotated[int, Field(ge=0, le=99)] | None = None
-    defence: Annotated[int, Field(ge=0, le=99)] | None = None
-    movement: Annotated[int, Field(ge=1, le=40)] | None = None
-    men: Annotated[int, Field(ge=0, le=500_000)] | None = None
-    tanks: Annotated[int, Field(ge=0, le=5_000)] | None = None
-    formation: str
+    steps: Annotated[Int, Field(ge=1, le=12)] | None = None
+    attack: Annotated[Int, Field(ge=0, le=99)] | None = None
+    defence: Annotated[Int, Field(ge=0, le=99)] | None = None
+    movement: Annotated[Int, Field(ge=1, le=40)] | None = None
+    men: Annotated[Int, Field(ge=0, le=500_000)] | None = None
+    tanks: Annotated[Int, Field(ge=0, le=5_000)] | None = None
+    formation: Name
     at: Identifier | None = None
     lat: Latitude | None = None
     lon: Longitude | None = None
-    hex: tuple[int, int] | None = None
-    arrive: dt.date | None = None
-    withdraw: dt.date | None = None
-    note: str = ""
+    hex: tuple[HexCoord, HexCoord] | None = None
+    arrive: Date | None = None
+    withdraw: Date | None = None
+    note: Text = ""
 
     @model_validator(mode="after")
     def _one_place(self) -> UnitSpec:
@@ -309,17 +336,17 @@ class WeatherPeriod(Strict):
     only inside that weather region (of the map or the scenario file), which follows the
     map-wide periods until its own first period starts."""
 
-    start: dt.date
+    start: Date
     state: WeatherName
     region: Identifier | None = None
-    note: str = ""
+    note: Text = ""
 
 
 class VictoryLevel(Strict):
     """A result band on the scoring team's victory points at the end of the game; `winner` is a
     side (meaning its team) or a team."""
 
-    min_vp: int
+    min_vp: Annotated[Int, Field(ge=-1_000_000, le=1_000_000)]
     winner: SideName | Literal["draw"]
     level: Literal["decisive", "marginal", "draw"]
 
@@ -331,20 +358,20 @@ class SuddenDeath(Strict):
 
     side: SideName
     holds: Annotated[list[Identifier], Field(min_length=1)]
-    from_date: dt.date | None = Field(default=None, alias="from")
-    until: dt.date | None = None
-    for_days: Annotated[int, Field(ge=0, le=366)] = 0
-    note: str = ""
+    from_date: Date | None = Field(default=None, alias="from")
+    until: Date | None = None
+    for_days: Annotated[Int, Field(ge=0, le=366)] = 0
+    note: Text = ""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class VictorySpec(Strict):
     scoring_side: SideName  # a side or a team: the team whose points decide the levels
-    vp: dict[Identifier, Annotated[int, Field(ge=0, le=100)]] = {}
-    vp_per_enemy_step: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0
+    vp: dict[Identifier, Annotated[Int, Field(ge=0, le=100)]] = {}
+    vp_per_enemy_step: Annotated[Float, Field(ge=0.0, le=10.0)] = 0.0
     levels: Annotated[list[VictoryLevel], Field(min_length=1)]
-    sudden_death: list[SuddenDeath] = []
+    sudden_death: ManyOf[SuddenDeath] = []
 
     @field_validator("levels")
     @classmethod
@@ -359,8 +386,8 @@ class Trigger(Strict):
 
     when: Literal["city_taken", "city_lost", "date", "losses_exceed", "pocket_formed"]
     city: Identifier | None = None
-    date: dt.date | None = None
-    share: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
+    date: Date | None = None
+    share: Annotated[Float, Field(gt=0.0, le=1.0)] | None = None
     then: Identifier
 
     @model_validator(mode="after")
@@ -375,13 +402,13 @@ class Trigger(Strict):
 class PlanTask(Strict):
     """What a group of formations does during a phase."""
 
-    formations: Annotated[list[str], Field(min_length=1)]
+    formations: Annotated[ManyOf[Name], Field(min_length=1)]
     posture: PostureName
-    objectives: list[Identifier | LatLon] = []
-    axis: list[PathPoint] = []
+    objectives: ManyOf[Identifier | LatLon] = []
+    axis: Points = []
     # posture "breakout": the formations whose units the task's units make for (its goals)
-    toward: list[str] = []
-    note: str = ""
+    toward: ManyOf[Name] = []
+    note: Text = ""
 
     @model_validator(mode="after")
     def _toward(self) -> PlanTask:
@@ -392,11 +419,11 @@ class PlanTask(Strict):
 
 class PlanPhase(Strict):
     id: Identifier
-    name: str
-    start: dt.date | None = None
-    end: dt.date | None = None
+    name: Name
+    start: Date | None = None
+    end: Date | None = None
     tasks: Annotated[list[PlanTask], Field(min_length=1)]
-    triggers: list[Trigger] = []
+    triggers: ManyOf[Trigger] = []
 
 
 class HoldOrder(Strict):
@@ -404,17 +431,17 @@ class HoldOrder(Strict):
     (none given: any unit), the one already there first."""
 
     city: Identifier
-    formations: list[str] = []
-    units: list[Identifier] = []
-    until: dt.date | None = None
-    note: str = ""
+    formations: ManyOf[Name] = []
+    units: ManyOf[Identifier] = []
+    until: Date | None = None
+    note: Text = ""
 
 
 class PlanSpec(Strict):
-    name: str
-    summary: str = ""
+    name: Name
+    summary: Text = ""
     phases: Annotated[list[PlanPhase], Field(min_length=1)]
-    hold: list[HoldOrder] = []
+    hold: ManyOf[HoldOrder] = []
 
 
 KnobEffect = Literal[
@@ -435,25 +462,47 @@ KnobEffect = Literal[
 ]
 
 
+# The widest range a knob of each numeric effect may declare, so that every value in range plays:
+# a shift or delay of at most a year (dates stay dates), at most ten times a strength or a
+# supply reach (attack and defence are capped at 99 anyway, a reach of 0 is one hex).
+KNOB_LIMITS: dict[str, tuple[float, float]] = {
+    "weather_shift_days": (-366.0, 366.0),
+    "arrival_delay_days": (-366.0, 366.0),
+    "strength_percent": (0.0, 1000.0),
+    "supply_reach_percent": (0.0, 1000.0),
+    "withdrawal_delay_days": (-366.0, 366.0),
+    "schedule_delay_days": (-366.0, 366.0),
+    "phase_shift_days": (-366.0, 366.0),
+    "phase_start_day": (0.0, 366.0),
+    "breakout_day": (0.0, 366.0),
+    "air_supply_tons": (0.0, 100_000.0),  # as `AirSupplySpec.tons_per_day`
+    "fortification_change": (-3.0, 3.0),  # levels run 0-3
+}
+
+
 class KnobSpec(Strict):
     type: Literal["int", "float", "bool"]
-    default: int | float | bool
-    min: float | None = None
-    max: float | None = None
-    description: str
+    default: Int | Float | Bool
+    min: Float | None = None
+    max: Float | None = None
+    description: Text
     effect: KnobEffect
     side: SideName | None = None
-    units: list[Identifier] = []
-    formations: list[str] = []
+    units: ManyOf[Identifier] = []
+    formations: ManyOf[Name] = []
     city: Identifier | None = None
     phase: Identifier | None = None  # phase_shift_days, phase_start_day: a phase of side's plan
 
     @model_validator(mode="after")
     def _typed(self) -> KnobSpec:
         if self.type == "bool":
+            if self.effect != "hold_order":
+                raise ValueError(f"a {self.effect} knob is a number: type int or float")
             if not isinstance(self.default, bool):
                 raise ValueError("default must be true or false for a bool knob")
             return self
+        if self.effect == "hold_order":
+            raise ValueError('a hold_order knob is switched on or off: type = "bool"')
         if isinstance(self.default, bool):
             raise ValueError(f"default must be a number for a {self.type} knob")
         if self.type == "int" and not isinstance(self.default, int):
@@ -462,6 +511,12 @@ class KnobSpec(Strict):
             raise ValueError(f"a {self.type} knob needs min and max")
         if self.min > self.max:
             raise ValueError("min must not exceed max")
+        low, high = KNOB_LIMITS[self.effect]
+        if self.min < low or self.max > high:
+            raise ValueError(
+                f"range {self.min:g}..{self.max:g} goes beyond {low:g}..{high:g}, "
+                f"the widest range for {self.effect}"
+            )
         if not self.min <= self.default <= self.max:
             raise ValueError(f"default {self.default} is outside {self.min}..{self.max}")
         return self
@@ -469,15 +524,15 @@ class KnobSpec(Strict):
 
 class HistoricalCity(Strict):
     owner: SideName
-    taken: dt.date | None = None
+    taken: Date | None = None
 
 
 class HistoricalOutcome(Strict):
     winner: SideName | Literal["draw"]
     level: Literal["decisive", "marginal", "draw"]
-    summary: str
-    men_lost: dict[SideName, Annotated[int, Field(ge=0)]] = {}
-    tanks_lost: dict[SideName, Annotated[int, Field(ge=0)]] = {}
+    summary: Text
+    men_lost: dict[SideName, Annotated[Int, Field(ge=0, le=100_000_000)]] = {}
+    tanks_lost: dict[SideName, Annotated[Int, Field(ge=0, le=100_000_000)]] = {}
     cities: dict[Identifier, HistoricalCity] = {}
 
 
@@ -485,8 +540,8 @@ class UnitGroup(Strict):
     """Units picked for a measure: every unit listed in `units`, of a formation in `formations`,
     or of `side` (a side, or a team meaning all its sides). At least one must be given."""
 
-    units: list[Identifier] = []
-    formations: list[str] = []
+    units: ManyOf[Identifier] = []
+    formations: ManyOf[Name] = []
     side: SideName | None = None
 
     @model_validator(mode="after")
@@ -502,8 +557,8 @@ class MeasureArea(UnitGroup):
     `within_km` of them (rounded to whole hexes; 0: those hexes alone). Give places, units,
     formations or side."""
 
-    places: list[PathPoint] = []
-    within_km: Annotated[float, Field(ge=0.0, le=1000.0)] = 0.0
+    places: Points = []
+    within_km: Annotated[Float, Field(ge=0.0, le=1000.0)] = 0.0
 
     @model_validator(mode="after")
     def _some(self) -> MeasureArea:
@@ -548,14 +603,14 @@ class MeasureSpec(Strict):
 
     id: Identifier
     kind: MeasureKind
-    description: str
+    description: Text
     group: UnitGroup
     target: MeasureArea | None = None
     reduce: MeasureReduce | None = None
-    gap: bool = False
+    gap: Bool = False
     south_of: Latitude | Identifier | None = None
     north_of: Latitude | Identifier | None = None
-    withdrawn: bool = False
+    withdrawn: Bool = False
 
     @model_validator(mode="after")
     def _fits_kind(self) -> MeasureSpec:
@@ -582,12 +637,12 @@ class FortifiedBelt(Strict):
     them and has never lost them (`[rules] fortified_belts` switches the rule on)."""
 
     side: SideName
-    name: str
-    level: Annotated[int, Field(ge=0, le=3)]
-    polygon: list[PathPoint] | None = None
-    line: list[PathPoint] | None = None
-    width_km: Annotated[float, Field(gt=0.0, le=200.0)] | None = None
-    note: str = ""
+    name: Name
+    level: Annotated[Int, Field(ge=0, le=3)]
+    polygon: Points | None = None
+    line: Points | None = None
+    width_km: Annotated[Float, Field(gt=0.0, le=200.0)] | None = None
+    note: Text = ""
 
     @model_validator(mode="after")
     def _one_shape(self) -> FortifiedBelt:
@@ -612,14 +667,14 @@ class RulesSpec(Strict):
     # Enemy ground left behind: at the end of every side's turn, a patch of one team's ground
     # that holds none of its supply gateways and is bordered on land by one other team only
     # returns to that team, hex by hex, wherever no unit of its own team stands in or next to it.
-    bypassed_ground: bool = False
+    bypassed_ground: Bool = False
     # Days a railway hex needs, after it changes hands, before trains carry its new holder's
     # supply through it (0: at once).
-    rail_repair_days: Annotated[int, Field(ge=0, le=60)] = 0
+    rail_repair_days: Annotated[Int, Field(ge=0, le=60)] = 0
     # (Air supply and breakouts are switched on per side: `SideSpec.air_supply`, `.breakout`.)
     # Fortified belts (`[[fortified_belt]]`): their levels shift combat against their side's
     # team's defenders, and an enemy unit entering one of their hexes ends its move there.
-    fortified_belts: bool = False
+    fortified_belts: Bool = False
 
 
 class ScenarioFile(Strict):
@@ -628,16 +683,16 @@ class ScenarioFile(Strict):
     teams: dict[Identifier, TeamSpec] = {}
     control: ControlSpec
     templates: dict[Identifier, UnitTemplate] = {}
-    units: Annotated[list[UnitSpec], Field(min_length=1)]
-    weather: Annotated[list[WeatherPeriod], Field(min_length=1)]
-    weather_region: list[WeatherRegionSpec] = []
+    units: Annotated[ManyOf[UnitSpec], Field(min_length=1)]
+    weather: Annotated[ManyOf[WeatherPeriod], Field(min_length=1)]
+    weather_region: ManyOf[WeatherRegionSpec] = []
     victory: VictorySpec
     plans: dict[SideName, PlanSpec] = {}
     knobs: dict[Identifier, KnobSpec] = {}
     historical: HistoricalOutcome | None = None
-    measures: list[MeasureSpec] = []
+    measures: ManyOf[MeasureSpec] = []
     rules: RulesSpec = RulesSpec()
-    fortified_belt: list[FortifiedBelt] = []
+    fortified_belt: ManyOf[FortifiedBelt] = []
 
 
 def _no_duplicates(values: list[str], what: str) -> None:
