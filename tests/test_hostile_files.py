@@ -13,6 +13,7 @@ import pytest
 
 from game.ai.players import make_player, play_one
 from game.cli import main
+from game.scenario.errors import FileProblemError
 from game.scenario.locate import LineIndex
 from game.scenario.model import Scenario, load_scenario
 from game.scenario.schema import KNOB_LIMITS
@@ -391,11 +392,19 @@ def test_files_too_large_folders_and_devices_are_refused(
     )
     folder = tmp_path / "folder.toml"
     folder.mkdir()
-    assert refused(["validate", str(folder)], capsys, folder) == "?: (file): cannot read file: a folder"
+    assert refused(["validate", str(folder)], capsys, folder) == (
+        "?: (file): is a folder; validate takes files: a scenario or map (.toml) or a save (.json)"
+    )
+    # the loader refuses them too, whoever calls it (the command line refuses them first)
+    with pytest.raises(FileProblemError, match="a folder"):
+        load_scenario(folder)
     zero = Path("/dev/zero")
     if zero.exists():
+        with pytest.raises(FileProblemError, match="not a regular file"):
+            load_scenario(zero)
         assert refused(["validate", str(zero)], capsys, zero) == (
-            "?: (file): cannot read file: not a regular file"
+            "?: (file): is not a regular file; validate takes a scenario or map (.toml) or a save"
+            " (.json)"
         )
 
 
