@@ -752,29 +752,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--frames", type=frames, default=0, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_play)
 
-    p = sub.add_parser("hotseat", help="two players at one screen")
-    p.add_argument(
-        "scenario",
-        nargs="?",
-        default=None,
-        type=scenario_name,
-        help="default: the first in the catalogue",
-    )
-    p.add_argument("--seed", type=SEED, default=None)
-    p.add_argument("--frames", type=frames, default=0, help=argparse.SUPPRESS)
-    p.set_defaults(func=cmd_hotseat)
-
-    p = sub.add_parser("watch", help="the computer plays every side on screen")
-    p.add_argument(
-        "scenario",
-        nargs="?",
-        default=None,
-        type=scenario_name,
-        help="default: the first in the catalogue",
-    )
-    p.add_argument("--seed", type=SEED, default=None)
-    p.add_argument("--frames", type=frames, default=0, help=argparse.SUPPRESS)
-    p.set_defaults(func=cmd_watch)
+    for name, about, command in (
+        ("hotseat", "two players at one screen", cmd_hotseat),
+        ("watch", "the computer plays every side on screen", cmd_watch),
+    ):
+        p = sub.add_parser(name, help=about)
+        p.add_argument(
+            "scenario",
+            nargs="?",
+            default=None,
+            type=scenario_name,
+            help="default: the first in the catalogue",
+        )
+        p.add_argument("--seed", type=SEED, default=None)
+        p.add_argument("--frames", type=frames, default=0, help=argparse.SUPPRESS)
+        p.set_defaults(func=command)
     return parser
 
 

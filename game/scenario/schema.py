@@ -114,18 +114,27 @@ class TerrainRegion(Strict):
 
     @model_validator(mode="after")
     def _one_shape(self) -> TerrainRegion:
-        if (self.polygon is None) == (self.line is None):
-            raise ValueError("give exactly one of polygon or line")
+        _check_shape(self.polygon, self.line, self.width_km, "region")
         if self.freezes is not None and self.terrain not in ("water", "sea", "lake"):
             raise ValueError("only water (sea or lake) freezes")
-        if self.polygon is not None and len(self.polygon) < 3:
-            raise ValueError("a polygon needs at least 3 points")
-        if self.line is not None:
-            if len(self.line) < 2:
-                raise ValueError("a line needs at least 2 points")
-            if self.width_km is None:
-                raise ValueError("a line region needs width_km")
         return self
+
+
+def _check_shape(
+    polygon: list[PathPoint] | None, line: list[PathPoint] | None, width_km: float | None, what: str
+) -> None:
+    """A shape is a polygon of 3 or more points, or a line of 2 or more with a width."""
+    if (polygon is None) == (line is None):
+        raise ValueError("give exactly one of polygon or line")
+    if polygon is not None and len(polygon) < 3:
+        raise ValueError("a polygon needs at least 3 points")
+    if line is not None:
+        if len(line) < 2:
+            raise ValueError("a line needs at least 2 points")
+        if width_km is None:
+            raise ValueError(f"a line {what} needs width_km")
+    elif width_km is not None and what == "belt":
+        raise ValueError("width_km is for a line belt")
 
 
 class RiverSpec(Strict):
@@ -646,17 +655,7 @@ class FortifiedBelt(Strict):
 
     @model_validator(mode="after")
     def _one_shape(self) -> FortifiedBelt:
-        if (self.polygon is None) == (self.line is None):
-            raise ValueError("give exactly one of polygon or line")
-        if self.polygon is not None and len(self.polygon) < 3:
-            raise ValueError("a polygon needs at least 3 points")
-        if self.line is not None:
-            if len(self.line) < 2:
-                raise ValueError("a line needs at least 2 points")
-            if self.width_km is None:
-                raise ValueError("a line belt needs width_km")
-        elif self.width_km is not None:
-            raise ValueError("width_km is for a line belt")
+        _check_shape(self.polygon, self.line, self.width_km, "belt")
         return self
 
 
