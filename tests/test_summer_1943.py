@@ -46,17 +46,42 @@ TOWNS = {
 
 # formations of each operation's groups (the file's header lists what each total holds)
 OREL_SALIENT = {
-    "LV Corps", "LIII Corps", "Orel salient reserve", "XXXV Corps", "XXIII Corps",
-    "XLI Panzer Corps", "XLVII Panzer Corps", "XLVI Panzer Corps", "XX Corps", "9th Army panzers",
+    "LV Corps",
+    "LIII Corps",
+    "Orel salient reserve",
+    "XXXV Corps",
+    "XXIII Corps",
+    "XLI Panzer Corps",
+    "XLVII Panzer Corps",
+    "XLVI Panzer Corps",
+    "XX Corps",
+    "9th Army panzers",
 }
 GERMAN_SOUTH = {
-    "II SS Panzer Corps", "XLVIII Panzer Corps", "LII Corps", "III Panzer Corps", "Corps Raus",
-    "XLII Corps", "III Panzer Corps (August)", "Okhtyrka group",
+    "II SS Panzer Corps",
+    "XLVIII Panzer Corps",
+    "LII Corps",
+    "III Panzer Corps",
+    "Corps Raus",
+    "XLII Corps",
+    "III Panzer Corps (August)",
+    "Okhtyrka group",
 }
 KUTUZOV = {
-    "11th Guards Army", "50th Army", "11th Army", "4th Tank Army", "61st Army", "3rd Army",
-    "63rd Army", "3rd Guards Tank Army", "48th Army", "13th Army", "70th Army", "2nd Tank Army",
-    "65th Army", "60th Army",
+    "11th Guards Army",
+    "50th Army",
+    "11th Army",
+    "4th Tank Army",
+    "61st Army",
+    "3rd Army",
+    "63rd Army",
+    "3rd Guards Tank Army",
+    "48th Army",
+    "13th Army",
+    "70th Army",
+    "2nd Tank Army",
+    "65th Army",
+    "60th Army",
 }
 LATE = {"57th Army", "4th Guards Army"}  # joined in August, outside history.md's totals
 
@@ -90,7 +115,16 @@ def test_describe_lists_the_cities_at_their_real_places(
 
 def test_the_front_of_12_july(summer: Scenario) -> None:
     owner = {c.id: int(summer.control[c.hex]) for c in summer.map.cities}
-    for town in ("orel", "bolkhov", "mtsensk", "kromy", "bryansk", "belgorod", "kharkov", "tomarovka"):
+    for town in (
+        "orel",
+        "bolkhov",
+        "mtsensk",
+        "kromy",
+        "bryansk",
+        "belgorod",
+        "kharkov",
+        "tomarovka",
+    ):
         assert owner[town] == AXIS, town
     for town in ("kursk", "oboyan", "prokhorovka", "fatezh", "korocha", "stary_oskol"):
         assert owner[town] == SOVIET, town
@@ -191,7 +225,9 @@ def summer_misses(rows: list[dict[str, object]]) -> list[str]:
     # pincers close on it faster than history's frontal fighting did): band 14 July - 20 August
     # in most games.
     orel = [_taken(r, "orel") for r in rows]
-    in_time = sum(1 for d in orel if d is not None and dt.date(1943, 7, 14) <= d <= dt.date(1943, 8, 20))
+    in_time = sum(
+        1 for d in orel if d is not None and dt.date(1943, 7, 14) <= d <= dt.date(1943, 8, 20)
+    )
     band(in_time >= 0.75 * n, f"Orel taken 14 Jul - 20 Aug in {in_time}/{n}")
     # history.md: Belgorod 5 August. The game today: 5-23 August or not at all (the Soviet
     # southern blow is slow to gather): Soviet at the end in at least half the games.
