@@ -221,15 +221,15 @@ def summer_misses(rows: list[dict[str, object]]) -> list[str]:
             misses.append(what)
 
     n = len(rows)
-    # history.md: Orel retaken 5 August. The game today takes it 20 July - 7 August (the Soviet
-    # pincers close on it faster than history's frontal fighting did): band 14 July - 20 August
-    # in most games.
+    # history.md: Orel retaken 5 August. The game today takes it 26 July - 5 August in most games
+    # (the Soviet pincers close on it sooner than history's frontal fighting did in some): band
+    # 14 July - 20 August in most games.
     orel = [_taken(r, "orel") for r in rows]
     in_time = sum(
         1 for d in orel if d is not None and dt.date(1943, 7, 14) <= d <= dt.date(1943, 8, 20)
     )
     band(in_time >= 0.75 * n, f"Orel taken 14 Jul - 20 Aug in {in_time}/{n}")
-    # history.md: Belgorod 5 August. The game today: 5-23 August or not at all (the Soviet
+    # history.md: Belgorod 5 August. The game today: 9-15 August or not at all (the Soviet
     # southern blow is slow to gather): Soviet at the end in at least half the games.
     belgorod = [_taken(r, "belgorod") for r in rows]
     band(sum(d is not None for d in belgorod) >= 0.5 * n, f"Belgorod Soviet in {belgorod}")
@@ -241,11 +241,11 @@ def summer_misses(rows: list[dict[str, object]]) -> list[str]:
     bryansk = sum(1 for r in rows if r["owner_bryansk"] == "axis")
     band(bryansk >= 0.5 * n, f"Bryansk German at the end in {bryansk}/{n}")
     # history.md: German losses 86,454 (Kutuzov) + 25-26,000 (Rumyantsev) = ~112,000; the game
-    # today loses 150-220,000 (its pockets are more complete than history's): band 60-280,000
+    # today loses 170-250,000 (its pockets are more complete than history's): band 60-280,000
     axis = _median(rows, "men_lost_axis")
     band(60_000 <= axis <= 280_000, f"median German men lost {axis:.0f}")
     # history.md: Soviet losses 429,890 + 177,586-255,566 = 607-685,000; the game today loses
-    # 180-350,000 (its Soviet attacks are cheaper than history's): band 120-900,000, and more
+    # 270-440,000 (its Soviet attacks are cheaper than history's): band 120-900,000, and more
     # than the Germans in most games
     soviet = _median(rows, "men_lost_soviet")
     band(120_000 <= soviet <= 900_000, f"median Soviet men lost {soviet:.0f}")
