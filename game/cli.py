@@ -601,12 +601,8 @@ def cmd_explore(args: argparse.Namespace) -> int:
         return _interrupted()
     finally:
         lock.release()
-    for side, row in report["winner"].items():
-        print(f"{side} wins: {row['baseline']:.0%} -> {row['variant']:.0%}")
-    points = report["victory_points"]
-    print(f"victory points (median): {points['baseline']} -> {points['variant']}")
-    for key, row in [*report["losses"].items(), *report["measures"].items()]:
-        print(f"{key} (median): {row['baseline']} -> {row['variant']}")
+    for headline in report["headlines"]:
+        print(headline["sentence"])
     print(f"wrote {out / 'comparison.json'}")
     for plot in report["plots"]:
         print(f"wrote {out / plot}")
