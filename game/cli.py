@@ -594,6 +594,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
             plots=not args.no_plots,
             connect_timeout=args.connect_timeout,
             tls=_tls(args),
+            command=command_line(args),
         )
     except SchedulerError as exc:
         return _scheduler_failed(exc)
@@ -603,10 +604,17 @@ def cmd_explore(args: argparse.Namespace) -> int:
         lock.release()
     for headline in report["headlines"]:
         print(headline["sentence"])
-    print(f"wrote {out / 'comparison.json'}")
+    print(f"wrote {out / 'comparison.json'}, {out / 'report.html'} and {out / 'report.md'}")
     for plot in report["plots"]:
         print(f"wrote {out / plot}")
     return 0
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """The command as typed, for reports and the results store."""
+    import shlex
+
+    return " ".join(["eastfront", *(shlex.quote(str(a)) for a in getattr(args, "argv", []))])
 
 
 def _scheduler_failed(exc: Exception) -> int:
@@ -778,6 +786,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every refusal is one line on stderr and exit code 2."""
     try:
         args = build_parser().parse_args(argv)
+        args.argv = list(sys.argv[1:] if argv is None else argv)
     except SystemExit as exc:  # --help (0) or a bad argument (2, its line already printed)
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     try:

@@ -189,3 +189,37 @@ def test_explore_puts_an_interval_on_every_share_and_a_sentence_per_headline(
     for headline in report["headlines"]:
         if headline["change"] is not None and not headline["clear"]:
             assert "no clear difference" in headline["sentence"]
+
+
+def test_explore_writes_a_self_contained_report_whose_numbers_are_the_games(
+    mini: MiniWriter, tmp_path: Path
+) -> None:
+    import base64
+    import re
+
+    out = tmp_path / "explore"
+    code = main(
+        [
+            *("explore", str(mini(append=MINI_PLANS)), "--set", "thaw_shift_days=-6"),
+            *("--runs", "3", "--seed", "7", "--out", str(out)),
+        ]
+    )
+    assert code == 0
+    page = (out / "report.html").read_text()
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+    images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
+    report = json.loads((out / "comparison.json").read_text())
+    assert len(images) == len(report["plots"]) >= 4
+    assert base64.b64decode(images[0]) == (out / report["plots"][0]).read_bytes()
+    assert 'href="baseline/runs.csv"' in page and 'href="variant/runs.csv"' in page
+    markdown = (out / "report.md").read_text()
+    scenario = load_scenario(out.parent / "mini.toml")
+    assert scenario.source_hash in markdown and scenario.source_hash in page
+    assert "thaw_shift_days=-6" in markdown and "7-9, the same in both arms" in markdown
+    # the headline numbers are those of runs.csv
+    variant = read_runs_csv(out / "variant" / "runs.csv")
+    wins = sum(r["winner"] == "axis" for r in variant)
+    share = share_text(wilson(wins, len(variant)))
+    expected = f"the Axis side wins in {share.replace(' (', ' of games (', 1)}"
+    assert expected in markdown and expected in page
+    assert "Historical outcome" in markdown

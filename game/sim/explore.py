@@ -174,6 +174,7 @@ def explore(
     plots: bool = True,
     connect_timeout: float | None = None,
     tls: Tls | None = None,
+    command: str = "",
 ) -> dict[str, Any]:
     """Play baseline and variant, write both batches, `comparison.json` and the plots under `out`.
 
@@ -229,4 +230,21 @@ def explore(
         )
     report["plots"] = [str(path.relative_to(out)) for path in written]
     write_summary(out / "comparison.json", report)
+    from game.sim.report import Report, headline_table, write_report
+
+    write_report(
+        out,
+        Report(
+            title=f"What if {knob_text(knobs)}? {scenario.title}",
+            scenario=scenario,
+            command=command or f"explore {scenario.id} {knob_text(knobs)}",
+            runs=runs,
+            seeds=f"{seed}-{seed + runs - 1}, the same in both arms",
+            knobs=dict(knobs),
+            sentences=[h["sentence"] for h in report["headlines"]],
+            table=headline_table(report["headlines"], ["baseline", "variant"]),
+            plots=report["plots"],
+            runs_files=["baseline/runs.csv", "variant/runs.csv"],
+        ),
+    )
     return report
