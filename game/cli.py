@@ -137,6 +137,30 @@ def knob_setting(text: str) -> str:
     return text
 
 
+_NUMBER = r"[+-]?[0-9]{1,9}(?:\.[0-9]{1,6})?"
+_KNOB_RANGE = re.compile(rf"([a-z][a-z0-9_]{{0,63}})=({_NUMBER}):({_NUMBER}):({_NUMBER})")
+
+
+def knob_range(text: str) -> tuple[str, float, float, float]:
+    """An argument type: `NAME=A:B:STEP`, numbers in ASCII, A <= B, STEP > 0, at most
+    `MAX_POINTS` values (the knob itself is checked against the scenario once it is read)."""
+    from game.sim.sweep import MAX_POINTS
+
+    match = _KNOB_RANGE.fullmatch(text)
+    if not match:
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=A:B:STEP (a knob, then numbers from A to B by STEP), got {text[:60]!r}"
+        )
+    name, low, high, step = match.group(1), *map(float, match.groups()[1:])
+    if step <= 0 or high < low:
+        raise argparse.ArgumentTypeError(f"{text[:60]!r}: needs A <= B and a STEP above 0")
+    if (high - low) / step + 1 > MAX_POINTS + 1e-9:
+        raise argparse.ArgumentTypeError(
+            f"{text[:60]!r}: more than {MAX_POINTS} values; use a larger STEP"
+        )
+    return name, low, high, step
+
+
 def scheduler_name(text: str) -> str:
     match = _ADDRESS.fullmatch(text)
     if text in ("local", "dask") or (match and 1 <= int(match.group(1)) <= 65535):
@@ -617,6 +641,111 @@ def command_line(args: argparse.Namespace) -> str:
     return " ".join(["eastfront", *(shlex.quote(str(a)) for a in getattr(args, "argv", []))])
 
 
+def _batches(args: argparse.Namespace, path: Path) -> Any:
+    from game.sim.sweep import Batches
+
+    return Batches(
+        path,
+        args.runs,
+        args.seed,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        connect_timeout=args.connect_timeout,
+        tls=_tls(args),
+    )
+
+
+def sweep_values(scenario: Scenario, knob: tuple[str, float, float, float]) -> list[KnobValue]:
+    """The values of `--knob NAME=A:B:STEP` checked against the scenario's knob."""
+    from game.sim.sweep import knob_values
+
+    name, low, high, step = knob
+    where = f"argument --knob {name}"
+    spec = scenario.spec.knobs.get(name)
+    if spec is None:
+        known = ", ".join(scenario.spec.knobs) or "none"
+        raise CliError(f"{where}: {scenario.id} has no knob {name!r} (its knobs: {known})")
+    if spec.type == "bool":
+        raise CliError(f"{where}: a true/false knob; compare its two values with explore --set")
+    if spec.type == "int" and not all(float(v).is_integer() for v in (low, high, step)):
+        raise CliError(f"{where}: a whole-number knob needs whole A, B and STEP")
+    if (spec.min is not None and low < spec.min) or (spec.max is not None and high > spec.max):
+        raise CliError(f"{where}: {name} ranges from {spec.min:g} to {spec.max:g}")
+    values = knob_values(low, high, step, spec.type == "int")
+    for value in values:
+        with_knobs(scenario, {name: value})  # a value the scenario cannot play fails here
+    return values
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from game.sim.runner import SchedulerError
+    from game.sim.sweep import sweep
+
+    _batch_checks(args)
+    path = find_scenario(args.scenario)
+    scenario = load_scenario(path)
+    values = sweep_values(scenario, args.knob)
+    out = Path(args.out)
+    _make_folder(out, "--out")
+    lock = _lock(out)
+    try:
+        result = sweep(
+            scenario,
+            args.knob[0],
+            values,
+            _batches(args, path),
+            out,
+            plots=not args.no_plots,
+            command=command_line(args),
+        )
+    except SchedulerError as exc:
+        return _scheduler_failed(exc)
+    except KeyboardInterrupt:
+        return _interrupted()
+    finally:
+        lock.release()
+    for sentence in result["sentences"]:
+        print(sentence)
+    print(f"wrote {out / 'sweep.json'}, {out / 'report.html'} and {out / 'report.md'}")
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from game.sim.runner import SchedulerError
+    from game.sim.sweep import knob_ends, sensitivity
+
+    _batch_checks(args)
+    path = find_scenario(args.scenario)
+    scenario = load_scenario(path)
+    ends = knob_ends(scenario)
+    if not ends:
+        raise CliError(f"argument scenario: {scenario.id} has no knobs with a range to move")
+    for name, low, high in ends:
+        with_knobs(scenario, {name: low})
+        with_knobs(scenario, {name: high})
+    out = Path(args.out)
+    _make_folder(out, "--out")
+    lock = _lock(out)
+    try:
+        result = sensitivity(
+            scenario,
+            _batches(args, path),
+            out,
+            plots=not args.no_plots,
+            command=command_line(args),
+        )
+    except SchedulerError as exc:
+        return _scheduler_failed(exc)
+    except KeyboardInterrupt:
+        return _interrupted()
+    finally:
+        lock.release()
+    for sentence in result["sentences"]:
+        print(sentence)
+    print(f"wrote {out / 'sensitivity.json'}, {out / 'report.html'} and {out / 'report.md'}")
+    return 0
+
+
 def _scheduler_failed(exc: Exception) -> int:
     print(f"eastfront: error: {' '.join(str(exc).split())}", file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -742,6 +871,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=out_folder, required=True)
     _add_batch_options(p)
     p.set_defaults(func=cmd_explore)
+
+    p = sub.add_parser("sweep", help="the main outcomes against one knob, with intervals")
+    p.add_argument("scenario", type=scenario_name)
+    p.add_argument("--knob", type=knob_range, required=True, metavar="NAME=A:B:STEP")
+    p.add_argument("--out", type=out_folder, required=True)
+    _add_batch_options(p)
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser(
+        "sensitivity", help="every knob to the ends of its range: what decided the battle"
+    )
+    p.add_argument("scenario", type=scenario_name)
+    p.add_argument("--out", type=out_folder, required=True)
+    _add_batch_options(p)
+    p.set_defaults(func=cmd_sensitivity)
 
     frames = whole_number(0, MAX_FRAMES)
     p = sub.add_parser("play", help="open the game: main menu, or SCENARIO against the computer")
