@@ -43,8 +43,18 @@ def test_sweep_refuses_a_bad_knob_range_in_one_line(
     mini_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], knob: str, problem: str
 ) -> None:
     code = main(
-        ["sweep", str(mini_path), "--knob", knob, "--runs", "1", "--seed", "1"]
-        + ["--out", str(tmp_path / "o")]
+        [
+            "sweep",
+            str(mini_path),
+            "--knob",
+            knob,
+            "--runs",
+            "1",
+            "--seed",
+            "1",
+            "--out",
+            str(tmp_path / "o"),
+        ]
     )
     err = capsys.readouterr().err
     assert code == 2 and problem in err and err.count("\n") == 1
@@ -63,8 +73,18 @@ def test_sweep_checks_the_knob_against_the_scenario(
     mini_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], knob: str, problem: str
 ) -> None:
     code = main(
-        ["sweep", str(mini_path), "--knob", knob, "--runs", "1", "--seed", "1"]
-        + ["--out", str(tmp_path / "o")]
+        [
+            "sweep",
+            str(mini_path),
+            "--knob",
+            knob,
+            "--runs",
+            "1",
+            "--seed",
+            "1",
+            "--out",
+            str(tmp_path / "o"),
+        ]
     )
     err = capsys.readouterr().err
     assert code == 2 and problem in err and err.count("\n") == 1
@@ -73,8 +93,18 @@ def test_sweep_checks_the_knob_against_the_scenario(
 def test_sweep_plays_every_value_on_the_same_seeds(mini_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "sweep"
     code = main(
-        ["sweep", str(mini_path), "--knob", "thaw_shift_days=-6:6:6", "--runs", "2"]
-        + ["--seed", "4", "--out", str(out)]
+        [
+            "sweep",
+            str(mini_path),
+            "--knob",
+            "thaw_shift_days=-6:6:6",
+            "--runs",
+            "2",
+            "--seed",
+            "4",
+            "--out",
+            str(out),
+        ]
     )
     assert code == 0
     result = json.loads((out / "sweep.json").read_text())
