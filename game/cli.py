@@ -598,6 +598,16 @@ def cmd_explore(args: argparse.Namespace) -> int:
     from game.sim.runner import SchedulerError
 
     _batch_checks(args)
+    if args.from_save is not None:
+        if args.scenario is not None:
+            raise CliError("argument --from: give a save or a scenario, not both")
+        return _explore_from(args)
+    if args.scenario is None:
+        raise CliError("argument SCENARIO: give a scenario (with --set) or --from SAVE")
+    if not args.set:
+        raise CliError("argument --set: explore a scenario with at least one KNOB=VALUE")
+    if args.true_position or args.side is not None:
+        raise CliError("argument --true-position/--side: only with --from SAVE")
     path = find_scenario(args.scenario)
     scenario = load_scenario(path)
     knobs = parse_knobs(scenario, args.set)
@@ -746,6 +756,102 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explore_from(args: argparse.Namespace) -> int:
+    """Continuations of a saved game (`game.sim.continuation`), with their report."""
+    from game.saves import load_game
+    from game.sim.continuation import (
+        believed_position,
+        continue_games,
+        knob_summary,
+        position_text,
+    )
+    from game.sim.headlines import describe as describe_outcomes
+    from game.sim.report import Report, headline_table, write_report
+    from game.sim.stream import Progress, RunsFile
+    from game.sim.summary import columns, summarise, write_summary
+
+    game = load_game(Path(args.from_save))  # replays it and checks every hash
+    if game.state.over:
+        raise CliError(f"argument --from: the game in {args.from_save} is over; nothing to continue")
+    saved = game.scenario
+    sides = list(saved.spec.scenario.sides)
+    if args.side is not None and args.side not in sides:
+        raise CliError(f"argument --side: {saved.id} is played by {', '.join(sides)}, not {args.side}")
+    side = saved.side_table.index(args.side) if args.side else saved.sides[game.state.side_index]
+    knobs = parse_knobs(saved, args.set)
+    scenario = with_knobs(saved, knobs)
+    position = believed_position(game, side, args.true_position)
+    where = position_text(saved, game, position)
+    out = Path(args.out)
+    _make_folder(out, "--out")
+    lock = _lock(out)
+    progress = Progress(args.runs)
+    runs_file = RunsFile(out / "runs.csv", columns(scenario))
+    try:
+        with runs_file:
+
+            def finished(row: dict[str, Any]) -> None:
+                runs_file.add(row)
+                progress.step()
+
+            try:
+                continue_games(scenario, position, args.runs, args.seed, on_row=finished)
+            finally:
+                progress.close()
+    except KeyboardInterrupt:
+        lock.release()
+        return _interrupted(len(runs_file.rows), args.runs, out)
+    try:
+        rows = runs_file.in_run_order()
+        all_knobs = {**game.knobs, **knobs}
+        write_summary(out / "summary.json", summarise(scenario, rows, all_knobs))
+        headlines = describe_outcomes(scenario, rows)
+        seeds = f"fresh seeds {args.seed}-{args.seed + args.runs - 1}"
+        plots: list[str] = []
+        if not args.no_plots:
+            from game.sim.plots import Arm, write_plots
+
+            fog = "true position" if args.true_position else "as the player knows it"
+            label = f"{len(rows)} continuations ({fog})"
+            subtitle = f"from turn {game.state.turn}, {knob_summary(knobs)}: {seeds}"
+            plots = [str(p.relative_to(out)) for p in write_plots(out, scenario, [Arm(label, rows)], subtitle)]
+        result = {
+            "save": str(args.from_save),
+            "turn": game.state.turn,
+            "side": saved.side_id(side),
+            "true_position": bool(args.true_position),
+            "position": where,
+            "knobs": knobs,
+            "runs": len(rows),
+            "seed": args.seed,
+            "headlines": headlines,
+            "plots": plots,
+        }
+        write_summary(out / "continuation.json", result)
+        write_report(
+            out,
+            Report(
+                title=f"What now? {saved.title}, turn {game.state.turn}",
+                scenario=scenario,
+                command=command_line(args),
+                runs=len(rows),
+                seeds=seeds,
+                knobs=all_knobs,
+                sentences=[where, *(h["sentence"] for h in headlines)],
+                table=headline_table(headlines, ["continuations"]),
+                plots=plots,
+                runs_files=["runs.csv"],
+            ),
+        )
+    finally:
+        lock.release()
+    print(where)
+    for headline in headlines:
+        print(headline["sentence"])
+    print(f"wrote {out / 'runs.csv'}, {out / 'continuation.json'} and {out / 'report.html'}")
+    return 0
+
+
 def _scheduler_failed(exc: Exception) -> int:
     print(f"eastfront: error: {' '.join(str(exc).split())}", file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -863,10 +969,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_simulate)
 
-    p = sub.add_parser("explore", help="the same seeds on the scenario and on a variant, compared")
-    p.add_argument("scenario", type=scenario_name)
+    p = sub.add_parser(
+        "explore",
+        help="the same seeds on the scenario and on a variant, compared; or, with --from SAVE, "
+        "continuations of a game in progress",
+    )
+    p.add_argument("scenario", type=scenario_name, nargs="?", default=None)
+    p.add_argument("--set", type=knob_setting, action="append", default=[], metavar="KNOB=VALUE")
     p.add_argument(
-        "--set", type=knob_setting, action="append", default=[], metavar="KNOB=VALUE", required=True
+        "--from",
+        dest="from_save",
+        type=existing_file,
+        default=None,
+        metavar="SAVE",
+        help="continue this saved game with AI-vs-AI games on fresh seeds (played in this process)",
+    )
+    p.add_argument(
+        "--true-position",
+        action="store_true",
+        help="with --from: start from the true position, seeing through the fog of war "
+        "(default: what the player knows, enemy units where last seen)",
+    )
+    p.add_argument(
+        "--side",
+        default=None,
+        metavar="SIDE",
+        help="with --from: whose knowledge to start from (default: the side to move)",
     )
     p.add_argument("--out", type=out_folder, required=True)
     _add_batch_options(p)
