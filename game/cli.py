@@ -137,6 +137,30 @@ def knob_setting(text: str) -> str:
     return text
 
 
+_NUMBER = r"[+-]?[0-9]{1,9}(?:\.[0-9]{1,6})?"
+_KNOB_RANGE = re.compile(rf"([a-z][a-z0-9_]{{0,63}})=({_NUMBER}):({_NUMBER}):({_NUMBER})")
+
+
+def knob_range(text: str) -> tuple[str, float, float, float]:
+    """An argument type: `NAME=A:B:STEP`, numbers in ASCII, A <= B, STEP > 0, at most
+    `MAX_POINTS` values (the knob itself is checked against the scenario once it is read)."""
+    from game.sim.sweep import MAX_POINTS
+
+    match = _KNOB_RANGE.fullmatch(text)
+    if not match:
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=A:B:STEP (a knob, then numbers from A to B by STEP), got {text[:60]!r}"
+        )
+    name, low, high, step = match.group(1), *map(float, match.groups()[1:])
+    if step <= 0 or high < low:
+        raise argparse.ArgumentTypeError(f"{text[:60]!r}: needs A <= B and a STEP above 0")
+    if (high - low) / step + 1 > MAX_POINTS + 1e-9:
+        raise argparse.ArgumentTypeError(
+            f"{text[:60]!r}: more than {MAX_POINTS} values; use a larger STEP"
+        )
+    return name, low, high, step
+
+
 def scheduler_name(text: str) -> str:
     match = _ADDRESS.fullmatch(text)
     if text in ("local", "dask") or (match and 1 <= int(match.group(1)) <= 65535):
@@ -574,6 +598,16 @@ def cmd_explore(args: argparse.Namespace) -> int:
     from game.sim.runner import SchedulerError
 
     _batch_checks(args)
+    if args.from_save is not None:
+        if args.scenario is not None:
+            raise CliError("argument --from: give a save or a scenario, not both")
+        return _explore_from(args)
+    if args.scenario is None:
+        raise CliError("argument SCENARIO: give a scenario (with --set) or --from SAVE")
+    if not args.set:
+        raise CliError("argument --set: explore a scenario with at least one KNOB=VALUE")
+    if args.true_position or args.side is not None:
+        raise CliError("argument --true-position/--side: only with --from SAVE")
     path = find_scenario(args.scenario)
     scenario = load_scenario(path)
     knobs = parse_knobs(scenario, args.set)
@@ -594,6 +628,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
             plots=not args.no_plots,
             connect_timeout=args.connect_timeout,
             tls=_tls(args),
+            command=command_line(args),
         )
     except SchedulerError as exc:
         return _scheduler_failed(exc)
@@ -601,15 +636,219 @@ def cmd_explore(args: argparse.Namespace) -> int:
         return _interrupted()
     finally:
         lock.release()
-    for side, row in report["winner"].items():
-        print(f"{side} wins: {row['baseline']:.0%} -> {row['variant']:.0%}")
-    points = report["victory_points"]
-    print(f"victory points (median): {points['baseline']} -> {points['variant']}")
-    for key, row in [*report["losses"].items(), *report["measures"].items()]:
-        print(f"{key} (median): {row['baseline']} -> {row['variant']}")
-    print(f"wrote {out / 'comparison.json'}")
+    for headline in report["headlines"]:
+        print(headline["sentence"])
+    print(f"wrote {out / 'comparison.json'}, {out / 'report.html'} and {out / 'report.md'}")
     for plot in report["plots"]:
         print(f"wrote {out / plot}")
+    return 0
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """The command as typed, for reports and the results store."""
+    import shlex
+
+    return " ".join(["eastfront", *(shlex.quote(str(a)) for a in getattr(args, "argv", []))])
+
+
+def _batches(args: argparse.Namespace, path: Path) -> Any:
+    from game.sim.sweep import Batches
+
+    return Batches(
+        path,
+        args.runs,
+        args.seed,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        connect_timeout=args.connect_timeout,
+        tls=_tls(args),
+    )
+
+
+def sweep_values(scenario: Scenario, knob: tuple[str, float, float, float]) -> list[KnobValue]:
+    """The values of `--knob NAME=A:B:STEP` checked against the scenario's knob."""
+    from game.sim.sweep import knob_values
+
+    name, low, high, step = knob
+    where = f"argument --knob {name}"
+    spec = scenario.spec.knobs.get(name)
+    if spec is None:
+        known = ", ".join(scenario.spec.knobs) or "none"
+        raise CliError(f"{where}: {scenario.id} has no knob {name!r} (its knobs: {known})")
+    if spec.type == "bool":
+        raise CliError(f"{where}: a true/false knob; compare its two values with explore --set")
+    if spec.type == "int" and not all(float(v).is_integer() for v in (low, high, step)):
+        raise CliError(f"{where}: a whole-number knob needs whole A, B and STEP")
+    if (spec.min is not None and low < spec.min) or (spec.max is not None and high > spec.max):
+        raise CliError(f"{where}: {name} ranges from {spec.min:g} to {spec.max:g}")
+    values = knob_values(low, high, step, spec.type == "int")
+    for value in values:
+        with_knobs(scenario, {name: value})  # a value the scenario cannot play fails here
+    return values
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from game.sim.runner import SchedulerError
+    from game.sim.sweep import sweep
+
+    _batch_checks(args)
+    path = find_scenario(args.scenario)
+    scenario = load_scenario(path)
+    values = sweep_values(scenario, args.knob)
+    out = Path(args.out)
+    _make_folder(out, "--out")
+    lock = _lock(out)
+    try:
+        result = sweep(
+            scenario,
+            args.knob[0],
+            values,
+            _batches(args, path),
+            out,
+            plots=not args.no_plots,
+            command=command_line(args),
+        )
+    except SchedulerError as exc:
+        return _scheduler_failed(exc)
+    except KeyboardInterrupt:
+        return _interrupted()
+    finally:
+        lock.release()
+    for sentence in result["sentences"]:
+        print(sentence)
+    print(f"wrote {out / 'sweep.json'}, {out / 'report.html'} and {out / 'report.md'}")
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from game.sim.runner import SchedulerError
+    from game.sim.sweep import knob_ends, sensitivity
+
+    _batch_checks(args)
+    path = find_scenario(args.scenario)
+    scenario = load_scenario(path)
+    ends = knob_ends(scenario)
+    if not ends:
+        raise CliError(f"argument scenario: {scenario.id} has no knobs with a range to move")
+    for name, low, high in ends:
+        with_knobs(scenario, {name: low})
+        with_knobs(scenario, {name: high})
+    out = Path(args.out)
+    _make_folder(out, "--out")
+    lock = _lock(out)
+    try:
+        result = sensitivity(
+            scenario,
+            _batches(args, path),
+            out,
+            plots=not args.no_plots,
+            command=command_line(args),
+        )
+    except SchedulerError as exc:
+        return _scheduler_failed(exc)
+    except KeyboardInterrupt:
+        return _interrupted()
+    finally:
+        lock.release()
+    for sentence in result["sentences"]:
+        print(sentence)
+    print(f"wrote {out / 'sensitivity.json'}, {out / 'report.html'} and {out / 'report.md'}")
+    return 0
+
+
+def _explore_from(args: argparse.Namespace) -> int:
+    """Continuations of a saved game (`game.sim.continuation`), with their report."""
+    from game.saves import load_game
+    from game.sim.continuation import (
+        believed_position,
+        continue_games,
+        knob_summary,
+        position_text,
+    )
+    from game.sim.headlines import describe as describe_outcomes
+    from game.sim.report import Report, headline_table, write_report
+    from game.sim.stream import Progress, RunsFile
+    from game.sim.summary import columns, summarise, write_summary
+
+    game = load_game(Path(args.from_save))  # replays it and checks every hash
+    if game.state.over:
+        raise CliError(f"argument --from: the game in {args.from_save} is over; nothing to continue")
+    saved = game.scenario
+    sides = list(saved.spec.scenario.sides)
+    if args.side is not None and args.side not in sides:
+        raise CliError(f"argument --side: {saved.id} is played by {', '.join(sides)}, not {args.side}")
+    side = saved.side_table.index(args.side) if args.side else saved.sides[game.state.side_index]
+    knobs = parse_knobs(saved, args.set)
+    scenario = with_knobs(saved, knobs)
+    position = believed_position(game, side, args.true_position)
+    where = position_text(saved, game, position)
+    out = Path(args.out)
+    _make_folder(out, "--out")
+    lock = _lock(out)
+    progress = Progress(args.runs)
+    runs_file = RunsFile(out / "runs.csv", columns(scenario))
+    try:
+        with runs_file:
+
+            def finished(row: dict[str, Any]) -> None:
+                runs_file.add(row)
+                progress.step()
+
+            try:
+                continue_games(scenario, position, args.runs, args.seed, on_row=finished)
+            finally:
+                progress.close()
+    except KeyboardInterrupt:
+        lock.release()
+        return _interrupted(len(runs_file.rows), args.runs, out)
+    try:
+        rows = runs_file.in_run_order()
+        all_knobs = {**game.knobs, **knobs}
+        write_summary(out / "summary.json", summarise(scenario, rows, all_knobs))
+        headlines = describe_outcomes(scenario, rows)
+        seeds = f"fresh seeds {args.seed}-{args.seed + args.runs - 1}"
+        plots: list[str] = []
+        if not args.no_plots:
+            from game.sim.plots import Arm, write_plots
+
+            fog = "true position" if args.true_position else "as the player knows it"
+            label = f"{len(rows)} continuations ({fog})"
+            subtitle = f"from turn {game.state.turn}, {knob_summary(knobs)}: {seeds}"
+            plots = [str(p.relative_to(out)) for p in write_plots(out, scenario, [Arm(label, rows)], subtitle)]
+        result = {
+            "save": str(args.from_save),
+            "turn": game.state.turn,
+            "side": saved.side_id(side),
+            "true_position": bool(args.true_position),
+            "position": where,
+            "knobs": knobs,
+            "runs": len(rows),
+            "seed": args.seed,
+            "headlines": headlines,
+            "plots": plots,
+        }
+        write_summary(out / "continuation.json", result)
+        write_report(
+            out,
+            Report(
+                title=f"What now? {saved.title}, turn {game.state.turn}",
+                scenario=scenario,
+                command=command_line(args),
+                runs=len(rows),
+                seeds=seeds,
+                knobs=all_knobs,
+                sentences=[where, *(h["sentence"] for h in headlines)],
+                table=headline_table(headlines, ["continuations"]),
+                plots=plots,
+                runs_files=["runs.csv"],
+            ),
+        )
+    finally:
+        lock.release()
+    print(where)
+    for headline in headlines:
+        print(headline["sentence"])
+    print(f"wrote {out / 'runs.csv'}, {out / 'continuation.json'} and {out / 'report.html'}")
     return 0
 
 
@@ -730,14 +969,51 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_simulate)
 
-    p = sub.add_parser("explore", help="the same seeds on the scenario and on a variant, compared")
-    p.add_argument("scenario", type=scenario_name)
+    p = sub.add_parser(
+        "explore",
+        help="the same seeds on the scenario and on a variant, compared; or, with --from SAVE, "
+        "continuations of a game in progress",
+    )
+    p.add_argument("scenario", type=scenario_name, nargs="?", default=None)
+    p.add_argument("--set", type=knob_setting, action="append", default=[], metavar="KNOB=VALUE")
     p.add_argument(
-        "--set", type=knob_setting, action="append", default=[], metavar="KNOB=VALUE", required=True
+        "--from",
+        dest="from_save",
+        type=existing_file,
+        default=None,
+        metavar="SAVE",
+        help="continue this saved game with AI-vs-AI games on fresh seeds (played in this process)",
+    )
+    p.add_argument(
+        "--true-position",
+        action="store_true",
+        help="with --from: start from the true position, seeing through the fog of war "
+        "(default: what the player knows, enemy units where last seen)",
+    )
+    p.add_argument(
+        "--side",
+        default=None,
+        metavar="SIDE",
+        help="with --from: whose knowledge to start from (default: the side to move)",
     )
     p.add_argument("--out", type=out_folder, required=True)
     _add_batch_options(p)
     p.set_defaults(func=cmd_explore)
+
+    p = sub.add_parser("sweep", help="the main outcomes against one knob, with intervals")
+    p.add_argument("scenario", type=scenario_name)
+    p.add_argument("--knob", type=knob_range, required=True, metavar="NAME=A:B:STEP")
+    p.add_argument("--out", type=out_folder, required=True)
+    _add_batch_options(p)
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser(
+        "sensitivity", help="every knob to the ends of its range: what decided the battle"
+    )
+    p.add_argument("scenario", type=scenario_name)
+    p.add_argument("--out", type=out_folder, required=True)
+    _add_batch_options(p)
+    p.set_defaults(func=cmd_sensitivity)
 
     frames = whole_number(0, MAX_FRAMES)
     p = sub.add_parser("play", help="open the game: main menu, or SCENARIO against the computer")
@@ -774,6 +1050,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every refusal is one line on stderr and exit code 2."""
     try:
         args = build_parser().parse_args(argv)
+        args.argv = list(sys.argv[1:] if argv is None else argv)
     except SystemExit as exc:  # --help (0) or a bad argument (2, its line already printed)
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     try:

@@ -7,11 +7,22 @@ figure, the baseline, the variant and the change; the plots show the two distrib
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from game.scenario.model import KnobValue, Scenario
+from game.sim.headlines import RowLike, bootstrap_rng, paired
+from game.sim.headlines import compare as compare_headlines
 from game.sim.runner import LOCAL, Row, Tls, open_pool, run_games
+from game.sim.stats import (
+    Estimate,
+    bootstrap_median,
+    paired_median_difference,
+    paired_share_difference,
+    wilson,
+)
 from game.sim.stream import Progress, RunsFile
 from game.sim.summary import columns, summarise, write_summary
 
@@ -61,6 +72,86 @@ def compare(baseline: dict[str, Any], variant: dict[str, Any]) -> dict[str, Any]
 LOSS_PREFIXES = ("men_lost_", "tanks_lost_")  # losses per side and the ratios between teams
 
 
+def add_intervals(
+    report: dict[str, Any],
+    scenario: Scenario,
+    baseline: Sequence[RowLike],
+    variant: Sequence[RowLike],
+) -> None:
+    """Put a 95 % interval beside every figure of a `compare` report, from the games themselves:
+    `baseline_95`, `variant_95` and `change_95` as [low, high] (Wilson for shares, bootstrap for
+    medians and dates, paired over the common seeds for the change; see `stats`)."""
+    first, second = paired(baseline, variant)
+
+    def share_pair(into: dict[str, Any], hit: Callable[[RowLike], bool], name: str) -> None:
+        for arm, rows in (("baseline", baseline), ("variant", variant)):
+            if rows:
+                into[f"{arm}_95"] = _ends(wilson(sum(1 for r in rows if hit(r)), len(rows)))
+        if first:
+            delta = paired_share_difference([hit(r) for r in first], [hit(r) for r in second])
+            into["change_95"] = _ends(delta)
+
+    def number_pair(
+        into: dict[str, Any], read: Callable[[RowLike], float | None], name: str
+    ) -> None:
+        for arm, rows in (("baseline", baseline), ("variant", variant)):
+            values = [v for v in map(read, rows) if v is not None]
+            if values:
+                into[f"{arm}_95"] = _ends(bootstrap_median(values, bootstrap_rng(name, arm)), 3)
+        both = [(read(a), read(b)) for a, b in zip(first, second, strict=True)]
+        kept = [(a, b) for a, b in both if a is not None and b is not None]
+        if kept:
+            rng = bootstrap_rng(name, "change")
+            delta = paired_median_difference([a for a, _ in kept], [b for _, b in kept], rng)
+            into["change_95"] = _ends(delta, 3)
+
+    for team, into in report["winner"].items():
+        share_pair(into, _equals("winner", team), f"winner {team}")
+    for section in ("losses", "measures"):
+        for key, into in report[section].items():
+            number_pair(into, _reader(key, scenario), key)
+    number_pair(report["victory_points"], _reader("victory_points", scenario), "victory_points")
+    start = scenario.spec.scenario.start
+    for city, data in report["cities"].items():
+        for owner, into in data["held_at_end"].items():
+            share_pair(into, _equals(f"owner_{city}", owner), city)
+        for arm, rows in (("baseline", baseline), ("variant", variant)):
+            days = [_day(r.get(f"taken_{city}"), start) for r in rows]
+            known = [d for d in days if d is not None]
+            if known:
+                middle = bootstrap_median(known, bootstrap_rng("taken", city, arm))
+                data["median_taken"][f"{arm}_95"] = [
+                    (start + dt.timedelta(days=round(x))).isoformat()
+                    for x in (middle.low, middle.high)
+                ]
+
+
+def _equals(column: str, value: str) -> Callable[[RowLike], bool]:
+    return lambda row: str(row[column]) == value
+
+
+def _ends(value: Estimate, digits: int = 4) -> list[float]:
+    return [round(value.low, digits), round(value.high, digits)]
+
+
+def _day(value: Any, start: dt.date) -> float | None:
+    return None if not value else float((dt.date.fromisoformat(str(value)) - start).days)
+
+
+def _reader(key: str, scenario: Scenario) -> Callable[[RowLike], float | None]:
+    """A numeric column of a row, or a loss ratio computed game by game (as `summary` does)."""
+    if key.startswith("men_lost_ratio_"):
+        from game.sim.summary import ratio_of
+
+        return lambda row: ratio_of(scenario, row, key)
+
+    def read(row: RowLike) -> float | None:
+        value = row.get(key)
+        return None if value in (None, "") else float(value)
+
+    return read
+
+
 def _numeric(summary: dict[str, Any]) -> list[str]:
     """The keys of a summary that hold a numeric column's statistics, in the summary's order."""
     return [key for key, value in summary.items() if isinstance(value, dict) and "median" in value]
@@ -83,6 +174,7 @@ def explore(
     plots: bool = True,
     connect_timeout: float | None = None,
     tls: Tls | None = None,
+    command: str = "",
 ) -> dict[str, Any]:
     """Play baseline and variant, write both batches, `comparison.json` and the plots under `out`.
 
@@ -118,6 +210,10 @@ def explore(
         "seed": seed,
         **compare(arms["baseline"][2], arms["variant"][2]),
     }
+    add_intervals(report, scenario, arms["baseline"][1], arms["variant"][1])
+    report["headlines"] = compare_headlines(
+        scenario, arms["baseline"][1], arms["variant"][1], f"with {knob_text(knobs)}"
+    )
     written: list[Path] = []
     if plots:
         from game.sim.plots import Arm, write_plots
@@ -134,4 +230,21 @@ def explore(
         )
     report["plots"] = [str(path.relative_to(out)) for path in written]
     write_summary(out / "comparison.json", report)
+    from game.sim.report import Report, headline_table, write_report
+
+    write_report(
+        out,
+        Report(
+            title=f"What if {knob_text(knobs)}? {scenario.title}",
+            scenario=scenario,
+            command=command or f"explore {scenario.id} {knob_text(knobs)}",
+            runs=runs,
+            seeds=f"{seed}-{seed + runs - 1}, the same in both arms",
+            knobs=dict(knobs),
+            sentences=[h["sentence"] for h in report["headlines"]],
+            table=headline_table(report["headlines"], ["baseline", "variant"]),
+            plots=report["plots"],
+            runs_files=["baseline/runs.csv", "variant/runs.csv"],
+        ),
+    )
     return report

@@ -3,7 +3,9 @@
 Figures are matplotlib `Figure`s on the Agg canvas (no pyplot, no display, no global state), 1000 x
 600 pixels, so the what-if lab runs on headless machines. The input is `runs.csv` rows, in memory or
 read back as strings, so any plot can be redrawn from the files alone. Every figure puts the arms on
-the same bins and axes: the eye should compare distributions, not scales.
+the same bins and axes: the eye should compare distributions, not scales. Every figure carries
+its uncertainty: Wilson 95 % bars on shares, and each histogram's median as a dot with its 95 %
+bootstrap interval (`stats`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from matplotlib.ticker import (
 
 from game.files import atomic_path
 from game.scenario.model import Scenario
+from game.sim.headlines import bootstrap_rng
 from game.sim.reporters import Column, measure_columns, report_cities
+from game.sim.stats import bootstrap_median, wilson
 
 WIDTH_IN, HEIGHT_IN, DPI = 10.0, 6.0, 100  # 1000 x 600 pixels
 COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple")
@@ -148,6 +152,7 @@ def result_figure(scenario: Scenario, arms: Sequence[Arm], subtitle: str) -> Fig
         )
     points_axes.set_xlim(low, high)
     points_axes.set_ylim(0, _headroom(points_axes.get_ylim()[1], 1.3))
+    _median_bars(points_axes, arms, values, "victory_points")
     points_axes.set_xlabel(f"{scorer} victory points at the end (dotted: level thresholds)")
     points_axes.set_ylabel("games")
     points_axes.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -174,6 +179,8 @@ def result_figure(scenario: Scenario, arms: Sequence[Arm], subtitle: str) -> Fig
             width,
             color=COLOURS[i],
             label=arm.label,
+            yerr=_share_errors(counts, len(arm.rows)),
+            error_kw={"ecolor": "0.25", "capsize": 3, "linewidth": 1},
         )
     historical = scenario.spec.historical
     if historical is not None:
@@ -237,6 +244,7 @@ def losses_figure(scenario: Scenario, arms: Sequence[Arm], kind: str, subtitle: 
         if kind == "tanks":
             axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylim(0, _headroom(axes.get_ylim()[1], 1.25))
+        _median_bars(axes, arms, values, f"{kind}_lost_{name}")
         axes.set_title(label)
         axes.set_xlabel(f"{label} {kind} lost per game{unit}")
         axes.set_ylabel("games")
@@ -260,6 +268,7 @@ def measures_figure(
             _histogram(axes, arm_values, edges, COLOURS[i], _with_median(arm.label, arm_values))
         axes.set_title(measure.column, fontsize=10)
         axes.set_ylim(0, _headroom(axes.get_ylim()[1], 1.3))
+        _median_bars(axes, arms, values, measure.column)
         axes.set_ylabel("games")
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.legend(loc="upper right", fontsize=7)
@@ -277,16 +286,16 @@ def cities_figure(scenario: Scenario, arms: Sequence[Arm], subtitle: str) -> Fig
     positions = np.arange(len(cities), dtype=np.float64)
     height = 0.8 / len(arms)
     for i, arm in enumerate(arms):
-        shares = [
-            100.0 * sum(1 for r in arm.rows if r[f"owner_{city}"] in scorer_names) / len(arm.rows)
-            for city in cities
-        ]
+        held = [sum(1 for r in arm.rows if r[f"owner_{city}"] in scorer_names) for city in cities]
+        shares = [100.0 * k / len(arm.rows) for k in held]
         axes.barh(
             _grouped(positions, i, len(arms), height),
             shares,
             height,
             color=COLOURS[i],
             label=arm.label,
+            xerr=_share_errors(held, len(arm.rows)),
+            error_kw={"ecolor": "0.25", "capsize": 2, "linewidth": 1},
         )
     historical = scenario.spec.historical
     if historical is not None:
@@ -329,7 +338,9 @@ def cities_figure(scenario: Scenario, arms: Sequence[Arm], subtitle: str) -> Fig
 def city_figure(scenario: Scenario, arms: Sequence[Arm], city: str, subtitle: str) -> Figure:
     """When a city last changed hands: the share of games in which it had by each date (ECDF).
 
-    A curve that stops below 100% says in how many games the city never changed hands at all.
+    A curve that stops below 100% says in how many games the city never changed hands at all;
+    the bar at its end is that share's 95 % interval, and the dot halfway up is the median date
+    (among the games in which it changed hands) with its bootstrap interval.
     """
     place = scenario.map.city_by_id(city)
     name = place.name if place is not None else city
@@ -359,6 +370,28 @@ def city_figure(scenario: Scenario, arms: Sequence[Arm], city: str, subtitle: st
         label = f"{arm.label}: changed hands in {len(dates)} of {games} games; at the end {holders}"
         width = 3.2 - 1.4 * min(i, 1)  # the baseline wider, so a variant on top leaves it seen
         axes.step(xs, ys, where="post", color=COLOURS[i], linewidth=width, label=label)
+        # the share that changed hands at all, with its Wilson interval, at the end of the curve
+        share = wilson(len(dates), games)
+        axes.errorbar(
+            [end - (0.4 + 0.6 * i) * per_turn],
+            [100.0 * share.value],
+            yerr=[[100.0 * (share.value - share.low)], [100.0 * (share.high - share.value)]],
+            fmt="none",
+            ecolor=COLOURS[i],
+            capsize=4,
+            linewidth=1.5,
+        )
+        if dates:  # the median date among those games, with its bootstrap interval
+            middle = bootstrap_median(dates, bootstrap_rng("taken", city, arm.label))
+            axes.errorbar(
+                [middle.value],
+                [50.0 * share.value],
+                xerr=[[middle.value - middle.low], [middle.high - middle.value]],
+                fmt="o",
+                color=COLOURS[i],
+                capsize=4,
+                markersize=5,
+            )
     historical = scenario.spec.historical
     if historical is not None and city in historical.cities:
         record = historical.cities[city]
@@ -442,6 +475,39 @@ def _histogram(
 ) -> None:
     axes.hist(values, bins=edges.tolist(), histtype="stepfilled", alpha=0.3, color=colour)
     axes.hist(values, bins=edges.tolist(), histtype="step", linewidth=2, color=colour, label=label)
+
+
+def _median_bars(
+    axes: Axes, arms: Sequence[Arm], values: Sequence[npt.NDArray[np.float64]], name: str
+) -> None:
+    """Each arm's median as a dot with its 95 % bootstrap interval as a bar, near the top of a
+    histogram's axes (draw after the y limits are set)."""
+    top = axes.get_ylim()[1]
+    for i, (arm, arm_values) in enumerate(zip(arms, values, strict=True)):
+        if arm_values.size == 0:
+            continue
+        middle = bootstrap_median(arm_values.tolist(), bootstrap_rng(name, arm.label))
+        axes.errorbar(
+            [middle.value],
+            [top * (0.72 - 0.06 * i)],
+            xerr=[[middle.value - middle.low], [middle.high - middle.value]],
+            fmt="o",
+            color=COLOURS[i],
+            capsize=4,
+            markersize=5,
+            linewidth=1.5,
+        )
+
+
+def _share_errors(count: Sequence[int], games: int) -> npt.NDArray[np.float64]:
+    """Wilson 95 % error bars in percent for shares `count / games`: the [2, n] array errorbar
+    and bar take (below, above)."""
+    below, above = [], []
+    for k in count:
+        share = wilson(k, games)
+        below.append(100.0 * (share.value - share.low))
+        above.append(100.0 * (share.high - share.value))
+    return np.array([below, above], dtype=np.float64)
 
 
 def _with_median(label: str, values: npt.NDArray[np.float64], suffix: str = "") -> str:

@@ -99,6 +99,10 @@ def summarise(
             "median_taken": median_date(dates),
         }
     summary["historical"] = historical(scenario)
+    if n:
+        from game.sim.headlines import describe
+
+        summary["headlines"] = describe(scenario, rows)
     return summary
 
 
@@ -130,6 +134,18 @@ def loss_ratios(scenario: Scenario, rows: Sequence[Mapping[str, Any]]) -> dict[s
             team_men(r, enemy) / team_men(r, scoring) for r in rows if team_men(r, scoring) > 0
         ]
     return out
+
+
+def ratio_of(scenario: Scenario, row: Mapping[str, Any], name: str) -> float | None:
+    """One game's loss ratio `name` (see `loss_ratios`), or None when the scoring team lost
+    nobody or there is no such ratio."""
+    for ratio, enemy, scoring in _team_pairs(scenario):
+        if ratio == name:
+            lost = sum(float(row[losses_column("men", scenario.side_id(s))]) for s in scoring)
+            if lost <= 0:
+                return None
+            return sum(float(row[losses_column("men", scenario.side_id(s))]) for s in enemy) / lost
+    return None
 
 
 def historical(scenario: Scenario) -> dict[str, Any] | None:

@@ -1,0 +1,129 @@
+"""From a position: AI-vs-AI continuations of a game in progress, on fresh seeds.
+
+"From here, how likely is each outcome?" A player asks it of their own game, so by default the
+continuations start from what that player knows, not from the truth: the enemy units the player
+sees now stand where they are; an enemy unit not seen now stands where the player last saw it,
+at full strength (as the AI's belief takes it, `game.ai.belief`); one never seen stands where the
+order of battle put it at the start (the scenario file is public). Where that hex holds one of
+the player's own team's units, the unit goes to the other of those two hexes, and only when both
+are taken does it keep its true hex (counted in the result as `true_hexes`). Eliminated enemy
+units stay eliminated and reinforcements still to come arrive as the file says, as a player
+reads from the log and the briefing. `true_position=True` starts from the true position instead:
+seeing through the fog, and labelled so in every result.
+
+Every continuation is a new game from that position: its own dice (game seed `seed + r`), fresh
+AIs on every side (seeded from the game seed as in `runner`), and the scenario's knobs, changed or
+not. The log up to the position is kept, so a city taken before it keeps its date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from game.actions import EndPhase
+from game.ai.players import make_player, play_one
+from game.observation import observe
+from game.scenario.model import Scenario
+from game.session import Game
+from game.sim.reporters import Recording, Row
+from game.sim.runner import MAX_ACTIONS, ai_seed
+from game.state import GameState, UnitStatus
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where continuations start: the state, the log so far, and how it was made."""
+
+    state: GameState
+    log: tuple[object, ...]
+    side: int  # whose knowledge it is
+    true_position: bool
+    moved: int  # enemy units put where the player believes them
+    true_hexes: int  # enemy units that kept their true hex (the believed ones were taken)
+
+
+def believed_position(game: Game, side: int, true_position: bool = False) -> Position:
+    """The position as `side` knows it (see the module docstring), or the true one."""
+    scenario = game.scenario
+    state = game.state.clone()
+    if true_position:
+        return Position(state, tuple(game.log), side, True, 0, 0)
+    seen = observe(scenario, game.state, side)
+    units = scenario.units
+    friendly = scenario.unit_friendly[side]
+    active = state.status == int(UnitStatus.ACTIVE)
+    own_hexes = {int(h) for h in state.hex[friendly & active]}
+    moved = kept = 0
+    for u in np.flatnonzero(~friendly & active & ~seen.visible):
+        candidates = [int(seen.last_seen_hex[u]), int(units.start_hex[u])]
+        free = [h for h in candidates if h >= 0 and h not in own_hexes]
+        if free:
+            state.hex[u] = free[0]
+            state.steps[u] = units.max_steps[u]
+            moved += 1
+        else:
+            kept += 1
+    return Position(state, tuple(game.log), side, False, moved, kept)
+
+
+def play_continuation(scenario: Scenario, position: Position, seed: int, run: int) -> Row:
+    """One continuation to the end of the game: its `runs.csv` row."""
+    game = Game(scenario, seed, undo=False, checkpoints=False)
+    state = position.state.clone()
+    state.rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
+    game.state = state
+    game.log = list(position.log)  # type: ignore[arg-type]
+    players = {side: make_player(scenario, side, ai_seed(seed, side)) for side in scenario.sides}
+    recording = Recording(scenario)
+    recording.observe(game)
+    for _ in range(MAX_ACTIONS):
+        if game.state.over:
+            break
+        side = scenario.sides[game.state.side_index]
+        side_turn = (game.state.turn, game.state.side_index)
+        play_one(game, players[side])
+        if game.state.over or (game.state.turn, game.state.side_index) != side_turn:
+            recording.observe(game)
+    else:  # pragma: no cover - a stuck AI is a bug
+        while not game.state.over:
+            game.apply(EndPhase())
+        recording.observe(game)
+    return recording.row(game, run)
+
+
+def continue_games(
+    scenario: Scenario,
+    position: Position,
+    runs: int,
+    seed: int,
+    on_row: Callable[[Row], None] | None = None,
+) -> list[Row]:
+    """`runs` continuations (run r on game seed `seed + r`), played here one after another."""
+    rows = []
+    for run in range(runs):
+        row = play_continuation(scenario, position, seed + run, run)
+        rows.append(row)
+        if on_row is not None:
+            on_row(row)
+    return rows
+
+
+def position_text(scenario: Scenario, game: Game, position: Position) -> str:
+    """A line that says where the continuations start and from whose knowledge."""
+    state = game.state
+    mover = scenario.side_table.label(scenario.sides[state.side_index])
+    who = scenario.side_table.label(position.side)
+    where = f"turn {state.turn} ({scenario.date_of_turn(state.turn):%d %b %Y}), {mover} to move"
+    if position.true_position:
+        return f"From {where}, from the TRUE position: seeing through the fog of war."
+    return (
+        f"From {where}, as the {who} player knows it: {position.moved} enemy units placed where "
+        f"last seen (or where they started), {position.true_hexes} left where they are."
+    )
+
+
+def knob_summary(knobs: Mapping[str, object]) -> str:
+    return ", ".join(f"{k}={str(v).lower()}" for k, v in knobs.items()) or "as saved"
