@@ -170,10 +170,15 @@ def test_one_ai_side_turn_plays(kursk: Scenario) -> None:
 
 # --- plausibility: AI-vs-AI games bracket history.md ----------------------------------------------
 # The default plays PLAUSIBLE_RUNS seeded games on two processes (a minute or so); the soak plays
-# SOAK_RUNS. Bands come from history.md, "Kursk: Operation Citadel", as each comment says; they
-# are set around what the rules and data give today where that is wider than history (said so).
+# SOAK_RUNS. Every band comes from history.md, "Kursk: Operation Citadel", as each comment says.
+#
+# The depth columns measure hex steps (5 km) from an Axis unit to the nearest hex the Axis held on
+# 5 July, so a place reads a little deeper than its distance from the start line as the crow
+# flies. On this map the places history.md's depths reach read: in the south, Prokhorovka 45 km,
+# its outskirts (Oktyabrsky state farm) 40, Rzhavets (III Panzer Corps) 40, Teterevino 30, Oboyan
+# 60, Kursk 85; in the north, Ponyri 20, Olkhovatka and Teploye 25, Fatezh 35.
 
-PLAUSIBLE_RUNS = 4
+PLAUSIBLE_RUNS = 6
 SOAK_RUNS = 40
 PLAUSIBLE_SEED = 19430705
 
@@ -191,35 +196,62 @@ def citadel_misses(rows: list[dict[str, object]]) -> list[str]:
             misses.append(what)
 
     n = len(rows)
-    # history.md: Kursk never fell; the pincers stopped 35 km (south) and 12-16 km (north) in
-    kursk_taken = sum(1 for r in rows if r["owner_kursk"] != "soviet")
-    band(kursk_taken <= 0.1 * n, f"Kursk German at the end in {kursk_taken}/{n}")
-    # southern depth: history ~35 km; "well short of Kursk" (~100 km from the start line). The
-    # game today runs 55-65 km in most games (the AI's panzers still find gaps): band 20-75.
+
+    def share(key: str, owner: str) -> int:
+        return sum(1 for r in rows if r[key] == owner)
+
+    # history.md: Kursk never fell; Oboyan (71 km from Belgorod) was never reached, nor was
+    # Prokhorovka taken ("the SS corps reached its outskirts")
+    band(
+        share("owner_kursk", "soviet") == n,
+        f"Kursk German at the end in {n - share('owner_kursk', 'soviet')}/{n}",
+    )
+    band(
+        share("owner_oboyan", "soviet") >= 0.8 * n,
+        f"Oboyan Soviet in {share('owner_oboyan', 'soviet')}/{n}",
+    )
+    band(
+        share("owner_prokhorovka", "soviet") >= 0.6 * n,
+        f"Prokhorovka Soviet in {share('owner_prokhorovka', 'soviet')}/{n}",
+    )
+    # southern depth: history.md ~35 km, to Prokhorovka's outskirts and the Psel (40-45 here);
+    # well short of Oboyan (60) and Kursk (85): band 20-55
     south = _median(rows, "deepest_south_km")
-    band(20.0 <= south <= 75.0, f"median deepest south {south:.0f} km")
-    # northern depth: history 12-16 km; the game today 30-35 km in most games: band 5-45
+    band(20.0 <= south <= 55.0, f"median deepest south {south:.0f} km")
+    # northern depth: history.md 12-16 km, Ponyri and the approaches to Olkhovatka (20-25
+    # here), never Olkhovatka or Fatezh (35): band 5-30
     north = _median(rows, "deepest_north_km")
-    band(5.0 <= north <= 45.0, f"median deepest north {north:.0f} km")
+    band(5.0 <= north <= 30.0, f"median deepest north {north:.0f} km")
     # history.md: the south went deeper than the north
     deeper = sum(
-        1 for r in rows if float(str(r["deepest_south_km"])) >= float(str(r["deepest_north_km"]))
+        1 for r in rows if float(str(r["deepest_south_km"])) > float(str(r["deepest_north_km"]))
     )
-    band(deeper >= 0.6 * n, f"south as deep as the north in {deeper}/{n}")
-    # history.md: German 54,182 men, Soviet 177,847 (3.3 to 1)
+    band(deeper >= 0.75 * n, f"south deeper than the north in {deeper}/{n}")
+    # history.md: German 54,182 men, Soviet 177,847 (3.3 to 1): each within about a half
     axis, soviet = _median(rows, "men_lost_axis"), _median(rows, "men_lost_soviet")
-    band(30_000 <= axis <= 90_000, f"median German men lost {axis:.0f}")
-    band(110_000 <= soviet <= 270_000, f"median Soviet men lost {soviet:.0f}")
-    ratios = [float(str(r["men_lost_soviet"])) / max(float(str(r["men_lost_axis"])), 1.0) for r in rows]
+    band(30_000 <= axis <= 85_000, f"median German men lost {axis:.0f}")
+    band(110_000 <= soviet <= 260_000, f"median Soviet men lost {soviet:.0f}")
+    ratios = [
+        float(str(r["men_lost_soviet"])) / max(float(str(r["men_lost_axis"])), 1.0) for r in rows
+    ]
     ratio = float(np.median(ratios))
-    band(2.0 <= ratio <= 6.0, f"median men lost ratio {ratio:.2f}")
+    band(2.0 <= ratio <= 5.0, f"median men lost ratio {ratio:.2f}")
     # history.md: 252-323 German tanks destroyed (1,612 damaged); the Soviets lost more tanks
+    # (1,614-1,956, repairable ones included)
     tanks = _median(rows, "tanks_lost_axis")
-    band(100 <= tanks <= 500, f"median German tanks lost {tanks:.0f}")
+    band(150 <= tanks <= 450, f"median German tanks lost {tanks:.0f}")
     band(
         _median(rows, "tanks_lost_soviet") > tanks,
         f"median Soviet tanks lost {_median(rows, 'tanks_lost_soviet'):.0f}",
     )
+    # the file's historical outcome (history.md: Citadel failed): a Soviet win or a draw in most
+    # games, never a German decisive win
+    soviet_or_draw = sum(1 for r in rows if r["winner"] in ("soviet", "draw"))
+    band(soviet_or_draw >= 0.75 * n, f"a Soviet win or a draw in {soviet_or_draw}/{n}")
+    german_decisive = sum(
+        1 for r in rows if (r["winner"], r["victory_level"]) == ("axis", "decisive")
+    )
+    band(german_decisive == 0, f"a German decisive win in {german_decisive}/{n}")
     # a battle, not a script: the depth differs between games
     band(len({r["deepest_south_km"] for r in rows}) > 1 or n < 3, "every game went equally deep")
     # not over before the end: no sudden death
