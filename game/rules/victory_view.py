@@ -7,8 +7,9 @@ numbers and ids; the screens make the words (names from the scenario file).
 A sudden-death condition is checked at the end of every side's turn (`victory.check_sudden_death`).
 "Threatened" means: at the next check after one of the winning team's sides has moved, the date
 window is open, and every city of the condition is either held by that team already or within one
-turn's move of one of its units that the viewer knows of (a planning distance over the ground that
-ignores zones of control and the enemy, so it errs on the side of warning).
+movement phase's move of one of its units that the viewer knows of, to the city or next to it (to
+attack it and advance in): a planning distance over the ground that ignores zones of control, so
+it errs on the side of warning.
 """
 
 from __future__ import annotations
@@ -126,15 +127,6 @@ def next_check_turn(scenario: Scenario, state: GameState, team: int) -> int | No
     return nxt if any(int(table.team[s]) == team for s in sides) else None
 
 
-def _reach_cost(scenario: Scenario, units: npt.NDArray[np.intp]) -> npt.NDArray[np.int32]:
-    """Cost units each unit may spend in a whole turn: its movement phase, plus the
-    exploitation phase's half for mechanised units."""
-    full = movement.movement_allowance(scenario, units)
-    extra = movement.movement_allowance(scenario, units, exploitation=True)
-    out: npt.NDArray[np.int32] = (full + extra).astype(np.int32)
-    return out
-
-
 def within_reach(
     scenario: Scenario,
     state: GameState,
@@ -144,9 +136,9 @@ def within_reach(
     turn: int,
     rules: movement.MovementRules | None = None,
 ) -> bool:
-    """Some unit of `units` (standing at `unit_hex[u]`) could reach the city's hex, or a hex
-    next to it to attack from, within one turn's move (a planning distance: water and weather
-    count, zones of control and other units do not)."""
+    """Some unit of `units` (standing at `unit_hex[u]`, all of one team) could reach the city's
+    hex, or a hex next to it to attack from, in one movement phase (a planning distance: water,
+    weather and the hexes other teams' units stand in count, zones of control do not)."""
     if len(units) == 0:
         return False
     grid = scenario.map
@@ -159,7 +151,8 @@ def within_reach(
     if np.isin(here, targets).any():
         return True
     weather = local_weather(scenario, turn)
-    budget = _reach_cost(scenario, units)
+    budget = movement.movement_allowance(scenario, units)
+    side = int(scenario.units.side[units[0]])
     klass = movement.MOVEMENT_CLASS[scenario.units.kind[units]]
     if rules is None:
         rules = movement.MovementRules.build(scenario)
@@ -168,7 +161,7 @@ def within_reach(
         field = movement.movement_field(
             scenario,
             state,
-            None,
+            side,
             np.array(targets, dtype=np.intp),
             int(k),
             weather,

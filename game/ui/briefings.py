@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from game import engine
 from game.enums import NO_SIDE
 from game.events import Event
 from game.narrate import (
@@ -141,7 +142,7 @@ def objectives_html(scenario: Scenario, view: VictoryView) -> str:
 
 def brief_html(scenario: Scenario, state: GameState) -> str:
     """How to win, for the briefing before a game: levels, sudden death, the main objectives."""
-    view = victory_view.victory_view(scenario, state)
+    view = victory_view.victory_view(scenario, state, None, engine.movement_rules(scenario))
     scorer = scenario.side_table.team_label(view.scoring_team)
     lines = [
         "<b>How to win</b>",

@@ -187,11 +187,10 @@ class EnemyTurnDialog(Dialog):
         UITextBox(text, pygame.Rect(16, 48, box.width - 32, box.height - 114), ui, container=panel)
         steps = len(briefings.replay_steps(scenario, self.events))
         self.replay_button = UIButton(
-            pygame.Rect(16, box.height - 56, 260, 42),
+            pygame.Rect(16, box.height - 56, 300, 42),
             f"Replay on the map ({steps} steps)",
             ui,
             container=panel,
-            object_id="#big",
             tool_tip_text="Step through the enemy's moves and attacks that we saw: Enter or Next "
             "steps on, Backspace goes back, Esc ends the replay",
         )
