@@ -85,9 +85,9 @@ def test_no_warning_when_no_known_enemy_unit_is_within_reach(kharkov: Scenario) 
     game = Game(kharkov, seed=5)
     to_turn(game, 2)
     axis = kharkov.side_table.index("axis")
-    unseen = np.where(
-        kharkov.unit_friendly[axis] & game.state.active, game.state.hex, -1
-    ).astype(np.int32)
+    unseen = np.where(kharkov.unit_friendly[axis] & game.state.active, game.state.hex, -1).astype(
+        np.int32
+    )
     assert victory_view.threats_to(kharkov, game.state, axis, unseen) == []
 
 

@@ -94,6 +94,7 @@ class VictoryView:
     sudden_death: tuple[SuddenDeathStatus, ...]
     turn: int
     turns: int
+    over: bool
 
     @property
     def turns_left(self) -> int:
@@ -294,4 +295,5 @@ def victory_view(
         sudden_death=sudden_death_status(scenario, state, unit_hex, rules),
         turn=state.turn,
         turns=scenario.turns,
+        over=state.over,
     )

@@ -81,8 +81,11 @@ def sudden_death_html(scenario: Scenario, status: SuddenDeathStatus, viewer: int
     return line
 
 
-def standing_html(scenario: Scenario, view: VictoryView, viewer: int | None) -> str:
-    """The score, the result levels with the one it falls in now, sudden death, turns left."""
+def standing_html(
+    scenario: Scenario, view: VictoryView, viewer: int | None, result: str = ""
+) -> str:
+    """The score, the result levels with the one it falls in now, sudden death, turns left;
+    `result` is the game's result once it is over."""
     table = scenario.side_table
     scorer = table.team_label(view.scoring_team)
     end = scenario.date_of_turn(view.turns)
@@ -90,7 +93,9 @@ def standing_html(scenario: Scenario, view: VictoryView, viewer: int | None) -> 
     lines = [
         f"<font size=5><b>Victory</b></font>  turn {view.turn} of {view.turns}: "
         + (
-            f"<b>{left} turn{'s' if left != 1 else ''} left</b> after this one (the last "
+            "<b>the game is over</b>"
+            if view.over
+            else f"<b>{left} turn{'s' if left != 1 else ''} left</b> after this one (the last "
             f"begins {end:%d %B})"
             if left
             else "<b>the last turn</b>"
@@ -104,8 +109,10 @@ def standing_html(scenario: Scenario, view: VictoryView, viewer: int | None) -> 
             else ""
         ),
     ]
+    if result:
+        lines.append(f"<font size=4><b>Result: {esc(result)}</b></font>")
     band = view.band
-    if band is not None:
+    if band is not None and not view.over:
         lines.append(f"If the game ended now: <b>{band_name(scenario, band)}</b>")
     lines += ["", f"<b>Result at the end</b> ({esc(scorer)} points)"]
     for b in view.bands:

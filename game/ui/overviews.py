@@ -16,6 +16,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UIPanel, UISelectionList, UITextBox
 
 from game import engine
+from game.enums import NO_SIDE
 from game.rules import victory_view
 from game.ui import briefings, panels
 from game.ui.widgets import Dialog, esc, set_enabled
@@ -57,9 +58,16 @@ class VictoryDialog(Dialog):
         view = victory_view.victory_view(
             scenario, game.state, known_unit_hexes(self.map_screen), engine.movement_rules(scenario)
         )
-        return briefings.standing_html(scenario, view, t.viewer), briefings.objectives_html(
-            scenario, view
-        )
+        state = game.state
+        result = ""
+        if state.over:
+            result = (
+                "a draw"
+                if state.level == "draw" or state.winner == NO_SIDE
+                else f"{scenario.side_table.team_label(state.winner)} {state.level} victory"
+            )
+        left = briefings.standing_html(scenario, view, t.viewer, result)
+        return left, briefings.objectives_html(scenario, view)
 
     def build(self) -> None:
         ui = self.ui
