@@ -7,11 +7,14 @@ short names from the scenario file.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 
 from game import hexgrid
 from game.enums import NO_SIDE
 from game.events import Event
+from game.rules.victory_view import SuddenDeathStatus
 from game.scenario.model import Scenario
 
 
@@ -118,8 +121,10 @@ def event_text(scenario: Scenario, event: Event) -> str:
     if kind == "attrition":
         return f"{one} loses a step without supply"
     if kind == "eliminated":
-        return f"{one} melts away without supply" if event.data.get("cause") == "supply" else (
-            f"{one} is destroyed"
+        return (
+            f"{one} melts away without supply"
+            if event.data.get("cause") == "supply"
+            else (f"{one} is destroyed")
         )
     if kind == "surrender":
         return f"{one} surrenders, cut off"
@@ -140,3 +145,55 @@ def event_text(scenario: Scenario, event: Event) -> str:
     if kind == "score":
         return f"Victory points: {int(event.data.get('points', 0)) / 1000:g}"
     return kind.replace("_", " ").capitalize()
+
+
+def named(scenario: Scenario, text: str) -> str:
+    """Free text from the file (a note) with any city id in it replaced by the city's name."""
+    cities = {c.id: c.name for c in scenario.map.cities}
+    return re.sub(r"\b[a-z][a-z0-9_]*\b", lambda m: cities.get(m.group(0), m.group(0)), text)
+
+
+def city_list(scenario: Scenario, cities: tuple[int, ...]) -> str:
+    """'Kharkov', 'Kharkov and Belgorod', 'A, B and C' (city indices of the map)."""
+    names = [scenario.map.cities[k].name for k in cities]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def window_text(opens: dt.date | None, closes: dt.date | None) -> str:
+    if opens and closes:
+        return f"from {opens:%d %b} to {closes:%d %b}"
+    if opens:
+        return f"from {opens:%d %b}"
+    if closes:
+        return f"until {closes:%d %b}"
+    return "at any time"
+
+
+def sudden_death_rule_text(scenario: Scenario, status: SuddenDeathStatus) -> str:
+    """What a sudden-death condition says, e.g. 'Soviet wins at once by holding Zaporozhye at
+    the end of any side's turn from 21 Feb'."""
+    team = scenario.side_table.team_label(status.team)
+    return (
+        f"{team} wins at once by holding {city_list(scenario, status.cities)} at the end of any "
+        f"side's turn {window_text(status.opens, status.closes)}"
+    )
+
+
+def sudden_death_warning(scenario: Scenario, status: SuddenDeathStatus) -> str:
+    """The map's and the log's warning a turn before a sudden-death condition can end the game."""
+    team = scenario.side_table.team_label(status.team)
+    cities = city_list(scenario, status.cities)
+    if status.imminent:
+        return (
+            f"Sudden death: {team} holds {cities} and wins when this turn ends unless it is retaken"
+        )
+    missing = tuple(k for k, held in zip(status.cities, status.held, strict=True) if not held)
+    when = (
+        f"on {scenario.date_of_turn(status.check_turn):%d %b}" if status.check_turn else "next turn"
+    )
+    return (
+        f"Sudden-death warning: {team} units can reach {city_list(scenario, missing)}; "
+        f"holding {cities} at the end of their turn {when} wins {team} the game"
+    )

@@ -14,6 +14,7 @@ from game.ui.app import App, Settings
 from game.ui.dialogs import GameMenu, HelpOverlay, LoadDialog, SaveDialog, save_match
 from game.ui.mapscreen import MapScreen
 from game.ui.menu import MainMenu
+from game.ui.overviews import ConfirmDialog, EnemyTurnDialog, ForcesDialog, VictoryDialog
 from game.ui.report import ReportScreen
 from game.ui.setup import SetupScreen, start_match
 
@@ -27,7 +28,8 @@ KEYS = [
     pygame.K_ESCAPE, pygame.K_c, pygame.K_HOME, pygame.K_PLUS, pygame.K_MINUS, pygame.K_a,
     pygame.K_w, pygame.K_s, pygame.K_d, pygame.K_LEFT, pygame.K_RIGHT, pygame.K_UP,
     pygame.K_DOWN, pygame.K_r, pygame.K_l, pygame.K_z, pygame.K_BACKSPACE, pygame.K_0,
-    pygame.K_7, pygame.K_x, pygame.K_PAGEUP, pygame.K_PAGEDOWN,
+    pygame.K_7, pygame.K_x, pygame.K_PAGEUP, pygame.K_PAGEDOWN, pygame.K_o, pygame.K_f,
+    pygame.K_t,
 ]  # fmt: skip
 
 
@@ -152,7 +154,30 @@ def _report(app: App) -> None:
     app.push(ReportScreen(app, screen.match))
 
 
-SCREENS: list[Callable[[App], None]] = [_menu, _setup, _solo, _hotseat, _watch, _dialogs, _report]
+def _overviews(app: App) -> None:
+    screen = _map(app, "solo")
+    app.push(VictoryDialog(app, screen))
+    app.push(ForcesDialog(app, screen))
+    app.push(ConfirmDialog(app, "Quit?", app.quit))
+
+
+def _enemy_turn(app: App) -> None:
+    """The second turn: the enemy's turn to look back on, and its replay on the map."""
+    screen = _map(app, "solo")
+    table = screen.table
+    for _ in range(3):
+        table.end_phase()
+    table.skipping = True  # whatever pace an earlier storm left: no waits between moves
+    while not table.my_turn() and not table.match.game.state.over:
+        table.step_ai(0.1, budget_s=1.0)
+    dialog = EnemyTurnDialog(app, screen)
+    screen.start_replay(dialog.events)
+    app.push(dialog)
+
+
+SCREENS: list[Callable[[App], None]] = [
+    _menu, _setup, _solo, _hotseat, _watch, _dialogs, _report, _overviews, _enemy_turn,
+]  # fmt: skip
 
 
 def test_random_input_over_every_screen_raises_nothing(app: App) -> None:

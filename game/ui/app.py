@@ -78,6 +78,8 @@ class App:
         self.frame = 0
         self.last_frame_ms = 0.0
         self.consumed = False  # whether pygame_gui used the event being handled
+        self.fullscreen = False
+        self.windowed_size = self.size  # the window's size to go back to from full screen
 
     @property
     def size(self) -> tuple[int, int]:
@@ -91,7 +93,10 @@ class App:
         start = time.perf_counter()
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
-                self.running = False
+                self.ask_to_quit()
+                continue
+            if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
+                self.toggle_fullscreen()
                 continue
             if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
                 self._resized()
@@ -112,6 +117,39 @@ class App:
         pygame.display.flip()
         self.frame += 1
         self.last_frame_ms = (time.perf_counter() - start) * 1000.0
+
+    def quit(self) -> None:
+        self.running = False
+
+    def ask_to_quit(self) -> None:
+        """Closing the window: ask first while a screen has something to lose (a game in
+        progress); a second close while asking quits."""
+        top = self.stack.top
+        if top is not None and top.title == "confirm":
+            self.quit()
+            return
+        # a screen with something to lose says so through `quit_question()` (the map does)
+        asks = [getattr(s, "quit_question", None) for s in reversed(self.stack.screens)]
+        question = next((q for ask in asks if ask is not None and (q := ask()) is not None), None)
+        if question is None:
+            self.quit()
+        else:
+            self.open("confirm", question=question, on_yes=self.quit, yes="Quit")
+
+    def toggle_fullscreen(self) -> None:
+        """F11: the whole screen, or back to the window as it was; the screens lay out anew."""
+        if self.fullscreen:
+            self.window = pygame.display.set_mode(self.windowed_size, pygame.RESIZABLE)
+            self.fullscreen = False
+        else:
+            self.windowed_size = self.size
+            try:
+                desktop = pygame.display.get_desktop_sizes()[0]
+            except (pygame.error, IndexError):
+                desktop = self.size
+            self.window = pygame.display.set_mode(desktop, pygame.FULLSCREEN)
+            self.fullscreen = True
+        self._resized()
 
     def _resized(self) -> None:
         w, h = self.size

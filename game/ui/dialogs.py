@@ -32,17 +32,17 @@ from game.saves import load_game, save_game, write_atomic
 from game.scenario.errors import FileProblemError
 from game.scenario.model import Scenario
 from game.scenario.tables import DEFAULT_COLORS
-from game.ui import furniture, render
+from game.ui import briefings, furniture, render
 from game.ui.counters import KIND_NAMES, CounterLook, render_counter
 from game.ui.match import Match
-from game.ui.screen import Screen
 from game.ui.shortcuts import SHORTCUTS
-from game.ui.widgets import esc, set_enabled, veil
+from game.ui.widgets import Dialog, esc, set_enabled
 
 if TYPE_CHECKING:
     from game.ui.mapscreen import MapScreen
 
 PLAYERS_SUFFIX = ".players.json"
+QUIT_QUESTION = "Quit Eastfront? Moves since the game was last saved are lost."
 
 
 def save_dir(app: Any) -> Path:
@@ -90,20 +90,6 @@ def default_name(match: Match) -> str:
     state = match.game.state
     date = match.game.scenario.date_of_turn(state.turn)
     return f"{match.game.scenario.id}-turn{state.turn:02d}-{date:%d%b}"
-
-
-class Dialog(Screen):
-    """A see-through screen: the screen below stays drawn, dimmed."""
-
-    opaque = False
-
-    def draw(self, surface: pygame.Surface) -> None:
-        veil(surface)
-        super().draw(surface)
-
-    def handle(self, event: pygame.event.Event) -> None:
-        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
-            self.app.stack.pop()
 
 
 class SaveDialog(Dialog):
@@ -317,7 +303,7 @@ class GameMenu(Dialog):
             elif key == "menu":
                 self.app.restart("main_menu")
             elif key == "quit":
-                self.app.running = False
+                self.app.open("confirm", question=QUIT_QUESTION, on_yes=self.app.quit, yes="Quit")
         else:
             super().handle(event)
 
@@ -329,9 +315,10 @@ class HelpOverlay(Dialog):
 
     title = "help"
 
-    def __init__(self, app: Any, scenario: Scenario | None = None) -> None:
+    def __init__(self, app: Any, scenario: Scenario | None = None, side: int | None = None) -> None:
         super().__init__(app)
         self.scenario = scenario
+        self.side = side
 
     def build(self) -> None:
         w, h = self.app.size
@@ -358,8 +345,15 @@ class HelpOverlay(Dialog):
             "X brigade), name, then attack-defence-movement at the current strength; the pips "
             "are steps. An orange corner: out of supply. Dimmed: no movement left. A '?': an "
             "enemy last seen there.<br><b>Victory</b>: the flags beside cities show who holds "
-            "them; the status bar shows the victory points and what they would mean now."
+            "them; the status bar shows the victory points and what they would mean now; O opens "
+            "the victory panel (objectives, result levels, sudden death, turns left). A warning "
+            "shows on the map a turn before the enemy can win by sudden death."
         )
+        if self.scenario is not None:
+            plan = briefings.plan_html(self.scenario, self.side)
+            if plan:
+                heading = "What the historical commander had to do"
+                rules = f"<font size=4><b>{heading}</b></font><br>{plan}<br><br>{rules}"
         keys_w = min(560, (box.width - 360) // 2)
         UITextBox(keys, pygame.Rect(16, 50, keys_w, box.height - 120), ui, container=panel)
         self.legend_at = (box.left + keys_w + 32, box.top + 50)

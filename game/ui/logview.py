@@ -64,13 +64,18 @@ class LogView:
         if self.scroll:
             self.scroll += len(self.entries[-1].images)
 
+    def add_note(self, text: str, color: tuple[int, int, int]) -> None:
+        """A line the screen writes itself (a warning), not one of the game's events."""
+        self.entries.append(_Entry(-1, self._wrap([(text, color, font(13, bold=True))])))
+        if self.scroll:
+            self.scroll += len(self.entries[-1].images)
+
     def wheel(self, steps: int) -> None:
         total = sum(len(e.images) for e in self.entries)
         visible = max(1, (self.rect.height - 8) // self.line_h)
         self.scroll = max(0, min(max(0, total - visible), self.scroll + 3 * steps))
 
     def _render(self, scenario: Scenario, event: Event) -> list[pygame.Surface]:
-        width = self.rect.width - 14
         bold = event.kind in STRONG or event.kind == "turn"
         body = font(13, bold=bold)
         small = font(12)
@@ -82,6 +87,12 @@ class LogView:
             side, colour_side = event_actor(scenario, event)
             color = palette(scenario).text(colour_side)
             pieces = [(date, DATE, small), (side + " ", color, small), (text, TEXT, body)]
+        return self._wrap(pieces)
+
+    def _wrap(
+        self, pieces: list[tuple[str, tuple[int, int, int], pygame.font.Font]]
+    ) -> list[pygame.Surface]:
+        width = self.rect.width - 14
         lines: list[list[tuple[str, tuple[int, int, int], pygame.font.Font]]] = [[]]
         x = 0
         for text, color, f in pieces:

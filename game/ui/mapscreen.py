@@ -22,25 +22,52 @@ from pygame_gui.elements import (
     UITextBox,
 )
 
+from game.events import Event
 from game.rules import victory
 from game.rules.weather import weather_of_hex, weather_of_turn
 from game.state import Phase
-from game.ui import panels
+from game.ui import briefings, panels
 from game.ui.assets import font
 from game.ui.logview import LogView
-from game.ui.mapview import PAN_SPEED, MapView
+from game.ui.mapview import PAN_SPEED, MapView, Marker, Scene, Trail
 from game.ui.match import AI_SPEEDS, Match, standing, visible_log
 from game.ui.palette import palette
 from game.ui.play import Table
 from game.ui.screen import Screen
-from game.ui.widgets import WEATHER_NAMES, set_enabled
+from game.ui.widgets import WEATHER_NAMES, esc, set_enabled, set_visible
 
 TOP_H = 46  # the status bar; two rows (labels over buttons) when one is too narrow
-BAR_BUTTONS_W = 640  # the bar's buttons and the pace menu, from the right edge
 BAR_GAP = 14
+PACE_W = 104  # the computer's pace menu on the bar
 PANEL_W = 400
 DRAG_START = 6  # pixels a press must travel before it pans instead of clicking
 LOG_LINES = 400  # events re-listed when the log starts afresh (a new viewer, an undo)
+WARNING_COLOR = (255, 150, 90)
+TOOLTIP_DELAY = 0.6  # seconds the mouse rests on a hex before its tooltip shows
+SMALL_MAP_VIEW = 1000  # a map view narrower than this starts without the minimap
+# the bar's buttons: key, text, width, tooltip; `wide_only` ones are left out of a narrow bar
+BAR_BUTTONS: tuple[tuple[str, str, int, str], ...] = (
+    ("undo", "Undo", 64, "Take back the last move or attack declaration (U, Ctrl+Z)"),
+    ("end", "End phase", 100, "End this phase (E)"),
+    ("skip", "Skip", 56, "Skip the computer's moves to the end of its turn (Space)"),
+    ("save", "Save", 56, "Save the game (Ctrl+S)"),
+    ("load", "Load", 56, "Load a saved game (Ctrl+L)"),
+    ("help", "Help", 56, "Keys, symbols, rules and the historical plan (F1)"),
+    ("menu", "Menu", 60, "Save, load, help, main menu, quit (Esc)"),
+)
+WIDE_ONLY = frozenset({"save", "load"})  # also in the game menu and on Ctrl+S / Ctrl+L
+OVERLAY_BUTTONS: tuple[tuple[str, str, str], ...] = (
+    ("supply", "1 Supply", "Supply overlay (1): your ground beyond supply is hatched"),
+    ("pockets", "2 Pockets", "Pockets overlay (2): ground cut off from supply, every side's"),
+    ("zoc", "3 ZOC", "Enemy zones of control (3): entering one ends a move"),
+    ("fog", "4 Fog", "Fog veil (4): darkens the ground your units cannot see now"),
+    ("minimap", "M Map", "The whole map small, bottom left (M); click it to jump there"),
+)
+VIEW_BUTTONS: tuple[tuple[str, str, str], ...] = (
+    ("victory", "O Victory", "Objectives, result levels, sudden death and turns left (O)"),
+    ("forces", "F Forces", "Your order of battle: click a unit to find it on the map (F)"),
+    ("enemy_turn", "T Enemy turn", "What we saw the enemy do last turn, with a replay (T)"),
+)
 
 
 class MapScreen(Screen):
@@ -63,6 +90,16 @@ class MapScreen(Screen):
         self._panel_key: tuple[object, ...] | None = None
         self._hud_key: tuple[object, ...] | None = None
         self.log_seen: dict[object, int] = {}  # hot-seat: log length when each side last looked
+        self.hover_time = 0.0  # how long the mouse has rested on `hover_hex`
+        self.tooltip_rows: list[tuple[str, tuple[int, int, int]]] = []
+        self._tooltip_key: tuple[object, ...] | None = None
+        self.warned: dict[tuple[int, int, int, bool], str] = {}  # warnings put in the log
+        self.replay: list[briefings.ReplayStep] = []
+        self.replay_at = 0
+        self.drag_unit = False  # a left press on the selected unit: a drag moves it
+        self._was_my_turn = False
+        if self.map_rect().width < SMALL_MAP_VIEW:
+            self.table.overlays.minimap = False  # in a small window it would cover the map
 
     @property
     def match(self) -> Match:
@@ -70,15 +107,19 @@ class MapScreen(Screen):
 
     # --- layout ---------------------------------------------------------------------------
 
-    def label_widths(self) -> tuple[int, int, int]:
+    def label_widths(self, compact: bool = False) -> tuple[int, int, int]:
         """Widths of the bar's clock, phase and standing labels, wide enough for their longest
-        texts in this scenario (its side and team names)."""
+        texts in this scenario (its side and team names); `compact`: the short date."""
         scenario = self.match.game.scenario
         table = scenario.side_table
         turns = scenario.turns
         regions = scenario.weather_zones.names if scenario.weather_zones is not None else ()
         here = max((f" ({name})" for name in regions), key=len, default="")
-        clock = f"Turn {turns} of {turns}  30 September 1943  Frozen{here}"
+        clock = (
+            f"Turn {turns}/{turns}  30 Sep 1943  Frozen{here}"
+            if compact
+            else f"Turn {turns} of {turns}  30 September 1943  Frozen{here}"
+        )
         phases = [f"{table.label(s)} (computer): exploitation" for s in scenario.sides]
         standings = [f"VP 100 ({table.team_label(t)} marginal)" for t in range(len(table.team_ids))]
         # pygame_gui sizes are point sizes; `font` takes pixel heights (x 0.75)
@@ -89,22 +130,35 @@ class MapScreen(Screen):
             max(plain.size(v)[0] for v in standings) + BAR_GAP,
         )
 
+    def bar_layout(self) -> tuple[bool, bool, bool]:
+        """(compact labels, every button, one row): the fullest bar that fits the window."""
+        w = self.app.size[0]
+        for compact, wide in ((False, True), (True, True), (True, False)):
+            buttons = sum(b[2] + 4 for b in BAR_BUTTONS if wide or b[0] not in WIDE_ONLY)
+            if 8 + sum(self.label_widths(compact)) + buttons + PACE_W + 12 <= w:
+                return compact, wide, True
+        return True, False, False
+
     def top_height(self) -> int:
-        one_row = 8 + sum(self.label_widths()) + BAR_BUTTONS_W
-        return TOP_H if self.app.size[0] >= one_row else 2 * TOP_H - 8
+        return TOP_H if self.bar_layout()[2] else 2 * TOP_H - 8
 
     def map_rect(self) -> pygame.Rect:
         w, h = self.app.size
         top = self.top_height()
         return pygame.Rect(0, top, w - PANEL_W, h - top)
 
+    def minimap_width(self) -> int:
+        return max(120, min(220, self.map_rect().width // 6))
+
     def build(self) -> None:
         w, h = self.app.size
         ui = self.ui
+        compact, wide, one_row = self.bar_layout()
+        self.compact_clock = compact
         top_h = self.top_height()
-        row = 6 if top_h == TOP_H else TOP_H - 4  # the buttons' row
+        row = 6 if one_row else TOP_H - 4  # the buttons' row
         top = UIPanel(pygame.Rect(0, 0, w, top_h), manager=ui)
-        clock_w, phase_w, vp_w = self.label_widths()
+        clock_w, phase_w, vp_w = self.label_widths(compact)
         self.clock_label = UILabel(
             pygame.Rect(8, 6, clock_w, 32), "", ui, container=top, object_id="#hud"
         )
@@ -113,70 +167,124 @@ class MapScreen(Screen):
         )
         x = w - 8
         self.buttons: dict[Any, str] = {}
-        for key, text, width in reversed(
-            (
-                ("undo", "Undo", 70),
-                ("end", "End phase", 110),
-                ("skip", "Skip", 60),
-                ("save", "Save", 60),
-                ("load", "Load", 60),
-                ("help", "Help", 60),
-                ("menu", "Menu", 66),
-            )
-        ):
+        for key, text, width, tip in reversed(BAR_BUTTONS):
+            if not wide and key in WIDE_ONLY:
+                continue
             x -= width + 4
-            button = UIButton(pygame.Rect(x, row, width, 32), text, ui, container=top)
+            button = UIButton(
+                pygame.Rect(x, row, width, 32), text, ui, container=top, tool_tip_text=tip
+            )
             self.buttons[button] = key
-        x -= 114
-        self.speed_menu = UIDropDownMenu(
-            list(AI_SPEEDS), self.table.speed, pygame.Rect(x, row, 110, 32), ui, container=top
-        )
+        x -= PACE_W + 4
+        self.pace_rect = pygame.Rect(x, row, PACE_W, 32)
         vp_left = 8 + clock_w + phase_w
-        vp_right = x - 8 if top_h == TOP_H else w - 8
+        vp_right = x - 8 if one_row else w - 8
         self.vp_label = UILabel(
             pygame.Rect(vp_left, 6, max(vp_w, vp_right - vp_left), 32), "", ui, container=top
         )
-        side = UIPanel(pygame.Rect(w - PANEL_W, top_h, PANEL_W, h - top_h), manager=ui)
+        panel_h = h - top_h
+        side = UIPanel(pygame.Rect(w - PANEL_W, top_h, PANEL_W, panel_h), manager=ui)
         self.overlay_buttons: dict[Any, str] = {}
         bx = 6
-        for key, text in (
-            ("supply", "1 Supply"),
-            ("pockets", "2 Pockets"),
-            ("zoc", "3 ZOC"),
-            ("fog", "4 Fog"),
-            ("minimap", "M Map"),
-        ):
-            button = UIButton(pygame.Rect(bx, 6, 74, 28), text, ui, container=side)
+        for key, text, tip in OVERLAY_BUTTONS:
+            button = UIButton(
+                pygame.Rect(bx, 6, 74, 28), text, ui, container=side, tool_tip_text=tip
+            )
             self.overlay_buttons[button] = key
             bx += 77
+        bx = 6
+        for key, text, tip in VIEW_BUTTONS:
+            width = 140 if key == "enemy_turn" else 118
+            button = UIButton(
+                pygame.Rect(bx, 38, width, 28), text, ui, container=side, tool_tip_text=tip
+            )
+            self.buttons[button] = key
+            bx += width + 4
         inner = PANEL_W - 14
-        self.unit_box = UITextBox("", pygame.Rect(6, 40, inner, 190), ui, container=side)
-        self.stack_list = UISelectionList(pygame.Rect(6, 234, inner, 64), [], ui, container=side)
+        unit_h = max(130, min(200, int(panel_h * 0.22)))
+        box_h = max(70, min(110, int(panel_h * 0.12)))
+        y = 72
+        self.unit_box = UITextBox("", pygame.Rect(6, y, inner, unit_h), ui, container=side)
+        y += unit_h + 4
+        self.stack_list = UISelectionList(pygame.Rect(6, y, inner, 60), [], ui, container=side)
+        y += 64
         self.preview_image = UIImage(
-            pygame.Rect(6, 302, inner, 144), pygame.Surface((inner, 144)), ui, container=side
+            pygame.Rect(6, y, inner, 144), pygame.Surface((inner, 144)), ui, container=side
         )
-        self.preview_box = UITextBox("", pygame.Rect(6, 450, inner, 110), ui, container=side)
+        y += 148
+        self.preview_box = UITextBox("", pygame.Rect(6, y, inner, box_h), ui, container=side)
+        y += box_h + 4
         half = inner // 2 - 2
         self.declare_button = UIButton(
-            pygame.Rect(6, 564, half, 32),
+            pygame.Rect(6, y, half, 32),
             "Declare attack (Enter)",
             ui,
             container=side,
             object_id="#primary",
+            tool_tip_text="Commit the planned attack; all are resolved when the combat phase ends",
         )
         self.cancel_button = UIButton(
-            pygame.Rect(inner // 2 + 8, 564, half, 32), "Cancel attack (Del)", ui, container=side
+            pygame.Rect(inner // 2 + 8, y, half, 32),
+            "Cancel attack (Del)",
+            ui,
+            container=side,
+            tool_tip_text="Take back the attack declared on the selected hex",
         )
-        log_top = 602
+        log_top = y + 38
         self.log.set_rect(
             pygame.Rect(w - PANEL_W + 6, top_h + log_top, inner, max(60, h - top_h - log_top - 8))
         )
+        self._build_replay_bar()
+        self._make_speed_menu()  # last: its open list must lie above the panels
         self._log_state = (-1, None)
         self._panel_key = None
         self._hud_key = None
         if not self.fitted:
             self.view.fit(self.map_rect())
             self.fitted = True
+
+    def _make_speed_menu(self) -> None:
+        """The pace menu, on the window rather than in the bar's panel: inside the panel its
+        list could open no taller than the bar (a 4-pixel strip). Rebuilt to show a new pace."""
+        old = getattr(self, "speed_menu", None)
+        if old is not None:
+            old.kill()
+        self.speed_menu = UIDropDownMenu(
+            list(AI_SPEEDS),
+            self.table.speed,
+            self.pace_rect,
+            self.ui,
+            expansion_height_limit=40 * len(AI_SPEEDS),
+        )
+        self.speed_menu.set_tooltip("The computer's pace ([ slower, ] faster)")
+
+    def _build_replay_bar(self) -> None:
+        rect = self.map_rect()
+        ui = self.ui
+        bar = pygame.Rect(0, 0, min(760, rect.width - 40), 86)
+        bar.midbottom = (rect.centerx, rect.bottom - 10)
+        self.replay_panel = UIPanel(bar, manager=ui, visible=0)
+        self.replay_label = UITextBox(
+            "", pygame.Rect(6, 4, bar.width - 12, 40), ui, container=self.replay_panel
+        )
+        self.replay_buttons: dict[Any, str] = {}
+        bx = 6
+        for key, text, tip in (
+            ("prev", "< Back", "The step before (Backspace)"),
+            ("next", "Next >", "The next step (Enter or Space)"),
+            ("stop", "End replay", "Back to the game (Esc)"),
+        ):
+            button = UIButton(
+                pygame.Rect(bx, 48, 120, 32),
+                text,
+                ui,
+                container=self.replay_panel,
+                tool_tip_text=tip,
+            )
+            self.replay_buttons[button] = key
+            bx += 124
+        if self.replay:
+            self._show_replay_step()
 
     # --- input ----------------------------------------------------------------------------
 
@@ -185,8 +293,11 @@ class MapScreen(Screen):
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             self.app.sounds.play("click")
             key = self.buttons.get(event.ui_element) or self.overlay_buttons.get(event.ui_element)
+            step = self.replay_buttons.get(event.ui_element)
             if key:
                 self.command(key)
+            elif step:
+                self.replay_command(step)
             elif event.ui_element is self.declare_button:
                 t.declare()
             elif event.ui_element is self.cancel_button:
@@ -211,6 +322,8 @@ class MapScreen(Screen):
             self.keys.discard(event.key)
             return
         if event.type == pygame.KEYDOWN:
+            if self.replay and self.replay_key(event.key):
+                return
             self.key(event)
             return
         over_ui = self.app.consumed
@@ -224,26 +337,40 @@ class MapScreen(Screen):
                 moved = abs(event.pos[0] - start[0]) + abs(event.pos[1] - start[1])
                 if self.dragging or moved > DRAG_START or self.press[0] != 1:
                     self.dragging = True
-                    cam = self.view.camera
-                    cam.left -= event.rel[0] / cam.zoom
-                    cam.top -= event.rel[1] / cam.zoom
-            t.hover_hex = self.view.hex_at(rect, *event.pos) if rect.collidepoint(event.pos) else -1
+                    if not self.drag_unit:  # dragging the selected unit moves it, not the map
+                        cam = self.view.camera
+                        cam.left -= event.rel[0] / cam.zoom
+                        cam.top -= event.rel[1] / cam.zoom
+            hover = self.view.hex_at(rect, *event.pos) if rect.collidepoint(event.pos) else -1
+            if hover != t.hover_hex:
+                self.hover_time = 0.0
+            t.hover_hex = hover
         elif event.type == pygame.MOUSEBUTTONDOWN and rect.collidepoint(event.pos) and not over_ui:
             if event.button in (1, 2, 3):
-                if self.table.overlays.minimap and self.view.minimap_rect(rect).collidepoint(
-                    event.pos
-                ):
+                if self.table.overlays.minimap and self.view.minimap_rect(
+                    rect, self.minimap_width()
+                ).collidepoint(event.pos):
                     self.mini_drag = True
                     self._minimap_jump(event.pos)
                     return
                 self.press = (event.button, event.pos)
                 self.dragging = False
+                pressed = self.view.hex_at(rect, *event.pos)
+                self.drag_unit = (
+                    event.button == 1
+                    and t.selected >= 0
+                    and t.reach is not None
+                    and pressed == t.reach.start
+                )
         elif event.type == pygame.MOUSEBUTTONUP and event.button in (1, 2, 3):
             press, self.press = self.press, None
             if self.mini_drag:
                 self.mini_drag = False
                 return
+            dragged_unit, self.drag_unit = self.drag_unit, False
             if press is None or self.dragging:
+                if dragged_unit and self.dragging and rect.collidepoint(event.pos):
+                    t.drag_move(self.view.hex_at(rect, *event.pos))
                 self.dragging = False
                 return
             if event.button == 1 and rect.collidepoint(event.pos):
@@ -318,6 +445,7 @@ class MapScreen(Screen):
             i = names.index(t.speed) if t.speed in names else 1
             i = max(0, min(len(names) - 1, i + (1 if k == pygame.K_RIGHTBRACKET else -1)))
             t.speed = self.app.settings.ai_speed = names[i]
+            self._make_speed_menu()
             t.say(f"Computer pace: {t.speed}")
         elif k == pygame.K_v and self.match.mode == "watch":
             sides = [None, *self.match.game.scenario.sides]
@@ -334,6 +462,12 @@ class MapScreen(Screen):
                 self.command("menu")
         elif k == pygame.K_r and self.match.game.state.over:
             self.command("report")
+        elif k == pygame.K_o:
+            self.command("victory")
+        elif k == pygame.K_f:
+            self.command("forces")
+        elif k == pygame.K_t:
+            self.command("enemy_turn")
 
     def command(self, key: str) -> None:
         t = self.table
@@ -342,6 +476,8 @@ class MapScreen(Screen):
             return
         if key == "undo":
             t.undo()
+        elif key in ("victory", "forces", "enemy_turn"):
+            self.app.open(key, map_screen=self)
         elif key == "end":
             t.end_phase()
         elif key == "skip":
@@ -353,16 +489,103 @@ class MapScreen(Screen):
         elif key == "load":
             self.app.open("load", map_screen=self)
         elif key == "help":
-            self.app.open("help", scenario=self.match.game.scenario)
+            self.app.open("help", scenario=self.match.game.scenario, side=self.table.viewer)
         elif key == "menu":
             self.app.open("game_menu", map_screen=self)
         elif key == "report":
             self.report_shown = True
             self.app.open("report", match=self.match)
 
+    def quit_question(self) -> str | None:
+        """What to ask before the window closes on this game (None: nothing to lose)."""
+        if self.match.game.state.over:
+            return None
+        return "Quit Eastfront? Moves since the game was last saved are lost."
+
+    def jump_to_unit(self, unit: int) -> None:
+        """Select a unit and centre the map on it (from the order of battle)."""
+        t = self.table
+        state = self.match.game.state
+        t.select_unit(unit)
+        if state.hex[unit] >= 0 and state.active[unit]:
+            t.selected_hex = int(state.hex[unit])
+            self.view.center_on_hex(self.map_rect(), int(state.hex[unit]))
+        else:
+            t.selected_hex = -1
+        self._panel_key = None
+
+    # --- the replay of the enemy's turn ----------------------------------------------------
+
+    def start_replay(self, events: list[Event]) -> None:
+        steps = briefings.replay_steps(self.match.game.scenario, events)
+        if not steps:
+            self.table.say("Nothing of the enemy's turn to replay")
+            return
+        self.replay = steps
+        self.replay_at = 0
+        self._show_replay_step()
+
+    def stop_replay(self) -> None:
+        self.replay = []
+        set_visible(self.replay_panel, False)
+
+    def replay_command(self, step: str) -> None:
+        if step == "stop" or not self.replay:
+            self.stop_replay()
+            return
+        last = len(self.replay) - 1
+        self.replay_at = max(0, min(last, self.replay_at + (1 if step == "next" else -1)))
+        self._show_replay_step()
+
+    def replay_key(self, k: int) -> bool:
+        """Keys of the replay (True when used): Enter/Space on, Backspace back, Esc stop."""
+        if k in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
+            self.replay_command("next")
+        elif k == pygame.K_BACKSPACE:
+            self.replay_command("prev")
+        elif k == pygame.K_ESCAPE:
+            self.replay_command("stop")
+        else:
+            return False
+        return True
+
+    def _show_replay_step(self) -> None:
+        step = self.replay[self.replay_at]
+        scenario = self.match.game.scenario
+        text = panels.event_html(scenario, step.event)
+        self.replay_label.set_text(f"<b>{self.replay_at + 1} of {len(self.replay)}</b>  {text}")
+        set_visible(self.replay_panel, True)
+        self.view.center_on_hex(self.map_rect(), step.hex)
+
+    def replay_scene(self, scene: Scene) -> None:
+        """Draw the replay's steps so far onto `scene`: earlier ones faded, this one fresh."""
+        scenario = self.match.game.scenario
+        colors = palette(scenario)
+        now = self.table.now
+        trails, markers = [], []
+        for i, step in enumerate(self.replay[: self.replay_at + 1]):
+            fresh = i == self.replay_at
+            born = now if fresh else now - 2.5
+            side = step.event.side
+            if step.start >= 0 and step.start != step.hex:
+                trails.append(Trail([step.start, step.hex], side, colors.fill(side), born, 4.0))
+            elif fresh:
+                note = panels.marker_for(scenario, step.event)
+                text, color = (
+                    note
+                    if note is not None
+                    else (
+                        briefings.REPLAY_LABELS.get(step.event.kind, step.event.kind),
+                        colors.dark(side),
+                    )
+                )
+                markers.append(Marker(step.hex, text, color, now, 8.0))
+        scene.trails = trails
+        scene.markers = markers
+
     def _minimap_jump(self, pos: tuple[int, int]) -> None:
         rect = self.map_rect()
-        wx, wy = self.view.minimap_to_world(rect, *pos)
+        wx, wy = self.view.minimap_to_world(rect, *pos, self.minimap_width())
         self.view.camera.center_on(rect, wx, wy)
 
     def replace_match(self, match: Match) -> None:
@@ -393,6 +616,7 @@ class MapScreen(Screen):
     def update(self, dt: float) -> None:
         t = self.table
         t.tick(dt)
+        self.hover_time += dt
         rect = self.map_rect()
         cam = self.view.camera
         dx = (pygame.K_RIGHT in self.keys or pygame.K_d in self.keys) - (
@@ -416,8 +640,67 @@ class MapScreen(Screen):
             self.report_pending += dt
             if self.report_pending > 1.2:
                 self.command("report")
+        mine = t.my_turn()
+        if mine and not self._was_my_turn and self.match.mode == "solo" and t.viewer is not None:
+            seen = briefings.enemy_turn_events(game, t.viewer)
+            if seen:
+                t.say(f"Your turn. T: what we saw of the enemy's turn ({len(seen)} reports)")
+        self._was_my_turn = mine
+        self._warn()
+        self._refresh_tooltip()
         self._refresh_widgets()
         super().update(dt)
+
+    def warnings(self) -> list[str]:
+        """The sudden-death warnings the map shows now (the viewer's enemies' chances)."""
+        t = self.table
+        if t.needs_handover() or (self.match.mode == "hotseat" and t.viewer is None):
+            return []
+        scenario = self.match.game.scenario
+        return briefings.warnings_for(scenario, t.threats())
+
+    def _warn(self) -> None:
+        """Put each new sudden-death warning in the log once a turn (the banner keeps it)."""
+        t = self.table
+        state = self.match.game.state
+        if t.needs_handover() or (self.match.mode == "hotseat" and t.viewer is None):
+            return
+        for status in t.threats():
+            key = (
+                state.turn,
+                int(t.viewer if t.viewer is not None else -1),
+                status.index,
+                status.imminent,
+            )
+            if key not in self.warned:
+                text = briefings.warnings_for(self.match.game.scenario, [status])[0]
+                self.warned[key] = text
+                self.log.add_note(text, WARNING_COLOR)
+
+    def _refresh_tooltip(self) -> None:
+        """The map's hover tooltip, once the mouse has rested on a hex a moment."""
+        t = self.table
+        h = t.hover_hex
+        rect = self.map_rect()
+        resting = (
+            h >= 0
+            and self.hover_time >= TOOLTIP_DELAY
+            and self.press is None
+            and not (
+                t.overlays.minimap
+                and self.view.minimap_rect(rect, self.minimap_width()).collidepoint(self.mouse)
+            )
+            and self.app.stack.top is self
+        )
+        if not resting:
+            self.tooltip_rows = []
+            self._tooltip_key = None
+            return
+        key = (h, t.version, t.viewer)
+        if key != self._tooltip_key:
+            game = self.match.game
+            self.tooltip_rows = panels.hover_lines(game.scenario, game.state, t.observation(), h)
+            self._tooltip_key = key
 
     def _refresh_widgets(self) -> None:
         t = self.table
@@ -426,7 +709,7 @@ class MapScreen(Screen):
         # on a map with weather regions: the weather of the region under the mouse
         zones, hover = scenario.weather_zones, t.hover_hex
         zone = int(zones.zone[hover]) if zones is not None and hover >= 0 else 0
-        hud_key = (t.version, t.viewer, t.paused, t.skipping, t.ai.thinking, zone)
+        hud_key = (t.version, t.viewer, t.paused, t.skipping, t.ai.thinking, zone, state.over)
         if hud_key != self._hud_key:
             self._hud_key = hud_key
             if zones is not None and zone:
@@ -434,8 +717,11 @@ class MapScreen(Screen):
                 weather = f"{local} ({zones.names[zone - 1]})"
             else:
                 weather = WEATHER_NAMES.get(weather_of_turn(scenario, state.turn), "?")
+            date = scenario.date_of_turn(state.turn)
             self.clock_label.set_text(
-                f"Turn {state.turn} of {scenario.turns}  {scenario.date_of_turn(state.turn):%d %B %Y}  {weather}"
+                f"Turn {state.turn}/{scenario.turns}  {date:%d %b %Y}  {weather}"
+                if self.compact_clock
+                else f"Turn {state.turn} of {scenario.turns}  {date:%d %B %Y}  {weather}"
             )
             moving = self.match.moving()
             who = "" if moving in self.match.humans else " (computer)"
@@ -449,6 +735,11 @@ class MapScreen(Screen):
             for button, key in self.buttons.items():
                 if key == "undo":
                     set_enabled(button, mine and game.can_undo())
+                    reason = t.undo_reason()
+                    button.set_tooltip(
+                        "Take back the last move or attack declaration (U, Ctrl+Z)"
+                        + (f".<br><b>Not now</b>: {esc(reason)}" if reason else "")
+                    )
                 elif key == "end":
                     set_enabled(button, mine)
                 elif key == "skip":
@@ -500,7 +791,8 @@ class MapScreen(Screen):
         scenario, state = game.scenario, game.state
         view = t.observation()
         if t.selected >= 0:
-            self.unit_box.set_text(panels.unit_html(scenario, state, view, t.selected))
+            fate = briefings.unit_fates(game, t.viewer).get(t.selected)
+            self.unit_box.set_text(panels.unit_html(scenario, state, view, t.selected, fate))
         elif t.selected_hex >= 0:
             self.unit_box.set_text(panels.hex_html(scenario, state, t.selected_hex))
         else:
@@ -591,19 +883,48 @@ class MapScreen(Screen):
             pass  # nobody's eyes yet: the hand-over screen covers this
         else:
             scene = t.scene()
+            if self.replay:
+                self.replay_scene(scene)
             self.view.draw(surface, rect, scene)
             if t.overlays.minimap:
-                self.view.draw_minimap(surface, rect, scene)
+                self.view.draw_minimap(surface, rect, scene, self.minimap_width())
             self._draw_banner(surface, rect)
+            self._draw_tooltip(surface, rect)
         super().draw(surface)
         self.log.draw(surface)
+
+    def _draw_tooltip(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """The hover tooltip beside the mouse, kept inside the map view."""
+        rows = self.tooltip_rows
+        if not rows:
+            return
+        f = font(14)
+        images = [f.render(text, True, color) for text, color in rows]
+        w = max(img.get_width() for img in images) + 16
+        h = sum(img.get_height() + 2 for img in images) + 10
+        box = pygame.Rect(self.mouse[0] + 18, self.mouse[1] + 18, w, h)
+        if box.right > rect.right - 4:
+            box.right = self.mouse[0] - 12
+        if box.bottom > rect.bottom - 4:
+            box.bottom = self.mouse[1] - 12
+        box.clamp_ip(rect)
+        shade = pygame.Surface(box.size, pygame.SRCALPHA)
+        shade.fill((24, 24, 20, 228))
+        surface.blit(shade, box)
+        pygame.draw.rect(surface, (150, 144, 110), box, 1)
+        y = box.top + 5
+        for img in images:
+            surface.blit(img, (box.left + 8, y))
+            y += img.get_height() + 2
 
     def _draw_banner(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         t = self.table
         state = self.match.game.state
         lines = []
         if state.over:
-            lines.append(("Game over - R: after-action report", (255, 230, 160)))
+            lines.append(
+                ("Game over - the fog has lifted. R: after-action report", (255, 230, 160))
+            )
         elif not t.my_turn():
             side = self.match.game.scenario.side_table.label(self.match.moving())
             state_text = (
@@ -612,6 +933,10 @@ class MapScreen(Screen):
                 else ("skipping..." if t.skipping else "moving - Space skips")
             )
             lines.append((f"Computer ({side}) {state_text}", (255, 230, 160)))
+        if state.over:
+            pass
+        else:
+            lines += [(text, WARNING_COLOR) for text in self.warnings()]
         if t.feedback.message and t.now - t.feedback.message_time < 4.0:
             lines.append((t.feedback.message, (255, 255, 255)))
         y = rect.top + 8

@@ -11,7 +11,8 @@ from pygame_gui.elements import UIButton, UIImage, UILabel, UISelectionList, UIT
 
 from game.scenario.errors import FileProblemError
 from game.scenario.model import Scenario
-from game.ui import catalogue, render, terrain
+from game.state import new_state
+from game.ui import briefings, catalogue, render, terrain
 from game.ui.palette import palette
 from game.ui.screen import Screen
 from game.ui.widgets import esc
@@ -68,6 +69,7 @@ class MainMenu(Screen):
         self.preview_wanted = True
         self.error = ""
         self.buttons: dict[Any, str] = {}
+        self.how_to_win: dict[str, str] = {}  # scenario id: its victory conditions, once loaded
 
     def build(self) -> None:
         w, h = self.app.size
@@ -133,6 +135,9 @@ class MainMenu(Screen):
         )
         paragraphs = [p.strip() for p in entry.briefing.split("\n\n") if p.strip()]
         body = "<br><br>".join(esc(" ".join(p.split())) for p in paragraphs)
+        win = self.how_to_win.get(entry.id)
+        if win:
+            body += f"</font><br><br><font size=3>{win}</font><font face='dejavu_serif' size=4>"
         if self.error:
             body = f"<font color='#ff8060'>{esc(self.error)}</font><br><br>" + body
         self.briefing.set_text(f"<font face='dejavu_serif' size=4>{body}</font>")
@@ -216,6 +221,8 @@ class MainMenu(Screen):
             image = map_preview(scenario, self.preview_box.size)
             self.previews[entry.id] = image
             self._set_preview(image)
+            self.how_to_win[entry.id] = briefings.brief_html(scenario, new_state(scenario, 0))
+            self._show_entry()
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(BACKGROUND)

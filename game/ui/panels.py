@@ -49,8 +49,15 @@ OUTCOME_COLORS = {
 }
 
 
-def unit_html(scenario: Scenario, state: GameState, view: Observation | None, u: int) -> str:
-    """Everything the viewer may know about one unit (all of it for its own team's)."""
+def unit_html(
+    scenario: Scenario,
+    state: GameState,
+    view: Observation | None,
+    u: int,
+    fate: tuple[int, str] | None = None,
+) -> str:
+    """Everything the viewer may know about one unit (all of it for its own team's); `fate` is
+    the turn and way it was lost, when the viewer knows it is gone (`briefings.unit_fates`)."""
     units = scenario.units
     side = int(units.side[u])
     own = view is None or bool(view.friendly[u])
@@ -64,10 +71,18 @@ def unit_html(scenario: Scenario, state: GameState, view: Observation | None, u:
         f"{side_html(scenario, side)} - {esc(units.formations[int(units.formation[u])])}",
         f"{kind.capitalize()} {size}",
     ]
-    if state.status[u] != UnitStatus.ACTIVE and own:
+    if fate is not None:
+        turn, how = fate
+        lines.append(
+            f"<font color='#ff9070'><b>{how.capitalize()}</b> on turn {turn} "
+            f"({scenario.date_of_turn(turn):%d %B})</font>"
+        )
+    elif state.status[u] != UnitStatus.ACTIVE and own:
         status = UnitStatus(int(state.status[u])).name.lower()
         lines.append(f"<font color='#ff9070'>{status}</font>")
-    if steps >= 0:
+    if fate is not None and not own:
+        pass  # a lost enemy unit: nothing more is known
+    elif steps >= 0:
         pips = "&#9632;" * steps + "&#9633;" * max(0, max_steps - steps)
         attack = current_strength(int(units.attack[u]), steps, max_steps)
         defence = current_strength(int(units.defence[u]), steps, max_steps)
@@ -84,7 +99,7 @@ def unit_html(scenario: Scenario, state: GameState, view: Observation | None, u:
         lines.append(
             f"<font color='#a8a088'>Not seen now{f' (last seen turn {last})' if last else ''}</font>"
         )
-    if own and state.status[u] == UnitStatus.ACTIVE:
+    if own and state.status[u] == UnitStatus.ACTIVE and fate is None:
         out = int(state.supply[u])
         note = SUPPLY_NOTES.get(out, f"out of supply {out} turns: attrition")
         colour = "#c8e0a0" if out == 0 else "#ffb040"
@@ -310,3 +325,54 @@ def marker_for(scenario: Scenario, event: Event) -> tuple[str, tuple[int, int, i
         city = city_name(scenario, str(event.data.get("city", "")))
         return f"{taker} take {city}", palette(scenario).dark(event.side)
     return None
+
+
+def hover_lines(
+    scenario: Scenario, state: GameState, view: Observation | None, h: int
+) -> list[tuple[str, tuple[int, int, int]]]:
+    """The map's tooltip for a hex: the units the viewer sees there (with strength and, for its
+    own, supply), the town with its owner and points, and the ground. (text, colour) rows."""
+    if h < 0:
+        return []
+    units = scenario.units
+    rows: list[tuple[str, tuple[int, int, int]]] = []
+    if view is not None:
+        here = np.flatnonzero(view.visible & (view.hex == h)).tolist()
+    else:
+        here = np.flatnonzero(state.active & (state.hex == h)).tolist()
+    colors = palette(scenario)
+    for u in here:
+        side = int(units.side[u])
+        own = view is None or bool(view.friendly[u])
+        steps = int(state.steps[u])
+        max_steps = int(units.max_steps[u])
+        attack = current_strength(int(units.attack[u]), steps, max_steps)
+        defence = current_strength(int(units.defence[u]), steps, max_steps)
+        text = f"{units.names[u]} ({scenario.side_table.label(side)}): {attack}-{defence}-"
+        text += f"{int(units.movement[u])}, {steps}/{max_steps} steps"
+        if own and state.supply[u]:
+            text += (
+                f", out of supply {int(state.supply[u])} turn{'s' if state.supply[u] > 1 else ''}"
+            )
+        rows.append((text, colors.text(side)))
+    grid = scenario.map
+    c = int(grid.city_at[h])
+    if c >= 0:
+        city = grid.cities[c]
+        vp = int(scenario.vp[h])
+        holder = scenario.side_table.label(int(state.control[h]))
+        text = f"{city.name}: held by {holder}" + (f", {vp} victory points" if vp else "")
+        sudden = [rule for rule in scenario.spec.victory.sudden_death if city.id in rule.holds]
+        if sudden:
+            who = ", ".join(
+                sorted(
+                    {
+                        scenario.side_table.team_label(scenario.side_table.team_of_name(r.side))
+                        for r in sudden
+                    }
+                )
+            )
+            text += f"; sudden death if {who} holds it"
+        rows.append((text, (255, 230, 160)))
+    rows.append((hex_summary(scenario, h), (220, 214, 190)))
+    return rows

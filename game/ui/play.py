@@ -22,8 +22,9 @@ from game.actions import Action, Attack, CancelAttack, EndPhase, Move
 from game.ai.belief import Belief, belief_from_observation
 from game.events import Event
 from game.observation import Observation, observe
-from game.rules import control, movement, supply, zoc
+from game.rules import control, movement, supply, victory_view, zoc
 from game.rules.movement import Reach
+from game.rules.victory_view import SuddenDeathStatus
 from game.scenario.model import Scenario
 from game.session import Game
 from game.state import GameState, Phase, UnitStatus
@@ -32,7 +33,7 @@ from game.ui.counters import CounterLook
 from game.ui.mapview import Marker, Scene, StackView, Trail
 from game.ui.match import AI_SPEEDS, AIDriver, Knowledge, Match
 from game.ui.palette import palette
-from game.ui.panels import AttackPreview, marker_for, preview_attack
+from game.ui.panels import PHASE_NAMES, AttackPreview, marker_for, preview_attack
 from game.ui.supplymap import supply_picture
 
 GHOST_TURNS = 2  # enemies last seen this many turns ago still show as ghosts
@@ -88,6 +89,8 @@ class Table:
         self._scene_base: Scene | None = None
         self._belief: tuple[tuple[object, ...], Belief] | None = None
         self._refused_ai_moves = 0
+        self.undo_block = ""  # why the last action cannot be taken back ("" when it can)
+        self._threats: tuple[tuple[object, ...], list[SuddenDeathStatus]] | None = None
         self.started = time.monotonic()
 
     # --- who sees and who moves ------------------------------------------------------------
@@ -114,7 +117,9 @@ class Table:
         return match.mode == "hotseat" and match.human_to_move() and self.viewer != match.moving()
 
     def observation(self) -> Observation | None:
-        if self.viewer is None:
+        """What the viewer sees now; None (everything) for a spectator, and for everyone once
+        the game is over: the fog lifts at the end."""
+        if self.viewer is None or self.match.game.state.over:
             return None
         return observe(self.match.game.scenario, self.match.game.state, self.viewer)
 
@@ -144,6 +149,7 @@ class Table:
         scenario, state = game.scenario, game.state
         start = int(state.hex[action.unit]) if isinstance(action, Move) else -1
         turn, phase, side = state.turn, state.phase, engine.moving_side(scenario, state)
+        seen_before = state.seen_turn[side].copy()
         try:
             events = game.apply_order(action)
         except engine.IllegalActionError as exc:
@@ -161,6 +167,7 @@ class Table:
             self._refused_ai_moves = 0
         applied = game.actions[-1]
         self.version += 1
+        self.undo_block = "" if game.can_undo() else self._why_final(applied, phase, seen_before)
         knowledge = Knowledge(game, self.viewer)
         seen_any = False
         for event in events:
@@ -206,6 +213,38 @@ class Table:
             return True
         return False
 
+    def _why_final(self, applied: Action, phase: Phase, seen_before: npt.NDArray[np.int16]) -> str:
+        """Why `applied` cannot be taken back, in a player's words."""
+        game = self.match.game
+        scenario, state = game.scenario, game.state
+        if isinstance(applied, EndPhase):
+            name = PHASE_NAMES.get(phase, "last")
+            if phase == Phase.COMBAT:
+                return "The attacks have been resolved: the dice have spoken"
+            return f"The {name} phase is over: its moves stand"
+        if isinstance(applied, Move):
+            side = int(scenario.units.side[applied.unit])
+            newly = np.flatnonzero(
+                (state.seen_turn[side] == state.turn) & (seen_before != state.turn)
+            )
+            if len(newly):
+                unit = scenario.units.names[applied.unit]
+                found = scenario.units.labels[int(newly[0])]
+                more = f" and {len(newly) - 1} more" if len(newly) > 1 else ""
+                return f"Undo is off: the move of {unit} revealed an enemy unit ({found}{more})"
+        return "Undo is off: that order revealed something new"
+
+    def undo_reason(self) -> str:
+        """Why undo is not available now ("" when it is)."""
+        game = self.match.game
+        if game.state.over:
+            return "The game is over"
+        if not self.my_turn():
+            return "Not your turn"
+        if game.can_undo():
+            return ""
+        return self.undo_block or "Nothing to undo yet in this phase"
+
     def say(self, text: str) -> None:
         self.feedback.message = text
         self.feedback.message_time = self.now
@@ -224,9 +263,11 @@ class Table:
     def undo(self) -> bool:
         if not self.my_turn() or not self.match.game.can_undo():
             self.feedback.sounds.append("refused")
+            self.say(self.undo_reason())
             return False
         self.match.game.undo()
         self.version += 1
+        self.undo_block = "" if self.match.game.can_undo() else "Nothing more to undo"
         self.ai.reset()
         self.target = -1
         self.attackers = []
@@ -309,12 +350,17 @@ class Table:
         mine = self.viewer
         here = self.units_at(h, view)
         own_here = [u for u in here if mine is None or scenario.units.side[u] == mine]
-        if self.my_turn() and state.phase in (Phase.MOVEMENT, Phase.EXPLOITATION):
-            reach = self.reach
-            if reach is not None and h != reach.start and reach.can_end(h):
-                self.order_move(self.selected, reach.path_to(h)[1:])
-                self.selected_hex = int(game.state.hex[self.selected])
-                return
+        friends_here = [
+            u
+            for u in here
+            if u != self.selected
+            and (mine is None or scenario.side_table.allied(int(scenario.units.side[u]), mine))
+        ]
+        # in a movement phase a click on a hex holding another friendly unit selects it; moving
+        # there to stack takes a drag (`drag_move`)
+        moving_phase = self.my_turn() and state.phase in (Phase.MOVEMENT, Phase.EXPLOITATION)
+        if moving_phase and not friends_here and self.drag_move(h):
+            return
         if self.my_turn() and state.phase == Phase.COMBAT:
             moving = engine.moving_side(scenario, state)
             targets = engine.attack_targets(scenario, state)
@@ -356,6 +402,51 @@ class Table:
             self.selected = -1
             self.reach = None
         self.selected_hex = h
+
+    def drag_move(self, h: int) -> bool:
+        """Move the selected unit to `h` if it can end its move there; True when ordered."""
+        reach = self.reach
+        if (
+            self.selected < 0
+            or reach is None
+            or not self.my_turn()
+            or h < 0
+            or h == reach.start
+            or not reach.can_end(h)
+        ):
+            return False
+        self.order_move(self.selected, reach.path_to(h)[1:])
+        self.selected_hex = int(self.match.game.state.hex[self.selected])
+        return True
+
+    def select_at(self, h: int) -> bool:
+        """Select the first unit the viewer sees in `h` (own first); False when there is none."""
+        here = self.units_at(h, self.observation())
+        if not here:
+            return False
+        self.select_unit(here[0])
+        return True
+
+    def threats(self) -> list[SuddenDeathStatus]:
+        """The sudden-death conditions an enemy of the viewer could meet at its next check (or
+        has met), as the viewer knows the position; cached until the game changes."""
+        game = self.match.game
+        state = game.state
+        side = self.viewer if self.viewer is not None else self.match.moving()
+        key = (self.version, side, len(game.actions), state.turn, state.side_index, state.over)
+        if self._threats is not None and self._threats[0] == key:
+            return self._threats[1]
+        found: list[SuddenDeathStatus] = []
+        if not state.over and game.scenario.spec.victory.sudden_death:
+            view = self.observation()
+            known = (
+                np.where(view.visible, view.hex, -1).astype(np.int32) if view is not None else None
+            )
+            found = victory_view.threats_to(
+                game.scenario, state, side, known, engine.movement_rules(game.scenario)
+            )
+        self._threats = (key, found)
+        return found
 
     def toggle_attacker(self, u: int) -> None:
         game = self.match.game
@@ -469,7 +560,16 @@ class Table:
         game = self.match.game
         scenario, state = game.scenario, game.state
         o = self.overlays
-        key = (self.version, self.viewer, o.supply, o.pockets, o.zoc, o.fog, self.my_turn())
+        key = (
+            self.version,
+            self.viewer,
+            o.supply,
+            o.pockets,
+            o.zoc,
+            o.fog,
+            self.my_turn(),
+            game.state.over,
+        )
         if self._scene_key != key or self._scene_base is None:
             self._scene_base = self._build_scene()
             self._scene_key = key
@@ -580,12 +680,12 @@ class Table:
         scene = Scene(
             control=held.copy(), stacks=ordered, ice=terrain.ice_hexes(scenario, state.turn)
         )
-        if viewer is not None and self.overlays.fog:
+        if view is not None and self.overlays.fog:
             scene.veil = ~seen
         side = viewer if viewer is not None else moving
         if self.overlays.supply or self.overlays.pockets or self.overlays.zoc:
             # a player's overlays come from their belief; a spectator's from the truth
-            ground = self.belief(viewer).state if viewer is not None else state
+            ground = self.belief(viewer).state if view is not None and viewer is not None else state
             if self.overlays.supply:
                 scene.out_of_supply = out_of_supply_ground(scenario, ground, side)
                 scene.supply = supply_picture(scenario, ground, side)

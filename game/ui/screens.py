@@ -12,7 +12,11 @@ another; `App` calls `register_all` when it starts.
     save         dialogs.SaveDialog           match
     load         dialogs.LoadDialog           map_screen (None from the main menu)
     game_menu    dialogs.GameMenu             map_screen
-    help         dialogs.HelpOverlay          scenario (optional: whose counters to show)
+    help         dialogs.HelpOverlay          scenario (optional), side (optional: whose plan)
+    victory      overviews.VictoryDialog      map_screen
+    forces       overviews.ForcesDialog       map_screen
+    enemy_turn   overviews.EnemyTurnDialog    map_screen
+    confirm      overviews.ConfirmDialog      question, on_yes, yes (optional: the yes button)
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from game.ui.dialogs import GameMenu, HelpOverlay, LoadDialog, SaveDialog
 from game.ui.handover import HandOverScreen
 from game.ui.mapscreen import MapScreen
 from game.ui.menu import MainMenu
+from game.ui.overviews import ConfirmDialog, EnemyTurnDialog, ForcesDialog, VictoryDialog
 from game.ui.report import ReportScreen
 from game.ui.screen import register
 from game.ui.setup import SetupScreen
@@ -37,3 +42,7 @@ def register_all() -> None:
     register("load", LoadDialog)
     register("game_menu", GameMenu)
     register("help", HelpOverlay)
+    register("victory", VictoryDialog)
+    register("forces", ForcesDialog)
+    register("enemy_turn", EnemyTurnDialog)
+    register("confirm", ConfirmDialog)

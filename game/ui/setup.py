@@ -14,13 +14,15 @@ from pygame_gui.elements import (
     UIHorizontalSlider,
     UIImage,
     UILabel,
+    UITextBox,
     UITextEntryLine,
 )
 
 from game.scenario.errors import FileProblemError
 from game.scenario.model import KnobValue
 from game.session import Game
-from game.ui import catalogue
+from game.state import new_state
+from game.ui import briefings, catalogue
 from game.ui.catalogue import Entry
 from game.ui.match import AI_SPEEDS, Match
 from game.ui.screen import Screen
@@ -110,6 +112,13 @@ class SetupScreen(Screen):
             self.side_menus[menu] = side
             y += 44
         y += 8
+        # how to win, beside the seed and the pace: the briefing's victory conditions
+        self.victory_box = UITextBox(
+            briefings.brief_html(self.scenario, new_state(self.scenario, 0)),
+            pygame.Rect(x + 540, y, width - 540, 84),
+            ui,
+            object_id="#small",
+        )
         UILabel(pygame.Rect(x, y, 200, 32), "Seed", ui)
         self.seed_entry = UITextEntryLine(pygame.Rect(x + 210, y, 160, 32), ui)
         self.seed_entry.set_allowed_characters("numbers")
@@ -125,6 +134,9 @@ class SetupScreen(Screen):
         y += 34
         self.knob_widgets: dict[str, Any] = {}
         self.knob_labels: dict[str, Any] = {}
+        knobs = len(self.scenario.spec.knobs)
+        # rows close up in a small window, so that Back and Start stay on the screen
+        step = max(28, min(34, (h - 100 - y) // max(1, knobs)))
         for name, knob in self.scenario.spec.knobs.items():
             value = self.knob_values[name]
             if knob.type == "bool":
@@ -153,8 +165,8 @@ class SetupScreen(Screen):
                     ui,
                     object_id="#small",
                 )
-            y += 34
-        y = max(y + 16, h - 90)
+            y += step
+        y = max(y + 16, h - 70)
         self.message = UILabel(pygame.Rect(x, y - 34, width, 28), self.error, ui)
         self.back = UIButton(pygame.Rect(x, y, 160, 44), "Back", ui, object_id="#big")
         self.start = UIButton(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 SHORTCUTS: list[tuple[str, str]] = [
     ("Left click", "select a unit (again: next in the stack); move to a lit hex; pick a target"),
+    ("Drag a selected unit", "move it to a lit hex (also onto friendly units, to stack)"),
+    ("Hover", "a tooltip on units, towns and ground; on every button"),
     ("Right click / Esc", "clear the selection"),
     ("Drag, arrows, WASD", "pan the map"),
     ("Wheel, + / -", "zoom about the cursor"),
@@ -21,6 +23,10 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("P", "pause or resume the computer"),
     ("[ ]", "computer slower / faster"),
     ("V", "watch mode: whose eyes to see through"),
+    ("O", "victory: objectives, result levels, sudden death, turns left"),
+    ("F", "forces: your order of battle (click one to find it)"),
+    ("T", "what we saw of the enemy's turn, with a replay"),
     ("Ctrl+S, Ctrl+L", "save, load"),
     ("F1 / H", "help"),
+    ("F11", "full screen on or off"),
 ]

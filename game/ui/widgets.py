@@ -17,6 +17,7 @@ from game.events import Event
 from game.scenario.model import Scenario
 from game.ui.assets import font
 from game.ui.palette import palette
+from game.ui.screen import Screen
 
 Color = tuple[int, int, int]
 PANEL: Color = (36, 38, 30)
@@ -155,3 +156,17 @@ def set_visible(element: Any, on: bool) -> None:
 
 def side_color(scenario: Scenario, side: int) -> Color:
     return palette(scenario).fill(side)
+
+
+class Dialog(Screen):
+    """A see-through screen: the screen below stays drawn, dimmed."""
+
+    opaque = False
+
+    def draw(self, surface: pygame.Surface) -> None:
+        veil(surface)
+        super().draw(surface)
+
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.app.stack.pop()
