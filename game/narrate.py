@@ -175,8 +175,10 @@ def sudden_death_rule_text(scenario: Scenario, status: SuddenDeathStatus) -> str
     """What a sudden-death condition says, e.g. 'Soviet wins at once by holding Zaporozhye at
     the end of any side's turn from 21 Feb'."""
     team = scenario.side_table.team_label(status.team)
+    cities = city_list(scenario, status.cities)
+    how_long = f" for {status.hold_days} days" if status.hold_days else ""
     return (
-        f"{team} wins at once by holding {city_list(scenario, status.cities)} at the end of any "
+        f"{team} wins at once by holding {cities}{how_long} at the end of any "
         f"side's turn {window_text(status.opens, status.closes)}"
     )
 
@@ -188,6 +190,11 @@ def sudden_death_warning(scenario: Scenario, status: SuddenDeathStatus) -> str:
     if status.imminent:
         return (
             f"Sudden death: {team} holds {cities} and wins when this turn ends unless it is retaken"
+        )
+    if status.met and status.ends_turn is not None:
+        return (
+            f"Sudden-death warning: {team} holds {cities} and wins at the end of a side's turn on "
+            f"{scenario.date_of_turn(status.ends_turn):%d %b} unless it is retaken first"
         )
     missing = tuple(k for k, held in zip(status.cities, status.held, strict=True) if not held)
     when = (

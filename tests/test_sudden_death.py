@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from game import engine
-from game.rules import victory
+from game.narrate import sudden_death_rule_text, sudden_death_warning
+from game.rules import victory, victory_view
 from game.scenario.model import load_scenario
 
 KHARKOV = Path(__file__).resolve().parent.parent / "scenarios" / "kharkov_1943.toml"
@@ -39,3 +40,24 @@ def test_games_made_under_rules_version_2_end_at_once() -> None:
     state.control[crossing] = soviet
     state.control_changed[crossing] = 3
     assert victory.check_sudden_death(scenario, state)
+
+
+def test_the_victory_view_says_when_a_fresh_hold_will_end_the_game() -> None:
+    scenario = load_scenario(KHARKOV)
+    axis, soviet = scenario.side_table.index("axis"), scenario.side_table.index("soviet")
+    crossing = scenario.map.city_by_id("zaporozhye")
+    assert crossing is not None
+    state, _ = engine.new_game(scenario, seed=1)
+    state.turn = 3
+    state.control[crossing.hex] = soviet
+    state.control_changed[crossing.hex] = 3
+    (status,) = [
+        s
+        for s in victory_view.threats_to(scenario, state, axis)
+        if crossing.hex in [scenario.map.cities[k].hex for k in s.cities]
+    ]
+    assert status.met and not status.imminent and status.ends_turn == 5 and status.hold_days == 4
+    assert "wins at the end of a side's turn on 27 Feb unless it is retaken" in (
+        sudden_death_warning(scenario, status)
+    )
+    assert "holding Zaporozhye for 4 days" in sudden_death_rule_text(scenario, status)

@@ -13,7 +13,7 @@ from game.narrate import event_text, named, sudden_death_warning
 from game.rules import victory_view
 from game.scenario.model import Scenario, load_scenario
 from game.session import Game
-from game.state import Phase
+from game.state import Phase, UnitStatus
 from game.ui.briefings import brief_html, objectives_html, standing_html
 from tests.conftest import KHARKOV
 
@@ -98,7 +98,16 @@ def test_a_condition_met_now_ends_the_game_this_turn_and_says_so(kharkov: Scenar
     axis, soviet = table.index("axis"), table.index("soviet")
     zaporozhye = kharkov.map.city_by_id("zaporozhye")
     assert zaporozhye is not None
-    game.state.control[zaporozhye.hex] = soviet
+    state = game.state
+    state.control[zaporozhye.hex] = soviet  # held since the start (control_changed 0): long enough
+    # a Soviet unit stands in the town (an empty one would be bypassed ground, handed back to
+    # the Germans at the end of their turn), and no German one
+    raider = int(np.flatnonzero(state.active & (kharkov.units.side == soviet))[0])
+    state.hex[raider] = zaporozhye.hex
+    for u in np.flatnonzero(
+        state.active & (state.hex == zaporozhye.hex) & (kharkov.units.side == axis)
+    ):
+        state.hex[u], state.status[u] = -1, UnitStatus.ELIMINATED
     threats = victory_view.threats_to(kharkov, game.state, axis)
     met = [s for s in threats if s.imminent]
     assert len(met) == 1 and met[0].met

@@ -65,6 +65,11 @@ class SuddenDeathStatus:
     check_turn: int | None  # the turn of the first check after `team` has moved (None: no more)
     open_at_check: bool  # the window covers that check's date
     expired: bool  # the window has closed for good, or no check is left
+    hold_days: int = 0  # each city must have been held this long (`for_days`; 0: at once)
+    # the first turn whose checks see the hold long enough, while the team holds every city
+    # (None: not held); the rules count whole turns since each city last changed hands
+    ends_turn: int | None = None
+    turn: int = 0  # the turn the status was taken on
 
     @property
     def met(self) -> bool:
@@ -78,8 +83,11 @@ class SuddenDeathStatus:
 
     @property
     def imminent(self) -> bool:
-        """Met already, and the check at the end of the turn now being played will see it."""
-        return self.met and self.open_now
+        """Met already (long enough), and the check at the end of the turn now being played
+        will see it."""
+        return (
+            self.met and self.open_now and (self.ends_turn is None or self.ends_turn <= self.turn)
+        )
 
 
 @dataclass(frozen=True)
@@ -221,6 +229,14 @@ def sudden_death_status(
                 open_at_check=check is not None
                 and in_window(rule.from_date, rule.until, scenario.date_of_turn(check)),
                 expired=check is None or (rule.until is not None and today > rule.until),
+                hold_days=rule.for_days if scenario.rules_version >= 3 else 0,
+                ends_turn=(
+                    max(int(state.control_changed[grid.cities[k].hex]) for k in cities)
+                    + scenario.scale.turns(rule.for_days, minimum=0)
+                    if all(held) and cities and scenario.rules_version >= 3
+                    else None
+                ),
+                turn=state.turn,
             )
         )
     return tuple(out)

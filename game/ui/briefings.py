@@ -69,6 +69,11 @@ def sudden_death_html(scenario: Scenario, status: SuddenDeathStatus, viewer: int
     colour = DANGER if hostile else GOOD
     if status.imminent:
         notes.append(f"<font color='{colour}'><b>met now: ends the game this turn</b></font>")
+    elif status.met and status.ends_turn is not None and status.open_now:
+        when = f"{scenario.date_of_turn(status.ends_turn):%d %b}"
+        notes.append(
+            f"<font color='{colour}'><b>held: ends the game on {when} unless retaken</b></font>"
+        )
     elif status.threatened:
         what = "can be met next turn" if status.open_now else "can be met when it opens"
         notes.append(f"<font color='{WARN}'><b>{what}</b></font>")
