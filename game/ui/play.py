@@ -22,7 +22,7 @@ from game.actions import Action, Attack, CancelAttack, EndPhase, Move
 from game.ai.belief import Belief, belief_from_observation
 from game.events import Event
 from game.observation import Observation, observe
-from game.rules import control, movement, supply, victory_view, zoc
+from game.rules import control, fortification, movement, supply, victory_view, zoc
 from game.rules.movement import Reach
 from game.rules.victory_view import SuddenDeathStatus
 from game.scenario.model import Scenario
@@ -583,6 +583,7 @@ class Table:
             pockets=base.pockets,
             zoc=base.zoc,
             ice=base.ice,
+            belts=base.belts,
             markers=self.markers,
             trails=self.trails,
             now=self.now,
@@ -677,8 +678,14 @@ class Table:
             stack.looks = [stack.looks[k] for k in order]
             ordered.append(stack)
         held = view.control if view is not None else state.control
+        changed = view.control_changed if view is not None else state.control_changed
         scene = Scene(
-            control=held.copy(), stacks=ordered, ice=terrain.ice_hexes(scenario, state.turn)
+            control=held.copy(),
+            stacks=ordered,
+            ice=terrain.ice_hexes(scenario, state.turn),
+            belts=fortification.standing(scenario, held, changed)
+            if fortification.switched_on(scenario)
+            else None,
         )
         if view is not None and self.overlays.fog:
             scene.veil = ~seen
