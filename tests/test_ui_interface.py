@@ -19,6 +19,7 @@ from game.state import Phase, UnitStatus
 from game.ui import briefings, panels
 from game.ui.app import App, Settings
 from game.ui.driver import button_center, click, drag, frames, key
+from game.ui.logview import side_and_text
 from game.ui.mapscreen import TOP_H, MapScreen
 from game.ui.match import AI_SPEEDS
 from game.ui.menu import MainMenu
@@ -335,3 +336,14 @@ def test_at_1280x720_the_bar_is_one_row_and_the_minimap_starts_hidden(tmp_path: 
         assert mini.width * mini.height < 0.06 * screen.map_rect().width * screen.map_rect().height
     finally:
         app.close()
+
+
+def test_a_log_line_names_its_side_once() -> None:
+    assert side_and_text("German", "German forces take Kharkov") == (
+        "",
+        "German forces take Kharkov",
+    )
+    assert side_and_text("German", "Das Reich moves to Kharkov") == (
+        "German ",
+        "Das Reich moves to Kharkov",
+    )

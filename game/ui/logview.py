@@ -86,7 +86,8 @@ class LogView:
             date = f"{scenario.date_of_turn(max(1, event.turn)):%d %b} "
             side, colour_side = event_actor(scenario, event)
             color = palette(scenario).text(colour_side)
-            pieces = [(date, DATE, small), (side + " ", color, small), (text, TEXT, body)]
+            lead, rest = side_and_text(side, text)
+            pieces = [(date, DATE, small), (lead, color, small), (rest, TEXT, body)]
         return self._wrap(pieces)
 
     def _wrap(
@@ -139,3 +140,11 @@ class LogView:
         if self.scroll:
             note = font(12, bold=True).render(f"{self.scroll} lines back - wheel down", True, TURN)
             surface.blit(note, note.get_rect(topright=(rect.right - 6, rect.top + 4)))
+
+
+def side_and_text(side: str, text: str) -> tuple[str, str]:
+    """A log line's side prefix and its text, naming the side once when the text already starts
+    with it ("German forces take Kharkov", not "German German forces take Kharkov")."""
+    if text.startswith(side + " "):
+        return "", text
+    return side + " ", text
