@@ -347,3 +347,14 @@ def test_a_log_line_names_its_side_once() -> None:
         "German ",
         "Das Reich moves to Kharkov",
     )
+
+
+def test_the_arrow_keys_move_the_highlight_in_the_scenario_list(app: App) -> None:
+    menu = app.stack.top
+    assert isinstance(menu, MainMenu) and len(menu.entries) >= 2
+    key(app, pygame.K_DOWN)
+    chosen = menu.list.get_single_selection(include_object_id=True)
+    second = menu.entries[1]
+    assert menu.selected == 1 and chosen is not None and second.id in chosen
+    days = second.days_per_turn
+    assert f"turns of {days} day{'s' if days != 1 else ''};" in menu.dates.text

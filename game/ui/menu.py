@@ -9,6 +9,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UIImage, UILabel, UISelectionList, UITextBox
 
+from game.narrate import plural
 from game.scenario.errors import FileProblemError
 from game.scenario.model import Scenario
 from game.state import new_state
@@ -131,7 +132,7 @@ class MainMenu(Screen):
         names = entry.side_names
         sides = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         self.dates.set_text(
-            f"{entry.dates}: {entry.turns} turns of {entry.days_per_turn} days; {sides}"
+            f"{entry.dates}: {entry.turns} turns of {plural(entry.days_per_turn, 'day')}; {sides}"
         )
         paragraphs = [p.strip() for p in entry.briefing.split("\n\n") if p.strip()]
         body = "<br><br>".join(esc(" ".join(p.split())) for p in paragraphs)
@@ -178,7 +179,19 @@ class MainMenu(Screen):
             elif event.key in (pygame.K_UP, pygame.K_DOWN) and self.entries:
                 step = -1 if event.key == pygame.K_UP else 1
                 self.selected = (self.selected + step) % len(self.entries)
+                self._highlight()
                 self._show_entry()
+
+    def _highlight(self) -> None:
+        """Mark the chosen row in the list (the arrow keys choose without clicking it)."""
+        for k, item in enumerate(self.list.item_list):
+            item["selected"] = k == self.selected
+            button = item.get("button_element")
+            if button is not None:
+                if k == self.selected:
+                    button.select()
+                else:
+                    button.unselect()
 
     def _choose(self, key: str) -> None:
         if key == "quit":
