@@ -92,3 +92,31 @@ def test_each_player_sees_only_their_own_side(app: App) -> None:
     assert hidden_enemies.any(), "fog of war hides some Soviet units at the start"
     assert not shown & set(np.nonzero(hidden_enemies)[0].tolist())
     assert scene.veil is not None and scene.veil.any()
+
+
+@pytest.mark.parametrize("scenario_id", ["kursk_1943", "summer_1943", "winter_storm_1942"])
+def test_every_new_scenario_plays_to_its_end_hot_seat_and_solo_as_either_side(
+    app: App, scenario_id: str
+) -> None:
+    """Hot-seat: both players end every phase until the game is over, past each hand-over; solo:
+    the window opens the map for a player of each side, the computer moving the other."""
+    scenario = catalogue.scenario(scenario_id)
+    start_match(app, scenario_id, "hotseat", seed=3)
+    frames(app, 2)
+    for _ in range(scenario.turns * len(scenario.sides) * 6 + 10):  # 3 phases, a hand-over
+        top = app.stack.top
+        if isinstance(top, HandOverScreen):
+            click(app, button_center(top.ready), settle=1)
+            continue
+        assert isinstance(top, MapScreen)
+        if top.table.game.state.over:
+            break
+        key(app, pygame.K_e)
+    top = app.stack.top
+    assert isinstance(top, MapScreen) and top.table.game.state.over
+    for side in scenario.sides:
+        start_match(app, scenario_id, "solo", side=side, seed=4)
+        frames(app, 3)
+        screen = app.stack.top
+        assert isinstance(screen, MapScreen) and screen.table.viewer == side
+        assert map_pixels(app.window) > 2_000
