@@ -270,7 +270,10 @@ def _text_table(table: Sequence[Sequence[str]]) -> list[str]:
     if not table:
         return []
     widths = [max(len(row[k]) for row in table) for k in range(len(table[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in table]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in table
+    ]
 
 
 # --- report --------------------------------------------------------------------------------------
@@ -333,7 +336,11 @@ def rewrite_report(db: Path | None, ident: int, plots: bool = True) -> tuple[Pat
     elif e.kind == "continuation":
         from game.sim.continuation import write_continuation
 
-        played_on = scenario.with_knobs(dict(e.extra["all_knobs"])) if e.extra.get("all_knobs") else scenario
+        played_on = (
+            scenario.with_knobs(dict(e.extra["all_knobs"]))
+            if e.extra.get("all_knobs")
+            else scenario
+        )
         write_continuation(
             played_on,
             scenario.title,
@@ -370,7 +377,9 @@ def _simulate_report(
         from game.sim.plots import Arm, write_plots
 
         label = f"{len(rows)} games" + (f" ({knob_text(knobs)})" if knobs else "")
-        written = write_plots(out, played_on, [Arm(label, rows)], f"{knob_text(knobs)}: game seeds {seeds}")
+        written = write_plots(
+            out, played_on, [Arm(label, rows)], f"{knob_text(knobs)}: game seeds {seeds}"
+        )
         drawn = [str(p.relative_to(out)) for p in written]
     write_report(
         out,
@@ -387,4 +396,3 @@ def _simulate_report(
             runs_files=[e.arms[0].runs_csv],
         ),
     )
-

@@ -215,7 +215,9 @@ class Store:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def experiments(self, scenario: str | None = None, limit: int | None = None) -> list[Experiment]:
+    def experiments(
+        self, scenario: str | None = None, limit: int | None = None
+    ) -> list[Experiment]:
         """The experiments, newest first, without their games (arms carry no rows)."""
         if self._db is None:
             return []
@@ -384,6 +386,13 @@ def _check_schema(db: sqlite3.Connection, path: Path, write: bool) -> None:
         )
     if version < 1:
         raise StoreError(f"experiments database {path}: is damaged (no schema version)")
+    names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = sorted({"experiments", "arms", "games"} - names)
+    if missing:
+        raise StoreError(
+            f"experiments database {path}: is damaged (no {', '.join(missing)} table); "
+            "move it aside to start anew"
+        )
 
 
 def read_rows(path: Path, since: float | None = None) -> list[dict[str, str]] | None:
