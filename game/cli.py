@@ -646,12 +646,12 @@ def cmd_explore(args: argparse.Namespace) -> int:
         return _interrupted()
     finally:
         lock.release()
-    _record(args, "explore", scenario, knobs, out, True, arms, report["headlines"])
     for headline in report["headlines"]:
         print(headline["sentence"])
     print(f"wrote {out / 'comparison.json'}, {out / 'report.html'} and {out / 'report.md'}")
     for plot in report["plots"]:
         print(f"wrote {out / plot}")
+    _record(args, "explore", scenario, knobs, out, True, arms, report["headlines"])
     return 0
 
 
@@ -731,11 +731,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return _interrupted()
     finally:
         lock.release()
-    said = [{"sentence": s} for s in result["sentences"]]
-    _record(args, "sweep", scenario, setting, out, True, arms, said, extra)
     for sentence in result["sentences"]:
         print(sentence)
     print(f"wrote {out / 'sweep.json'}, {out / 'report.html'} and {out / 'report.md'}")
+    said = [{"sentence": s} for s in result["sentences"]]
+    _record(args, "sweep", scenario, setting, out, True, arms, said, extra)
     return 0
 
 
@@ -774,11 +774,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         return _interrupted()
     finally:
         lock.release()
-    said = [{"sentence": s} for s in result["sentences"]]
-    _record(args, "sensitivity", scenario, setting, out, True, arms, said)
     for sentence in result["sentences"]:
         print(sentence)
     print(f"wrote {out / 'sensitivity.json'}, {out / 'report.html'} and {out / 'report.md'}")
+    said = [{"sentence": s} for s in result["sentences"]]
+    _record(args, "sensitivity", scenario, setting, out, True, arms, said)
     return 0
 
 
@@ -856,11 +856,11 @@ def _explore_from(args: argparse.Namespace) -> int:
         )
     finally:
         lock.release()
-    _record(args, "continuation", saved, knobs, out, True, arms, result["headlines"], start)
     print(where)
     for headline in result["headlines"]:
         print(headline["sentence"])
     print(f"wrote {out / 'runs.csv'}, {out / 'continuation.json'} and {out / 'report.html'}")
+    _record(args, "continuation", saved, knobs, out, True, arms, result["headlines"], start)
     return 0
 
 
