@@ -17,7 +17,7 @@ import re
 import stat
 import sys
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -577,10 +577,15 @@ def _simulate(
     except KeyboardInterrupt:
         kept = runs_file.in_run_order()
         write_summary(out / "summary.json", summarise(scenario, kept, knobs))
+        _record(args, "simulate", scenario, knobs, out, False, [("", knobs, "runs.csv")])
         return _interrupted(len(kept), args.runs, out)
     rows = runs_file.in_run_order()
     write_summary(out / "summary.json", summarise(scenario, rows, knobs))
     print(f"wrote {out / 'runs.csv'} and {out / 'summary.json'} ({len(rows)} games)")
+    from game.sim.headlines import describe as describe_outcomes
+
+    headlines = describe_outcomes(scenario, rows)
+    _record(args, "simulate", scenario, knobs, out, True, [("", knobs, "runs.csv")], headlines)
     if not args.no_plots:
         from game.sim.explore import knob_text
         from game.sim.plots import Arm, write_plots
@@ -612,6 +617,10 @@ def cmd_explore(args: argparse.Namespace) -> int:
     scenario = load_scenario(path)
     knobs = parse_knobs(scenario, args.set)
     with_knobs(scenario, knobs)  # a value the scenario cannot play fails here, before any game
+    arms: list[tuple[str, dict[str, Any], str]] = [
+        ("baseline", {}, "baseline/runs.csv"),
+        ("variant", dict(knobs), "variant/runs.csv"),
+    ]
     out = Path(args.out)
     _make_folder(out, "--out")
     lock = _lock(out)
@@ -633,6 +642,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
     except SchedulerError as exc:
         return _scheduler_failed(exc)
     except KeyboardInterrupt:
+        _record(args, "explore", scenario, knobs, out, False, arms)
         return _interrupted()
     finally:
         lock.release()
@@ -641,6 +651,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
     print(f"wrote {out / 'comparison.json'}, {out / 'report.html'} and {out / 'report.md'}")
     for plot in report["plots"]:
         print(f"wrote {out / plot}")
+    _record(args, "explore", scenario, knobs, out, True, arms, report["headlines"])
     return 0
 
 
@@ -695,6 +706,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     path = find_scenario(args.scenario)
     scenario = load_scenario(path)
     values = sweep_values(scenario, args.knob)
+    from game.sim.sweep import sweep_arms
+
+    arms = _study_arms(sweep_arms(args.knob[0], values))
+    extra = {"knob": args.knob[0], "values": values}
+    setting = {args.knob[0]: ", ".join(str(v).lower() for v in values)}
     out = Path(args.out)
     _make_folder(out, "--out")
     lock = _lock(out)
@@ -711,12 +727,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     except SchedulerError as exc:
         return _scheduler_failed(exc)
     except KeyboardInterrupt:
+        _record(args, "sweep", scenario, setting, out, False, arms, extra=extra)
         return _interrupted()
     finally:
         lock.release()
     for sentence in result["sentences"]:
         print(sentence)
     print(f"wrote {out / 'sweep.json'}, {out / 'report.html'} and {out / 'report.md'}")
+    said = [{"sentence": s} for s in result["sentences"]]
+    _record(args, "sweep", scenario, setting, out, True, arms, said, extra)
     return 0
 
 
@@ -733,6 +752,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     for name, low, high in ends:
         with_knobs(scenario, {name: low})
         with_knobs(scenario, {name: high})
+    from game.sim.sweep import sensitivity_arms, value_label
+
+    arms = _study_arms(sensitivity_arms(scenario))
+    setting = {name: f"{value_label(low)} / {value_label(high)}" for name, low, high in ends}
     out = Path(args.out)
     _make_folder(out, "--out")
     lock = _lock(out)
@@ -747,26 +770,28 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     except SchedulerError as exc:
         return _scheduler_failed(exc)
     except KeyboardInterrupt:
+        _record(args, "sensitivity", scenario, setting, out, False, arms)
         return _interrupted()
     finally:
         lock.release()
     for sentence in result["sentences"]:
         print(sentence)
     print(f"wrote {out / 'sensitivity.json'}, {out / 'report.html'} and {out / 'report.md'}")
+    said = [{"sentence": s} for s in result["sentences"]]
+    _record(args, "sensitivity", scenario, setting, out, True, arms, said)
     return 0
 
 
 def _explore_from(args: argparse.Namespace) -> int:
     """Continuations of a saved game (`game.sim.continuation`), with their report."""
     from game.saves import load_game
+    from game.scenario.loader import file_hash
     from game.sim.continuation import (
         believed_position,
         continue_games,
-        knob_summary,
         position_text,
+        write_continuation,
     )
-    from game.sim.headlines import describe as describe_outcomes
-    from game.sim.report import Report, headline_table, write_report
     from game.sim.stream import Progress, RunsFile
     from game.sim.summary import columns, summarise, write_summary
 
@@ -782,6 +807,17 @@ def _explore_from(args: argparse.Namespace) -> int:
     scenario = with_knobs(saved, knobs)
     position = believed_position(game, side, args.true_position)
     where = position_text(saved, game, position)
+    all_knobs = {**game.knobs, **knobs}
+    start: dict[str, Any] = {
+        "save": str(Path(args.from_save).resolve()),
+        "save_hash": file_hash(Path(args.from_save)),
+        "turn": game.state.turn,
+        "side": saved.side_id(side),
+        "true_position": bool(args.true_position),
+        "position": where,
+        "all_knobs": all_knobs,
+    }
+    arms: list[tuple[str, dict[str, Any], str]] = [("", dict(knobs), "runs.csv")]
     out = Path(args.out)
     _make_folder(out, "--out")
     lock = _lock(out)
@@ -799,57 +835,80 @@ def _explore_from(args: argparse.Namespace) -> int:
             finally:
                 progress.close()
     except KeyboardInterrupt:
+        kept = runs_file.in_run_order()
+        if kept:
+            write_summary(out / "summary.json", summarise(scenario, kept, all_knobs))
         lock.release()
-        return _interrupted(len(runs_file.rows), args.runs, out)
+        _record(args, "continuation", saved, knobs, out, False, arms, extra=start)
+        return _interrupted(len(kept), args.runs, out)
     try:
-        rows = runs_file.in_run_order()
-        all_knobs = {**game.knobs, **knobs}
-        write_summary(out / "summary.json", summarise(scenario, rows, all_knobs))
-        headlines = describe_outcomes(scenario, rows)
-        seeds = f"fresh seeds {args.seed}-{args.seed + args.runs - 1}"
-        plots: list[str] = []
-        if not args.no_plots:
-            from game.sim.plots import Arm, write_plots
-
-            fog = "true position" if args.true_position else "as the player knows it"
-            label = f"{len(rows)} continuations ({fog})"
-            subtitle = f"from turn {game.state.turn}, {knob_summary(knobs)}: {seeds}"
-            plots = [str(p.relative_to(out)) for p in write_plots(out, scenario, [Arm(label, rows)], subtitle)]
-        result = {
-            "save": str(args.from_save),
-            "turn": game.state.turn,
-            "side": saved.side_id(side),
-            "true_position": bool(args.true_position),
-            "position": where,
-            "knobs": knobs,
-            "runs": len(rows),
-            "seed": args.seed,
-            "headlines": headlines,
-            "plots": plots,
-        }
-        write_summary(out / "continuation.json", result)
-        write_report(
+        result = write_continuation(
+            scenario,
+            saved.title,
+            start,
+            knobs,
+            all_knobs,
+            args.seed,
+            runs_file.in_run_order(),
             out,
-            Report(
-                title=f"What now? {saved.title}, turn {game.state.turn}",
-                scenario=scenario,
-                command=command_line(args),
-                runs=len(rows),
-                seeds=seeds,
-                knobs=all_knobs,
-                sentences=[where, *(h["sentence"] for h in headlines)],
-                table=headline_table(headlines, ["continuations"]),
-                plots=plots,
-                runs_files=["runs.csv"],
-            ),
+            plots=not args.no_plots,
+            command=command_line(args),
         )
     finally:
         lock.release()
     print(where)
-    for headline in headlines:
+    for headline in result["headlines"]:
         print(headline["sentence"])
     print(f"wrote {out / 'runs.csv'}, {out / 'continuation.json'} and {out / 'report.html'}")
+    _record(args, "continuation", saved, knobs, out, True, arms, result["headlines"], start)
     return 0
+
+
+def _study_arms(arms: Sequence[Any]) -> list[tuple[str, dict[str, Any], str]]:
+    """A sweep's or a sensitivity study's arms as the store records them."""
+    return [(arm.name, dict(arm.knobs), f"{arm.name}/runs.csv") for arm in arms]
+
+
+def _record(
+    args: argparse.Namespace,
+    kind: str,
+    scenario: Scenario,
+    knobs: Mapping[str, Any],
+    out: Path,
+    complete: bool,
+    arms: Sequence[tuple[str, Mapping[str, Any], str]],
+    headlines: Sequence[Mapping[str, Any]] = (),
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Put the batch in the results store. The store is a convenience: a store that cannot be
+    written costs one line on stderr, never the batch (its files are on disk either way)."""
+    import sqlite3
+
+    from game.sim.experiments import Clock, record
+    from game.sim.store import StoreError
+
+    clock = getattr(args, "clock", None) or Clock()
+    try:
+        ident, path = record(
+            args.db,
+            kind,
+            scenario,
+            knobs,
+            args.seed,
+            args.runs,
+            command_line(args),
+            out,
+            clock,
+            complete,
+            arms,
+            headlines,
+            extra,
+        )
+    except (StoreError, OSError, ValueError, KeyError, sqlite3.Error) as exc:
+        text = " ".join(str(exc).split())
+        print(f"eastfront: not recorded in the results store: {text}", file=sys.stderr)
+        return
+    print(f"recorded as experiment {ident} in {path}")
 
 
 def _scheduler_failed(exc: Exception) -> int:
@@ -908,6 +967,58 @@ def _add_batch_options(p: argparse.ArgumentParser) -> None:
         help="give up on a scheduler address after this long (default 10)",
     )
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    _add_db_option(p)
+
+
+def db_file(text: str) -> Path:
+    """An argument type: a file the results store may be (it may not exist yet)."""
+    problem = file_target_problem(Path(text)) if text.strip() else "is not a file name"
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{text[:200]!r} {problem}")
+    return Path(text)
+
+
+def _add_db_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        type=db_file,
+        default=None,
+        metavar="PATH",
+        help="the results store (SQLite); default: $EASTFRONT_EXPERIMENTS_DB, else "
+        "experiments.sqlite in $XDG_DATA_HOME/eastfront or ~/.local/share/eastfront",
+    )
+
+
+def cmd_experiments(args: argparse.Namespace) -> int:
+    """`experiments list|show|compare|report`: answers from the results store, no games played."""
+    from game.sim import experiments
+    from game.sim.store import StoreError
+
+    try:
+        if args.action == "list":
+            lines = experiments.list_lines(args.db, args.scenario, args.limit or None)
+        elif args.action == "show":
+            lines = experiments.show_lines(args.db, args.id)
+        elif args.action == "compare":
+            try:
+                lines = experiments.compare_lines(args.db, args.first, args.second)
+            except ValueError as exc:
+                raise CliError(f"argument ID: {exc}") from None
+        else:
+            page, notes = experiments.rewrite_report(args.db, args.id, plots=not args.no_plots)
+            lines = [*notes, f"wrote {page} and {page.with_suffix('.md')}"]
+    except StoreError as exc:
+        print(f"eastfront experiments: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for line in lines:
+        print(line)
+    return 0
+
+
+def experiments_limit() -> int:
+    from game.sim.experiments import LIST_LIMIT
+
+    return LIST_LIMIT
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1015,6 +1126,35 @@ def build_parser() -> argparse.ArgumentParser:
     _add_batch_options(p)
     p.set_defaults(func=cmd_sensitivity)
 
+    p = sub.add_parser(
+        "experiments", help="the results store: past runs listed, shown, compared, reported"
+    )
+    actions = p.add_subparsers(dest="action", required=True)
+    ident = whole_number(1, MAX_SEED, "(an experiment's id, from `experiments list`)")
+    q = actions.add_parser("list", help="recorded runs, newest first")
+    q.add_argument("--scenario", default=None, metavar="ID", help="only runs of this scenario")
+    q.add_argument(
+        "--limit",
+        type=whole_number(0, MAX_RUNS),
+        default=experiments_limit(),
+        help="at most this many (0: all)",
+    )
+    _add_db_option(q)
+    q = actions.add_parser("show", help="one run: what was run, its results, where its files are")
+    q.add_argument("id", type=ident)
+    _add_db_option(q)
+    q = actions.add_parser(
+        "compare", help="two runs of one scenario side by side (ID, or ID:ARM for one arm)"
+    )
+    q.add_argument("first", metavar="ID[:ARM]")
+    q.add_argument("second", metavar="ID[:ARM]")
+    _add_db_option(q)
+    q = actions.add_parser("report", help="write a stored run's report again from its runs.csv")
+    q.add_argument("id", type=ident)
+    q.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    _add_db_option(q)
+    p.set_defaults(func=cmd_experiments)
+
     frames = whole_number(0, MAX_FRAMES)
     p = sub.add_parser("play", help="open the game: main menu, or SCENARIO against the computer")
     p.add_argument("scenario", nargs="?", default=None, type=scenario_name)
@@ -1051,6 +1191,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         args.argv = list(sys.argv[1:] if argv is None else argv)
+        if args.command in ("simulate", "explore", "sweep", "sensitivity"):
+            from game.sim.experiments import Clock
+
+            args.clock = Clock()  # when the run began, for its record in the results store
     except SystemExit as exc:  # --help (0) or a bad argument (2, its line already printed)
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     try:

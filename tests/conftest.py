@@ -21,6 +21,17 @@ KHARKOV = ROOT / "scenarios" / "kharkov_1943.toml"
 MiniWriter = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True)
+def _results_store_in_a_temporary_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every batch a test plays is recorded in the results store: never in the real home."""
+    data = tmp_path_factory.mktemp("data_home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    monkeypatch.delenv("EASTFRONT_EXPERIMENTS_DB", raising=False)
+    return data
+
+
 @pytest.fixture
 def mini(tmp_path: Path) -> MiniWriter:
     """Write the mini scenario (optionally edited) next to a copy of its map; returns its path.

@@ -18,15 +18,17 @@ not. The log up to the position is kept, so a city taken before it keeps its dat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from game.actions import EndPhase
 from game.ai.players import make_player, play_one
 from game.observation import observe
-from game.scenario.model import Scenario
+from game.scenario.model import KnobValue, Scenario
 from game.session import Game
 from game.sim.reporters import Recording, Row
 from game.sim.runner import MAX_ACTIONS, ai_seed
@@ -127,3 +129,67 @@ def position_text(scenario: Scenario, game: Game, position: Position) -> str:
 
 def knob_summary(knobs: Mapping[str, object]) -> str:
     return ", ".join(f"{k}={str(v).lower()}" for k, v in knobs.items()) or "as saved"
+
+
+def write_continuation(
+    scenario: Scenario,
+    title: str,
+    position: Mapping[str, Any],
+    knobs: Mapping[str, KnobValue],
+    all_knobs: Mapping[str, KnobValue],
+    seed: int,
+    rows: Sequence[Mapping[str, Any]],
+    out: Path,
+    plots: bool = True,
+    command: str = "",
+) -> dict[str, Any]:
+    """From the continuations' games (as played, or read back from `runs.csv`):
+    `summary.json`, `continuation.json`, the plots and the report under `out`. `position` holds
+    where they started: `save`, `turn`, `side`, `true_position` and `position` (its text)."""
+    from game.sim.headlines import describe
+    from game.sim.report import Report, headline_table, write_report
+    from game.sim.summary import summarise, write_summary
+
+    games = [dict(r) for r in rows]
+    write_summary(out / "summary.json", summarise(scenario, games, dict(all_knobs)))
+    headlines = describe(scenario, games)
+    runs = len(games)
+    seeds = f"fresh seeds {seed}-{seed + runs - 1}"
+    drawn: list[str] = []
+    if plots:
+        from game.sim.plots import Arm, write_plots
+
+        fog = "true position" if position["true_position"] else "as the player knows it"
+        label = f"{runs} continuations ({fog})"
+        subtitle = f"from turn {position['turn']}, {knob_summary(knobs)}: {seeds}"
+        written = write_plots(out, scenario, [Arm(label, games)], subtitle)
+        drawn = [str(p.relative_to(out)) for p in written]
+    result = {
+        "save": str(position["save"]),
+        "turn": position["turn"],
+        "side": position["side"],
+        "true_position": bool(position["true_position"]),
+        "position": position["position"],
+        "knobs": dict(knobs),
+        "runs": runs,
+        "seed": seed,
+        "headlines": headlines,
+        "plots": drawn,
+    }
+    write_summary(out / "continuation.json", result)
+    write_report(
+        out,
+        Report(
+            title=f"What now? {title}, turn {position['turn']}",
+            scenario=scenario,
+            command=command,
+            runs=runs,
+            seeds=seeds,
+            knobs=dict(all_knobs),
+            sentences=[str(position["position"]), *(h["sentence"] for h in headlines)],
+            table=headline_table(headlines, ["continuations"]),
+            plots=drawn,
+            runs_files=["runs.csv"],
+        ),
+    )
+    return result

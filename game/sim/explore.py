@@ -204,15 +204,52 @@ def explore(
                 arms[name] = (arm_scenario, rows, summary)
     finally:
         progress.close()
+    return write_comparison(
+        scenario,
+        knobs,
+        runs,
+        seed,
+        arms["baseline"][1],
+        arms["variant"][1],
+        out,
+        plots=plots,
+        command=command,
+        summaries={name: arm[2] for name, arm in arms.items()},
+    )
+
+
+def write_comparison(
+    scenario: Scenario,
+    knobs: dict[str, KnobValue],
+    runs: int,
+    seed: int,
+    baseline: Sequence[RowLike],
+    variant: Sequence[RowLike],
+    out: Path,
+    plots: bool = True,
+    command: str = "",
+    summaries: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """From the games of both arms (as played, or as read back from their `runs.csv` files):
+    `comparison.json`, the plots and the report under `out`; returns the comparison.
+    `summaries`: each arm's `summary.json`, when the caller has them."""
+    if summaries is None:
+        summaries = {
+            name: summarise(scenario.with_knobs(values) if values else scenario, rows, values)
+            for name, rows, values in (
+                ("baseline", [dict(r) for r in baseline], {}),
+                ("variant", [dict(r) for r in variant], knobs),
+            )
+        }
     report = {
         "knobs": dict(knobs),
         "runs": runs,
         "seed": seed,
-        **compare(arms["baseline"][2], arms["variant"][2]),
+        **compare(summaries["baseline"], summaries["variant"]),
     }
-    add_intervals(report, scenario, arms["baseline"][1], arms["variant"][1])
+    add_intervals(report, scenario, baseline, variant)
     report["headlines"] = compare_headlines(
-        scenario, arms["baseline"][1], arms["variant"][1], f"with {knob_text(knobs)}"
+        scenario, baseline, variant, f"with {knob_text(knobs)}"
     )
     written: list[Path] = []
     if plots:
@@ -222,10 +259,7 @@ def explore(
         written = write_plots(
             out,
             scenario,
-            [
-                Arm("baseline", arms["baseline"][1]),
-                Arm(f"variant ({knob_text(knobs)})", arms["variant"][1]),
-            ],
+            [Arm("baseline", baseline), Arm(f"variant ({knob_text(knobs)})", variant)],
             f"baseline against {knob_text(knobs)}: {runs} games each on game seeds {seed}-{last}",
         )
     report["plots"] = [str(path.relative_to(out)) for path in written]

@@ -23,9 +23,11 @@ from game.sim.reporters import losses_column, report_cities
 from game.sim.stats import (
     Estimate,
     bootstrap_median,
+    median_difference,
     paired_median_difference,
     paired_share_difference,
     points_text,
+    share_difference,
     share_text,
     wilson,
 )
@@ -181,6 +183,22 @@ def change(
     return paired_median_difference([a for a, _ in kept], [b for _, b in kept], rng)
 
 
+def unpaired_change(
+    outcome: Outcome, baseline: Sequence[RowLike], variant: Sequence[RowLike]
+) -> Estimate | None:
+    """The change variant - baseline of an outcome between batches not played on the same
+    seeds: every game of each batch counts, and the interval is for independent samples."""
+    first = [v for v in (outcome.value(r) for r in baseline) if v is not None]
+    second = [v for v in (outcome.value(r) for r in variant) if v is not None]
+    if not first or not second:
+        return None
+    if outcome.kind == "share":
+        hits_a = sum(1 for v in first if v > 0)
+        hits_b = sum(1 for v in second if v > 0)
+        return share_difference(hits_a, len(first), hits_b, len(second))
+    return median_difference(first, second, bootstrap_rng(outcome.id, "unpaired change"))
+
+
 def value_text(outcome: Outcome, value: Estimate | None, scenario: Scenario) -> str:
     """An arm's value in words: `78 % (66-87 %)`, `23,400 (21,000-26,100)`, `12 Mar (9-15 Mar)`."""
     if value is None:
@@ -234,14 +252,16 @@ def compare(
     baseline: Sequence[RowLike],
     variant: Sequence[RowLike],
     setting: str,
+    paired: bool = True,
 ) -> list[dict[str, Any]]:
-    """Each main outcome in both arms with its paired change and a sentence (`setting` names the
-    variant: "with thaw_shift_days=-10")."""
+    """Each main outcome in both arms with its change and a sentence (`setting` names the
+    variant: "with thaw_shift_days=-10"). The change is paired over the common seeds unless
+    `paired` is False (batches played on other seeds or from other positions)."""
     out = []
     for outcome in main_outcomes(scenario):
         first = estimate(outcome, baseline, "baseline")
         second = estimate(outcome, variant, "variant")
-        delta = change(outcome, baseline, variant)
+        delta = (change if paired else unpaired_change)(outcome, baseline, variant)
         out.append(
             {
                 "outcome": outcome.id,

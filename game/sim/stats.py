@@ -99,6 +99,40 @@ def paired_share_difference(
     return Estimate(change, max(-1.0, change - down), min(1.0, change + up))
 
 
+def share_difference(
+    count_a: int, n_a: int, count_b: int, n_b: int, z: float = Z95
+) -> Estimate:
+    """The change `count_b / n_b - count_a / n_a` between two independent batches (games not
+    played on the same seeds), with Newcombe's hybrid score interval for unpaired proportions
+    (Newcombe 1998, Statistics in Medicine 17:873, method 10): 56 of 70 against a baseline of
+    48 of 80 gives +0.200 (0.0524 to 0.3339), his worked example."""
+    first, second = wilson(count_a, n_a, z), wilson(count_b, n_b, z)
+    change = second.value - first.value
+    down = math.sqrt((second.value - second.low) ** 2 + (first.high - first.value) ** 2)
+    up = math.sqrt((second.high - second.value) ** 2 + (first.value - first.low) ** 2)
+    return Estimate(change, max(-1.0, change - down), min(1.0, change + up))
+
+
+def median_difference(
+    baseline: Sequence[float],
+    variant: Sequence[float],
+    rng: np.random.Generator,
+    resamples: int = RESAMPLES,
+) -> Estimate:
+    """`median(variant) - median(baseline)` between two independent batches, with a bootstrap
+    interval that resamples each batch on its own."""
+    first = np.asarray(baseline, dtype=np.float64)
+    second = np.asarray(variant, dtype=np.float64)
+    if first.size == 0 or second.size == 0:
+        raise ValueError("a difference of medians needs games in both batches")
+    picks_a = rng.integers(0, first.size, size=(resamples, first.size))
+    picks_b = rng.integers(0, second.size, size=(resamples, second.size))
+    changes = np.median(second[picks_b], axis=1) - np.median(first[picks_a], axis=1)
+    change = float(np.median(second) - np.median(first))
+    low, high = _percentiles(changes)
+    return Estimate(change, min(low, change), max(high, change))
+
+
 def _percentiles(samples: npt.NDArray[np.float64]) -> tuple[float, float]:
     low, high = np.percentile(samples, [2.5, 97.5])
     return float(low), float(high)

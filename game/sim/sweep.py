@@ -16,7 +16,7 @@ Each arm's games are in `ARM/runs.csv` under the output folder as they finish; `
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from game.files import write_atomic
 from game.scenario.model import KnobValue, Scenario
 from game.sim.headlines import (
     Outcome,
+    RowLike,
     change,
     estimate,
     main_outcomes,
@@ -155,8 +156,31 @@ def sweep(
     command: str = "",
 ) -> dict[str, Any]:
     """Play one arm per value of `knob` and write `sweep.json`, `plot_sweep.png` and the report."""
-    arms = [Arm(f"{knob}={value_label(v)}", ((knob, v),)) for v in values]
-    played = play_arms(scenario, arms, batches, out)
+    played = play_arms(scenario, sweep_arms(knob, values), batches, out)
+    return write_sweep(
+        scenario, knob, values, batches.runs, batches.seed, played, out, plots, command
+    )
+
+
+def sweep_arms(knob: str, values: Sequence[KnobValue]) -> list[Arm]:
+    """The arms of a sweep, one per value, in order."""
+    return [Arm(f"{knob}={value_label(v)}", ((knob, v),)) for v in values]
+
+
+def write_sweep(
+    scenario: Scenario,
+    knob: str,
+    values: Sequence[KnobValue],
+    runs: int,
+    seed: int,
+    played: Mapping[str, Sequence[RowLike]],
+    out: Path,
+    plots: bool = True,
+    command: str = "",
+) -> dict[str, Any]:
+    """From each arm's games (as played, or read back from `ARM/runs.csv`): `sweep.json`, the
+    plot and the report under `out`; returns what `sweep.json` holds."""
+    arms = sweep_arms(knob, values)
     outcomes = main_outcomes(scenario)
     points: list[dict[str, Any]] = []
     for arm, value in zip(arms, values, strict=True):
@@ -174,8 +198,8 @@ def sweep(
         "scenario": scenario.id,
         "knob": knob,
         "default": default,
-        "runs": batches.runs,
-        "seed": batches.seed,
+        "runs": runs,
+        "seed": seed,
         "points": points,
         "historical": {o.id: historical_value(scenario, o) for o in outcomes},
         "sentences": sweep_sentences(scenario, knob, values, outcomes, played, arms),
@@ -198,8 +222,8 @@ def sweep(
             title=f"Sweep of {knob}: {scenario.title}",
             scenario=scenario,
             command=command or f"sweep {scenario.id} {knob}",
-            runs=batches.runs,
-            seeds=f"{batches.seed}-{batches.seed + batches.runs - 1}, the same at every value",
+            runs=runs,
+            seeds=f"{seed}-{seed + runs - 1}, the same at every value",
             knobs={knob: ", ".join(value_label(v) for v in values)},
             sentences=result["sentences"],
             table=table,
@@ -223,7 +247,7 @@ def sweep_sentences(
     knob: str,
     values: Sequence[KnobValue],
     outcomes: Sequence[Outcome],
-    played: dict[str, list[Row]],
+    played: Mapping[str, Sequence[RowLike]],
     arms: Sequence[Arm],
 ) -> list[str]:
     """Per main outcome, the change from the sweep's first value to its last (paired), in words."""
@@ -346,16 +370,38 @@ def sensitivity(
 ) -> dict[str, Any]:
     """Play the historical settings and each knob at each end; write `sensitivity.json`, a
     tornado chart per main outcome and the report."""
-    ends = knob_ends(scenario)
+    played = play_arms(scenario, sensitivity_arms(scenario), batches, out)
+    return write_sensitivity(scenario, batches.runs, batches.seed, played, out, plots, command)
+
+
+def sensitivity_arms(scenario: Scenario) -> list[Arm]:
+    """The historical settings, then each knob at each end of its range that is not its
+    historical setting (that end is the baseline's games)."""
     arms = [Arm("baseline", ())]
     defaults = scenario.default_knobs()
-    for name, low, high in ends:  # an end at the historical setting is the baseline's games
+    for name, low, high in knob_ends(scenario):
         arms += [
             Arm(f"{name}={value_label(v)}", ((name, v),))
             for v in (low, high)
             if v != defaults[name]
         ]
-    played = play_arms(scenario, arms, batches, out)
+    return arms
+
+
+def write_sensitivity(
+    scenario: Scenario,
+    runs: int,
+    seed: int,
+    games: Mapping[str, Sequence[RowLike]],
+    out: Path,
+    plots: bool = True,
+    command: str = "",
+) -> dict[str, Any]:
+    """From each arm's games (as played, or read back from `ARM/runs.csv`):
+    `sensitivity.json`, the tornado charts and the report under `out`."""
+    ends = knob_ends(scenario)
+    arms = sensitivity_arms(scenario)
+    played = dict(games)
     base = played["baseline"]
     for name, low, high in ends:
         for v in (low, high):
@@ -385,8 +431,8 @@ def sensitivity(
         effects[outcome.id] = rows
     result: dict[str, Any] = {
         "scenario": scenario.id,
-        "runs": batches.runs,
-        "seed": batches.seed,
+        "runs": runs,
+        "seed": seed,
         "baseline": {o.id: _dump(estimate(o, base, "baseline")) for o in outcomes},
         "historical": {o.id: historical_value(scenario, o) for o in outcomes},
         "effects": effects,
@@ -419,8 +465,8 @@ def sensitivity(
             title=f"What decided it? Sensitivity of {scenario.title}",
             scenario=scenario,
             command=command or f"sensitivity {scenario.id}",
-            runs=batches.runs,
-            seeds=f"{batches.seed}-{batches.seed + batches.runs - 1}, the same in every arm",
+            runs=runs,
+            seeds=f"{seed}-{seed + runs - 1}, the same in every arm",
             knobs={name: f"{value_label(low)} / {value_label(high)}" for name, low, high in ends},
             sentences=result["sentences"],
             table=table,
