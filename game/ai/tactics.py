@@ -102,6 +102,9 @@ INERTIA = {
     Posture.BREAKOUT: 0.0,
 }
 SUPPLY_WEIGHT = 4.0  # ending out of supply (doubled for a unit already cut off)
+EXPOSED_SIDES = 3  # our ground on this many sides of an enemy tank stack: it ran out ahead
+TANK_PRIZE = 1.0 / 20.0  # per known enemy tank, added to the worth of attacking its hex ...
+TANK_PRIZE_CAP = 2.0  # ... up to this much a hex (as much as a unit's next goal)
 CAPTURE_WEIGHT = 0.5  # per victory point of an enemy-held city taken by moving in
 NOISE = 1e-3  # tie-breaks from the AI's own generator
 THREAT_KM_FOOT = 20.0  # how far an enemy unit's attack reaches by the next turn
@@ -375,6 +378,7 @@ class PhaseContext:
     supplied: Bool  # [N] in own supply as far as the side can tell
     band: Bool  # [N] front hexes: within two of a known enemy, not enemy-held
     take_value: F64  # [N] worth of taking a hex (objectives, victory points)
+    seek_value: F64  # [N] take_value and exposed enemy armour: what moves look for to attack
     depth: I32  # [N] hexes from the nearest hex the side held when its turn began
     attack_of: F64  # [U] effective attack of each unit as the side sees it
     defence_of: F64  # [U]
@@ -384,6 +388,7 @@ class PhaseContext:
     friends_defence: F64 = field(default_factory=lambda: np.zeros(0))  # own defence per hex
     friends_count: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     weather_shift: F64 = field(default_factory=lambda: np.zeros(0))  # [N] the weather's own shift
+    exposed: Bool = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))  # ran out ahead
     _no_field: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # goal-less units
 
     @classmethod
@@ -451,6 +456,7 @@ class PhaseContext:
             supplied=supplied,
             band=picture.band,
             take_value=take_value,
+            seek_value=take_value,
             depth=depth_beyond(
                 scenario,
                 scenario.side_table.friendly_ground[side][state.control] if held is None else held,
@@ -458,6 +464,7 @@ class PhaseContext:
             attack_of=unit_attack(scenario, belief, everyone, weather),
             defence_of=unit_defence(scenario, belief, everyone),
         )
+        context._see_armour()
         context.weather_shift = _weather_shifts()[per_hex(weather, n)]
         context._no_field = np.zeros(n, dtype=np.int32)
         context.covered = np.zeros(n, dtype=np.int32)
@@ -487,6 +494,13 @@ class PhaseContext:
         self.enemy_anti_armour = picture.anti_armour
         self.threat = picture.threat
         self.band = picture.band
+        self._see_armour()
+
+    def _see_armour(self) -> None:
+        contact = armour_contact(self.scenario, self.side, self.belief)
+        self.exposed = contact >= EXPOSED_SIDES
+        prize = armour_prize(self.scenario, self.side, self.belief, contact > 0)
+        self.seek_value = self.take_value + prize
 
     # --- running arrays -------------------------------------------------------------------
 
@@ -576,7 +590,7 @@ class PhaseContext:
             self.gathered_armour,
             self.open_ground,
             self.enemy_anti_armour,
-            self.take_value,
+            self.seek_value,
             _column_array(),
             _SIXTHS,
             CONTACT_WEIGHT[posture],
@@ -612,6 +626,43 @@ class PhaseContext:
             INERTIA[posture],
             NOISE * rng.random(len(d)),
         )
+
+
+def armour_contact(scenario: Scenario, side: int, belief: Belief) -> I32:
+    """[N] for each hex with known enemy armour, how many of its six neighbours are `side`'s
+    ground (0 elsewhere): 1 or more is armour at the front, EXPOSED_SIDES or more armour that
+    ran out ahead of its line."""
+    state = belief.state
+    units = scenario.units
+    out: I32 = np.zeros(scenario.map.size, dtype=np.int32)
+    seen = np.nonzero(
+        state.active & (state.hex >= 0) & scenario.unit_hostile[side] & (units.kind == _ARMOUR)
+    )[0]
+    if len(seen) == 0:
+        return out
+    hexes = np.unique(state.hex[seen])
+    around = scenario.map.neighbor[hexes]
+    ours = scenario.side_table.friendly_ground[side][state.control]
+    out[hexes] = np.where(around >= 0, ours[np.maximum(around, 0)], False).sum(axis=1)
+    return out
+
+
+def armour_prize(scenario: Scenario, side: int, belief: Belief, front: Bool) -> F64:
+    """[N] what attacking each enemy armour stack at the front is worth to moves, for its known
+    tanks (TANK_PRIZE a tank, at most TANK_PRIZE_CAP a hex): battles are fought to wear armour
+    down, so attackers seek it out; the attack itself is then chosen on its own merits. Armour
+    in depth is left alone (a drive on it runs into every belt on the way)."""
+    state = belief.state
+    units = scenario.units
+    prize = np.zeros(scenario.map.size)
+    seen = np.nonzero(
+        state.active & (state.hex >= 0) & scenario.unit_hostile[side] & (units.tanks > 0)
+    )[0]
+    seen = seen[front[state.hex[seen]]]
+    tanks = supply.strength_at(units.tanks[seen], state.steps[seen], units.max_steps[seen])
+    np.add.at(prize, state.hex[seen], TANK_PRIZE * tanks)
+    result: F64 = np.minimum(prize, TANK_PRIZE_CAP)
+    return result
 
 
 def depth_beyond(scenario: Scenario, held: Bool) -> I32:
