@@ -103,8 +103,6 @@ INERTIA = {
 }
 SUPPLY_WEIGHT = 4.0  # ending out of supply (doubled for a unit already cut off)
 EXPOSED_SIDES = 3  # our ground on this many sides of an enemy tank stack: it ran out ahead
-TANK_PRIZE = 1.0 / 20.0  # per known enemy tank, added to the worth of attacking its hex ...
-TANK_PRIZE_CAP = 2.0  # ... up to this much a hex (as much as a unit's next goal)
 CAPTURE_WEIGHT = 0.5  # per victory point of an enemy-held city taken by moving in
 NOISE = 1e-3  # tie-breaks from the AI's own generator
 THREAT_KM_FOOT = 20.0  # how far an enemy unit's attack reaches by the next turn
@@ -378,7 +376,6 @@ class PhaseContext:
     supplied: Bool  # [N] in own supply as far as the side can tell
     band: Bool  # [N] front hexes: within two of a known enemy, not enemy-held
     take_value: F64  # [N] worth of taking a hex (objectives, victory points)
-    seek_value: F64  # [N] take_value and exposed enemy armour: what moves look for to attack
     depth: I32  # [N] hexes from the nearest hex the side held when its turn began
     attack_of: F64  # [U] effective attack of each unit as the side sees it
     defence_of: F64  # [U]
@@ -456,7 +453,6 @@ class PhaseContext:
             supplied=supplied,
             band=picture.band,
             take_value=take_value,
-            seek_value=take_value,
             depth=depth_beyond(
                 scenario,
                 scenario.side_table.friendly_ground[side][state.control] if held is None else held,
@@ -497,10 +493,7 @@ class PhaseContext:
         self._see_armour()
 
     def _see_armour(self) -> None:
-        contact = armour_contact(self.scenario, self.side, self.belief)
-        self.exposed = contact >= EXPOSED_SIDES
-        prize = armour_prize(self.scenario, self.side, self.belief, contact > 0)
-        self.seek_value = self.take_value + prize
+        self.exposed = armour_contact(self.scenario, self.side, self.belief) >= EXPOSED_SIDES
 
     # --- running arrays -------------------------------------------------------------------
 
@@ -590,7 +583,7 @@ class PhaseContext:
             self.gathered_armour,
             self.open_ground,
             self.enemy_anti_armour,
-            self.seek_value,
+            self.take_value,
             _column_array(),
             _SIXTHS,
             CONTACT_WEIGHT[posture],
@@ -630,8 +623,7 @@ class PhaseContext:
 
 def armour_contact(scenario: Scenario, side: int, belief: Belief) -> I32:
     """[N] for each hex with known enemy armour, how many of its six neighbours are `side`'s
-    ground (0 elsewhere): 1 or more is armour at the front, EXPOSED_SIDES or more armour that
-    ran out ahead of its line."""
+    ground (0 elsewhere): EXPOSED_SIDES or more is armour that ran out ahead of its line."""
     state = belief.state
     units = scenario.units
     out: I32 = np.zeros(scenario.map.size, dtype=np.int32)
@@ -645,24 +637,6 @@ def armour_contact(scenario: Scenario, side: int, belief: Belief) -> I32:
     ours = scenario.side_table.friendly_ground[side][state.control]
     out[hexes] = np.where(around >= 0, ours[np.maximum(around, 0)], False).sum(axis=1)
     return out
-
-
-def armour_prize(scenario: Scenario, side: int, belief: Belief, front: Bool) -> F64:
-    """[N] what attacking each enemy armour stack at the front is worth to moves, for its known
-    tanks (TANK_PRIZE a tank, at most TANK_PRIZE_CAP a hex): battles are fought to wear armour
-    down, so attackers seek it out; the attack itself is then chosen on its own merits. Armour
-    in depth is left alone (a drive on it runs into every belt on the way)."""
-    state = belief.state
-    units = scenario.units
-    prize = np.zeros(scenario.map.size)
-    seen = np.nonzero(
-        state.active & (state.hex >= 0) & scenario.unit_hostile[side] & (units.tanks > 0)
-    )[0]
-    seen = seen[front[state.hex[seen]]]
-    tanks = supply.strength_at(units.tanks[seen], state.steps[seen], units.max_steps[seen])
-    np.add.at(prize, state.hex[seen], TANK_PRIZE * tanks)
-    result: F64 = np.minimum(prize, TANK_PRIZE_CAP)
-    return result
 
 
 def depth_beyond(scenario: Scenario, held: Bool) -> I32:
