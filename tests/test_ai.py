@@ -8,13 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from game import engine
 from game.actions import EndPhase, Move
 from game.ai import fields
+from game.ai.attacks import NO_ORDER, choose_attacks
 from game.ai.belief import belief_from_observation
 from game.ai.plan import PlanTracker, Posture
 from game.ai.players import make_player, play_one
 from game.ai.scripted import HistoricalAI
-from game.ai.tactics import depth_beyond, free_depth
+from game.ai.tactics import PhaseContext, depth_beyond, free_depth
 from game.enums import Terrain, Weather
 from game.observation import observe
 from game.rules.visibility import observed_hexes
@@ -360,3 +362,76 @@ def test_a_hold_order_can_name_the_units_that_garrison_it(mini: MiniWriter) -> N
     assert axis == [(belgorod.hex, frozenset({scenario.units.index("lssah")}))]
     # MINI_PLANS' own Soviet order names a formation: its units garrison
     assert soviet == [(kharkov.hex, frozenset({scenario.units.index("rifle_19")}))]
+
+
+def _soviet_combat_context(
+    scenario: Scenario, panzer_hex: int, soviet_hexes: list[int]
+) -> tuple[PhaseContext, list[int]]:
+    """The opening position with a worn German tank division (one step) at `panzer_hex` and
+    three Soviet rifle divisions next to it, seen by the Soviets in their combat phase; every
+    Soviet unit holds with no objective (a quiet sector)."""
+    state, _ = engine.new_game(scenario, 7)
+    units = scenario.units
+    ids = list(units.ids)
+    panzer = ids.index("panzer_6")
+    state.hex[panzer] = panzer_hex
+    state.steps[panzer] = 1
+    rifles = [ids.index(name) for name in ("rifle_6", "rifle_195", "rifle_244")]
+    for u, h in zip(rifles, soviet_hexes, strict=True):
+        state.hex[u] = h
+        state.status[u] = UnitStatus.ACTIVE
+        state.steps[u] = units.max_steps[u]
+        state.fatigue[u] = 0
+        state.supply[u] = 0
+    state.side_index = scenario.sides.index(SOVIET)
+    state.phase = Phase.COMBAT
+    view = observe(scenario, state, SOVIET)
+    own_status = np.where(view.own, view.status, UnitStatus.WAITING).astype(np.uint8)
+    belief = belief_from_observation(scenario, view, own_status)
+    own = np.nonzero(state.active & (units.side == SOVIET))[0]
+    orders = {int(u): NO_ORDER for u in own.tolist()}
+    return PhaseContext.build(scenario, SOVIET, belief, orders), rifles
+
+
+def _deep_soviet_hex(scenario: Scenario) -> int:
+    """A clear hex deep in Soviet ground whose whole ring is Soviet ground (near Kupiansk)."""
+    grid = scenario.map
+    city = grid.city_by_id("kupiansk")
+    assert city is not None
+    for h in fields.hex_distance_from(scenario, np.array([city.hex], dtype=np.int32))[0].argsort():
+        ring = grid.neighbor[h]
+        if (
+            grid.terrain[h] == Terrain.CLEAR
+            and (ring >= 0).all()
+            and (scenario.control[ring] == SOVIET).all()
+            and scenario.control[h] == SOVIET
+            and not (grid.terrain[ring] == Terrain.WATER).any()
+        ):
+            return int(h)
+    raise AssertionError("no clear hex in the Soviet rear")
+
+
+def test_holding_units_strike_enemy_armour_that_ran_out_ahead(kharkov: Scenario) -> None:
+    """A panzer division standing in our ground is struck by the holding divisions around it,
+    though no objective of theirs is near (a quiet sector otherwise stays quiet)."""
+    h = _deep_soviet_hex(kharkov)
+    ring = [int(n) for n in kharkov.map.neighbor[h][:3]]
+    context, rifles = _soviet_combat_context(kharkov, h, ring)
+    assert context.exposed[h]
+    attacks = choose_attacks(context, set(), np.random.default_rng(1))
+    assert any(a.target == h and set(a.attackers) <= set(rifles) for a in attacks), attacks
+
+
+def test_armour_behind_its_own_line_is_no_counter_attack_target(
+    kharkov: Scenario,
+) -> None:
+    """The same holding divisions next to the same panzer division in German ground (Krasnograd,
+    the SS corps' base) leave it alone: it has not run out ahead of its line."""
+    grid = kharkov.map
+    city = grid.city_by_id("krasnograd")
+    assert city is not None
+    ring = [int(n) for n in grid.neighbor[city.hex] if n >= 0 and kharkov.control[n] == AXIS]
+    context, _ = _soviet_combat_context(kharkov, city.hex, ring[:3])
+    assert not context.exposed[city.hex]
+    attacks = choose_attacks(context, set(), np.random.default_rng(1))
+    assert not any(a.target == city.hex for a in attacks), attacks

@@ -30,6 +30,12 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))
 # 86,469 + 44,000 killed or captured + their wounded at the Soviet ratio (41,250 / 45,219), some
 # 170,000; claims run high, so the upper bound is kept at 150,000.
 SOVIET_MEN_LOST = (86_469, 150_000)
+# history.md: 322 Soviet tanks lost 4-25 Mar (Soviet data), on top of most of Mobile Group Popov's
+# and 6th Army's ~145 in late February: ~440 (the file's [historical] block), of the 450 the
+# scenario brings. The AIs' games lost a median 202 (24 games) while they fought few battles; with
+# attack postures taking sound attacks at 2:1-3:1 and holding formations striking armour that ran
+# out ahead, 236. The floor pins that; most of the gap to ~440 is still open.
+SOVIET_TANKS_LOST_AT_LEAST = 220
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +81,10 @@ def check_bands(rows: list[Row]) -> list[str]:
     # history.md: 322 Soviet tanks (4-25 Mar) against far fewer German write-offs
     tanks = [r["tanks_lost_soviet"] / max(r["tanks_lost_axis"], 1) for r in rows]
     band(float(np.median(tanks)) >= 1.5, f"median tank loss ratio {np.median(tanks):.2f}")
+    soviet_tanks = float(np.median([r["tanks_lost_soviet"] for r in rows]))
+    band(
+        soviet_tanks >= SOVIET_TANKS_LOST_AT_LEAST, f"median Soviet tanks lost {soviet_tanks:.0f}"
+    )
     # not decided on the first turns: nothing ends before 9 March (turn 10)
     band(min(int(r["turns"]) for r in rows) >= 10, "a game ended before turn 10")
     # history.md: Manstein wins; Pavlograd back ~22-24 Feb, Lozovaya 26-27 Feb, Belgorod 18 Mar
@@ -135,6 +145,11 @@ def test_belgorod_is_german_at_the_end_in_most_games(rows: list[Row]) -> None:
 def test_soviet_men_lost_match_the_two_windows_history_gives(rows: list[Row]) -> None:
     soviet = float(np.median([r["men_lost_soviet"] for r in rows]))
     assert SOVIET_MEN_LOST[0] <= soviet <= SOVIET_MEN_LOST[1], soviet
+
+
+def test_the_soviet_tank_corps_are_worn_down(rows: list[Row]) -> None:
+    soviet = float(np.median([r["tanks_lost_soviet"] for r in rows]))
+    assert soviet >= SOVIET_TANKS_LOST_AT_LEAST, soviet
 
 
 @pytest.mark.soak

@@ -36,8 +36,18 @@ OWN_LOSS_WEIGHT = {
     Posture.RESERVE: 2.0,
     Posture.BREAKOUT: 1.0,  # a pocket breaking out pays what it must to get through
 }
-MIN_SCORE = 1.0  # an attack must be worth at least this many steps to be made ...
-MIN_SCORE_GOAL = 0.4  # ... or this many when it is on an attacker's next goal
+# What an attack must be worth (in steps) to be made, by the most cautious posture among its
+# attackers: an attacking formation's orders are to wear the enemy down, so a sound attack at
+# 2:1 or 3:1 is made; a holding one wants a clear profit ...
+MIN_SCORE = {
+    Posture.ATTACK: 0.5,
+    Posture.HOLD: 1.0,
+    Posture.DELAY: 1.0,
+    Posture.WITHDRAW: 1.0,
+    Posture.RESERVE: 1.0,
+    Posture.BREAKOUT: 0.5,
+}
+MIN_SCORE_GOAL = 0.4  # ... and any attack on an attacker's next goal this much
 UNIT_COST = 0.08  # per unit committed, so that spare units stay free for other attacks
 MAX_ROUNDS = 40
 COUNTER_KM = 20.0  # from an objective, within which holding units counter-attack
@@ -76,12 +86,16 @@ def choose_attacks(
         )
     )
     near_objective = _near_objectives(context)
+    exposed = set(np.nonzero(context.exposed)[0].tolist())
 
     def allowed(u: int, target: int) -> bool:
         """Attacking formations attack anything; the others only counter-attack next to their
-        objectives and mop up cut-off enemies (a quiet sector stays quiet)."""
+        objectives, strike armour that ran out ahead into their ground, and mop up cut-off
+        enemies (a quiet sector stays quiet)."""
         order = context.orders.get(u, NO_ORDER)
         if order.posture in (Posture.ATTACK, Posture.BREAKOUT):
+            return True
+        if order.posture != Posture.WITHDRAW and target in exposed:
             return True
         return bool(isolated[target]) or target in near_objective.get(u, set())
 
@@ -94,9 +108,16 @@ def choose_attacks(
             break
         new = [c for c in candidates if c not in known]
         if new:
-            fresh = _score(context, new, ground)
+            fresh = _score(context, new, ground, exposed)
             # the margin over what such an attack must be worth: less for the goal in hand
-            fresh -= np.array([MIN_SCORE_GOAL if _on_goal(context, c) else MIN_SCORE for c in new])
+            fresh -= np.array(
+                [
+                    MIN_SCORE_GOAL
+                    if _on_goal(context, c)
+                    else MIN_SCORE[_posture(context, c, exposed)]
+                    for c in new
+                ]
+            )
             fresh += 1e-6 * rng.random(len(fresh))
             known.update(zip(new, fresh.tolist(), strict=True))
         scores = np.array([known[c] for c in candidates])
@@ -114,6 +135,18 @@ def choose_attacks(
         pool -= set(pick.attackers)
         targets.discard(pick.target)
     return chosen
+
+
+def _posture(context: PhaseContext, candidate: Candidate, exposed: set[int]) -> Posture:
+    """The most cautious posture among the attackers: it sets the price of own losses. Striking
+    armour that ran out ahead is a counter-attack, priced as an attack."""
+    posture = max(
+        (context.orders.get(u, NO_ORDER).posture for u in candidate.attackers),
+        key=lambda p: OWN_LOSS_WEIGHT[p],
+    )
+    if candidate.target in exposed and posture != Posture.WITHDRAW:
+        return min(posture, Posture.ATTACK, key=lambda p: OWN_LOSS_WEIGHT[p])
+    return posture
 
 
 def _on_goal(context: PhaseContext, candidate: Candidate) -> bool:
@@ -165,6 +198,7 @@ def _score(
     context: PhaseContext,
     candidates: list[Candidate],
     ground: combat_phase.CombatGround,
+    exposed: set[int],
 ) -> npt.NDArray[np.float64]:
     scenario = context.scenario
     state = context.belief.state
@@ -179,10 +213,7 @@ def _score(
     value = step_value(scenario, rows) * preview.expected_steps_lost(batch)
     weight = np.ones(len(rows))
     for i, c in enumerate(candidates):
-        posture = max(
-            (context.orders.get(u, NO_ORDER).posture for u in c.attackers),
-            key=lambda p: OWN_LOSS_WEIGHT[p],
-        )
+        posture = _posture(context, c, exposed)
         in_combat = (participants.combat == i) & participants.attacking
         weight[in_combat] = -OWN_LOSS_WEIGHT[posture]
     per_combat = np.bincount(participants.combat, weights=value * weight, minlength=len(candidates))

@@ -102,6 +102,7 @@ INERTIA = {
     Posture.BREAKOUT: 0.0,
 }
 SUPPLY_WEIGHT = 4.0  # ending out of supply (doubled for a unit already cut off)
+EXPOSED_SIDES = 3  # our ground on this many sides of an enemy tank stack: it ran out ahead
 CAPTURE_WEIGHT = 0.5  # per victory point of an enemy-held city taken by moving in
 NOISE = 1e-3  # tie-breaks from the AI's own generator
 THREAT_KM_FOOT = 20.0  # how far an enemy unit's attack reaches by the next turn
@@ -384,6 +385,7 @@ class PhaseContext:
     friends_defence: F64 = field(default_factory=lambda: np.zeros(0))  # own defence per hex
     friends_count: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     weather_shift: F64 = field(default_factory=lambda: np.zeros(0))  # [N] the weather's own shift
+    exposed: Bool = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))  # ran out ahead
     _no_field: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # goal-less units
 
     @classmethod
@@ -458,6 +460,7 @@ class PhaseContext:
             attack_of=unit_attack(scenario, belief, everyone, weather),
             defence_of=unit_defence(scenario, belief, everyone),
         )
+        context._see_armour()
         context.weather_shift = _weather_shifts()[per_hex(weather, n)]
         context._no_field = np.zeros(n, dtype=np.int32)
         context.covered = np.zeros(n, dtype=np.int32)
@@ -487,6 +490,10 @@ class PhaseContext:
         self.enemy_anti_armour = picture.anti_armour
         self.threat = picture.threat
         self.band = picture.band
+        self._see_armour()
+
+    def _see_armour(self) -> None:
+        self.exposed = armour_contact(self.scenario, self.side, self.belief) >= EXPOSED_SIDES
 
     # --- running arrays -------------------------------------------------------------------
 
@@ -612,6 +619,24 @@ class PhaseContext:
             INERTIA[posture],
             NOISE * rng.random(len(d)),
         )
+
+
+def armour_contact(scenario: Scenario, side: int, belief: Belief) -> I32:
+    """[N] for each hex with known enemy armour, how many of its six neighbours are `side`'s
+    ground (0 elsewhere): EXPOSED_SIDES or more is armour that ran out ahead of its line."""
+    state = belief.state
+    units = scenario.units
+    out: I32 = np.zeros(scenario.map.size, dtype=np.int32)
+    seen = np.nonzero(
+        state.active & (state.hex >= 0) & scenario.unit_hostile[side] & (units.kind == _ARMOUR)
+    )[0]
+    if len(seen) == 0:
+        return out
+    hexes = np.unique(state.hex[seen])
+    around = scenario.map.neighbor[hexes]
+    ours = scenario.side_table.friendly_ground[side][state.control]
+    out[hexes] = np.where(around >= 0, ours[np.maximum(around, 0)], False).sum(axis=1)
+    return out
 
 
 def depth_beyond(scenario: Scenario, held: Bool) -> I32:
