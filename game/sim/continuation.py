@@ -25,13 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from game.actions import EndPhase
-from game.ai.players import make_player, play_one
+from game.ai.players import make_player
 from game.observation import observe
 from game.scenario.model import KnobValue, Scenario
 from game.session import Game
 from game.sim.reporters import Recording, Row
-from game.sim.runner import MAX_ACTIONS, ai_seed
+from game.sim.runner import ai_seed, play_out
 from game.state import GameState, UnitStatus
 
 
@@ -80,19 +79,7 @@ def play_continuation(scenario: Scenario, position: Position, seed: int, run: in
     game.log = list(position.log)  # type: ignore[arg-type]
     players = {side: make_player(scenario, side, ai_seed(seed, side)) for side in scenario.sides}
     recording = Recording(scenario)
-    recording.observe(game)
-    for _ in range(MAX_ACTIONS):
-        if game.state.over:
-            break
-        side = scenario.sides[game.state.side_index]
-        side_turn = (game.state.turn, game.state.side_index)
-        play_one(game, players[side])
-        if game.state.over or (game.state.turn, game.state.side_index) != side_turn:
-            recording.observe(game)
-    else:  # pragma: no cover - a stuck AI is a bug
-        while not game.state.over:
-            game.apply(EndPhase())
-        recording.observe(game)
+    play_out(game, players, recording)
     return recording.row(game, run)
 
 

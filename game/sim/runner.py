@@ -73,6 +73,27 @@ class GameRecord:
     recording: Recording
 
 
+def play_out(
+    game: Game, players: Mapping[int, Player], recording: Recording, max_actions: int = MAX_ACTIONS
+) -> None:
+    """Play `game` on to its end, each side's player in turn, observing the recording's columns
+    now and after every side's turn."""
+    scenario = game.scenario
+    recording.observe(game)
+    for _ in range(max_actions):
+        if game.state.over:
+            break
+        side = scenario.sides[game.state.side_index]
+        side_turn = (game.state.turn, game.state.side_index)
+        play_one(game, players[side])
+        if game.state.over or (game.state.turn, game.state.side_index) != side_turn:
+            recording.observe(game)
+    else:  # pragma: no cover - a stuck AI is a bug
+        while not game.state.over:
+            game.apply(EndPhase())
+        recording.observe(game)
+
+
 def play_game(
     scenario: Scenario,
     seed: int,
@@ -91,19 +112,7 @@ def play_game(
             side: make_player(scenario, side, ai_seed(seed, side)) for side in scenario.sides
         }
     recording = Recording(scenario, columns)
-    recording.observe(game)
-    for _ in range(max_actions):
-        if game.state.over:
-            break
-        side = scenario.sides[game.state.side_index]
-        side_turn = (game.state.turn, game.state.side_index)
-        play_one(game, players[side])
-        if game.state.over or (game.state.turn, game.state.side_index) != side_turn:
-            recording.observe(game)
-    else:  # pragma: no cover - a stuck AI is a bug
-        while not game.state.over:
-            game.apply(EndPhase())
-        recording.observe(game)
+    play_out(game, players, recording, max_actions)
     thinking = {
         side: float(getattr(player, "thinking_seconds", 0.0)) for side, player in players.items()
     }
