@@ -3,12 +3,15 @@ raid that slips into an empty town does not end the game before the defender can
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from game import engine
+from game.ai.players import make_player, play_one
 from game.narrate import sudden_death_rule_text, sudden_death_warning
 from game.rules import victory, victory_view
 from game.scenario.model import load_scenario
+from game.session import Game
 
 KHARKOV = Path(__file__).resolve().parent.parent / "scenarios" / "kharkov_1943.toml"
 
@@ -61,3 +64,35 @@ def test_the_victory_view_says_when_a_fresh_hold_will_end_the_game() -> None:
         sudden_death_warning(scenario, status)
     )
     assert "holding Zaporozhye for 4 days" in sudden_death_rule_text(scenario, status)
+
+
+def test_a_hold_counts_from_when_the_rule_comes_into_force() -> None:
+    scenario = load_scenario(KHARKOV)
+    rule = scenario.spec.victory.sudden_death[0]
+    assert rule.from_date is not None and rule.for_days == 4
+    opens = scenario.turn_of_date(rule.from_date)  # 21 February: turn 2
+    assert victory.hold_ends(scenario, rule, 1) == opens + 2  # taken on the first Soviet move
+    assert victory.hold_ends(scenario, rule, 5) == 7
+    assert victory.hold_ends(scenario.under_rules(2), rule, 5) == 0
+
+
+def test_a_new_axis_player_who_leaves_the_crossings_bare_still_plays_past_turn_3() -> None:
+    """The computer plays a German side that does not know the hold orders (a player new to the
+    game); the Soviet spearheads walk into an empty Dnieper town, but the game goes on past turn
+    3, and the victory view warns of it before then."""
+    scenario = load_scenario(KHARKOV)
+    axis = scenario.side_table.index("axis")
+    unaware = dataclasses.replace(scenario, holds={**scenario.holds, axis: ()})
+    for seed in (1, 2, 3):
+        game = Game(scenario, seed, undo=False)
+        players = {
+            s: make_player(unaware if s == axis else scenario, s, seed * 10 + s)
+            for s in scenario.sides
+        }
+        warned = False
+        while not game.state.over and game.state.turn <= 3:
+            if game.state.side_index == axis:
+                warned |= bool(victory_view.threats_to(scenario, game.state, axis))
+            play_one(game, players[scenario.sides[game.state.side_index]])
+        assert not game.state.over or game.state.turn > 3, seed
+        assert warned, seed

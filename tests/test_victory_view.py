@@ -93,7 +93,7 @@ def test_no_warning_when_no_known_enemy_unit_is_within_reach(kharkov: Scenario) 
 
 def test_a_condition_met_now_ends_the_game_this_turn_and_says_so(kharkov: Scenario) -> None:
     game = Game(kharkov, seed=5)
-    to_turn(game, 2)
+    to_turn(game, 4)  # the rule is in force from turn 2 and wants a 4-day (two-turn) hold
     table = kharkov.side_table
     axis, soviet = table.index("axis"), table.index("soviet")
     zaporozhye = kharkov.map.city_by_id("zaporozhye")
@@ -115,7 +115,7 @@ def test_a_condition_met_now_ends_the_game_this_turn_and_says_so(kharkov: Scenar
     # and it does: the check at the end of the German turn sees it
     while not game.state.over:
         game.apply(EndPhase())
-    assert game.state.turn == 2 and game.state.winner == table.team[soviet]
+    assert game.state.turn == 4 and game.state.winner == table.team[soviet]
     assert victory_view.threats_to(kharkov, game.state, axis) == []
 
 

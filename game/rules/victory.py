@@ -16,6 +16,7 @@ from game.enums import NO_SIDE
 from game.events import Event
 from game.rules.losses import steps_lost
 from game.scenario.model import Scenario
+from game.scenario.schema import SuddenDeath
 from game.state import GameState
 
 
@@ -54,18 +55,28 @@ def check_sudden_death(scenario: Scenario, state: GameState) -> list[Event]:
             continue
         team = team_of_name(scenario, rule.side)
         held = [scenario.map.city_by_id(c) for c in rule.holds]
-        # a hold must last `for_days` (whole turns since the city last changed hands); games
-        # made under rules version 2 knew no such wait
-        wait = scenario.scale.turns(rule.for_days, minimum=0) if scenario.rules_version >= 3 else 0
         if all(
             c is not None
             and holder_team(scenario, state.control, c.hex) == team
-            and state.turn - int(state.control_changed[c.hex]) >= wait
+            and state.turn >= hold_ends(scenario, rule, int(state.control_changed[c.hex]))
             for c in held
         ):
             data: dict[str, int | str] = {"cause": "sudden_death", "cities": ",".join(rule.holds)}
             return _finish(state, team, "decisive", data)
     return []
+
+
+def hold_ends(scenario: Scenario, rule: SuddenDeath, changed: int) -> int:
+    """The first turn whose checks count a city held since turn `changed` (0: the start) as held
+    long enough for `rule`: `for_days` in whole turns, counted from when the city last changed
+    hands or the rule came into force, whichever is later (games made under rules version 2
+    knew no such wait)."""
+    if scenario.rules_version < 3 or rule.for_days <= 0:
+        return 0
+    since = changed
+    if rule.from_date is not None:
+        since = max(since, scenario.turn_of_date(rule.from_date))
+    return since + scenario.scale.turns(rule.for_days, minimum=0)
 
 
 def score_event(scenario: Scenario, state: GameState, side: int) -> Event:

@@ -231,8 +231,12 @@ def sudden_death_status(
                 expired=check is None or (rule.until is not None and today > rule.until),
                 hold_days=rule.for_days if scenario.rules_version >= 3 else 0,
                 ends_turn=(
-                    max(int(state.control_changed[grid.cities[k].hex]) for k in cities)
-                    + scenario.scale.turns(rule.for_days, minimum=0)
+                    max(
+                        victory.hold_ends(
+                            scenario, rule, int(state.control_changed[grid.cities[k].hex])
+                        )
+                        for k in cities
+                    )
                     if all(held) and cities and scenario.rules_version >= 3
                     else None
                 ),
