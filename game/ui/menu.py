@@ -99,13 +99,14 @@ class MainMenu(Screen):
             ("solo", "Play against the computer", "#primary"),
             ("hotseat", "Hot-seat: two players, one screen", "#big"),
             ("watch", "Watch the computer play itself", "#big"),
+            ("lab", "What-if lab", "#big"),
             ("load", "Load a saved game", "#big"),
             ("help", "How to play", "#big"),
             ("quit", "Quit", "#big"),
         ):
             button = UIButton(pygame.Rect(40, y, left_w, 44), text, ui, object_id=oid)
             self.buttons[button] = key
-            y += 54
+            y += 54 if h >= 800 else 48
         if not self.entries:
             for button, key in self.buttons.items():
                 if key in ("solo", "hotseat", "watch"):
@@ -200,6 +201,8 @@ class MainMenu(Screen):
             self.app.open("help", scenario=self._loaded())
         elif key == "load":
             self.app.open("load", map_screen=None)
+        elif key == "lab":
+            self.app.open("lab", entry=self.entries[self.selected] if self.entries else None)
         elif self.entries:
             entry = self.entries[self.selected]
             try:

@@ -17,12 +17,14 @@ another; `App` calls `register_all` when it starts.
     forces       overviews.ForcesDialog       map_screen
     enemy_turn   overviews.EnemyTurnDialog    map_screen
     confirm      overviews.ConfirmDialog      question, on_yes, yes (optional: the yes button)
+    lab          lab.LabScreen                entry (optional: the scenario to start with)
 """
 
 from __future__ import annotations
 
 from game.ui.dialogs import GameMenu, HelpOverlay, LoadDialog, SaveDialog
 from game.ui.handover import HandOverScreen
+from game.ui.lab import LabScreen
 from game.ui.mapscreen import MapScreen
 from game.ui.menu import MainMenu
 from game.ui.overviews import ConfirmDialog, EnemyTurnDialog, ForcesDialog, VictoryDialog
@@ -46,3 +48,4 @@ def register_all() -> None:
     register("forces", ForcesDialog)
     register("enemy_turn", EnemyTurnDialog)
     register("confirm", ConfirmDialog)
+    register("lab", LabScreen)

@@ -1,0 +1,178 @@
+"""The what-if lab screen: drawn to PNG, opened from the menu, a run of the mini scenario played in
+its worker process to the headline sentences, a run cancelled, past experiments read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+
+from game.ui import catalogue
+from game.ui.app import App, Settings
+from game.ui.catalogue import Entry
+from game.ui.driver import button_center, click, frames
+from game.ui.lab import LabScreen
+from game.ui.menu import MainMenu
+
+pytestmark = pytest.mark.window
+MINI = Path(__file__).parent / "data" / "mini.toml"
+RUN_TIMEOUT_S = 120.0  # a guard against a hang, not a measure: two games take a few seconds
+
+
+def mini_entry() -> Entry:
+    return Entry(
+        id="mini",
+        path=MINI,
+        title="Mini test world",
+        start=dt.date(1943, 2, 19),
+        end=dt.date(1943, 3, 10),
+        turns=6,
+        days_per_turn=4,
+        sides=("axis", "soviet"),
+        side_names=("German", "Soviet"),
+        briefing="The small test world.",
+    )
+
+
+@pytest.fixture
+def lab_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
+    """A 1280x720 window on the main menu, with the mini scenario first in the catalogue."""
+    real = catalogue.entries()
+    monkeypatch.setattr(catalogue, "entries", lambda: [mini_entry(), *real])
+    settings = Settings(ai_speed="instant", threaded_ai=False, save_dir=str(tmp_path / "saves"))
+    application = App((1280, 720), sounds=False, settings=settings)
+    application.push(MainMenu(application))
+    frames(application, 2)
+    yield application
+    application.close()
+
+
+def open_lab(app: App) -> LabScreen:
+    menu = app.stack.top
+    assert isinstance(menu, MainMenu)
+    button = next(b for b, key in menu.buttons.items() if key == "lab")
+    click(app, button_center(button), settle=2)
+    lab = app.stack.top
+    assert isinstance(lab, LabScreen)
+    return lab
+
+
+def move_first_knob(app: App, lab: LabScreen) -> str:
+    """Click the right arrow of the first slider: the knob moves one step up."""
+    name, slider = next((n, w) for n, w in lab.knob_widgets.items() if hasattr(w, "right_button"))
+    click(app, button_center(slider.right_button), settle=4)
+    return name
+
+
+def set_games(app: App, lab: LabScreen, n: int) -> None:
+    click(app, button_center(lab.games_entry))
+    for _ in range(4):
+        pygame.event.post(
+            pygame.event.Event(
+                pygame.KEYDOWN, key=pygame.K_BACKSPACE, mod=0, unicode="", scancode=0
+            )
+        )
+        pygame.event.post(
+            pygame.event.Event(pygame.KEYUP, key=pygame.K_BACKSPACE, mod=0, unicode="", scancode=0)
+        )
+    pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=str(n)))
+    frames(app, 2)
+
+
+def wait_for(app: App, lab: LabScreen) -> None:
+    """Draw frames until the worker has answered (the window keeps going meanwhile)."""
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while lab.running:
+        assert time.monotonic() < deadline, "the lab run did not finish"
+        app.tick(1 / 60)
+        time.sleep(0.02)
+
+
+def shot(app: App, path: Path) -> np.ndarray:
+    frames(app, 3)
+    pygame.image.save(app.window, str(path))
+    return pygame.surfarray.array3d(app.window)
+
+
+def keep(path: Path) -> None:
+    """Copy a screenshot to $EASTFRONT_SHOTS, when set, to look at it."""
+    folder = os.environ.get("EASTFRONT_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / path.name).write_bytes(path.read_bytes())
+
+
+def test_the_lab_runs_two_games_from_the_menu_and_says_what_the_knob_did(
+    lab_app: App, tmp_path: Path
+) -> None:
+    app = lab_app
+    lab = open_lab(app)
+    assert lab.entries[lab.selected].id == "mini"
+    assert not lab.run_button.is_enabled  # type: ignore[attr-defined]  # no question asked yet
+    name = move_first_knob(app, lab)
+    assert lab.changed_knobs() == {name: lab.scenario.default_knobs()[name] + 1}  # type: ignore[union-attr,operator]
+    set_games(app, lab, 2)
+    assert lab.games == 2
+    click(app, button_center(lab.run_button), settle=2)
+    assert lab.running
+    wait_for(app, lab)
+    assert lab.run is not None and lab.run.error == ""
+    assert lab.run.done == 4
+    assert lab.shown is not None
+    assert lab.shown.sentences and all(s.strip() for s in lab.shown.sentences)
+    assert any("%" in s for s in lab.shown.sentences)  # shares with their intervals
+    assert lab.shown.plots and all(p.is_file() for p in lab.shown.plots)
+    assert "Done" in lab.status.text
+    # the run is in the store, newest first, and reads back to the same sentences
+    assert lab.past and lab.past[0].scenario_id == "mini" and lab.past[0].knobs == {name: 1}
+    sentences = list(lab.shown.sentences)
+    lab.shown = None
+    lab.show_experiment(lab.past[0].id)
+    assert lab.shown is not None and lab.shown.sentences == sentences
+    path = tmp_path / "lab_result_1280x720.png"
+    pixels = shot(app, path)
+    keep(path)
+    assert len(np.unique(pixels.reshape(-1, 3)[::37], axis=0)) > 20
+
+
+def test_cancel_stops_the_worker_and_the_screen_says_so(lab_app: App) -> None:
+    app = lab_app
+    lab = open_lab(app)
+    move_first_knob(app, lab)
+    set_games(app, lab, 40)
+    click(app, button_center(lab.run_button), settle=2)
+    assert lab.running
+    process = lab.run.process  # type: ignore[union-attr]
+    frames(app, 3)  # the window keeps drawing while the games are played
+    click(app, button_center(lab.cancel_button), settle=2)
+    assert not lab.running
+    assert not process.is_alive()
+    assert "Cancelled" in lab.status.text
+    assert lab.run_button.is_enabled  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
+def test_the_lab_draws_at_both_sizes(tmp_path: Path, size: tuple[int, int]) -> None:
+    settings = Settings(ai_speed="instant", threaded_ai=False, save_dir=str(tmp_path / "saves"))
+    app = App(size, sounds=False, settings=settings)
+    try:
+        app.push(MainMenu(app))
+        app.open("lab", entry=catalogue.entries()[0])
+        lab = app.stack.top
+        assert isinstance(lab, LabScreen)
+        path = tmp_path / f"lab_{size[0]}x{size[1]}.png"
+        pixels = shot(app, path)
+        keep(path)
+        assert len(np.unique(pixels.reshape(-1, 3)[::37], axis=0)) > 20
+        # every widget of the screen lies inside the window
+        for element in lab.ui.get_root_container().elements:
+            rect = element.rect
+            assert rect.right <= size[0] and rect.bottom <= size[1], element
+    finally:
+        app.close()
