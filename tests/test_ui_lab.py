@@ -133,8 +133,10 @@ def test_the_lab_runs_two_games_from_the_menu_and_says_what_the_knob_did(
     assert lab.past and lab.past[0].scenario_id == "mini" and lab.past[0].knobs == {name: 1}
     sentences = list(lab.shown.sentences)
     lab.shown = None
-    lab.show_experiment(lab.past[0].id)
+    row = lab.past_list.item_list[0]["button_element"]
+    click(app, button_center(row), settle=3)
     assert lab.shown is not None and lab.shown.sentences == sentences
+    assert lab.shown.title.startswith(f"#{lab.past[0].id}:")
     path = tmp_path / "lab_result_1280x720.png"
     pixels = shot(app, path)
     keep(path)

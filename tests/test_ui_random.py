@@ -140,6 +140,11 @@ def _watch(app: App) -> None:
     _map(app, "watch")
 
 
+def _lab(app: App) -> None:
+    app.stack.clear_to(MainMenu(app))
+    app.open("lab", entry=catalogue.entries()[0])
+
+
 def _dialogs(app: App) -> None:
     screen = _map(app, "solo")
     save_match(screen.match, Path(app.settings.save_dir) / "a.json")
@@ -176,7 +181,7 @@ def _enemy_turn(app: App) -> None:
 
 
 SCREENS: list[Callable[[App], None]] = [
-    _menu, _setup, _solo, _hotseat, _watch, _dialogs, _report, _overviews, _enemy_turn,
+    _menu, _setup, _lab, _solo, _hotseat, _watch, _dialogs, _report, _overviews, _enemy_turn,
 ]  # fmt: skip
 
 
