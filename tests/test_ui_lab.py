@@ -16,9 +16,12 @@ import pytest
 from game.ui import catalogue
 from game.ui.app import App, Settings
 from game.ui.catalogue import Entry
-from game.ui.driver import button_center, click, frames
+from game.ui.driver import button_center, click, frames, key
 from game.ui.lab import LabScreen
+from game.ui.mapscreen import MapScreen
 from game.ui.menu import MainMenu
+from game.ui.overviews import ConfirmDialog
+from game.ui.setup import start_match
 
 pytestmark = pytest.mark.window
 MINI = Path(__file__).parent / "data" / "mini.toml"
@@ -178,3 +181,34 @@ def test_the_lab_draws_at_both_sizes(tmp_path: Path, size: tuple[int, int]) -> N
             assert rect.right <= size[0] and rect.bottom <= size[1], element
     finally:
         app.close()
+
+
+def test_what_now_plays_on_from_the_position_in_the_background_and_tells_the_shares(
+    lab_app: App,
+) -> None:
+    app = lab_app
+    start_match(app, str(MINI), "solo", seed=7)
+    frames(app, 2)
+    screen = app.stack.top
+    assert isinstance(screen, MapScreen)
+    before = screen.match.game.state.clone()
+    key(app, pygame.K_y)
+    asked = screen.what_now
+    assert asked is not None and not asked.finished
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while not asked.finished:
+        assert time.monotonic() < deadline, "the continuations did not finish"
+        app.tick(1 / 60)  # the window keeps drawing meanwhile
+        time.sleep(0.02)
+    frames(app, 2)
+    assert asked.error == "" and asked.sentences
+    assert asked.done == asked.runs
+    dialog = app.stack.top
+    assert isinstance(dialog, ConfirmDialog)
+    assert "What now?" in dialog.question and "%" in dialog.question
+    assert "as the Axis player knows it" in dialog.question  # not through the fog
+    path = Path(os.environ.get("EASTFRONT_SHOTS") or ".") / "what_now_1280x720.png"
+    if os.environ.get("EASTFRONT_SHOTS"):
+        shot(app, path)
+    state = screen.match.game.state  # asking changed nothing in the game
+    assert state.turn == before.turn and (state.hex == before.hex).all()

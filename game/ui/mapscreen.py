@@ -34,6 +34,7 @@ from game.ui.match import AI_SPEEDS, Match, standing, visible_log
 from game.ui.palette import palette
 from game.ui.play import Table
 from game.ui.screen import Screen
+from game.ui.whatnow import WhatNow, ask_what_now
 from game.ui.widgets import WEATHER_NAMES, esc, set_enabled, set_visible
 
 TOP_H = 46  # the status bar; two rows (labels over buttons) when one is too narrow
@@ -94,6 +95,7 @@ class MapScreen(Screen):
         self.tooltip_rows: list[tuple[str, tuple[int, int, int]]] = []
         self._tooltip_key: tuple[object, ...] | None = None
         self.warned: dict[tuple[int, int, int, bool], str] = {}  # warnings put in the log
+        self.what_now: WhatNow | None = None  # continuations playing in a worker process
         self.replay: list[briefings.ReplayStep] = []
         self.replay_at = 0
         self.drag_unit = False  # a left press on the selected unit: a drag moves it
@@ -468,6 +470,8 @@ class MapScreen(Screen):
             self.command("forces")
         elif k == pygame.K_t:
             self.command("enemy_turn")
+        elif k == pygame.K_y:
+            self.ask_what_now()
 
     def command(self, key: str) -> None:
         t = self.table
@@ -610,8 +614,45 @@ class MapScreen(Screen):
         self.mini_drag = False
 
     def close(self) -> None:
+        if self.what_now is not None:
+            self.what_now.cancel()
         self.table.ai.shutdown()
         super().close()
+
+    def ask_what_now(self) -> None:
+        """Y: from here, how likely is each outcome? A few continuations in a worker process,
+        from what the player knows; the answer opens in a dialog when they are played."""
+        t = self.table
+        game = self.match.game
+        if self.what_now is not None and not self.what_now.finished:
+            t.say(f"What now? {self.what_now.done} of {self.what_now.runs} games played so far")
+            return
+        if game.state.over:
+            t.say("The game is over: nothing to continue")
+            return
+        if not (t.my_turn() or t.paused):
+            t.say("What now? works on your turn (or with the computer paused: P)")
+            return
+        scenario = game.scenario
+        side = t.viewer if t.viewer is not None else scenario.sides[game.state.side_index]
+        seed = int(game.seed) * 1000 + int(game.state.turn)
+        self.what_now = ask_what_now(game, side, seed)
+        t.say(f"What now? Playing {self.what_now.runs} games on from here in the background")
+
+    def _what_now_answered(self) -> None:
+        asked = self.what_now
+        if asked is None or asked.finished:
+            return
+        asked.poll()
+        if not asked.finished:
+            return
+        if asked.sentences is None:
+            self.table.say(f"What now? failed: {asked.error}")
+            return
+        text = " ".join(
+            [f"What now? {asked.runs} games on from here.", asked.where, *asked.sentences]
+        )
+        self.app.open("confirm", question=text, on_yes=lambda: None, yes="OK")
 
     def update(self, dt: float) -> None:
         t = self.table
@@ -629,6 +670,7 @@ class MapScreen(Screen):
         cam.top += dy * PAN_SPEED * dt / cam.zoom
         cam.update(rect, dt, self.view.world_size)
         game = self.match.game
+        self._what_now_answered()
         if t.needs_handover():
             self.app.open("handover", map_screen=self)
             return

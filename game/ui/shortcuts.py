@@ -26,6 +26,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("O", "victory: objectives, result levels, sudden death, turns left"),
     ("F", "forces: your order of battle (click one to find it)"),
     ("T", "what we saw of the enemy's turn, with a replay"),
+    ("Y", "what now? a few games played on from here, from what you know"),
     ("Ctrl+S, Ctrl+L", "save, load"),
     ("F1 / H", "help"),
     ("F11", "full screen on or off"),
