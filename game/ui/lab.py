@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
-import queue
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,6 @@ from pygame_gui.elements import (
     UIButton,
     UICheckBox,
     UIDropDownMenu,
-    UIHorizontalSlider,
     UIImage,
     UILabel,
     UISelectionList,
@@ -38,8 +36,18 @@ from game.scenario.model import KnobValue, Scenario
 from game.ui import catalogue
 from game.ui.assets import font
 from game.ui.catalogue import Entry
+from game.ui.jobs import WorkerJob
 from game.ui.screen import Screen
-from game.ui.widgets import MUTED, PANEL, PANEL_LINE, TEXT, esc, set_enabled, set_visible
+from game.ui.widgets import (
+    MUTED,
+    PANEL,
+    PANEL_LINE,
+    TEXT,
+    esc,
+    knob_slider,
+    set_enabled,
+    set_visible,
+)
 
 BACKGROUND = (30, 31, 25)
 DEFAULT_GAMES = 8
@@ -124,17 +132,13 @@ def rows_written(path: Path) -> int:
 
 
 @dataclass
-class LabRun:
+class LabRun(WorkerJob):
     """One run of the lab in its worker process, as the screen follows it."""
 
-    process: Any
-    answers: Any
-    out: Path
-    runs: int
+    out: Path = Path()
+    runs: int = 0
     done: int = 0
     result: dict[str, Any] | None = None
-    error: str = ""
-    finished: bool = False
 
     @property
     def total(self) -> int:
@@ -149,33 +153,16 @@ class LabRun:
             rows_written(self.out / "baseline" / "runs.csv")
             + rows_written(self.out / "variant" / "runs.csv"),
         )
-        try:
-            kind, value = self.answers.get_nowait()
-        except queue.Empty:
-            if not self.process.is_alive():
-                try:  # the answer may have arrived just as the process ended
-                    kind, value = self.answers.get(timeout=0.5)
-                except queue.Empty:
-                    self.error = (
-                        f"the games stopped without an answer (exit code {self.process.exitcode})"
-                    )
-                    self.finished = True
-                    return
-            else:
-                return
+        answer = self.next_answer()
+        if answer is None:
+            return
+        kind, value = answer
         if kind == "done":
             self.result = value
             self.done = self.total
+            self.finish()
         else:
-            self.error = str(value)
-        self.finished = True
-        self.process.join(timeout=2)
-
-    def cancel(self) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join(timeout=5)
-        self.finished = True
+            self.finish(str(value))
 
 
 def start_run(
@@ -193,7 +180,7 @@ def start_run(
         name="eastfront-lab",
     )
     process.start()
-    return LabRun(process, answers, out, runs)
+    return LabRun(process, answers, out=out, runs=runs)
 
 
 # --- the screen ----------------------------------------------------------------------------------
@@ -325,16 +312,8 @@ class LabScreen(Screen):
                     object_id="#small",
                 )
             else:
-                lo = knob.min if knob.min is not None else 0.0
-                hi = knob.max if knob.max is not None else 1.0
                 slider_w = 200 if small else 240
-                slider = UIHorizontalSlider(
-                    pygame.Rect(left, y, slider_w, 26),
-                    value,
-                    (int(lo), int(hi)) if knob.type == "int" else (lo, hi),
-                    ui,
-                    click_increment=1 if knob.type == "int" else (hi - lo) / 20,
-                )
+                slider = knob_slider(ui, pygame.Rect(left, y, slider_w, 26), knob, value)
                 self.knob_widgets[name] = slider
                 self.knob_labels[name] = UILabel(
                     pygame.Rect(left + slider_w + 6, y, 56, 26), self._knob_text(name), ui

@@ -11,7 +11,6 @@ from pygame_gui.elements import (
     UIButton,
     UICheckBox,
     UIDropDownMenu,
-    UIHorizontalSlider,
     UIImage,
     UILabel,
     UITextBox,
@@ -26,6 +25,7 @@ from game.ui import briefings, catalogue
 from game.ui.catalogue import Entry
 from game.ui.match import AI_SPEEDS, Match
 from game.ui.screen import Screen
+from game.ui.widgets import knob_slider
 
 HUMAN, COMPUTER = "Human", "Computer"
 MODE_TITLES = {
@@ -146,15 +146,7 @@ class SetupScreen(Screen):
                     pygame.Rect(x + 30, y, width - 30, 28), knob.description, ui, object_id="#small"
                 )
             else:
-                lo = knob.min if knob.min is not None else 0.0
-                hi = knob.max if knob.max is not None else 1.0
-                slider = UIHorizontalSlider(
-                    pygame.Rect(x, y, 260, 28),
-                    value,
-                    (int(lo), int(hi)) if knob.type == "int" else (lo, hi),
-                    ui,
-                    click_increment=1 if knob.type == "int" else (hi - lo) / 20,
-                )
+                slider = knob_slider(ui, pygame.Rect(x, y, 260, 28), knob, value)
                 self.knob_widgets[name] = slider
                 self.knob_labels[name] = UILabel(
                     pygame.Rect(x + 270, y, 60, 28), self._knob_text(name), ui

@@ -9,13 +9,13 @@ called once a frame by the map screen.
 from __future__ import annotations
 
 import multiprocessing
-import queue
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from game.scenario.model import KnobValue
 from game.session import Game
+from game.ui.jobs import WorkerJob
 
 CONTINUATIONS = 4  # enough for a first look; `eastfront explore --from` plays more
 
@@ -52,48 +52,25 @@ def play_what_now(
 
 
 @dataclass
-class WhatNow:
+class WhatNow(WorkerJob):
     """One "What now?" question being answered in its worker process."""
 
-    process: Any
-    answers: Any
-    runs: int
-    where: str  # where the continuations start, and from whose knowledge
+    runs: int = 0
+    where: str = ""  # where the continuations start, and from whose knowledge
     done: int = 0
     sentences: list[str] | None = None
-    error: str = ""
-    finished: bool = False
 
     def poll(self) -> None:
-        while not self.finished:
-            try:
-                kind, value = self.answers.get_nowait()
-            except queue.Empty:
-                if not self.process.is_alive():
-                    try:
-                        kind, value = self.answers.get(timeout=0.5)
-                    except queue.Empty:
-                        self.error = f"the games stopped (exit code {self.process.exitcode})"
-                        self.finished = True
-                        return
-                else:
-                    return
+        while (answer := self.next_answer()) is not None:
+            kind, value = answer
             if kind == "game":
                 self.done = int(value)
             elif kind == "done":
                 self.sentences = list(value)
                 self.done = self.runs
-                self.finished = True
+                self.finish()
             else:
-                self.error = str(value)
-                self.finished = True
-        self.process.join(timeout=2)
-
-    def cancel(self) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join(timeout=5)
-        self.finished = True
+                self.finish(str(value))
 
 
 def ask_what_now(game: Game, side: int, seed: int, runs: int = CONTINUATIONS) -> WhatNow:
@@ -111,4 +88,4 @@ def ask_what_now(game: Game, side: int, seed: int, runs: int = CONTINUATIONS) ->
         name="eastfront-what-now",
     )
     process.start()
-    return WhatNow(process, answers, runs, where)
+    return WhatNow(process, answers, runs=runs, where=where)

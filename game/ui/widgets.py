@@ -14,7 +14,8 @@ import pygame
 
 from game.enums import NO_SIDE, Weather
 from game.events import Event
-from game.scenario.model import Scenario
+from game.scenario.model import KnobValue, Scenario
+from game.scenario.schema import KnobSpec
 from game.ui.assets import font
 from game.ui.palette import palette
 from game.ui.screen import Screen
@@ -170,3 +171,19 @@ class Dialog(Screen):
     def handle(self, event: pygame.event.Event) -> None:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             self.app.stack.pop()
+
+
+def knob_slider(ui: Any, rect: pygame.Rect, knob: KnobSpec, value: KnobValue) -> Any:
+    """A slider over a numeric knob's range: whole steps for an int knob, twentieths of the range
+    for a float one (the set-up screen and the lab set knobs alike)."""
+    from pygame_gui.elements import UIHorizontalSlider
+
+    lo = knob.min if knob.min is not None else 0.0
+    hi = knob.max if knob.max is not None else 1.0
+    return UIHorizontalSlider(
+        rect,
+        value,
+        (int(lo), int(hi)) if knob.type == "int" else (lo, hi),
+        ui,
+        click_increment=1 if knob.type == "int" else (hi - lo) / 20,
+    )
