@@ -44,6 +44,7 @@ from game.ui.widgets import (
     PANEL_LINE,
     TEXT,
     esc,
+    fitted,
     knob_slider,
     set_enabled,
     set_visible,
@@ -194,12 +195,6 @@ class Shown:
     sentences: list[str] = field(default_factory=list)
     plots: list[Path] = field(default_factory=list)
     note: str = ""
-
-
-def fitted(text: str, width: int) -> str:
-    """`text` cut to fit a small label `width` pixels wide (about 6.6 pixels a character)."""
-    most = max(4, int(width / 6.6))
-    return text if len(text) <= most else text[: most - 3].rstrip() + "..."
 
 
 def experiment_line(e: Any) -> str:

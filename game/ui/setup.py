@@ -25,7 +25,7 @@ from game.ui import briefings, catalogue
 from game.ui.catalogue import Entry
 from game.ui.match import AI_SPEEDS, Match
 from game.ui.screen import Screen
-from game.ui.widgets import knob_slider
+from game.ui.widgets import fitted, knob_slider
 
 HUMAN, COMPUTER = "Human", "Computer"
 MODE_TITLES = {
@@ -143,7 +143,10 @@ class SetupScreen(Screen):
                 box = UICheckBox(pygame.Rect(x, y + 4, 20, 20), "", ui, initial_state=bool(value))
                 self.knob_widgets[name] = box
                 UILabel(
-                    pygame.Rect(x + 30, y, width - 30, 28), knob.description, ui, object_id="#small"
+                    pygame.Rect(x + 30, y, width - 30, 28),
+                    fitted(knob.description, width - 30),
+                    ui,
+                    object_id="#small",
                 )
             else:
                 slider = knob_slider(ui, pygame.Rect(x, y, 260, 28), knob, value)
@@ -153,7 +156,7 @@ class SetupScreen(Screen):
                 )
                 UILabel(
                     pygame.Rect(x + 336, y, width - 336, 28),
-                    knob.description,
+                    fitted(knob.description, width - 336),
                     ui,
                     object_id="#small",
                 )

@@ -187,3 +187,10 @@ def knob_slider(ui: Any, rect: pygame.Rect, knob: KnobSpec, value: KnobValue) ->
         ui,
         click_increment=1 if knob.type == "int" else (hi - lo) / 20,
     )
+
+
+def fitted(text: str, width: int) -> str:
+    """`text` cut to fit a small label `width` pixels wide (about 6.6 pixels a character), with
+    an ellipsis where it was cut (a label too small for its text clips it without a sign)."""
+    most = max(4, int(width / 6.6))
+    return text if len(text) <= most else text[: most - 3].rstrip() + "..."
