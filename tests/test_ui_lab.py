@@ -13,12 +13,15 @@ import numpy as np
 import pygame
 import pytest
 
+from game.ai.players import play_one
+from game.sim.runner import play_game
 from game.ui import catalogue
 from game.ui.app import App, Settings
 from game.ui.catalogue import Entry
 from game.ui.driver import button_center, click, frames, key
 from game.ui.lab import LabScreen
 from game.ui.mapscreen import MapScreen
+from game.ui.match import batch_match
 from game.ui.menu import MainMenu
 from game.ui.overviews import ConfirmDialog
 from game.ui.setup import start_match
@@ -132,6 +135,26 @@ def test_the_lab_runs_two_games_from_the_menu_and_says_what_the_knob_did(
     assert any("%" in s for s in lab.shown.sentences)  # shares with their intervals
     assert lab.shown.plots and all(p.is_file() for p in lab.shown.plots)
     assert "Done" in lab.status.text
+    # the first game of the change, watched on the map, is the very game the lab counted
+    assert lab.run.out and (lab.run.out / "variant" / "runs.csv").is_file()
+    counted = (lab.run.out / "variant" / "runs.csv").read_text().splitlines()
+    header, first = counted[0].split(","), counted[1].split(",")
+    click(app, button_center(lab.watch_button), settle=2)
+    watched = app.stack.top
+    assert isinstance(watched, MapScreen) and watched.table.match.mode == "watch"
+    match = watched.table.match
+    while not match.game.state.over:
+        play_one(match.game, match.players[match.game.scenario.sides[match.game.state.side_index]])
+    assert match.game.knobs == {name: 1}
+    result = dict(zip(header, first, strict=True))
+    assert int(result["turns"]) == match.game.state.turn
+    assert result["winner"] == match.game.scenario.team_id(match.game.state.winner)
+    scenario, state = match.game.scenario, match.game.state
+    for side in scenario.sides:  # the same losses, man for man
+        lost = int(state.men_lost[scenario.units.side == side].sum())
+        assert int(result[f"men_lost_{scenario.side_id(side)}"]) == lost
+    app.stack.pop()
+    assert app.stack.top is lab
     # the run is in the store, newest first, and reads back to the same sentences
     assert lab.past and lab.past[0].scenario_id == "mini" and lab.past[0].knobs == {name: 1}
     sentences = list(lab.shown.sentences)
@@ -212,3 +235,13 @@ def test_what_now_plays_on_from_the_position_in_the_background_and_tells_the_sha
         shot(app, path)
     state = screen.match.game.state  # asking changed nothing in the game
     assert state.turn == before.turn and (state.hex == before.hex).all()
+
+
+def test_a_watched_batch_game_is_the_game_the_batch_played() -> None:
+    """`batch_match` gives the computer players the batch runner's seeds: played out, it ends in
+    the state the batch game ended in (Third Kharkov, whose AIs draw on their seeds)."""
+    scenario = catalogue.scenario("kharkov_1943")
+    match = batch_match(scenario, 12)
+    while not match.game.state.over:
+        play_one(match.game, match.players[scenario.sides[match.game.state.side_index]])
+    assert match.game.state.state_hash() == play_game(scenario, 12).game.state.state_hash()

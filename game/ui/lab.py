@@ -37,6 +37,7 @@ from game.ui import catalogue
 from game.ui.assets import font
 from game.ui.catalogue import Entry
 from game.ui.jobs import WorkerJob
+from game.ui.match import batch_match
 from game.ui.screen import Screen
 from game.ui.widgets import (
     MUTED,
@@ -138,6 +139,7 @@ class LabRun(WorkerJob):
 
     out: Path = Path()
     runs: int = 0
+    seed: int = 0  # the first game's seed (run r plays seed + r, baseline and variant alike)
     done: int = 0
     result: dict[str, Any] | None = None
 
@@ -181,7 +183,7 @@ def start_run(
         name="eastfront-lab",
     )
     process.start()
-    return LabRun(process, answers, out=out, runs=runs)
+    return LabRun(process, answers, out=out, runs=runs, seed=seed)
 
 
 # --- the screen ----------------------------------------------------------------------------------
@@ -195,6 +197,8 @@ class Shown:
     sentences: list[str] = field(default_factory=list)
     plots: list[Path] = field(default_factory=list)
     note: str = ""
+    # the variant's first game, to watch: (scenario file, knobs, game seed); None for none
+    replay: tuple[Path, dict[str, KnobValue], int] | None = None
 
 
 def experiment_line(e: Any) -> str:
@@ -346,8 +350,14 @@ class LabScreen(Screen):
         plot_bottom = h - past_h - 40
         self.plot_box = pygame.Rect(right, plot_top + 36, right_w, plot_bottom - plot_top - 36)
         self.plot_button = UIButton(pygame.Rect(right, plot_top, 200, 30), "Next plot", ui)
+        self.watch_button = UIButton(
+            pygame.Rect(right + 210, plot_top, 220, 30),
+            "Watch a game of it",
+            ui,
+            tool_tip_text="The first game played with your change, from its start, on the map",
+        )
         self.plot_label = UILabel(
-            pygame.Rect(right + 210, plot_top, right_w - 210, 30), "", ui, object_id="#small"
+            pygame.Rect(right + 440, plot_top, right_w - 440, 30), "", ui, object_id="#small"
         )
         self.plot_image = UIImage(self.plot_box.copy(), pygame.Surface((1, 1)), ui)
         UILabel(
@@ -395,6 +405,7 @@ class LabScreen(Screen):
         self._show_plot()
 
     def _show_plot(self) -> None:
+        set_enabled(self.watch_button, self.shown is not None and self.shown.replay is not None)
         plots = self.shown.plots if self.shown else []
         set_enabled(self.plot_button, len(plots) > 1)
         set_visible(self.plot_image, bool(plots))
@@ -470,6 +481,8 @@ class LabScreen(Screen):
             elif event.ui_element is self.plot_button:
                 self.plot_index += 1
                 self._show_plot()
+            elif event.ui_element is self.watch_button:
+                self.watch()
         elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             self.leave()
 
@@ -504,6 +517,17 @@ class LabScreen(Screen):
         except OSError as exc:
             self.message = f"cannot start the games: {exc}"
         self._refresh()
+
+    def watch(self) -> None:
+        """Open the variant's first game on the map, played again from its start by the same
+        computer players (the batch runner's seeds), so it is the very game the lab counted."""
+        if self.shown is None or self.shown.replay is None:
+            return
+        path, knobs, seed = self.shown.replay
+        scenario = catalogue.scenario(path)
+        if knobs:
+            scenario = scenario.with_knobs(knobs)
+        self.app.open("map", match=batch_match(scenario, seed))
 
     def cancel(self) -> None:
         if self.run is not None and not self.run.finished:
@@ -561,6 +585,7 @@ class LabScreen(Screen):
                     list(result["sentences"]),
                     [Path(p) for p in result["plots"]],
                     str(result.get("problem", "")),
+                    (self.entries[self.selected].path, self.changed_knobs(), run.seed),
                 )
                 self.plot_index = 0
                 self.message = f"Done: {run.total} games played"

@@ -228,3 +228,13 @@ def standing(game: Game) -> str:
         return "draw"
     table = scenario.side_table
     return f"{table.team_label(table.team_of_name(chosen.winner))} {chosen.level}"
+
+
+def batch_match(scenario: Scenario, seed: int) -> Match:
+    """The batch game with this seed, to watch: every side played by the computer with the
+    seeds the batch runner gives it (`runner.ai_seed`), so it plays out as the batch game did."""
+    from game.sim.runner import ai_seed
+
+    game = Game(scenario, seed)
+    players = {side: make_player(scenario, side, ai_seed(seed, side)) for side in scenario.sides}
+    return Match(game, frozenset(), "watch", seed, players)
