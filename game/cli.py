@@ -600,7 +600,6 @@ def _simulate(
 
 def cmd_explore(args: argparse.Namespace) -> int:
     from game.sim.explore import explore
-    from game.sim.runner import SchedulerError
 
     _batch_checks(args)
     if args.from_save is not None:
@@ -622,10 +621,10 @@ def cmd_explore(args: argparse.Namespace) -> int:
         ("variant", dict(knobs), "variant/runs.csv"),
     ]
     out = Path(args.out)
-    _make_folder(out, "--out")
-    lock = _lock(out)
-    try:
-        report = explore(
+    report = _study(
+        args,
+        out,
+        lambda: explore(
             scenario,
             path,
             knobs,
@@ -638,14 +637,11 @@ def cmd_explore(args: argparse.Namespace) -> int:
             connect_timeout=args.connect_timeout,
             tls=_tls(args),
             command=command_line(args),
-        )
-    except SchedulerError as exc:
-        return _scheduler_failed(exc)
-    except KeyboardInterrupt:
-        _record(args, "explore", scenario, knobs, out, False, arms)
-        return _interrupted()
-    finally:
-        lock.release()
+        ),
+        lambda: _record(args, "explore", scenario, knobs, out, False, arms),
+    )
+    if isinstance(report, int):
+        return report
     for headline in report["headlines"]:
         print(headline["sentence"])
     print(f"wrote {out / 'comparison.json'}, {out / 'report.html'} and {out / 'report.md'}")
@@ -653,6 +649,29 @@ def cmd_explore(args: argparse.Namespace) -> int:
         print(f"wrote {out / plot}")
     _record(args, "explore", scenario, knobs, out, True, arms, report["headlines"])
     return 0
+
+
+def _study(
+    args: argparse.Namespace,
+    out: Path,
+    work: Callable[[], dict[str, Any]],
+    stopped: Callable[[], None],
+) -> dict[str, Any] | int:
+    """Run an explore, sweep or sensitivity study into `out` under its lock: its result, or the
+    exit code when the scheduler failed or Ctrl-C stopped it (`stopped` records that first)."""
+    from game.sim.runner import SchedulerError
+
+    _make_folder(out, "--out")
+    lock = _lock(out)
+    try:
+        return work()
+    except SchedulerError as exc:
+        return _scheduler_failed(exc)
+    except KeyboardInterrupt:
+        stopped()
+        return _interrupted()
+    finally:
+        lock.release()
 
 
 def command_line(args: argparse.Namespace) -> str:
@@ -699,7 +718,6 @@ def sweep_values(scenario: Scenario, knob: tuple[str, float, float, float]) -> l
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from game.sim.runner import SchedulerError
     from game.sim.sweep import sweep
 
     _batch_checks(args)
@@ -712,10 +730,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     extra = {"knob": args.knob[0], "values": values}
     setting = {args.knob[0]: ", ".join(str(v).lower() for v in values)}
     out = Path(args.out)
-    _make_folder(out, "--out")
-    lock = _lock(out)
-    try:
-        result = sweep(
+    result = _study(
+        args,
+        out,
+        lambda: sweep(
             scenario,
             args.knob[0],
             values,
@@ -723,14 +741,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             out,
             plots=not args.no_plots,
             command=command_line(args),
-        )
-    except SchedulerError as exc:
-        return _scheduler_failed(exc)
-    except KeyboardInterrupt:
-        _record(args, "sweep", scenario, setting, out, False, arms, extra=extra)
-        return _interrupted()
-    finally:
-        lock.release()
+        ),
+        lambda: _record(args, "sweep", scenario, setting, out, False, arms, extra=extra),
+    )
+    if isinstance(result, int):
+        return result
     for sentence in result["sentences"]:
         print(sentence)
     print(f"wrote {out / 'sweep.json'}, {out / 'report.html'} and {out / 'report.md'}")
@@ -740,7 +755,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from game.sim.runner import SchedulerError
     from game.sim.sweep import knob_ends, sensitivity
 
     _batch_checks(args)
@@ -757,23 +771,16 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     arms = _study_arms(sensitivity_arms(scenario))
     setting = {name: f"{value_label(low)} / {value_label(high)}" for name, low, high in ends}
     out = Path(args.out)
-    _make_folder(out, "--out")
-    lock = _lock(out)
-    try:
-        result = sensitivity(
-            scenario,
-            _batches(args, path),
-            out,
-            plots=not args.no_plots,
-            command=command_line(args),
-        )
-    except SchedulerError as exc:
-        return _scheduler_failed(exc)
-    except KeyboardInterrupt:
-        _record(args, "sensitivity", scenario, setting, out, False, arms)
-        return _interrupted()
-    finally:
-        lock.release()
+    result = _study(
+        args,
+        out,
+        lambda: sensitivity(
+            scenario, _batches(args, path), out, plots=not args.no_plots, command=command_line(args)
+        ),
+        lambda: _record(args, "sensitivity", scenario, setting, out, False, arms),
+    )
+    if isinstance(result, int):
+        return result
     for sentence in result["sentences"]:
         print(sentence)
     print(f"wrote {out / 'sensitivity.json'}, {out / 'report.html'} and {out / 'report.md'}")
@@ -797,11 +804,15 @@ def _explore_from(args: argparse.Namespace) -> int:
 
     game = load_game(Path(args.from_save))  # replays it and checks every hash
     if game.state.over:
-        raise CliError(f"argument --from: the game in {args.from_save} is over; nothing to continue")
+        raise CliError(
+            f"argument --from: the game in {args.from_save} is over; nothing to continue"
+        )
     saved = game.scenario
     sides = list(saved.spec.scenario.sides)
     if args.side is not None and args.side not in sides:
-        raise CliError(f"argument --side: {saved.id} is played by {', '.join(sides)}, not {args.side}")
+        raise CliError(
+            f"argument --side: {saved.id} is played by {', '.join(sides)}, not {args.side}"
+        )
     side = saved.side_table.index(args.side) if args.side else saved.sides[game.state.side_index]
     knobs = parse_knobs(saved, args.set)
     scenario = with_knobs(saved, knobs)
