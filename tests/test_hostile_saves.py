@@ -17,6 +17,7 @@ import game.saves as saves
 from game.actions import Move
 from game.cli import MAX_SEED, main
 from game.saves import load_game, save_game
+from game.scenario.errors import Problem, format_path
 from game.scenario.model import load_scenario
 from game.session import Game
 from tests.conftest import DATA
@@ -328,3 +329,10 @@ def test_replay_of_a_scenario_the_user_names(
     shutil.copy(path, alone)
     assert "no scenario 'mini'" in refusal(alone, capsys)
     assert main(["replay", str(alone), "--scenario", str(path.parent / "mini.toml")]) == 0
+
+
+def test_a_key_holding_a_newline_is_named_on_one_line() -> None:
+    """Found by the long fuzz run: an unknown key "\\n" split the error over two lines."""
+    problem = Problem("fuzz.json", 1, ("\n",), "unknown key")
+    assert str(problem) == 'fuzz.json:1: "\\n": unknown key'
+    assert format_path(("units", "a\tb", 3)) == 'units."a\\tb".3'

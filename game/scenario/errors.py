@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,8 +16,14 @@ def format_path(path: Sequence[PathPart]) -> str:
     """`units.3.at` style: the path a user can follow through their file."""
     if not path:
         return "(file)"
-    parts = [str(p) for p in path]
+    parts = [_shown(str(p)) for p in path]
     return ".".join(p if len(p) <= _LONGEST_PART else p[: _LONGEST_PART - 3] + "..." for p in parts)
+
+
+def _shown(part: str) -> str:
+    """A key as the line shows it: quoted with escapes when it holds a newline or another
+    character that cannot be printed (the error stays one line)."""
+    return part if part.isprintable() else json.dumps(part)
 
 
 @dataclass(frozen=True)
