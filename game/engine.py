@@ -187,7 +187,7 @@ def _apply_move(scenario: Scenario, state: GameState, action: Move) -> list[Even
     state.movement_left[u] = 0 if stops else allowance - cost
     events = [Event("move", state.turn, side, (u,), destination, {"start": start})]
     events += take_control(scenario, state, side, np.array(action.path, dtype=np.int32))
-    update_visibility(scenario, state)
+    update_visibility(scenario, state, moved=u)
     return events
 
 

@@ -23,7 +23,7 @@ import numpy.typing as npt
 from game.actions import Attack
 from game.ai import fields
 from game.ai.plan import Order, Posture
-from game.ai.tactics import PhaseContext, step_value, unit_attack
+from game.ai.tactics import AttackContext, PhaseContext, step_value, unit_attack
 from game.rules import combat, combat_phase
 
 # How much a step of our own lost weighs against a step of the enemy's, per posture: attacking
@@ -62,7 +62,7 @@ class Candidate:
 
 
 def choose_attacks(
-    context: PhaseContext, garrisons: set[int], rng: np.random.Generator
+    context: AttackContext | PhaseContext, garrisons: set[int], rng: np.random.Generator
 ) -> list[Attack]:
     """The attacks to declare this combat phase, best first."""
     scenario = context.scenario
@@ -137,7 +137,7 @@ def choose_attacks(
     return chosen
 
 
-def _posture(context: PhaseContext, candidate: Candidate, exposed: set[int]) -> Posture:
+def _posture(context: AttackContext | PhaseContext, candidate: Candidate, exposed: set[int]) -> Posture:
     """The most cautious posture among the attackers: it sets the price of own losses. Striking
     armour that ran out ahead is a counter-attack, priced as an attack."""
     posture = max(
@@ -149,13 +149,13 @@ def _posture(context: PhaseContext, candidate: Candidate, exposed: set[int]) -> 
     return posture
 
 
-def _on_goal(context: PhaseContext, candidate: Candidate) -> bool:
+def _on_goal(context: AttackContext | PhaseContext, candidate: Candidate) -> bool:
     return any(
         candidate.target in context.orders.get(u, NO_ORDER).goals[:1] for u in candidate.attackers
     )
 
 
-def _near_objectives(context: PhaseContext) -> dict[int, set[int]]:
+def _near_objectives(context: AttackContext | PhaseContext) -> dict[int, set[int]]:
     """Per unit, the enemy-held hexes within COUNTER_KM of its order's objectives."""
     enemy = context.enemy_hex
     out: dict[int, set[int]] = {}
@@ -195,7 +195,7 @@ def _candidates(
 
 
 def _score(
-    context: PhaseContext,
+    context: AttackContext | PhaseContext,
     candidates: list[Candidate],
     ground: combat_phase.CombatGround,
     exposed: set[int],

@@ -25,7 +25,7 @@ from game.ai import fields
 from game.ai.attacks import choose_attacks
 from game.ai.belief import Belief, belief_from_observation
 from game.ai.plan import Order, PlanTracker, Posture
-from game.ai.tactics import PhaseContext
+from game.ai.tactics import AttackContext, PhaseContext
 from game.enums import UnitKind
 from game.hexgrid import distance as hex_distance
 from game.observation import Observation
@@ -67,7 +67,7 @@ class HistoricalAI:
         self._queue: list[int] = []
         self._attacks: list[Attack] = []
         self._context: PhaseContext | None = None
-        self._visible: np.ndarray | None = None
+        self._visible: bytes | None = None  # the enemy units in view when the picture was drawn
         self._held: np.ndarray | None = None  # ground held when the side's turn began
         self._planned: dict[int, int] = {}  # unit -> hex its last move was planned to end in
         self._hold_cities: set[int] = set()  # hexes of the hold orders in force this turn
@@ -139,8 +139,8 @@ class HistoricalAI:
         else:
             for u in own.tolist():  # arrivals mid-turn cannot happen, but be safe
                 self.orders.setdefault(u, NO_ORDER)
-        self._context = PhaseContext.build(scenario, self.side, belief, self.orders, self._held)
-        self._visible = belief.enemy_visible.copy()
+        self._context = None
+        self._visible = belief.enemy_visible.tobytes()
         self._queue = []
         self._attacks = []
         if state.phase in (Phase.MOVEMENT, Phase.EXPLOITATION):
@@ -159,9 +159,14 @@ class HistoricalAI:
                     )
                     and self.orders.get(u, NO_ORDER).garrison < 0
                 ]
-            self._queue = self._move_order(belief, movable)
+            if movable:  # nobody to move (often so in exploitation): no picture to draw
+                self._context = PhaseContext.build(
+                    scenario, self.side, belief, self.orders, self._held
+                )
+                self._queue = self._move_order(belief, movable)
         elif state.phase == Phase.COMBAT:
-            self._attacks = choose_attacks(self._context, set(self.garrisons), self.rng)
+            context = AttackContext.build(scenario, self.side, belief, self.orders)
+            self._attacks = choose_attacks(context, set(self.garrisons), self.rng)
 
     def _update_plan(self, view: Observation, belief: Belief) -> None:
         state = belief.state
@@ -256,10 +261,10 @@ class HistoricalAI:
         start = int(state.hex[u])
         if order.garrison >= 0 and start == order.garrison:
             return None
-        if self._visible is None or not np.array_equal(belief.enemy_visible, self._visible):
+        if self._visible is None or belief.enemy_visible.tobytes() != self._visible:
             # new enemies came into view (or vanished): redraw the enemy picture
             context.see_again(belief)
-            self._visible = belief.enemy_visible.copy()
+            self._visible = belief.enemy_visible.tobytes()
         else:
             context.belief = belief
         allowance = int(state.movement_left[u])

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -299,6 +299,14 @@ def step_value(scenario: Scenario, units: npt.NDArray[np.intp]) -> F64:
     return result
 
 
+@lru_cache(maxsize=8)
+def _step_values(scenario: Scenario) -> F64:
+    """`step_value` of every unit, kept by scenario: it is asked for at every move scored."""
+    values = step_value(scenario, np.arange(scenario.units.count, dtype=np.intp))
+    values.flags.writeable = False
+    return values
+
+
 @dataclass(frozen=True, eq=False)
 class EnemyPicture:
     """The known enemy: stacks, their defence, anti-armour, threat and the front band."""
@@ -353,6 +361,56 @@ class EnemyPicture:
             near = _balls(scenario, hexes, band, np.ones(len(hexes))) > 0
         band = near & (defence == 0) & ~grid.water
         return cls(hexes, defence, anti, threat, band)
+
+
+def _take_value(scenario: Scenario, orders: dict[int, Order]) -> F64:
+    """[N] worth of taking each hex: a tenth of its points, 2 for a unit's next goal and 1/2 for
+    each objective, added in the orders' order (np.add.at adds one at a time, in order)."""
+    take_value = _city_values(scenario).copy()
+    hexes: list[int] = []
+    worth: list[float] = []
+    for order in orders.values():
+        for h in order.goals[:1]:
+            hexes.append(h)
+            worth.append(2.0)
+        hexes.extend(order.objectives)
+        worth.extend([0.5] * len(order.objectives))
+    np.add.at(take_value, np.array(hexes, dtype=np.intp), np.array(worth))
+    take_value += 0.5
+    return take_value
+
+
+@dataclass
+class AttackContext:
+    """What choosing the combat phase's attacks needs: the known enemy stacks, the worth of each
+    hex and enemy armour that ran out ahead. The move-scoring arrays of `PhaseContext` are not
+    built: the combat phase moves nobody (a third of the AI's phase set-up time went to them)."""
+
+    scenario: Scenario
+    side: int
+    belief: Belief
+    orders: dict[int, Order]
+    weather: HexWeather
+    enemy_hex: I32  # hexes holding known enemy units
+    take_value: F64  # [N] as in `PhaseContext`
+    exposed: Bool  # [N] enemy armour that ran out ahead of its line
+
+    @classmethod
+    def build(
+        cls, scenario: Scenario, side: int, belief: Belief, orders: dict[int, Order]
+    ) -> AttackContext:
+        state = belief.state
+        enemy = np.nonzero(state.active & (state.hex >= 0) & scenario.unit_hostile[side])[0]
+        return cls(
+            scenario=scenario,
+            side=side,
+            belief=belief,
+            orders=orders,
+            weather=local_weather(scenario, state.turn),
+            enemy_hex=np.unique(state.hex[enemy]).astype(np.int32),
+            take_value=_take_value(scenario, orders),
+            exposed=armour_contact(scenario, side, belief) >= EXPOSED_SIDES,
+        )
 
 
 @dataclass
@@ -422,20 +480,7 @@ class PhaseContext:
 
         picture = EnemyPicture.of(scenario, side, belief)
 
-        # worth of taking each hex: a tenth of its points, 2 for a unit's next goal and 1/2 for
-        # each objective, added in the orders' order (np.add.at adds one at a time, in order)
-        take_value = _city_values(scenario).copy()
-        hexes: list[int] = []
-        worth: list[float] = []
-        for order in orders.values():
-            for h in order.goals[:1]:
-                hexes.append(h)
-                worth.append(2.0)
-            hexes.extend(order.objectives)
-            worth.extend([0.5] * len(order.objectives))
-        np.add.at(take_value, np.array(hexes, dtype=np.intp), np.array(worth))
-        take_value += 0.5
-
+        take_value = _take_value(scenario, orders)
         everyone = np.arange(units.count, dtype=np.intp)
         context = cls(
             scenario=scenario,
@@ -559,7 +604,7 @@ class PhaseContext:
         attack_weight = ATTACK_WEIGHT[posture]
         if own_attack <= 0 or self.phase == _EXPLOITATION:
             attack_weight = 0.0
-        value = float(step_value(scenario, np.array([u], dtype=np.intp))[0]) * float(state.steps[u])
+        value = float(_step_values(scenario)[u]) * float(state.steps[u])
         return ai_kernels.score_moves(
             d,
             start,

@@ -14,9 +14,10 @@ import numpy.typing as npt
 
 from game.rules import kernels
 from game.scenario.model import Scenario
-from game.state import GameState
+from game.state import GameState, UnitStatus
 
 RECON_KM: Final = 20.0
+_ACTIVE = int(UnitStatus.ACTIVE)
 
 # Hexes seen, by map, radius and the team's unit hexes: after one unit moves, every other team's
 # view is the same as before, and each side's view is asked for at every move. At most _KEPT.
@@ -43,10 +44,22 @@ def observed_hexes(scenario: Scenario, state: GameState, side: int) -> npt.NDArr
     return found
 
 
-def update_visibility(scenario: Scenario, state: GameState) -> None:
-    """Record, for every side, the enemy units it sees now and where."""
+def update_visibility(scenario: Scenario, state: GameState, moved: int | None = None) -> None:
+    """Record, for every side, the enemy units it sees now and where.
+
+    `moved`: the only unit that moved since the last call (the engine's move, made after a full
+    update in the same phase). Its team sees anew; every other side's view changes only in
+    whether it sees that unit, so only that unit is looked at for them.
+    """
+    mover = -1 if moved is None else moved
     for side in scenario.sides:
         seen = observed_hexes(scenario, state, side)
+        if mover >= 0 and scenario.unit_hostile[side][moved]:
+            h = int(state.hex[moved])
+            if h >= 0 and state.status[moved] == _ACTIVE and seen[h]:
+                state.seen_turn[side, moved] = state.turn
+                state.seen_hex[side, moved] = h
+            continue
         enemy = state.active & scenario.unit_hostile[side]
         visible = enemy & seen[np.maximum(state.hex, 0)]
         state.seen_turn[side, visible] = state.turn
