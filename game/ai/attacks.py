@@ -165,9 +165,11 @@ def _near_objectives(context: AttackContext | PhaseContext) -> dict[int, set[int
         if key not in cache:
             near: set[int] = set()
             if key and len(enemy):
-                d = fields.hex_distance_from(context.scenario, np.array(key, dtype=np.int32))
+                d = fields.hex_distance_between(
+                    context.scenario, np.array(key, dtype=np.int32), enemy
+                )
                 reach = context.scenario.scale.hexes(COUNTER_KM)
-                near = set(enemy[(d[:, enemy] <= reach).any(axis=0)].tolist())
+                near = set(enemy[(d <= reach).any(axis=0)].tolist())
             cache[key] = near
         out[u] = cache[key]
     return out

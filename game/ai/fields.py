@@ -61,9 +61,16 @@ def goal_field(
 
 def hex_distance_from(scenario: Scenario, hexes: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
     """[len(hexes), N] hex distance from each given hex to every hex of the map."""
+    return hex_distance_between(scenario, hexes, np.arange(scenario.map.size))
+
+
+def hex_distance_between(
+    scenario: Scenario, hexes: npt.NDArray[np.int32], others: npt.NDArray[np.integer]
+) -> npt.NDArray[np.int32]:
+    """[len(hexes), len(others)] hex distance from each of `hexes` to each of `others`."""
     grid = scenario.map
-    dq = grid.q[None, :] - grid.q[hexes][:, None]
-    dr = grid.r[None, :] - grid.r[hexes][:, None]
+    dq = grid.q[others][None, :] - grid.q[hexes][:, None]
+    dr = grid.r[others][None, :] - grid.r[hexes][:, None]
     distance: npt.NDArray[np.int32] = ((np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2).astype(
         np.int32
     )

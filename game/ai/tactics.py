@@ -205,6 +205,29 @@ def open_ground_table(weather: int) -> npt.NDArray[np.bool_]:
     return table
 
 
+def _ground(scenario: Scenario, weather: HexWeather) -> tuple[npt.NDArray[Any], Bool]:
+    """[N] the ground's column shift for an attacker, and where armour gets its shift, in each
+    hex's weather; kept by scenario while the whole map shares one weather."""
+    single = uniform(weather)
+    if single is not None:
+        return _ground_in(scenario, single)
+    codes = city_codes(scenario)
+    return (
+        by_weather(weather, ground_shift_table, scenario.map.terrain, codes),
+        by_weather(weather, open_ground_table, scenario.map.terrain, codes),
+    )
+
+
+@lru_cache(maxsize=32)
+def _ground_in(scenario: Scenario, weather: int) -> tuple[npt.NDArray[Any], Bool]:
+    codes = city_codes(scenario)
+    ground = by_weather(weather, ground_shift_table, scenario.map.terrain, codes)
+    open_ground = by_weather(weather, open_ground_table, scenario.map.terrain, codes)
+    ground.flags.writeable = False
+    open_ground.flags.writeable = False
+    return ground, open_ground
+
+
 def city_codes(scenario: Scenario) -> npt.NDArray[np.int8]:
     codes = np.zeros(scenario.map.size, dtype=np.int8)
     for city in scenario.map.cities:
@@ -465,11 +488,9 @@ class PhaseContext:
         active = state.active & (state.hex >= 0)
         own = np.nonzero(active & (units.side == side))[0]
 
-        codes = city_codes(scenario)
         support = support_by_hex(scenario, side, belief, weather)
-        ground = by_weather(weather, ground_shift_table, grid.terrain, codes)
+        ground, open_ground = _ground(scenario, weather)
         attack_shift = (ground + support).astype(np.int8)
-        open_ground = by_weather(weather, open_ground_table, grid.terrain, codes)
 
         # the combat phase scores no moves, so it needs no supply trace
         supplied = (
