@@ -132,6 +132,8 @@ class PlanTracker:
     # phase index -> (start, end) as the knobs moved them; phase index -> date it is forced in
     dates: dict[int, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
     scheduled: dict[int, dt.date] = field(default_factory=dict)
+    # id of a hold order of the scenario -> the units it names (the scenario keeps its orders)
+    _named: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def for_side(cls, scenario: Scenario, side: int) -> PlanTracker:
@@ -279,12 +281,15 @@ class PlanTracker:
             city = self.scenario.map.city_by_id(hold.city)
             if city is None:
                 continue
-            named = set(hold.formations)
-            chosen = frozenset(
-                u
-                for u in range(units.count)
-                if units.ids[u] in hold.units or units.formations[units.formation[u]] in named
-            )
+            chosen = self._named.get(id(hold))
+            if chosen is None:  # the same every turn: asked for at every phase
+                named = set(hold.formations)
+                chosen = frozenset(
+                    u
+                    for u in range(units.count)
+                    if units.ids[u] in hold.units or units.formations[units.formation[u]] in named
+                )
+                self._named[id(hold)] = chosen
             out.append((city.hex, chosen))
         return out
 

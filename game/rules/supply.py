@@ -75,6 +75,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
@@ -413,8 +414,11 @@ def supply_ground(
     return SupplyGround(side, friendly, enemy, enemy_zoc, enterable, passable, sources)
 
 
+@lru_cache(maxsize=8)
 def _step_cost(scenario: Scenario) -> I32:
+    """[N, 6] half-hexes a trace pays across each hexside (kept by scenario)."""
     cost: I32 = np.where(scenario.map.road, ROAD_STEP_COST, STEP_COST).astype(np.int32)
+    cost.flags.writeable = False
     return cost
 
 

@@ -115,7 +115,7 @@ class Scenario:
         """The same scenario played under an older rules version (to replay an old save)."""
         return self if version == self.rules_version else replace(self, rules_version=version)
 
-    @property
+    @cached_property
     def sides(self) -> tuple[int, ...]:
         """Side numbers in move order."""
         return tuple(range(self.side_table.count))
