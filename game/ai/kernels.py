@@ -64,7 +64,8 @@ def score_moves(
     friends_defence: F64,
     threat: F64,
     front_weight: float,
-    gap: Bool,
+    band: Bool,  # front hexes; a gap is one no own unit covers (`covered` <= 0)
+    covered: I32,
     supply_penalty: float,
     supplied: Bool,
     overreach: F64,  # free depth, weight, km factor
@@ -72,7 +73,8 @@ def score_moves(
     objectives: I64,
     wanted_list: I64,
     taking_rule: F64,  # attack posture with goals (0/1), capture weight
-    hostile: Bool,  # [N] held by an enemy
+    hostile_table: Bool,  # [256] a control code is an enemy's
+    control: npt.NDArray[np.uint8],  # [N]
     vp: npt.NDArray[np.int16],
     friends_count: I32,
     inertia: float,
@@ -141,10 +143,10 @@ def score_moves(
         s -= exposure[0] * risk * exposure[2] * exposure[3]
         # front cover
         if front_weight > 0:
-            gaps = 1.0 if gap[h] else 0.0
+            gaps = 1.0 if band[h] and covered[h] <= 0 else 0.0
             for j in range(6):
                 nb = neighbor[h, j]
-                if nb >= 0 and gap[nb]:
+                if nb >= 0 and band[nb] and covered[nb] <= 0:
                     gaps += 1.0
             s += front_weight * gaps * (1.0 - risk)
         # supply
@@ -162,7 +164,7 @@ def score_moves(
                 wanted = True
         if taking_rule[0] > 0 and goal_field[h] <= goal_field[start]:
             wanted = True
-        taking = hostile[h] and wanted
+        taking = hostile_table[control[h]] and wanted
         s += taking_rule[1] * taking * vp[h]
         s += 0.3 * taking * (take_value[h] > 1.0)
         s -= 0.1 * friends_count[h]

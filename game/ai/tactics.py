@@ -468,6 +468,9 @@ class PhaseContext:
     weather_shift: F64 = field(default_factory=lambda: np.zeros(0))  # [N] the weather's own shift
     exposed: Bool = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))  # ran out ahead
     _no_field: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # goal-less units
+    _orders_seen: dict[Order, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def build(
@@ -583,6 +586,18 @@ class PhaseContext:
 
     # --- scoring ---------------------------------------------------------------------------
 
+    def _order_arrays(self, order: Order) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """An order's objectives, and its goals and objectives, as the move scoring takes them
+        (kept for the phase: many units share an order)."""
+        found = self._orders_seen.get(order)
+        if found is None:
+            found = (
+                np.array(order.objectives, dtype=np.int64),
+                np.array(order.goals + order.objectives, dtype=np.int64),
+            )
+            self._orders_seen[order] = found
+        return found
+
     def score_moves(
         self,
         u: int,
@@ -665,7 +680,8 @@ class PhaseContext:
             self.friends_defence,
             self.threat,
             FRONT_WEIGHT[posture],
-            self.band & (self.covered <= 0),
+            self.band,
+            self.covered,
             SUPPLY_WEIGHT * (2.0 if state.supply[u] > 0 else 1.0),
             self.supplied,
             np.array(
@@ -676,10 +692,10 @@ class PhaseContext:
                 ]
             ),
             self.depth,
-            np.array(order.objectives, dtype=np.int64),
-            np.array(order.goals + order.objectives, dtype=np.int64),
+            *self._order_arrays(order),
             np.array([1.0 if posture in _GOING_FORWARD and goals else 0.0, CAPTURE_WEIGHT]),
-            scenario.side_table.hostile_ground[self.side][state.control],
+            scenario.side_table.hostile_ground[self.side],
+            state.control,
             scenario.vp,
             self.friends_count,
             INERTIA[posture],
