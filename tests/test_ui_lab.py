@@ -163,6 +163,9 @@ def test_the_lab_runs_two_games_from_the_menu_and_says_what_the_knob_did(
     click(app, button_center(row), settle=3)
     assert lab.shown is not None and lab.shown.sentences == sentences
     assert lab.shown.title.startswith(f"#{lab.past[0].id}:")
+    # its first game can be watched or taken over from the store alone
+    assert lab.shown.replay is not None and lab.shown.replay[1:] == ({name: 1}, lab.run.seed)
+    assert lab.take_button.is_enabled  # type: ignore[attr-defined]
     path = tmp_path / "lab_result_1280x720.png"
     pixels = shot(app, path)
     keep(path)

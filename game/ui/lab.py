@@ -201,6 +201,15 @@ class Shown:
     replay: tuple[Path, dict[str, KnobValue], int] | None = None
 
 
+def _same_file(path: Path, digest: str) -> bool:
+    from game.scenario.loader import file_hash
+
+    try:
+        return path.is_file() and file_hash(path) == digest
+    except OSError:
+        return False
+
+
 def experiment_line(e: Any) -> str:
     """One past experiment in the list: id, date, kind, scenario, games, knobs."""
     from game.sim.experiments import knob_text
@@ -349,15 +358,23 @@ class LabScreen(Screen):
         plot_top = 116 + text_h + 8
         plot_bottom = h - past_h - 40
         self.plot_box = pygame.Rect(right, plot_top + 36, right_w, plot_bottom - plot_top - 36)
-        self.plot_button = UIButton(pygame.Rect(right, plot_top, 200, 30), "Next plot", ui)
+        self.plot_button = UIButton(pygame.Rect(right, plot_top, 110, 30), "Next plot", ui)
         self.watch_button = UIButton(
-            pygame.Rect(right + 210, plot_top, 220, 30),
+            pygame.Rect(right + 120, plot_top, 180, 30),
             "Watch a game of it",
             ui,
-            tool_tip_text="The first game played with your change, from its start, on the map",
+            tool_tip_text="The first game played with your change, from its start, on the map "
+            "(K there takes it over)",
+        )
+        self.take_button = UIButton(
+            pygame.Rect(right + 310, plot_top, 150, 30),
+            "Take it over",
+            ui,
+            tool_tip_text="Play on the first game of your change from a turn of your choosing, "
+            "as one side (the computer plays the other as it did) or hot-seat",
         )
         self.plot_label = UILabel(
-            pygame.Rect(right + 440, plot_top, right_w - 440, 30), "", ui, object_id="#small"
+            pygame.Rect(right + 470, plot_top, right_w - 470, 30), "", ui, object_id="#small"
         )
         self.plot_image = UIImage(self.plot_box.copy(), pygame.Surface((1, 1)), ui)
         UILabel(
@@ -405,7 +422,9 @@ class LabScreen(Screen):
         self._show_plot()
 
     def _show_plot(self) -> None:
-        set_enabled(self.watch_button, self.shown is not None and self.shown.replay is not None)
+        can_replay = self.shown is not None and self.shown.replay is not None
+        set_enabled(self.watch_button, can_replay)
+        set_enabled(self.take_button, can_replay)
         plots = self.shown.plots if self.shown else []
         set_enabled(self.plot_button, len(plots) > 1)
         set_visible(self.plot_image, bool(plots))
@@ -483,6 +502,8 @@ class LabScreen(Screen):
                 self._show_plot()
             elif event.ui_element is self.watch_button:
                 self.watch()
+            elif event.ui_element is self.take_button:
+                self.take_over()
         elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             self.leave()
 
@@ -518,16 +539,35 @@ class LabScreen(Screen):
             self.message = f"cannot start the games: {exc}"
         self._refresh()
 
-    def watch(self) -> None:
-        """Open the variant's first game on the map, played again from its start by the same
-        computer players (the batch runner's seeds), so it is the very game the lab counted."""
+    def _replay_match(self) -> Any:
+        """The variant's first game, to be played again from its start by the same computer
+        players (the batch runner's seeds), so it is the very game the lab counted; None when
+        its scenario file cannot be read any more."""
         if self.shown is None or self.shown.replay is None:
-            return
+            return None
         path, knobs, seed = self.shown.replay
-        scenario = catalogue.scenario(path)
-        if knobs:
-            scenario = scenario.with_knobs(knobs)
-        self.app.open("map", match=batch_match(scenario, seed))
+        try:
+            scenario = catalogue.scenario(path)
+            if knobs:
+                scenario = scenario.with_knobs(knobs)
+        except (FileProblemError, OSError, ValueError) as exc:
+            self.message = f"{path.name} cannot be loaded: {' '.join(str(exc).split())}"
+            self._refresh()
+            return None
+        return batch_match(scenario, seed)
+
+    def watch(self) -> None:
+        """Open the variant's first game on the map, from its start."""
+        match = self._replay_match()
+        if match is not None:
+            self.app.open("map", match=match)
+
+    def take_over(self) -> None:
+        """Choose a side (or hot-seat) and a turn, and play on the variant's first game."""
+        match = self._replay_match()
+        if match is not None:
+            what = "the first game played with your change"
+            self.app.open("take_over", match=match, what=what)
 
     def cancel(self) -> None:
         if self.run is not None and not self.run.finished:
@@ -558,11 +598,15 @@ class LabScreen(Screen):
         except (OSError, ValueError, AttributeError):
             plots = []
         note = "" if e.status == "complete" else "This run was stopped before it finished."
+        replay = None  # its first game, while the scenario file is the one it was played on
+        if e.kind == "explore" and _same_file(Path(e.scenario_path), e.scenario_hash):
+            replay = (Path(e.scenario_path), dict(e.knobs), int(e.seed))
         self.shown = Shown(
             f"#{e.id}: {e.scenario_id}, {knob_text(e.knobs)} ({e.runs} games per arm)",
             sentences,
             plots,
             note,
+            replay,
         )
         self.plot_index = 0
         self._refresh()

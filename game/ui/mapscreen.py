@@ -449,6 +449,8 @@ class MapScreen(Screen):
             t.speed = self.app.settings.ai_speed = names[i]
             self._make_speed_menu()
             t.say(f"Computer pace: {t.speed}")
+        elif k == pygame.K_k and self.match.mode == "watch" and not self.match.game.state.over:
+            self.app.open("take_over", match=self.match, map_screen=self)
         elif k == pygame.K_v and self.match.mode == "watch":
             sides = [None, *self.match.game.scenario.sides]
             t.viewer = sides[(sides.index(t.viewer) + 1) % len(sides)]
@@ -884,7 +886,8 @@ class MapScreen(Screen):
         if state.over:
             return "<b>The game is over.</b><br>R shows the after-action report."
         if not t.my_turn():
-            return "<b>The computer is moving.</b><br>Space skips to the end of its turn; P pauses it; [ and ] change its pace."
+            take = " K takes the game over." if self.match.mode == "watch" else ""
+            return f"<b>The computer is moving.</b><br>Space skips to the end of its turn; P pauses it; [ and ] change its pace.{take}"
         if state.phase == Phase.COMBAT:
             return (
                 "<b>Combat phase.</b><br>Click an enemy stack ringed in red to plan an attack; "
