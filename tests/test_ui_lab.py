@@ -15,11 +15,13 @@ import pytest
 
 from game.ai.players import play_one
 from game.sim.runner import play_game
+from game.sim.store import open_store
+from game.sim.summary import read_runs_csv
 from game.ui import catalogue
 from game.ui.app import App, Settings
 from game.ui.catalogue import Entry
 from game.ui.driver import button_center, click, frames, key
-from game.ui.lab import LabScreen
+from game.ui.lab import LabScreen, experiment_line
 from game.ui.mapscreen import MapScreen
 from game.ui.match import batch_match
 from game.ui.menu import MainMenu
@@ -172,20 +174,43 @@ def test_the_lab_runs_two_games_from_the_menu_and_says_what_the_knob_did(
     assert len(np.unique(pixels.reshape(-1, 3)[::37], axis=0)) > 20
 
 
-def test_cancel_stops_the_worker_and_the_screen_says_so(lab_app: App) -> None:
+def test_cancel_stops_the_worker_and_keeps_the_finished_games_in_the_store(lab_app: App) -> None:
     app = lab_app
     lab = open_lab(app)
-    move_first_knob(app, lab)
+    name = move_first_knob(app, lab)
     set_games(app, lab, 40)
     click(app, button_center(lab.run_button), settle=2)
     assert lab.running
-    process = lab.run.process  # type: ignore[union-attr]
-    frames(app, 3)  # the window keeps drawing while the games are played
+    run = lab.run
+    assert run is not None
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while run.done < 3:  # the window keeps drawing while the games are played
+        assert time.monotonic() < deadline and lab.running, "no games finished"
+        app.tick(1 / 60)
+        time.sleep(0.02)
     click(app, button_center(lab.cancel_button), settle=2)
     assert not lab.running
-    assert not process.is_alive()
-    assert "Cancelled" in lab.status.text
+    assert not run.process.is_alive()
+    assert "Cancelled" in lab.status.text and "kept in the store" in lab.status.text
     assert lab.run_button.is_enabled  # type: ignore[attr-defined]
+    # recorded as an interrupted CLI run is: incomplete, with every game it finished
+    stopped = lab.past[0]
+    assert stopped.status == "incomplete" and stopped.knobs == {name: 1} and stopped.runs == 40
+    assert "(stopped)" in experiment_line(stopped)
+    with open_store() as store:
+        kept = store.get(stopped.id)
+    on_disk = sum(
+        len(read_runs_csv(run.out / arm / "runs.csv"))
+        for arm in ("baseline", "variant")
+        if (run.out / arm / "runs.csv").is_file()
+    )
+    assert kept.games == on_disk == run.done >= 3
+    assert {a.name for a in kept.arms} <= {"baseline", "variant"}
+    assert all(int(r["seed"]) == run.seed + int(r["run"]) for a in kept.arms for r in a.rows)
+    # chosen from the list, it says it was stopped
+    row = lab.past_list.item_list[0]["button_element"]
+    click(app, button_center(row), settle=3)
+    assert lab.shown is not None and "stopped" in lab.shown.note
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])

@@ -71,6 +71,18 @@ def lab_folder(store_path: Path) -> Path:
     return base / f"{stamp}-{secrets.token_hex(4)}"
 
 
+def lab_command(scenario_id: str, knobs: dict[str, KnobValue], runs: int, seed: int) -> str:
+    """How the store names a lab run (the command a CLI run would be)."""
+    from game.sim.experiments import knob_text
+
+    return f"lab: explore {scenario_id} {knob_text(knobs)} --runs {runs} --seed {seed}"
+
+
+def lab_arms(knobs: dict[str, KnobValue]) -> list[tuple[str, dict[str, Any], str]]:
+    """A lab run's two arms as the store records them."""
+    return [("baseline", {}, "baseline/runs.csv"), ("variant", dict(knobs), "variant/runs.csv")]
+
+
 def play_lab(
     scenario_path: str,
     knobs: dict[str, KnobValue],
@@ -83,7 +95,7 @@ def play_lab(
     """In the worker process: explore baseline against variant and record it in the store; puts
     ("done", result) or ("error", one line) on `answers`."""
     from game.scenario.model import load_scenario
-    from game.sim.experiments import Clock, knob_text, record
+    from game.sim.experiments import Clock, record
     from game.sim.explore import explore
     from game.sim.store import StoreError
 
@@ -93,18 +105,14 @@ def play_lab(
         folder.mkdir(parents=True, exist_ok=True)
         scenario = load_scenario(path)
         clock = Clock()
-        command = f"lab: explore {scenario.id} {knob_text(knobs)} --runs {runs} --seed {seed}"
+        command = lab_command(scenario.id, knobs, runs, seed)
         report = explore(scenario, path, knobs, runs, seed, folder, command=command)
         ident = 0
         problem = ""
         try:
-            arms = [
-                ("baseline", {}, "baseline/runs.csv"),
-                ("variant", dict(knobs), "variant/runs.csv"),
-            ]
             ident, _ = record(
                 Path(db), "explore", scenario, knobs, seed, runs, command, folder, clock, True,
-                arms, report["headlines"],
+                lab_arms(knobs), report["headlines"],
             )  # fmt: skip
         except StoreError as exc:
             problem = str(exc)
@@ -142,6 +150,25 @@ class LabRun(WorkerJob):
     seed: int = 0  # the first game's seed (run r plays seed + r, baseline and variant alike)
     done: int = 0
     result: dict[str, Any] | None = None
+    scenario_path: Path = Path()
+    knobs: dict[str, KnobValue] = field(default_factory=dict)
+    db: Path = Path()
+    clock: Any = None  # game.sim.experiments.Clock: when the run began, for the store
+
+    def stop(self) -> str:
+        """Cancel: end the worker and record the run in the store as incomplete with the games
+        it finished (as an interrupted `eastfront explore` is); the problem in one line, or "".
+        An answer that came in just before wins: the run was complete after all."""
+        self.poll()
+        if self.finished:
+            return ""
+        self.cancel()
+        self.done = min(
+            self.total,
+            rows_written(self.out / "baseline" / "runs.csv")
+            + rows_written(self.out / "variant" / "runs.csv"),
+        )
+        return record_stopped(self)
 
     @property
     def total(self) -> int:
@@ -168,14 +195,37 @@ class LabRun(WorkerJob):
             self.finish(str(value))
 
 
+def record_stopped(run: LabRun) -> str:
+    """Put a cancelled run in the store, incomplete; "" or the one-line problem."""
+    import sqlite3
+
+    from game.scenario.model import load_scenario
+    from game.sim.experiments import Clock, record
+    from game.sim.store import StoreError
+
+    try:
+        scenario = load_scenario(run.scenario_path)
+        command = lab_command(scenario.id, run.knobs, run.runs, run.seed)
+        record(
+            run.db, "explore", scenario, run.knobs, run.seed, run.runs, command, run.out,
+            run.clock or Clock(), False, lab_arms(run.knobs),
+        )  # fmt: skip
+    except (FileProblemError, StoreError, OSError, ValueError, KeyError, sqlite3.Error) as exc:
+        return f"not recorded in the results store: {' '.join(str(exc).split())}"
+    return ""
+
+
 def start_run(
     scenario_path: Path, knobs: dict[str, KnobValue], runs: int, seed: int, db: Path
 ) -> LabRun:
     """Start the worker process (a fresh interpreter: the window's pygame stays in the window)."""
+    from game.sim.experiments import Clock
+
     context = multiprocessing.get_context("spawn")
     answers = context.Queue()
     out = lab_folder(db)
     out.mkdir(parents=True, exist_ok=True)
+    clock = Clock()
     process = context.Process(
         target=play_lab,
         args=(str(scenario_path), dict(knobs), runs, seed, str(out), str(db), answers),
@@ -183,7 +233,10 @@ def start_run(
         name="eastfront-lab",
     )
     process.start()
-    return LabRun(process, answers, out=out, runs=runs, seed=seed)
+    return LabRun(
+        process, answers, out=out, runs=runs, seed=seed, scenario_path=scenario_path,
+        knobs=dict(knobs), db=db, clock=clock,
+    )  # fmt: skip
 
 
 # --- the screen ----------------------------------------------------------------------------------
@@ -570,12 +623,21 @@ class LabScreen(Screen):
             self.app.open("take_over", match=match, what=what)
 
     def cancel(self) -> None:
-        if self.run is not None and not self.run.finished:
-            done = self.run.done
-            self.run.cancel()
-            self.message = f"Cancelled after {done} of {self.run.total} games"
-            self.run = None
-            self._refresh()
+        """Stop the games; the finished ones are kept in the store, the run marked stopped."""
+        run = self.run
+        if run is None or run.finished:
+            return
+        problem = run.stop()
+        if run.result is not None or run.error:  # it had just finished: show it as finished
+            self._finished(run)
+            return
+        self.message = f"Cancelled after {run.done} of {run.total} games" + (
+            f" ({problem})" if problem else "; kept in the store as stopped"
+        )
+        self.run = None
+        self._read_store()
+        self._show_past()
+        self._refresh()
 
     def show_experiment(self, ident: int) -> None:
         """A past experiment's headline sentences, and its plots while its folder is there."""
@@ -619,27 +681,34 @@ class LabScreen(Screen):
         before = run.done
         run.poll()
         if run.finished:
-            if run.result is not None:
-                from game.sim.experiments import knob_text
-
-                result = run.result
-                self.shown = Shown(
-                    f"{self.entries[self.selected].title}: {knob_text(self.changed_knobs())}"
-                    f" ({run.runs} games per arm)",
-                    list(result["sentences"]),
-                    [Path(p) for p in result["plots"]],
-                    str(result.get("problem", "")),
-                    (self.entries[self.selected].path, self.changed_knobs(), run.seed),
-                )
-                self.plot_index = 0
-                self.message = f"Done: {run.total} games played"
-                self._read_store()
-                self.past_list.set_item_list([(experiment_line(e), str(e.id)) for e in self.past])
-            else:
-                self.message = f"The games failed: {run.error}"
-            self._refresh()
+            self._finished(run)
         elif run.done != before:
             self._refresh()
+
+    def _finished(self, run: LabRun) -> None:
+        if run.result is not None:
+            from game.sim.experiments import knob_text
+
+            result = run.result
+            self.shown = Shown(
+                f"{self.entries[self.selected].title}: {knob_text(run.knobs)}"
+                f" ({run.runs} games per arm)",
+                list(result["sentences"]),
+                [Path(p) for p in result["plots"]],
+                str(result.get("problem", "")),
+                (run.scenario_path, dict(run.knobs), run.seed),
+            )
+            self.plot_index = 0
+            self.message = f"Done: {run.total} games played"
+            self._read_store()
+            self._show_past()
+        else:
+            self.message = f"The games failed: {run.error}"
+        self._refresh()
+
+    def _show_past(self) -> None:
+        if hasattr(self, "past_list"):
+            self.past_list.set_item_list([(experiment_line(e), str(e.id)) for e in self.past])
 
     @property
     def running(self) -> bool:
@@ -647,7 +716,7 @@ class LabScreen(Screen):
 
     def close(self) -> None:
         if self.run is not None and not self.run.finished:
-            self.run.cancel()
+            self.run.stop()
         super().close()
 
     # --- drawing -----------------------------------------------------------------------------
