@@ -5,6 +5,10 @@ Cancel ends the process), into a folder under the user's data folder; the screen
 progress by counting the rows of the two `runs.csv` files as they grow, and when the worker is
 done shows the headline sentences with their intervals and the plots explore wrote. Every run is
 recorded in the results store, and the past experiments listed there can be read back here.
+The store keeps every run for good; the run folders (plots, reports, `runs.csv`) of the newest
+`KEEP_FOLDERS` are kept on disk and older ones removed when a new run starts (`clean_lab_folders`):
+the games and sentences stay in the store, and `eastfront experiments report ID` draws a removed
+run's plots again.
 Nothing here changes a game: the lab only plays new ones.
 """
 
@@ -13,7 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import re
 import secrets
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,15 +61,44 @@ BACKGROUND = (30, 31, 25)
 DEFAULT_GAMES = 8
 MOST_GAMES = 500
 BAR = (176, 140, 64)
+KEEP_FOLDERS = 20  # lab run folders kept on disk (their plots and reports); the store keeps all
+RUN_FOLDER = re.compile(r"\d{8}-\d{6}(-[0-9a-f]{1,8})?")  # the names `lab_folder` gives
 
 
 # --- the worker process ------------------------------------------------------------------------
 
 
+def clean_lab_folders(base: Path, keep: int = KEEP_FOLDERS) -> list[Path]:
+    """Remove all but the newest `keep` run folders in the lab's folder `base`; the removed.
+
+    Only what the lab made goes: a real folder directly in `base` named by its start time
+    (`lab_folder`), never a link, a file, or a folder of another name; nothing outside `base`.
+    The store's records stay whole (settings, games, sentences): `eastfront experiments report
+    ID` writes a removed run's report and plots again."""
+    try:
+        made = sorted(
+            (p for p in base.iterdir() if RUN_FOLDER.fullmatch(p.name)
+             and p.is_dir() and not p.is_symlink()),
+            key=lambda p: p.name,
+        )  # fmt: skip
+    except OSError:
+        return []
+    removed = []
+    for folder in made[: max(0, len(made) - keep)]:
+        try:
+            shutil.rmtree(folder)
+        except OSError:
+            continue  # in use or not ours to remove: left for the next time
+        removed.append(folder)
+    return removed
+
+
 def lab_folder(store_path: Path) -> Path:
-    """A new output folder for one lab run, beside the results store (the user's data folder)."""
+    """A new output folder for one lab run, beside the results store (the user's data folder);
+    the oldest run folders are cleaned away first (`clean_lab_folders`)."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     base = store_path.parent / "lab"
+    clean_lab_folders(base, KEEP_FOLDERS - 1)
     for n in range(1000):
         folder = base / (f"{stamp}" if n == 0 else f"{stamp}-{n}")
         if not folder.exists():
@@ -660,6 +695,12 @@ class LabScreen(Screen):
         except (OSError, ValueError, AttributeError):
             plots = []
         note = "" if e.status == "complete" else "This run was stopped before it finished."
+        if not plots and not Path(e.out).is_dir():
+            note += (
+                f" Its folder has been cleaned away (the lab keeps its newest {KEEP_FOLDERS});"
+                f" eastfront experiments report {e.id} draws its plots again."
+            )
+        note = note.strip()
         replay = None  # its first game, while the scenario file is the one it was played on
         if e.kind == "explore" and _same_file(Path(e.scenario_path), e.scenario_hash):
             replay = (Path(e.scenario_path), dict(e.knobs), int(e.seed))
