@@ -24,6 +24,7 @@ from game.ui.mapscreen import MapScreen
 from game.ui.match import Match, batch_match, play_to_turn, take_over
 from game.ui.menu import MainMenu
 from game.ui.takeover import TakeOverDialog
+from game.ui.whatnow_dialog import WhatNowDialog
 
 MINI = Path(__file__).parent / "data" / "mini.toml"
 WAIT_S = 120.0  # a guard against a hang, not a measure
@@ -151,8 +152,14 @@ def test_the_lab_takes_over_its_game_at_turn_3_as_one_side_and_it_is_a_normal_ga
     assert game.state.state_hash() == before
     # What now? works from a taken-over game
     key(app, pygame.K_y)
-    assert screen.what_now is not None
+    asking = app.stack.top
+    assert isinstance(asking, WhatNowDialog)
+    frames(app, 2)
+    click(app, button_center(asking.run_button), settle=2)  # pressed: handled the next frame
+    assert screen.what_now is not None and not screen.what_now.finished
     screen.what_now.cancel()
+    key(app, pygame.K_ESCAPE)
+    assert app.stack.top is screen
     # a save of it replays and verifies
     path = tmp_path / "taken.json"
     save_game(game, path)

@@ -25,8 +25,9 @@ from game.ui.lab import LabScreen, experiment_line
 from game.ui.mapscreen import MapScreen
 from game.ui.match import batch_match
 from game.ui.menu import MainMenu
-from game.ui.overviews import ConfirmDialog
 from game.ui.setup import start_match
+from game.ui.whatnow import CONTINUATIONS
+from game.ui.whatnow_dialog import WhatNowDialog
 
 pytestmark = pytest.mark.window
 MINI = Path(__file__).parent / "data" / "mini.toml"
@@ -244,8 +245,17 @@ def test_what_now_plays_on_from_the_position_in_the_background_and_tells_the_sha
     assert isinstance(screen, MapScreen)
     before = screen.match.game.state.clone()
     key(app, pygame.K_y)
+    dialog = app.stack.top
+    assert isinstance(dialog, WhatNowDialog) and screen.what_now is None
+    assert dialog.runs == CONTINUATIONS and not dialog.true_position
+    for _ in range(2):  # the player chooses the number of games: two fewer
+        click(app, button_center(dialog.runs_slider.left_button), settle=40)
+    assert dialog.runs == CONTINUATIONS - 2 and dialog.runs_label.text == str(dialog.runs)
+    click(app, button_center(dialog.run_button), settle=2)
     asked = screen.what_now
-    assert asked is not None and not asked.finished
+    assert asked is not None and asked.runs == CONTINUATIONS - 2 and not asked.true_position
+    click(app, button_center(dialog.close_button), settle=2)  # back to the game meanwhile
+    assert app.stack.top is screen
     deadline = time.monotonic() + RUN_TIMEOUT_S
     while not asked.finished:
         assert time.monotonic() < deadline, "the continuations did not finish"
@@ -254,15 +264,48 @@ def test_what_now_plays_on_from_the_position_in_the_background_and_tells_the_sha
     frames(app, 2)
     assert asked.error == "" and asked.sentences
     assert asked.done == asked.runs
-    dialog = app.stack.top
-    assert isinstance(dialog, ConfirmDialog)
-    assert "What now?" in dialog.question and "%" in dialog.question
-    assert "as the Axis player knows it" in dialog.question  # not through the fog
+    answer = app.stack.top  # the map opens the answer when the games are played
+    assert isinstance(answer, WhatNowDialog) and answer.job is asked
+    assert "as the Axis player knows it" in asked.where  # not through the fog
+    shares = [o for o in asked.outcomes if o["kind"] == "share"]
+    assert shares and all("%" in o["words"] and "-" in o["words"] for o in shares)
+    for o in shares:
+        value = o["value"]
+        assert 0.0 <= value["low"] <= value["value"] <= value["high"] <= 1.0
     path = Path(os.environ.get("EASTFRONT_SHOTS") or ".") / "what_now_1280x720.png"
     if os.environ.get("EASTFRONT_SHOTS"):
         shot(app, path)
     state = screen.match.game.state  # asking changed nothing in the game
     assert state.turn == before.turn and (state.hex == before.hex).all()
+
+
+def test_what_now_through_the_fog_is_asked_for_and_labelled_so(lab_app: App) -> None:
+    app = lab_app
+    start_match(app, str(MINI), "solo", seed=7)
+    frames(app, 2)
+    screen = app.stack.top
+    assert isinstance(screen, MapScreen)
+    key(app, pygame.K_y)
+    dialog = app.stack.top
+    assert isinstance(dialog, WhatNowDialog)
+    assert "true position" in dialog.fog_label.text and "cannot know" in dialog.fog_label.text
+    click(app, button_center(dialog.fog_box), settle=2)
+    assert dialog.true_position
+    click(app, button_center(dialog.run_button), settle=2)
+    asked = screen.what_now
+    assert asked is not None and asked.true_position
+    assert "TRUE position" in asked.where and "fog" in asked.where
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while not asked.finished:  # the dialog stays open and follows the games
+        assert time.monotonic() < deadline, "the continuations did not finish"
+        app.tick(1 / 60)
+        time.sleep(0.02)
+    assert app.stack.top is dialog and asked.shown and asked.error == ""
+    frames(app, 2)
+    key(app, pygame.K_ESCAPE)
+    assert app.stack.top is screen
+    frames(app, 3)
+    assert app.stack.top is screen  # an answer seen is not opened again
 
 
 def test_a_watched_batch_game_is_the_game_the_batch_played() -> None:

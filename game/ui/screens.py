@@ -19,6 +19,7 @@ another; `App` calls `register_all` when it starts.
     confirm      overviews.ConfirmDialog      question, on_yes, yes (optional: the yes button)
     lab          lab.LabScreen                entry (optional: the scenario to start with)
     take_over    takeover.TakeOverDialog      match, map_screen (None from the lab), what
+    what_now     whatnow_dialog.WhatNowDialog map_screen
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from game.ui.report import ReportScreen
 from game.ui.screen import register
 from game.ui.setup import SetupScreen
 from game.ui.takeover import TakeOverDialog
+from game.ui.whatnow_dialog import WhatNowDialog
 
 
 def register_all() -> None:
@@ -52,3 +54,4 @@ def register_all() -> None:
     register("confirm", ConfirmDialog)
     register("lab", LabScreen)
     register("take_over", TakeOverDialog)
+    register("what_now", WhatNowDialog)
