@@ -316,3 +316,50 @@ def test_a_watched_batch_game_is_the_game_the_batch_played() -> None:
     while not match.game.state.over:
         play_one(match.game, match.players[scenario.sides[match.game.state.side_index]])
     assert match.game.state.state_hash() == play_game(scenario, 12).game.state.state_hash()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
+def test_the_what_now_dialog_fits_both_sizes(tmp_path: Path, size: tuple[int, int]) -> None:
+    settings = Settings(ai_speed="instant", threaded_ai=False, save_dir=str(tmp_path / "saves"))
+    app = App(size, sounds=False, settings=settings)
+    try:
+        app.push(MainMenu(app))
+        start_match(app, str(MINI), "solo", seed=7)
+        frames(app, 2)
+        key(app, pygame.K_y)
+        dialog = app.stack.top
+        assert isinstance(dialog, WhatNowDialog)
+        path = tmp_path / f"what_now_ask_{size[0]}x{size[1]}.png"
+        pixels = shot(app, path)
+        keep(path)
+        assert len(np.unique(pixels.reshape(-1, 3)[::37], axis=0)) > 10
+        box = dialog.box()
+        assert box.w >= size[0] * 0.6 and box.h >= size[1] * 0.6  # big enough to read
+        for element in dialog.ui.get_root_container().elements:
+            assert box.contains(element.rect), element
+    finally:
+        app.close()
+
+
+def test_a_past_run_whose_folder_was_cleaned_says_how_to_draw_its_plots_again(
+    lab_app: App, tmp_path: Path
+) -> None:
+    from game.scenario.model import load_scenario
+    from game.sim.experiments import Clock, record
+
+    gone = tmp_path / "cleaned away"
+    (gone / "variant").mkdir(parents=True)
+    (gone / "variant" / "runs.csv").write_text("run,seed,winner\n0,5,axis\n")
+    scenario = load_scenario(MINI)
+    ident, _ = record(
+        None, "explore", scenario, {"thaw_shift_days": 2}, 5, 1, "lab", gone, Clock(), True,
+        [("variant", {"thaw_shift_days": 2}, "variant/runs.csv")],
+    )  # fmt: skip
+    (gone / "variant" / "runs.csv").unlink()
+    (gone / "variant").rmdir()
+    gone.rmdir()
+    lab = open_lab(lab_app)
+    lab.show_experiment(ident)
+    assert lab.shown is not None and lab.shown.plots == []
+    assert f"eastfront experiments report {ident}" in lab.shown.note
+    assert lab.shown.replay == (MINI.resolve(), {"thaw_shift_days": 2}, 5)

@@ -121,7 +121,7 @@ class WhatNowDialog(Dialog):
             "See through the fog (true position): start from where every enemy unit really is, "
             "which you cannot know",
             ui,
-            object_id="#small",
+            object_id=None if self.big else "#small",
         )
         y += row + 10
         self.progress_rect = pygame.Rect(left, y, inner, 26)
@@ -222,10 +222,31 @@ class WhatNowDialog(Dialog):
     def _draw_results(self, surface: pygame.Surface, area: pygame.Rect) -> None:
         job = self.job
         size = self.text_size()
-        if job is not None and not job.finished:
-            note = "Back to the game meanwhile if you like: the answer opens when they are played."
-            surface.blit(font(size - 1).render(note, True, MUTED), (area.left, area.top))
-        if job is None or not job.finished or job.sentences is None:
+        if job is None or not job.finished:
+            if job is not None:
+                notes = [
+                    "Back to the game meanwhile if you like: the answer opens when they are played."
+                ]
+            elif self.true_position:
+                notes = [
+                    "Seeing through the fog: the games start from the true position, every "
+                    "enemy unit where it really is. An answer you could not have in a real war."
+                ]
+            else:
+                notes = [
+                    "From what you know: the enemy units you see stand where they are; the others "
+                    "where you last saw them (or where they started), at full strength.",
+                    "Tick 'see through the fog' to start from the true position instead.",
+                ]
+            y = area.top
+            for note in notes:
+                colour = FOG if self.true_position and job is None else MUTED
+                for line in fit_text(note, size - 1, area.width):
+                    surface.blit(font(size - 1).render(line, True, colour), (area.left, y))
+                    y += size + 4
+                y += 6
+            return
+        if job.sentences is None:
             return
         y = area.top
         where_colour = FOG if job.true_position else MUTED
