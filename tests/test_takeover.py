@@ -203,3 +203,17 @@ def test_cancel_stops_the_computer_playing_on_to_the_chosen_turn(app: App) -> No
     click(app, button_center(german), settle=0)
     key(app, pygame.K_ESCAPE)
     assert app.stack.top is lab
+
+
+def test_a_taken_over_game_with_the_labs_knobs_saves_and_replays(tmp_path: Path) -> None:
+    scenario = load_scenario(MINI).with_knobs({"thaw_shift_days": 2})
+    match = batch_match(scenario, 8)
+    assert play_to_turn(match, 2)
+    taken = take_over(match, "hotseat")
+    game = taken.game
+    game.apply(next(a for a in legal_actions(scenario, game.state) if isinstance(a, Move)))
+    path = tmp_path / "taken.json"
+    save_game(game, path)
+    loaded = load_game(path, scenario_path=MINI)
+    assert loaded.knobs == {"thaw_shift_days": 2}
+    assert loaded.state.state_hash() == game.state.state_hash()
