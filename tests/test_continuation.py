@@ -156,3 +156,15 @@ def test_the_knobs_and_the_position_reach_the_worker_processes(save: Path) -> No
     assert loaded.knobs == scenario.knobs
     assert Game(loaded, 3).state.state_hash() == Game(scenario, 3).state.state_hash()
     assert travelled._position().state.state_hash() == position.state.state_hash()
+
+
+def test_explore_from_with_a_scheduler_nobody_answers_fails_in_one_line(
+    save: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "nowhere"
+    args = ["--runs", "2", "--seed", "1", "--out", str(out), "--no-plots"]
+    where = ["--scheduler", "tcp://127.0.0.1:9", "--connect-timeout", "1"]
+    assert main(["explore", "--from", str(save), *args, *where]) == 2
+    err = capsys.readouterr().err
+    assert "cannot reach the Dask scheduler" in err and err.count("\n") == 1
+    assert main(["explore", "--from", str(save), *args]) == 0  # the folder is not left locked
