@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from game.ui.lab import KEEP_FOLDERS, clean_lab_folders, lab_folder
+from game.ui.labrun import KEEP_FOLDERS, clean_lab_folders, lab_folder
 
 
 def make_runs(base: Path, count: int) -> list[Path]:
