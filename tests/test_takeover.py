@@ -10,9 +10,9 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game.actions import Move
+from game.actions import Action, Move
 from game.ai.players import play_one
-from game.engine import legal_actions
+from game.engine import IllegalActionError, legal_actions
 from game.saves import load_game, save_game
 from game.scenario.model import load_scenario
 from game.sim.runner import play_game
@@ -21,7 +21,7 @@ from game.ui.app import App, Settings
 from game.ui.driver import button_center, click, frames, key
 from game.ui.lab import LabScreen, Shown
 from game.ui.mapscreen import MapScreen
-from game.ui.match import Match, batch_match, play_to_turn, take_over
+from game.ui.match import AIDriver, Match, batch_match, play_to_turn, take_over
 from game.ui.menu import MainMenu
 from game.ui.takeover import TakeOverDialog
 from game.ui.whatnow_dialog import WhatNowDialog
@@ -217,3 +217,39 @@ def test_a_taken_over_game_with_the_labs_knobs_saves_and_replays(tmp_path: Path)
     loaded = load_game(path, scenario_path=MINI)
     assert loaded.knobs == {"thaw_shift_days": 2}
     assert loaded.state.state_hash() == game.state.state_hash()
+
+
+def apply_as_the_batch_does(match: Match, action: Action) -> None:
+    """`play_one`'s way: a move a hidden enemy blocks at its first hex changes nothing."""
+    try:
+        match.game.apply_order(action)
+    except IllegalActionError:
+        if not isinstance(action, Move):
+            raise
+
+
+def test_an_answer_the_computer_is_thinking_out_at_the_take_over_is_played_not_lost() -> None:
+    """On the map the computer thinks on a thread: taken over mid-thought, its answer is played
+    first (`AIDriver.settle`), so its dice and memory stay in step with the game and the
+    computer's side plays on as in the batch game."""
+    scenario = load_scenario(MINI)
+    match = batch_match(scenario, 21)
+    driver = AIDriver(threaded=True)
+    try:
+        for _ in range(5):  # a few answers taken as the map takes them
+            while (action := driver.poll(match)) is None:
+                time.sleep(0.001)
+            apply_as_the_batch_does(match, action)
+        assert driver.poll(match) is None  # asked: the computer is thinking
+        answer = driver.settle()
+        assert answer is not None and driver.settle() is None
+        apply_as_the_batch_does(match, answer)
+        human = scenario.sides[0]
+        stand_in = match.players[human]
+        taken = take_over(match, "solo", human)
+        while not taken.game.state.over:
+            side = taken.moving()
+            play_one(taken.game, stand_in if side == human else taken.players[side])
+        assert taken.game.state.state_hash() == play_game(scenario, 21).game.state.state_hash()
+    finally:
+        driver.shutdown()
