@@ -799,6 +799,7 @@ def _explore_from(args: argparse.Namespace) -> int:
         position_text,
         write_continuation,
     )
+    from game.sim.runner import SchedulerError
     from game.sim.stream import Progress, RunsFile
     from game.sim.summary import columns, summarise, write_summary
 
@@ -842,9 +843,22 @@ def _explore_from(args: argparse.Namespace) -> int:
                 progress.step()
 
             try:
-                continue_games(scenario, position, args.runs, args.seed, on_row=finished)
+                continue_games(
+                    scenario,
+                    position,
+                    args.runs,
+                    args.seed,
+                    on_row=finished,
+                    workers=args.workers,
+                    scheduler=args.scheduler,
+                    connect_timeout=args.connect_timeout,
+                    tls=_tls(args),
+                )
             finally:
                 progress.close()
+    except SchedulerError as exc:
+        lock.release()
+        return _scheduler_failed(exc)
     except KeyboardInterrupt:
         kept = runs_file.in_run_order()
         if kept:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +14,8 @@ from game.cli import main
 from game.saves import load_game, save_game
 from game.scenario.model import load_scenario
 from game.session import Game
-from game.sim.continuation import believed_position
-from game.sim.runner import ai_seed
+from game.sim.continuation import ContinuationBatch, believed_position, continue_games
+from game.sim.runner import ai_seed, worker_scenario
 from game.sim.summary import read_runs_csv
 from game.state import UnitStatus
 from tests.conftest import MiniWriter
@@ -115,3 +116,55 @@ def test_explore_needs_a_scenario_or_a_save_not_both(
     assert main(["explore", "--from", str(save), "--side", "nobody", *out]) == 2
     err = capsys.readouterr().err
     assert "not nobody" in err and err.count("\n") == 1
+
+
+def test_continuations_are_the_same_games_on_any_number_of_workers_and_on_dask(
+    save: Path, tmp_path: Path
+) -> None:
+    """`explore --from` plays its continuations on `--workers` processes or a Dask cluster, the
+    position and the knobs travelling with each game: the rows are identical everywhere."""
+    common = ["--runs", "4", "--seed", "70", "--no-plots", "--set", "thaw_shift_days=-6"]
+    runs = {}
+    for name, where in (
+        ("one", ["--workers", "1"]),
+        ("two", ["--workers", "2"]),
+        ("dask", ["--scheduler", "dask", "--workers", "2"]),
+    ):
+        out = tmp_path / name
+        assert main(["explore", "--from", str(save), *common, *where, "--out", str(out)]) == 0
+        runs[name] = (out / "runs.csv").read_text()
+        result = json.loads((out / "continuation.json").read_text())
+        assert result["runs"] == 4 and result["knobs"] == {"thaw_shift_days": -6}
+    assert runs["one"] == runs["two"] == runs["dask"]
+    rows = read_runs_csv(tmp_path / "one" / "runs.csv")
+    assert [r["seed"] for r in rows] == ["70", "71", "72", "73"]
+
+
+def test_the_knobs_and_the_position_reach_the_worker_processes(save: Path) -> None:
+    """A continuation played in a worker process is the one played here, knob for knob."""
+    game = load_game(save)
+    scenario = game.scenario.with_knobs({"thaw_shift_days": -6})
+    position = believed_position(game, scenario.sides[game.state.side_index])
+    here = continue_games(scenario, position, 2, 9)
+    there = continue_games(scenario, position, 2, 9, workers=2)
+    assert here == there
+    # what travels: the scenario file with the knobs, and the position itself
+    batch = ContinuationBatch.starting(scenario, position)
+    travelled = pickle.loads(pickle.dumps(batch))
+    assert dict(travelled.knobs) == dict(scenario.knobs) and scenario.knobs["thaw_shift_days"] == -6
+    loaded = worker_scenario(travelled)
+    assert loaded.knobs == scenario.knobs
+    assert Game(loaded, 3).state.state_hash() == Game(scenario, 3).state.state_hash()
+    assert travelled._position().state.state_hash() == position.state.state_hash()
+
+
+def test_explore_from_with_a_scheduler_nobody_answers_fails_in_one_line(
+    save: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "nowhere"
+    args = ["--runs", "2", "--seed", "1", "--out", str(out), "--no-plots"]
+    where = ["--scheduler", "tcp://127.0.0.1:9", "--connect-timeout", "1"]
+    assert main(["explore", "--from", str(save), *args, *where]) == 2
+    err = capsys.readouterr().err
+    assert "cannot reach the Dask scheduler" in err and err.count("\n") == 1
+    assert main(["explore", "--from", str(save), *args]) == 0  # the folder is not left locked

@@ -18,8 +18,11 @@ not. The log up to the position is kept, so a city taken before it keeps its dat
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +33,7 @@ from game.observation import observe
 from game.scenario.model import KnobValue, Scenario
 from game.session import Game
 from game.sim.reporters import Recording, Row
-from game.sim.runner import ai_seed, play_out
+from game.sim.runner import LOCAL, Batch, Tls, ai_seed, open_pool, play_out, worker_scenario
 from game.state import GameState, UnitStatus
 
 
@@ -83,21 +86,64 @@ def play_continuation(scenario: Scenario, position: Position, seed: int, run: in
     return recording.row(game, run)
 
 
+@dataclass(frozen=True)
+class ContinuationBatch(Batch):
+    """Continuations from one position as a batch the runner's pools play: every task carries
+    the pickled position (Dask pickles the task anyway) and a worker unpickles it once."""
+
+    position: bytes = field(default=b"", repr=False)
+    position_hash: str = ""  # names the position in the batch's token and the worker's cache
+
+    @classmethod
+    def starting(cls, scenario: Scenario, position: Position) -> ContinuationBatch:
+        base = Batch.of(Path(scenario.path), scenario.knobs, None)
+        blob = pickle.dumps(position, protocol=pickle.HIGHEST_PROTOCOL)
+        digest = hashlib.sha256(blob).hexdigest()
+        return cls(base.path, base.source_hash, base.knobs, None, blob, digest)
+
+    def play(self, run: int, seed: int) -> Row:
+        return play_continuation(worker_scenario(self), self._position(), seed, run)
+
+    def _position(self) -> Position:
+        with _positions_lock:
+            found = _positions.get(self.position_hash)
+            if found is None:
+                found = pickle.loads(self.position)  # the task's own data, made above
+                _positions[self.position_hash] = found
+                while len(_positions) > POSITIONS_PER_WORKER:
+                    _positions.pop(next(iter(_positions)))
+            return found
+
+
+POSITIONS_PER_WORKER = 2
+_positions: dict[str, Position] = {}
+_positions_lock = threading.Lock()  # a Dask worker may run tasks on several threads
+
+
 def continue_games(
     scenario: Scenario,
     position: Position,
     runs: int,
     seed: int,
     on_row: Callable[[Row], None] | None = None,
+    workers: int = 1,
+    scheduler: str = LOCAL,
+    connect_timeout: float | None = None,
+    tls: Tls | None = None,
 ) -> list[Row]:
-    """`runs` continuations (run r on game seed `seed + r`), played here one after another."""
-    rows = []
-    for run in range(runs):
-        row = play_continuation(scenario, position, seed + run, run)
-        rows.append(row)
-        if on_row is not None:
-            on_row(row)
-    return rows
+    """`runs` continuations (run r on game seed `seed + r`) in run order, played by the runner's
+    pools (`workers` local processes, or Dask): a row does not depend on where it was played.
+    `on_row` hears of each as it finishes."""
+    batch = ContinuationBatch.starting(scenario, position)
+    jobs = ((r, seed + r) for r in range(runs))
+    rows: list[Row] = []
+    size = 1 if scheduler == LOCAL and runs <= 1 else max(1, min(workers, runs))
+    with open_pool(scheduler, size, connect_timeout=connect_timeout, tls=tls) as pool:
+        for row in pool.play(batch, jobs):
+            rows.append(row)
+            if on_row is not None:
+                on_row(row)
+    return sorted(rows, key=lambda row: int(row["run"]))
 
 
 def position_text(scenario: Scenario, game: Game, position: Position) -> str:

@@ -209,6 +209,16 @@ class Batch:
         """A short stable name for the batch, so task keys of different batches never meet."""
         return hashlib.sha256(repr(self).encode()).hexdigest()[:12]
 
+    def play(self, run: int, seed: int) -> Row:
+        """One game of the batch, on whichever worker gets it (a kind of batch that plays its
+        games otherwise, such as continuations from a position, says so here)."""
+        record = play_game(worker_scenario(self), seed, checkpoints=self.save_dir is not None)
+        if self.save_dir is not None:
+            from game.saves import save_game
+
+            save_game(record.game, Path(self.save_dir) / f"run_{run:04d}.json")
+        return outcome_row(run, record)
+
 
 _scenarios: OrderedDict[tuple[str, str, tuple[tuple[str, KnobValue], ...]], Scenario] = (
     OrderedDict()
@@ -237,12 +247,7 @@ def worker_scenario(batch: Batch) -> Scenario:
 
 def play_run(batch: Batch, run: int, seed: int) -> Row:
     """One game of a batch: the task every scheduler runs, on whichever worker gets it."""
-    record = play_game(worker_scenario(batch), seed, checkpoints=batch.save_dir is not None)
-    if batch.save_dir is not None:
-        from game.saves import save_game
-
-        save_game(record.game, Path(batch.save_dir) / f"run_{run:04d}.json")
-    return outcome_row(run, record)
+    return batch.play(run, seed)
 
 
 Job = tuple[int, int]  # (run, game seed)

@@ -1,18 +1,16 @@
 """The what-if lab in the window: a scenario, its knobs, a number of games, and the answer.
 
-The games are played by `game.sim.explore` in a worker process (the window keeps drawing and
-Cancel ends the process), into a folder under the user's data folder; the screen follows the
-progress by counting the rows of the two `runs.csv` files as they grow, and when the worker is
-done shows the headline sentences with their intervals and the plots explore wrote. Every run is
-recorded in the results store, and the past experiments listed there can be read back here.
-Nothing here changes a game: the lab only plays new ones.
+The games are played by `game.sim.explore` in a worker process (`game.ui.labrun`: the window
+keeps drawing and Cancel ends the process, the games it finished kept in the results store);
+when the worker is done the screen shows the headline sentences with their intervals and the
+plots explore wrote. Every run is recorded in the store, and the past experiments listed there
+can be read back here, their first game watched or taken over (`game.ui.takeover`). Nothing here
+changes a game: the lab only plays new ones.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import multiprocessing
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +34,7 @@ from game.scenario.model import KnobValue, Scenario
 from game.ui import catalogue
 from game.ui.assets import font
 from game.ui.catalogue import Entry
-from game.ui.jobs import WorkerJob
+from game.ui.labrun import KEEP_FOLDERS, LabRun, start_run
 from game.ui.match import batch_match
 from game.ui.screen import Screen
 from game.ui.widgets import (
@@ -57,135 +55,6 @@ MOST_GAMES = 500
 BAR = (176, 140, 64)
 
 
-# --- the worker process ------------------------------------------------------------------------
-
-
-def lab_folder(store_path: Path) -> Path:
-    """A new output folder for one lab run, beside the results store (the user's data folder)."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    base = store_path.parent / "lab"
-    for n in range(1000):
-        folder = base / (f"{stamp}" if n == 0 else f"{stamp}-{n}")
-        if not folder.exists():
-            return folder
-    return base / f"{stamp}-{secrets.token_hex(4)}"
-
-
-def play_lab(
-    scenario_path: str,
-    knobs: dict[str, KnobValue],
-    runs: int,
-    seed: int,
-    out: str,
-    db: str,
-    answers: Any,
-) -> None:
-    """In the worker process: explore baseline against variant and record it in the store; puts
-    ("done", result) or ("error", one line) on `answers`."""
-    from game.scenario.model import load_scenario
-    from game.sim.experiments import Clock, knob_text, record
-    from game.sim.explore import explore
-    from game.sim.store import StoreError
-
-    try:
-        path = Path(scenario_path)
-        folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        scenario = load_scenario(path)
-        clock = Clock()
-        command = f"lab: explore {scenario.id} {knob_text(knobs)} --runs {runs} --seed {seed}"
-        report = explore(scenario, path, knobs, runs, seed, folder, command=command)
-        ident = 0
-        problem = ""
-        try:
-            arms = [
-                ("baseline", {}, "baseline/runs.csv"),
-                ("variant", dict(knobs), "variant/runs.csv"),
-            ]
-            ident, _ = record(
-                Path(db), "explore", scenario, knobs, seed, runs, command, folder, clock, True,
-                arms, report["headlines"],
-            )  # fmt: skip
-        except StoreError as exc:
-            problem = str(exc)
-        answers.put(
-            (
-                "done",
-                {
-                    "sentences": [str(h["sentence"]) for h in report["headlines"]],
-                    "plots": [str(folder / p) for p in report["plots"]],
-                    "id": ident,
-                    "problem": problem,
-                },
-            )
-        )
-    except (FileProblemError, OSError, ValueError) as exc:
-        answers.put(("error", " ".join(str(exc).split()) or type(exc).__name__))
-
-
-def rows_written(path: Path) -> int:
-    """Finished games in a `runs.csv` that is being written (its lines less the header)."""
-    try:
-        with path.open("rb") as handle:
-            lines = handle.read().count(b"\n")
-    except OSError:
-        return 0
-    return max(0, lines - 1)
-
-
-@dataclass
-class LabRun(WorkerJob):
-    """One run of the lab in its worker process, as the screen follows it."""
-
-    out: Path = Path()
-    runs: int = 0
-    seed: int = 0  # the first game's seed (run r plays seed + r, baseline and variant alike)
-    done: int = 0
-    result: dict[str, Any] | None = None
-
-    @property
-    def total(self) -> int:
-        return 2 * self.runs
-
-    def poll(self) -> None:
-        """Games finished so far, and the answer once the worker has given it."""
-        if self.finished:
-            return
-        self.done = min(
-            self.total,
-            rows_written(self.out / "baseline" / "runs.csv")
-            + rows_written(self.out / "variant" / "runs.csv"),
-        )
-        answer = self.next_answer()
-        if answer is None:
-            return
-        kind, value = answer
-        if kind == "done":
-            self.result = value
-            self.done = self.total
-            self.finish()
-        else:
-            self.finish(str(value))
-
-
-def start_run(
-    scenario_path: Path, knobs: dict[str, KnobValue], runs: int, seed: int, db: Path
-) -> LabRun:
-    """Start the worker process (a fresh interpreter: the window's pygame stays in the window)."""
-    context = multiprocessing.get_context("spawn")
-    answers = context.Queue()
-    out = lab_folder(db)
-    out.mkdir(parents=True, exist_ok=True)
-    process = context.Process(
-        target=play_lab,
-        args=(str(scenario_path), dict(knobs), runs, seed, str(out), str(db), answers),
-        daemon=True,
-        name="eastfront-lab",
-    )
-    process.start()
-    return LabRun(process, answers, out=out, runs=runs, seed=seed)
-
-
 # --- the screen ----------------------------------------------------------------------------------
 
 
@@ -199,6 +68,15 @@ class Shown:
     note: str = ""
     # the variant's first game, to watch: (scenario file, knobs, game seed); None for none
     replay: tuple[Path, dict[str, KnobValue], int] | None = None
+
+
+def _same_file(path: Path, digest: str) -> bool:
+    from game.scenario.loader import file_hash
+
+    try:
+        return path.is_file() and file_hash(path) == digest
+    except OSError:
+        return False
 
 
 def experiment_line(e: Any) -> str:
@@ -349,15 +227,23 @@ class LabScreen(Screen):
         plot_top = 116 + text_h + 8
         plot_bottom = h - past_h - 40
         self.plot_box = pygame.Rect(right, plot_top + 36, right_w, plot_bottom - plot_top - 36)
-        self.plot_button = UIButton(pygame.Rect(right, plot_top, 200, 30), "Next plot", ui)
+        self.plot_button = UIButton(pygame.Rect(right, plot_top, 110, 30), "Next plot", ui)
         self.watch_button = UIButton(
-            pygame.Rect(right + 210, plot_top, 220, 30),
+            pygame.Rect(right + 120, plot_top, 180, 30),
             "Watch a game of it",
             ui,
-            tool_tip_text="The first game played with your change, from its start, on the map",
+            tool_tip_text="The first game played with your change, from its start, on the map "
+            "(K there takes it over)",
+        )
+        self.take_button = UIButton(
+            pygame.Rect(right + 310, plot_top, 150, 30),
+            "Take it over",
+            ui,
+            tool_tip_text="Play on the first game of your change from a turn of your choosing, "
+            "as one side (the computer plays the other as it did) or hot-seat",
         )
         self.plot_label = UILabel(
-            pygame.Rect(right + 440, plot_top, right_w - 440, 30), "", ui, object_id="#small"
+            pygame.Rect(right + 470, plot_top, right_w - 470, 30), "", ui, object_id="#small"
         )
         self.plot_image = UIImage(self.plot_box.copy(), pygame.Surface((1, 1)), ui)
         UILabel(
@@ -405,7 +291,9 @@ class LabScreen(Screen):
         self._show_plot()
 
     def _show_plot(self) -> None:
-        set_enabled(self.watch_button, self.shown is not None and self.shown.replay is not None)
+        can_replay = self.shown is not None and self.shown.replay is not None
+        set_enabled(self.watch_button, can_replay)
+        set_enabled(self.take_button, can_replay)
         plots = self.shown.plots if self.shown else []
         set_enabled(self.plot_button, len(plots) > 1)
         set_visible(self.plot_image, bool(plots))
@@ -483,6 +371,8 @@ class LabScreen(Screen):
                 self._show_plot()
             elif event.ui_element is self.watch_button:
                 self.watch()
+            elif event.ui_element is self.take_button:
+                self.take_over()
         elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             self.leave()
 
@@ -518,24 +408,52 @@ class LabScreen(Screen):
             self.message = f"cannot start the games: {exc}"
         self._refresh()
 
-    def watch(self) -> None:
-        """Open the variant's first game on the map, played again from its start by the same
-        computer players (the batch runner's seeds), so it is the very game the lab counted."""
+    def _replay_match(self) -> Any:
+        """The variant's first game, to be played again from its start by the same computer
+        players (the batch runner's seeds), so it is the very game the lab counted; None when
+        its scenario file cannot be read any more."""
         if self.shown is None or self.shown.replay is None:
-            return
+            return None
         path, knobs, seed = self.shown.replay
-        scenario = catalogue.scenario(path)
-        if knobs:
-            scenario = scenario.with_knobs(knobs)
-        self.app.open("map", match=batch_match(scenario, seed))
+        try:
+            scenario = catalogue.scenario(path)
+            if knobs:
+                scenario = scenario.with_knobs(knobs)
+        except (FileProblemError, OSError, ValueError) as exc:
+            self.message = f"{path.name} cannot be loaded: {' '.join(str(exc).split())}"
+            self._refresh()
+            return None
+        return batch_match(scenario, seed)
+
+    def watch(self) -> None:
+        """Open the variant's first game on the map, from its start."""
+        match = self._replay_match()
+        if match is not None:
+            self.app.open("map", match=match)
+
+    def take_over(self) -> None:
+        """Choose a side (or hot-seat) and a turn, and play on the variant's first game."""
+        match = self._replay_match()
+        if match is not None:
+            what = "the first game played with your change"
+            self.app.open("take_over", match=match, what=what)
 
     def cancel(self) -> None:
-        if self.run is not None and not self.run.finished:
-            done = self.run.done
-            self.run.cancel()
-            self.message = f"Cancelled after {done} of {self.run.total} games"
-            self.run = None
-            self._refresh()
+        """Stop the games; the finished ones are kept in the store, the run marked stopped."""
+        run = self.run
+        if run is None or run.finished:
+            return
+        problem = run.stop()
+        if run.result is not None or run.error:  # it had just finished: show it as finished
+            self._finished(run)
+            return
+        self.message = f"Cancelled after {run.done} of {run.total} games" + (
+            f" ({problem})" if problem else "; kept in the store as stopped"
+        )
+        self.run = None
+        self._read_store()
+        self._show_past()
+        self._refresh()
 
     def show_experiment(self, ident: int) -> None:
         """A past experiment's headline sentences, and its plots while its folder is there."""
@@ -558,11 +476,21 @@ class LabScreen(Screen):
         except (OSError, ValueError, AttributeError):
             plots = []
         note = "" if e.status == "complete" else "This run was stopped before it finished."
+        if not plots and not Path(e.out).is_dir():
+            note += (
+                f" Its folder has been cleaned away (the lab keeps its newest {KEEP_FOLDERS});"
+                f" eastfront experiments report {e.id} draws its plots again."
+            )
+        note = note.strip()
+        replay = None  # its first game, while the scenario file is the one it was played on
+        if e.kind == "explore" and _same_file(Path(e.scenario_path), e.scenario_hash):
+            replay = (Path(e.scenario_path), dict(e.knobs), int(e.seed))
         self.shown = Shown(
             f"#{e.id}: {e.scenario_id}, {knob_text(e.knobs)} ({e.runs} games per arm)",
             sentences,
             plots,
             note,
+            replay,
         )
         self.plot_index = 0
         self._refresh()
@@ -575,27 +503,34 @@ class LabScreen(Screen):
         before = run.done
         run.poll()
         if run.finished:
-            if run.result is not None:
-                from game.sim.experiments import knob_text
-
-                result = run.result
-                self.shown = Shown(
-                    f"{self.entries[self.selected].title}: {knob_text(self.changed_knobs())}"
-                    f" ({run.runs} games per arm)",
-                    list(result["sentences"]),
-                    [Path(p) for p in result["plots"]],
-                    str(result.get("problem", "")),
-                    (self.entries[self.selected].path, self.changed_knobs(), run.seed),
-                )
-                self.plot_index = 0
-                self.message = f"Done: {run.total} games played"
-                self._read_store()
-                self.past_list.set_item_list([(experiment_line(e), str(e.id)) for e in self.past])
-            else:
-                self.message = f"The games failed: {run.error}"
-            self._refresh()
+            self._finished(run)
         elif run.done != before:
             self._refresh()
+
+    def _finished(self, run: LabRun) -> None:
+        if run.result is not None:
+            from game.sim.experiments import knob_text
+
+            result = run.result
+            self.shown = Shown(
+                f"{self.entries[self.selected].title}: {knob_text(run.knobs)}"
+                f" ({run.runs} games per arm)",
+                list(result["sentences"]),
+                [Path(p) for p in result["plots"]],
+                str(result.get("problem", "")),
+                (run.scenario_path, dict(run.knobs), run.seed),
+            )
+            self.plot_index = 0
+            self.message = f"Done: {run.total} games played"
+            self._read_store()
+            self._show_past()
+        else:
+            self.message = f"The games failed: {run.error}"
+        self._refresh()
+
+    def _show_past(self) -> None:
+        if hasattr(self, "past_list"):
+            self.past_list.set_item_list([(experiment_line(e), str(e.id)) for e in self.past])
 
     @property
     def running(self) -> bool:
@@ -603,7 +538,7 @@ class LabScreen(Screen):
 
     def close(self) -> None:
         if self.run is not None and not self.run.finished:
-            self.run.cancel()
+            self.run.stop()
         super().close()
 
     # --- drawing -----------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from game.ui.match import AI_SPEEDS, Match, standing, visible_log
 from game.ui.palette import palette
 from game.ui.play import Table
 from game.ui.screen import Screen
-from game.ui.whatnow import WhatNow, ask_what_now
+from game.ui.whatnow import WhatNow
 from game.ui.widgets import WEATHER_NAMES, esc, set_enabled, set_visible
 
 TOP_H = 46  # the status bar; two rows (labels over buttons) when one is too narrow
@@ -449,6 +449,8 @@ class MapScreen(Screen):
             t.speed = self.app.settings.ai_speed = names[i]
             self._make_speed_menu()
             t.say(f"Computer pace: {t.speed}")
+        elif k == pygame.K_k and self.match.mode == "watch" and not self.match.game.state.over:
+            self.app.open("take_over", match=self.match, map_screen=self)
         elif k == pygame.K_v and self.match.mode == "watch":
             sides = [None, *self.match.game.scenario.sides]
             t.viewer = sides[(sides.index(t.viewer) + 1) % len(sides)]
@@ -620,39 +622,31 @@ class MapScreen(Screen):
         super().close()
 
     def ask_what_now(self) -> None:
-        """Y: from here, how likely is each outcome? A few continuations in a worker process,
-        from what the player knows; the answer opens in a dialog when they are played."""
+        """Y: from here, how likely is each outcome? The What now? dialog (`whatnow_dialog`)
+        plays continuations in a worker process; the answer opens when they are played."""
         t = self.table
         game = self.match.game
-        if self.what_now is not None and not self.what_now.finished:
-            t.say(f"What now? {self.what_now.done} of {self.what_now.runs} games played so far")
-            return
-        if game.state.over:
+        running = self.what_now is not None and not self.what_now.finished
+        if not running and game.state.over:
             t.say("The game is over: nothing to continue")
             return
-        if not (t.my_turn() or t.paused):
+        if not running and not (t.my_turn() or t.paused):
             t.say("What now? works on your turn (or with the computer paused: P)")
             return
-        scenario = game.scenario
-        side = t.viewer if t.viewer is not None else scenario.sides[game.state.side_index]
-        seed = int(game.seed) * 1000 + int(game.state.turn)
-        self.what_now = ask_what_now(game, side, seed)
-        t.say(f"What now? Playing {self.what_now.runs} games on from here in the background")
+        self.app.open("what_now", map_screen=self)
 
     def _what_now_answered(self) -> None:
         asked = self.what_now
-        if asked is None or asked.finished:
+        if asked is None or asked.shown:
             return
         asked.poll()
         if not asked.finished:
             return
+        asked.shown = True
         if asked.sentences is None:
             self.table.say(f"What now? failed: {asked.error}")
             return
-        text = " ".join(
-            [f"What now? {asked.runs} games on from here.", asked.where, *asked.sentences]
-        )
-        self.app.open("confirm", question=text, on_yes=lambda: None, yes="OK")
+        self.app.open("what_now", map_screen=self)
 
     def update(self, dt: float) -> None:
         t = self.table
@@ -884,7 +878,8 @@ class MapScreen(Screen):
         if state.over:
             return "<b>The game is over.</b><br>R shows the after-action report."
         if not t.my_turn():
-            return "<b>The computer is moving.</b><br>Space skips to the end of its turn; P pauses it; [ and ] change its pace."
+            take = " K takes the game over." if self.match.mode == "watch" else ""
+            return f"<b>The computer is moving.</b><br>Space skips to the end of its turn; P pauses it; [ and ] change its pace.{take}"
         if state.phase == Phase.COMBAT:
             return (
                 "<b>Combat phase.</b><br>Click an enemy stack ringed in red to plan an attack; "

@@ -5,6 +5,7 @@ see of the log, and the report figures. No pygame here, so all of it is testable
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -12,7 +13,7 @@ import numpy as np
 
 from game import engine
 from game.actions import Action, EndPhase
-from game.ai.players import Player, make_player
+from game.ai.players import Player, make_player, play_one
 from game.events import Event
 from game.observation import Observation, observe
 from game.rules import victory
@@ -116,6 +117,16 @@ class AIDriver:
         if self._asked_generation != self._generation:
             return None
         return future.result()
+
+    def settle(self) -> Action | None:
+        """Wait for the answer being worked out and hand it over (None: none was asked, or it
+        was for a game since undone). Before the players change, so that the computer's answer
+        is played, not lost: a player has moved its dice on to it."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return None
+        action = pending.result()
+        return action if self._asked_generation == self._generation else None
 
     def shutdown(self) -> None:
         if self._pool is not None:
@@ -238,3 +249,34 @@ def batch_match(scenario: Scenario, seed: int) -> Match:
     game = Game(scenario, seed)
     players = {side: make_player(scenario, side, ai_seed(seed, side)) for side in scenario.sides}
     return Match(game, frozenset(), "watch", seed, players)
+
+
+def take_over(match: Match, mode: str, side: int | None = None) -> Match:
+    """The same game from here with human players: `solo` takes `side` (default: the side to
+    move), `hotseat` every side. The computer keeps its players for the sides left to it, dice
+    and memory as they are, so it plays on as it would have (a batch game's players keep the
+    batch runner's seeds). Afterwards it is a normal game: saves, undo and What now? work."""
+    sides = match.scenario.sides
+    if mode == "hotseat":
+        humans = frozenset(sides)
+    elif mode == "solo":
+        chosen = side if side is not None else match.moving()
+        if chosen not in sides:
+            raise ValueError(f"no side {chosen} in {match.scenario.id}")
+        humans = frozenset({chosen})
+    else:
+        raise ValueError(f"take over as solo or hotseat, not {mode!r}")
+    players = {s: p for s, p in match.players.items() if s not in humans}
+    return Match(match.game, humans, mode, match.ai_seed, players)
+
+
+def play_to_turn(match: Match, turn: int, stop: Callable[[], bool] | None = None) -> bool:
+    """Let the computer players play `match` on to the start of `turn` (or to the game's end),
+    each action as the batch runner plays it (`play_one`). `stop` is asked between actions;
+    True when the turn (or the end) was reached, False when stopped first."""
+    game = match.game
+    while not game.state.over and game.state.turn < turn:
+        if stop is not None and stop():
+            return False
+        play_one(game, match.players[match.moving()])
+    return True

@@ -18,6 +18,8 @@ another; `App` calls `register_all` when it starts.
     enemy_turn   overviews.EnemyTurnDialog    map_screen
     confirm      overviews.ConfirmDialog      question, on_yes, yes (optional: the yes button)
     lab          lab.LabScreen                entry (optional: the scenario to start with)
+    take_over    takeover.TakeOverDialog      match, map_screen (None from the lab), what
+    what_now     whatnow_dialog.WhatNowDialog map_screen
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from game.ui.overviews import ConfirmDialog, EnemyTurnDialog, ForcesDialog, Vict
 from game.ui.report import ReportScreen
 from game.ui.screen import register
 from game.ui.setup import SetupScreen
+from game.ui.takeover import TakeOverDialog
+from game.ui.whatnow_dialog import WhatNowDialog
 
 
 def register_all() -> None:
@@ -49,3 +53,5 @@ def register_all() -> None:
     register("enemy_turn", EnemyTurnDialog)
     register("confirm", ConfirmDialog)
     register("lab", LabScreen)
+    register("take_over", TakeOverDialog)
+    register("what_now", WhatNowDialog)

@@ -23,6 +23,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("P", "pause or resume the computer"),
     ("[ ]", "computer slower / faster"),
     ("V", "watch mode: whose eyes to see through"),
+    ("K", "watch mode: take the game over (pick a side, or hot-seat)"),
     ("O", "victory: objectives, result levels, sudden death, turns left"),
     ("F", "forces: your order of battle (click one to find it)"),
     ("T", "what we saw of the enemy's turn, with a replay"),

@@ -9,7 +9,7 @@ called once a frame by the map screen.
 from __future__ import annotations
 
 import multiprocessing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,28 @@ from game.scenario.model import KnobValue
 from game.session import Game
 from game.ui.jobs import WorkerJob
 
-CONTINUATIONS = 4  # enough for a first look; `eastfront explore --from` plays more
+CONTINUATIONS = 8  # the dialog's first offer: enough for a first look
+MOST_CONTINUATIONS = 100  # more belong to `eastfront explore --from` on a cluster
+FEWEST_CONTINUATIONS = 2
+
+
+def outcome_lines(scenario: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each main outcome of the continuations for the dialog: what it is, its kind, its value
+    and 95 % interval (None: no game had one), and the same in words."""
+    from game.sim.headlines import estimate, main_outcomes, value_text
+
+    lines = []
+    for outcome in main_outcomes(scenario):
+        value = estimate(outcome, rows)
+        lines.append(
+            {
+                "text": outcome.text,
+                "kind": outcome.kind,
+                "value": None if value is None else value.as_dict(),
+                "words": value_text(outcome, value, scenario),
+            }
+        )
+    return lines
 
 
 def play_what_now(
@@ -28,7 +49,8 @@ def play_what_now(
     seed: int,
     answers: Any,
 ) -> None:
-    """In the worker process: the continuations, then ("done", sentences) or ("error", line)."""
+    """In the worker process: the continuations, then ("done", {"sentences", "outcomes"}) or
+    ("error", line); ("game", n) after each game."""
     from game.scenario.errors import FileProblemError
     from game.scenario.model import load_scenario
     from game.sim.continuation import continue_games
@@ -44,9 +66,9 @@ def play_what_now(
             done[0] += 1
             answers.put(("game", done[0]))
 
-        rows = continue_games(scenario, position, runs, seed, on_row=finished)
-        sentences = [str(h["sentence"]) for h in describe(scenario, [dict(r) for r in rows])]
-        answers.put(("done", sentences))
+        rows = [dict(r) for r in continue_games(scenario, position, runs, seed, on_row=finished)]
+        sentences = [str(h["sentence"]) for h in describe(scenario, rows)]
+        answers.put(("done", {"sentences": sentences, "outcomes": outcome_lines(scenario, rows)}))
     except (FileProblemError, OSError, ValueError) as exc:
         answers.put(("error", " ".join(str(exc).split()) or type(exc).__name__))
 
@@ -57,8 +79,12 @@ class WhatNow(WorkerJob):
 
     runs: int = 0
     where: str = ""  # where the continuations start, and from whose knowledge
+    true_position: bool = False  # seen through the fog of war
+    turn: int = 0
     done: int = 0
     sentences: list[str] | None = None
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    shown: bool = False  # the answer has been put in front of the player
 
     def poll(self) -> None:
         while (answer := self.next_answer()) is not None:
@@ -66,18 +92,26 @@ class WhatNow(WorkerJob):
             if kind == "game":
                 self.done = int(value)
             elif kind == "done":
-                self.sentences = list(value)
+                self.sentences = list(value["sentences"])
+                self.outcomes = list(value["outcomes"])
                 self.done = self.runs
                 self.finish()
             else:
                 self.finish(str(value))
 
 
-def ask_what_now(game: Game, side: int, seed: int, runs: int = CONTINUATIONS) -> WhatNow:
-    """Start the continuations of `game` from what `side` knows."""
+def ask_what_now(
+    game: Game,
+    side: int,
+    seed: int,
+    runs: int = CONTINUATIONS,
+    true_position: bool = False,
+) -> WhatNow:
+    """Start the continuations of `game` from what `side` knows (or, `true_position`, from the
+    truth: seeing through the fog of war)."""
     from game.sim.continuation import believed_position, position_text
 
-    position = believed_position(game, side)
+    position = believed_position(game, side, true_position)
     where = position_text(game.scenario, game, position)
     context = multiprocessing.get_context("spawn")
     answers = context.Queue()
@@ -88,4 +122,7 @@ def ask_what_now(game: Game, side: int, seed: int, runs: int = CONTINUATIONS) ->
         name="eastfront-what-now",
     )
     process.start()
-    return WhatNow(process, answers, runs=runs, where=where)
+    return WhatNow(
+        process, answers, runs=runs, where=where, true_position=true_position,
+        turn=game.state.turn,
+    )  # fmt: skip
