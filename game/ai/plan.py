@@ -13,7 +13,8 @@ Phase switching, on each of the side's turns:
     and `phase_shift_days` knobs move a phase's `start` and `end` (game.scenario.knob_effects).
 A side's `breakout` (game.rules.breakout), once begun, overrides the tasks of its formations:
 their units make for the units of its `toward` formations (posture breakout), as a task with
-posture "breakout" asks of its units.
+posture "breakout" asks of its units. A phase that gives the breakout's formations a "breakout"
+task is the plan's order to break out: the AI orders it (`calls_for_breakout`).
 Trigger meanings, from the side's own point of view: `city_taken` the side holds the city;
 `city_lost` another side holds it; `date` the turn's date is on or after the date;
 `losses_exceed` the side's men lost are more than `share` of the men it has brought onto the map;
@@ -132,6 +133,7 @@ class PlanTracker:
     # phase index -> (start, end) as the knobs moved them; phase index -> date it is forced in
     dates: dict[int, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
     scheduled: dict[int, dt.date] = field(default_factory=dict)
+    breakout_ordered: int = 0  # the turn the side ordered its breakout (its observation's)
 
     @classmethod
     def for_side(cls, scenario: Scenario, side: int) -> PlanTracker:
@@ -327,10 +329,22 @@ class PlanTracker:
     def breaking_out(self) -> frozenset[int]:
         """Formations (indices) of the side's breakout once it has begun (none before)."""
         spec = breakout.breakout_spec(self.scenario, self.side)
-        if spec is None or not breakout.breaking_out(self.scenario, self.side, self.last_turn):
+        if spec is None or not breakout.breaking_out(
+            self.scenario, self.side, self.last_turn, self.breakout_ordered
+        ):
             return frozenset()
         names = self.scenario.units.formations
         return frozenset(i for i, name in enumerate(names) if name in spec.formations)
+
+    def calls_for_breakout(self) -> bool:
+        """The current phase gives the side's breakout formations a "breakout" task, and the
+        breakout has not begun: the side should order it (`OrderBreakout`)."""
+        spec = breakout.breakout_spec(self.scenario, self.side)
+        if spec is None or self.breaking_out():
+            return False
+        names = self.scenario.units.formations
+        pocket = {i for i, name in enumerate(names) if name in spec.formations}
+        return any(t.posture == Posture.BREAKOUT and t.formations & pocket for t in self.tasks)
 
     def _breakout(
         self, hexes: npt.NDArray[np.int32] | None, active: npt.NDArray[np.bool_] | None
