@@ -125,11 +125,36 @@ def order_breakout(scenario: Scenario, state: GameState, side: int) -> Bool:
     return _pay(scenario, state, side, spec)
 
 
-def _pay(scenario: Scenario, state: GameState, side: int, spec: BreakoutSpec) -> Bool:
+def cost(scenario: Scenario, state: GameState, side: int) -> tuple[Bool, int, int]:
+    """What ordering the side's breakout now would cost: ([U] the units that would go, men
+    lost, tanks lost); nothing when the side has no breakout."""
+    spec = breakout_spec(scenario, side)
+    if spec is None:
+        return np.zeros(scenario.units.count, dtype=np.bool_), 0, 0
+    out, steps, left = _steps_left(scenario, state, side, spec)
     units = scenario.units
+    men = strength_at(units.men, steps, units.max_steps) - strength_at(
+        units.men, left, units.max_steps
+    )
+    tanks = strength_at(units.tanks, steps, units.max_steps) - strength_at(
+        units.tanks, left, units.max_steps
+    )
+    return out, int(men.sum()), int(tanks.sum())
+
+
+def _steps_left(
+    scenario: Scenario, state: GameState, side: int, spec: BreakoutSpec
+) -> tuple[Bool, npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """[U] the units that go, [U] steps now, [U] steps after paying."""
     out: Bool = members(scenario, side, spec.formations) & state.active & (state.hex >= 0)
     steps = state.steps.astype(np.int32)
     left = np.where(out, np.maximum(steps - spec.steps_lost, np.minimum(steps, 1)), steps)
+    return out, steps, left.astype(np.int32)
+
+
+def _pay(scenario: Scenario, state: GameState, side: int, spec: BreakoutSpec) -> Bool:
+    units = scenario.units
+    out, steps, left = _steps_left(scenario, state, side, spec)
     state.men_lost += strength_at(units.men, steps, units.max_steps) - strength_at(
         units.men, left, units.max_steps
     )
