@@ -212,6 +212,20 @@ def test_an_early_breakout_joins_the_relief_and_costs_the_pocket() -> None:
     assert max(float(r["pocket_men"]) for r in early) < min(float(r["pocket_men"]) for r in base)
 
 
+@pytest.mark.plausibility
+def test_the_pocket_starves_on_what_the_airlift_delivered_not_on_what_was_promised() -> None:
+    """~100 t a day (halved in snow) feeds three of the nine corps groups: the other six go
+    hungry and the pocket's strength falls over the twelve days; 300 t (Goering's promise) feeds
+    them all and the pocket loses next to nothing."""
+    runs = max(4, RUNS // 2)
+    delivered = run_games(WINTER_STORM, runs, SEED, workers=WORKERS)
+    promised = run_games(WINTER_STORM, runs, SEED, {"airlift_tons_per_day": 300}, workers=WORKERS)
+    hungry = statistics.median(float(r["pocket_men"]) for r in delivered)
+    fed = statistics.median(float(r["pocket_men"]) for r in promised)
+    assert hungry <= 0.9 * POCKET_MEN, hungry  # a tenth or more of its strength gone
+    assert fed - hungry >= 0.08 * POCKET_MEN, (fed, hungry)
+
+
 def test_a_whole_game_with_the_airlift_and_a_breakout_saves_and_replays_exactly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -12,6 +12,13 @@ as the source) are fed, the longest cut off first (then in unit order): a pocket
 rations out, so when too little arrives every unit goes hungry in turn and the longest starved
 are fed before they give up. The others go through the usual out-of-supply stages
 (`game.rules.supply`). No dice: who is fed follows from the state alone.
+
+Hunger (the file's `hunger_days`; none: off). The units the tonnage could reach but does not
+feed are hungry: each supply phase each loses a step, never its last, when its supply die (the
+one `update_supply` already draws for it) shows <= `hunger_face`, a chance of
+days_per_turn / hunger_days rounded to sixths: on 2-day turns hunger_days = 12 is a 1 on a d6.
+So a pocket fed a third of its needs loses about a step every 2 days for every two units it
+cannot feed, and one fed in full loses nothing: the shortfall costs men, as hunger and cold did.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ from game.state import GameState
 
 Bool = npt.NDArray[np.bool_]
 I32 = npt.NDArray[np.int32]
+
+HUNGER_DIE_FACES = 6  # the supply die (`game.rules.supply.DIE_FACES`), which hunger shares
 
 
 def air_supply(scenario: Scenario, side: int) -> AirSupplySpec | None:
@@ -96,3 +105,13 @@ def choose_fed(hungry: Bool, turns_out: I32, capacity: int) -> Bool:
     order = np.lexsort((candidates, -turns_out[candidates].astype(np.int64)))
     fed[candidates[order[:capacity]]] = True
     return fed
+
+
+def hunger_face(scenario: Scenario, side: int) -> int:
+    """The highest die face (of 6) at which a hungry unit loses a step this supply phase (0: no
+    hunger): days_per_turn / hunger_days of the time, rounded to the nearest sixth."""
+    spec = air_supply(scenario, side)
+    if spec is None or spec.hunger_days is None:
+        return 0
+    chance = min(1.0, scenario.scale.days_per_turn / spec.hunger_days)
+    return max(0, min(HUNGER_DIE_FACES, math.floor(HUNGER_DIE_FACES * chance + 0.5)))

@@ -227,13 +227,16 @@ class AirSupplySpec(Strict):
     holds one of `places` (an airfield with no enemy unit in it), each of its supply phases the
     tonnage delivered keeps `tons_per_day / tons_per_unit_day` of its out-of-supply units that
     can trace to the airfield in supply, the longest cut off first; in `bad_weather` only
-    `bad_weather_percent` of the tonnage arrives."""
+    `bad_weather_percent` of the tonnage arrives. `hunger_days` (none: no hunger): each unit
+    the tonnage could reach but does not feed loses a step, never its last, about once in that
+    many days (hunger and cold: the shortfall costs men, not only fighting power)."""
 
     places: Annotated[Points, Field(min_length=1)]
     tons_per_day: Annotated[Float, Field(ge=0.0, le=100_000.0)]
     tons_per_unit_day: Annotated[Float, Field(gt=0.0, le=100_000.0)]
     bad_weather: ManyOf[WeatherName] = ["snow", "rain", "mud"]
     bad_weather_percent: Annotated[Int, Field(ge=0, le=100)] = 100
+    hunger_days: Annotated[Float, Field(gt=0.0, le=10_000.0)] | None = None
     from_date: Date | None = Field(default=None, alias="from")
     until: Date | None = None
 
