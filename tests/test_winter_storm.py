@@ -176,7 +176,10 @@ def _check_history(rows: list[Row]) -> None:
     # the pocket is not relieved and still holds at the end (the Soviets win on points)
     assert all(float(r["pocket_men"]) >= POCKET_MEN / 2 for r in rows)
     assert sum(r["winner"] == "soviet" for r in rows) >= 2 / 3 * len(rows)
-    men = statistics.median(float(r["men_lost_axis"]) for r in rows)
+    # the Germans' losses outside the pocket (hunger and the ring are the pocket's own books)
+    men = statistics.median(
+        float(r["men_lost_axis"]) - (POCKET_MEN - float(r["pocket_men"])) for r in rows
+    )
     assert AXIS_MEN_LOST[0] <= men <= AXIS_MEN_LOST[1], men
     assert len({(r["men_lost_axis"], r["men_lost_soviet"]) for r in rows}) > 1
 
@@ -191,12 +194,33 @@ def test_historical_play_brackets_history_over_many_games() -> None:
     _check_history(run_games(WINTER_STORM, SOAK_RUNS, SEED, workers=WORKERS))
 
 
+def _group_hoth_tanks_lost(scenario: Scenario, seed: int) -> int:
+    game = play_game(scenario, seed=seed).game
+    units = scenario.units
+    hoth = np.isin(np.array(units.formations)[units.formation], GROUP_HOTH)
+    return int(game.state.tanks_lost[hoth].sum())
+
+
 @pytest.mark.plausibility
-@pytest.mark.xfail(reason="the AIs fight too few battles: Group Hoth loses 0-65 tanks, not ~160", strict=True)
+@pytest.mark.xfail(
+    reason="Group Hoth loses a median ~40 tanks (0-115), not ~160: few battles a game, see the "
+    "file's calibration note",
+    strict=True,
+)
 def test_the_germans_lose_a_large_share_of_their_tanks() -> None:
-    rows = run_games(WINTER_STORM, RUNS, SEED, workers=WORKERS)
-    tanks = statistics.median(float(r["tanks_lost_axis"]) for r in rows)
-    assert tanks >= AXIS_TANKS_LOST_SHARE * 260  # Group Hoth's 260 tanks in the file
+    scenario = load_scenario(WINTER_STORM)
+    lost = [_group_hoth_tanks_lost(scenario, SEED + k) for k in range(RUNS)]
+    assert statistics.median(lost) >= AXIS_TANKS_LOST_SHARE * 260, lost  # of its 260 tanks
+
+
+@pytest.mark.plausibility
+def test_the_relief_pays_for_its_drive_in_tanks() -> None:
+    """The relief attacks into the Myshkova line and the Soviet armour counter-attacks (the
+    plan's own_loss_weight): Group Hoth loses tanks in most games (before, 0-32 in each game)."""
+    scenario = load_scenario(WINTER_STORM)
+    lost = [_group_hoth_tanks_lost(scenario, SEED + k) for k in range(RUNS)]
+    assert statistics.median(lost) >= 30, lost
+    assert max(lost) >= 60, lost
 
 
 @pytest.mark.plausibility

@@ -63,6 +63,7 @@ class Order:
     objectives: tuple[int, ...]
     task: int  # index of the task in the phase, -1 for units no task names
     garrison: int = -1
+    own_loss_weight: float | None = None  # the task's price of own losses (None: the posture's)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Task:
     objectives: tuple[int, ...]
     axis: tuple[int, ...]
     toward: frozenset[int] = frozenset()  # breakout: formations whose units are the goals
+    own_loss_weight: float | None = None
 
 
 def point_hex(scenario: Scenario, point: PathPoint | tuple[float, float]) -> int:
@@ -173,6 +175,7 @@ class PlanTracker:
                     toward=frozenset(
                         i for i, name in enumerate(formations) if name in task.toward
                     ),
+                    own_loss_weight=task.own_loss_weight,
                 )
             )
 
@@ -320,6 +323,7 @@ class PlanTracker:
                         goals=goals,
                         objectives=task.objectives,
                         task=t,
+                        own_loss_weight=task.own_loss_weight,
                     )
                     break
             else:
