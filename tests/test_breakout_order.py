@@ -163,3 +163,52 @@ def test_the_ai_orders_the_breakout_when_its_plan_says_so(winter_storm: Scenario
         assert not isinstance(action, OrderBreakout)
     assert game.state.breakouts == ()
     assert observe(winter_storm, game.state, axis).breakout_ordered == 0
+
+
+def test_pocket_units_that_join_the_relief_score_and_those_cut_off_do_not(
+    winter_storm: Scenario,
+) -> None:
+    """`victory.joined`: points for each step of 6th Army next to a unit of LVII Panzer Corps
+    (or in overland supply) at the end; none while the pocket is cut off."""
+    from game.rules import victory
+
+    state = Game(winter_storm, seed=5, undo=False).state
+    assert victory.joined_points(winter_storm, state) == 0.0  # cut off, the relief far away
+    units = winter_storm.units
+    u, relief = int(np.nonzero(sixth_army(winter_storm))[0][0]), units.index("panzer_6")
+    before = victory.victory_points(winter_storm, state)
+    moved = state.clone()
+    free = [
+        int(n)
+        for n in winter_storm.map.neighbor[state.hex[relief]].tolist()
+        if n >= 0 and not (state.active & (state.hex == n)).any()
+    ]
+    moved.hex[u] = free[0]
+    [rule] = winter_storm.spec.victory.joined
+    worth = rule.vp_per_step * float(state.steps[u])
+    assert victory.joined_points(winter_storm, moved) == worth
+    assert victory.victory_points(winter_storm, moved) == before + worth
+    assert victory.vp_breakdown(winter_storm, moved)["joined"] == worth
+    kharkov = load_scenario(ROOT / "scenarios" / "kharkov_1943.toml")
+    assert victory.joined_points(kharkov, Game(kharkov, seed=1, undo=False).state) == 0.0
+
+
+def test_a_joined_rule_that_names_no_formation_of_the_file_is_one_clear_line(
+    tmp_path: Path,
+) -> None:
+    from game.scenario.errors import FileProblemError
+
+    text = WINTER_STORM.read_text(encoding="utf-8").replace(
+        'to = ["LVII Panzer Corps"]', 'to = ["LVII Panzer Korps"]'
+    )
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "maps" / "don_volga.toml").write_text(
+        (ROOT / "scenarios" / "maps" / "don_volga.toml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    path = tmp_path / "ws.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FileProblemError) as info:
+        load_scenario(path)
+    [problem] = [str(p) for p in info.value.problems]
+    assert "victory.joined.0.to.0" in problem and "LVII Panzer Korps" in problem

@@ -226,7 +226,8 @@ def test_the_relief_pays_for_its_drive_in_tanks() -> None:
 @pytest.mark.plausibility
 def test_an_early_breakout_joins_the_relief_and_costs_the_pocket() -> None:
     """Thunderclap on 18 Dec (day 6): 6th Army meets the relief in most games (history: it never
-    moved and the relief stalled ~48 km short), and leaves a step of every corps group behind."""
+    moved and the relief stalled ~48 km short), leaves a step of every corps group behind, and
+    scores for the men it brings out."""
     runs = max(4, RUNS // 2)
     base = run_games(WINTER_STORM, runs, SEED, workers=WORKERS)
     early = run_games(WINTER_STORM, runs, SEED, {"thunderclap_day": 6}, workers=WORKERS)
@@ -234,6 +235,12 @@ def test_an_early_breakout_joins_the_relief_and_costs_the_pocket() -> None:
     assert sum(joined) >= runs / 2
     assert statistics.median(float(r["relief_gap_km"]) for r in base) > 0.0
     assert max(float(r["pocket_men"]) for r in early) < min(float(r["pocket_men"]) for r in base)
+    # ... and the men it brings out to the relief (victory.joined) outweigh what it left behind:
+    # the result moves the Germans' way
+    points = [statistics.median(float(r["victory_points"]) for r in rows) for rows in (base, early)]
+    assert points[1] >= points[0] + 3.0, points
+    german = [sum(r["winner"] == "axis" for r in rows) for rows in (base, early)]
+    assert german[1] > german[0], german
 
 
 @pytest.mark.plausibility
