@@ -203,8 +203,8 @@ def _group_hoth_tanks_lost(scenario: Scenario, seed: int) -> int:
 
 @pytest.mark.plausibility
 @pytest.mark.xfail(
-    reason="Group Hoth loses a median ~40 tanks (0-115), not ~160: few battles a game, see the "
-    "file's calibration note",
+    reason="Group Hoth loses a median 40-64 tanks (0-115), not ~160: too few battles a game (see "
+    "the file's calibration note)",
     strict=True,
 )
 def test_the_germans_lose_a_large_share_of_their_tanks() -> None:
