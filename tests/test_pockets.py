@@ -92,7 +92,7 @@ def test_bad_weather_cuts_the_tonnage_and_no_air_supply_feeds_nobody() -> None:
 
 def test_the_units_the_airlift_cannot_feed_go_hungry_and_lose_steps_never_the_last() -> None:
     scenario, state, _ = pocket_world(tons=40, hunger_days=2 * scenario_days(pocket_world(40)[0]))
-    assert airlift.hunger_face(scenario, AXIS) == 3  # half the time: 1-3 on a d6
+    assert airlift.hunger_face(scenario, AXIS, supply.DIE_FACES) == 3  # half the time: 1-3 on a d6
     state.steps[4] = 1
     dice = np.array([1, 1, 3, 4, 1], dtype=np.int8)
     report = supply.update_supply(scenario, state, AXIS, dice)
@@ -110,7 +110,7 @@ def test_a_pocket_fed_in_full_or_without_hunger_loses_nothing() -> None:
     supply.update_supply(scenario, state, AXIS, ones)
     assert (state.steps == 4).all()
     scenario, state, _ = pocket_world(tons=40)  # no hunger_days: the rule is off
-    assert airlift.hunger_face(scenario, AXIS) == 0
+    assert airlift.hunger_face(scenario, AXIS, supply.DIE_FACES) == 0
     supply.update_supply(scenario, state, AXIS, ones)
     assert (state.steps == 4).all()
     scenario, state, pocket = pocket_world(tons=40, hunger_days=2.0)

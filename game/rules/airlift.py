@@ -17,8 +17,8 @@ Hunger (the file's `hunger_days`; none: off). The units the tonnage could reach 
 feed are hungry: each supply phase each loses a step, never its last, when its supply die (the
 one `update_supply` already draws for it) shows <= `hunger_face`, a chance of
 days_per_turn / hunger_days rounded to sixths: on 2-day turns hunger_days = 12 is a 1 on a d6.
-So a pocket fed a third of its needs loses about a step every 2 days for every two units it
-cannot feed, and one fed in full loses nothing: the shortfall costs men, as hunger and cold did.
+So a pocket that can feed three of its nine units loses about a step a turn (six hungry units,
+1 in 6 each), and one fed in full loses nothing: the shortfall costs men, as hunger and cold did.
 """
 
 from __future__ import annotations
@@ -38,8 +38,6 @@ from game.state import GameState
 
 Bool = npt.NDArray[np.bool_]
 I32 = npt.NDArray[np.int32]
-
-HUNGER_DIE_FACES = 6  # the supply die (`game.rules.supply.DIE_FACES`), which hunger shares
 
 
 def air_supply(scenario: Scenario, side: int) -> AirSupplySpec | None:
@@ -107,11 +105,18 @@ def choose_fed(hungry: Bool, turns_out: I32, capacity: int) -> Bool:
     return fed
 
 
-def hunger_face(scenario: Scenario, side: int) -> int:
-    """The highest die face (of 6) at which a hungry unit loses a step this supply phase (0: no
-    hunger): days_per_turn / hunger_days of the time, rounded to the nearest sixth."""
+def has_hunger(scenario: Scenario, side: int) -> bool:
+    """The side's air supply leaves the units it cannot feed hungry (its `hunger_days`)."""
+    spec = air_supply(scenario, side)
+    return spec is not None and spec.hunger_days is not None
+
+
+def hunger_face(scenario: Scenario, side: int, faces: int) -> int:
+    """The highest face of the `faces`-sided supply die at which a hungry unit loses a step
+    this supply phase (0: no hunger): days_per_turn / hunger_days of the time, to the nearest
+    face."""
     spec = air_supply(scenario, side)
     if spec is None or spec.hunger_days is None:
         return 0
     chance = min(1.0, scenario.scale.days_per_turn / spec.hunger_days)
-    return max(0, min(HUNGER_DIE_FACES, math.floor(HUNGER_DIE_FACES * chance + 0.5)))
+    return max(0, min(faces, math.floor(faces * chance + 0.5)))

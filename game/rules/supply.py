@@ -605,7 +605,7 @@ def update_supply(
     steps = state.steps.astype(np.int32)
     # hunger (`airlift`): the air supply's unfed lose a step on the same die, never their last
     starved = hungry & ~surrender & ~attrition & (steps > 1)
-    starved &= dice <= airlift.hunger_face(scenario, side)
+    starved &= dice <= airlift.hunger_face(scenario, side, DIE_FACES)
     attrition |= starved
     left = np.where(surrender, 0, steps - attrition.astype(np.int32))
     men_lost = strength_at(units.men, steps, units.max_steps) - strength_at(
@@ -649,7 +649,7 @@ def _air_supplied(
     fields = airlift.airfields(scenario, state, ground.side)
     capacity = airlift.units_fed(scenario, state, ground.side, fields)
     none = np.zeros(scenario.units.count, dtype=np.bool_)
-    if not fields.any() or (capacity <= 0 and not airlift.hunger_face(scenario, ground.side)):
+    if not fields.any() or (capacity <= 0 and not airlift.has_hunger(scenario, ground.side)):
         return none, none
     reach = hex_reach(scenario, ground.side, state.turn)
     limit = STEP_COST * np.asarray(reach, dtype=np.int32)
