@@ -5,10 +5,9 @@ points while one of its sides holds the city, plus `vp_per_enemy_step` for every
 have lost, minus the same for every step it has lost, plus (`victory.joined`) `vp_per_step`
 for every step of the named formations in its own side's overland supply or next to the units
 it was to join (minus for an enemy's): a pocket relieved or brought out to its relief scores,
-one still cut off does not. At the end, the first level (highest first)
-whose `min_vp` the score reaches decides the winning team and level. Sudden death: a team that
-holds all the named cities inside the date window wins decisively at once, checked at the end of
-every side's turn. `GameState.winner` is a team number (NO_SIDE for nobody).
+one still cut off does not. At the end, the first level (highest first) whose `min_vp` the
+score reaches decides the winning team and level. Sudden death: a team that holds all the named
+cities inside the date window wins decisively at once, checked at the end of every side's turn. `GameState.winner` is a team number (NO_SIDE for nobody).
 """
 
 from __future__ import annotations
@@ -63,13 +62,14 @@ def joined_points(scenario: Scenario, state: GameState) -> float:
     grid = scenario.map
     team = scoring_team(scenario)
     on_map = state.active & (state.hex >= 0)
+    names = np.array(units.formations)
+    counted = on_map & np.isin(names, [f for rule in rules for f in rule.formations])[units.formation]
     supplied = np.zeros(units.count, dtype=np.bool_)
-    for side in np.unique(units.side[on_map]).tolist():
-        mine = on_map & (units.side == side)
+    for side in np.unique(units.side[counted]).tolist():  # trace only the sides that count
+        mine = counted & (units.side == side)
         supplied[mine] = trace_supply(scenario, state, side)[state.hex[mine]]
     sign = np.where(scenario.side_table.team[units.side] == team, 1.0, -1.0)
     steps = state.steps.astype(np.float64) * sign
-    names = np.array(units.formations)
     total = 0.0
     for rule in rules:
         named = on_map & np.isin(names, rule.formations)[units.formation]
