@@ -47,7 +47,13 @@ class EndPhase:
     """Finish the current phase; automatic phases that follow run at once."""
 
 
-Action = Move | Attack | CancelAttack | EndPhase
+@dataclass(frozen=True)
+class OrderBreakout:
+    """Order the moving side's pocket to break out now (its `breakout` formations,
+    `game.rules.breakout`): they pay what leaving costs and may move from this phase on."""
+
+
+Action = Move | Attack | CancelAttack | EndPhase | OrderBreakout
 
 
 HEX_LIMIT = 1 << 20  # far beyond any map; larger numbers in a file never reach the arrays
@@ -98,6 +104,8 @@ def to_json(scenario: Scenario, action: Action) -> dict[str, Any]:
         }
     if isinstance(action, CancelAttack):
         return {"type": "cancel_attack", "target": _hex_json(scenario, action.target)}
+    if isinstance(action, OrderBreakout):
+        return {"type": "order_breakout"}
     return {"type": "end_phase"}
 
 
@@ -111,6 +119,7 @@ def from_json(scenario: Scenario, data: Any) -> Action:
         "attack": {"type", "attackers", "target", "advance"},
         "cancel_attack": {"type", "target"},
         "end_phase": {"type"},
+        "order_breakout": {"type"},
     }
     if kind not in allowed:
         raise ActionFormatError(f"unknown action type {kind[:40]!r}")
@@ -138,4 +147,6 @@ def from_json(scenario: Scenario, data: Any) -> Action:
         )
     if kind == "cancel_attack":
         return CancelAttack(_hex_from(scenario, data.get("target")))
+    if kind == "order_breakout":
+        return OrderBreakout()
     return EndPhase()

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from game import hexgrid
-from game.actions import Action, Attack, CancelAttack, EndPhase, Move
+from game.actions import Action, Attack, CancelAttack, EndPhase, Move, OrderBreakout
 from game.enums import WATER_TERRAIN
 from game.events import Event
 from game.rules import breakout, combat_phase, movement, stacking, supply, victory
@@ -122,6 +122,10 @@ def legal_actions(scenario: Scenario, state: GameState) -> Iterator[Action]:
     adjacent units that could join, cancellations, and ending the phase."""
     if state.over:
         return
+    if state.phase == Phase.MOVEMENT and (
+        breakout.why_not_order(scenario, state, moving_side(scenario, state)) is None
+    ):
+        yield OrderBreakout()
     if state.phase in (Phase.MOVEMENT, Phase.EXPLOITATION):
         for u in movable_units(scenario, state).tolist():
             reach = unit_moves(scenario, state, u)
@@ -152,6 +156,8 @@ def apply(scenario: Scenario, state: GameState, action: Action) -> list[Event]:
         events = _cancel_attack(scenario, state, action)
     elif isinstance(action, EndPhase):
         events = _end_phase(scenario, state)
+    elif isinstance(action, OrderBreakout):
+        events = _order_breakout(scenario, state)
     else:  # pragma: no cover - the Action union is closed
         raise IllegalActionError(f"unknown action {action!r}")
     return events
@@ -233,6 +239,24 @@ def _cancel_attack(scenario: Scenario, state: GameState, action: CancelAttack) -
         raise IllegalActionError("no attack is declared on that hex")
     state.declared = kept
     return []
+
+
+def _order_breakout(scenario: Scenario, state: GameState) -> list[Event]:
+    """The moving side's pocket breaks out now: it pays, and moves from this phase on."""
+    side = moving_side(scenario, state)
+    if state.phase != Phase.MOVEMENT:
+        raise IllegalActionError("a breakout is ordered in the movement phase")
+    reason = breakout.why_not_order(scenario, state, side)
+    if reason is not None:
+        raise IllegalActionError(reason)
+    books = _Books.of(state)
+    out = breakout.order_breakout(scenario, state, side)
+    going = np.nonzero(out)[0]
+    state.movement_left[going] = movement.movement_allowance(scenario, going)
+    events = [Event("breakout", state.turn, side, tuple(going.tolist()))]
+    events += books.losses(scenario, state, "breakout")
+    update_visibility(scenario, state)
+    return events
 
 
 def _end_phase(scenario: Scenario, state: GameState) -> list[Event]:

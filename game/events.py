@@ -21,8 +21,9 @@ Rules never write words: an event is a kind, a side, units, a hex and numbers, a
     surrender        units (one)
     pocket           units, hex (first hex of the pocket); data men, tanks, city (hex of the
                      nearest city, -1 none)
+    breakout         side, units (that broke out): the side ordered its pocket's breakout
     losses           side (that lost), units (that lost); data men, tanks, steps, cause
-                     ("combat" or "supply"): what one combat or supply phase cost a side
+                     ("combat", "supply" or "breakout"): what one phase or order cost a side
     score            side (whose turn ended); data points (the scoring team's victory points
                      x 1000)
     game_over        side (winning team, NO_SIDE for none); data level, cause ("sudden_death" or

@@ -128,6 +128,8 @@ def event_text(scenario: Scenario, event: Event) -> str:
         )
     if kind == "surrender":
         return f"{one} surrenders, cut off"
+    if kind == "breakout":
+        return f"{side} orders the breakout: {plural(len(event.units), 'unit')} break out"
     if kind == "pocket":
         city = int(event.data.get("city", -1))
         where = describe_hex(scenario, city if city >= 0 else event.hex)
@@ -137,7 +139,9 @@ def event_text(scenario: Scenario, event: Event) -> str:
         return game_over_text(scenario, event)
     if kind == "losses":
         d = event.data
-        cause = "in combat" if d.get("cause") == "combat" else "without supply"
+        cause = {"combat": "in combat", "breakout": "breaking out"}.get(
+            str(d.get("cause")), "without supply"
+        )
         tanks = int(d.get("tanks", 0))
         return f"{side} losses {cause}: {int(d.get('men', 0)):,} men" + (
             f", {plural(tanks, 'tank')}" if tanks else ""

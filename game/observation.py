@@ -48,6 +48,7 @@ class Observation:
     friendly: npt.NDArray[np.bool_]  # the side's team's units (own included)
     declared: tuple[tuple[tuple[int, ...], int], ...]  # own declared attacks (attackers, target)
     over: bool
+    breakout_ordered: int = 0  # the turn the side ordered its breakout, 0 not (its own business)
 
 
 def observe(scenario: Scenario, state: GameState, side: int) -> Observation:
@@ -100,4 +101,5 @@ def observe(scenario: Scenario, state: GameState, side: int) -> Observation:
         friendly=friendly,
         declared=declared,
         over=state.over,
+        breakout_ordered=next((t for s, t in state.breakouts if s == side), 0),
     )

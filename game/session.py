@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from game import engine
-from game.actions import Action, Attack, CancelAttack, Move
+from game.actions import Action, Attack, CancelAttack, Move, OrderBreakout
 from game.events import Event
 from game.rules import movement
 from game.scenario.model import KnobValue, Scenario
@@ -133,7 +133,7 @@ class Game:
         )
 
     def _undoable(self, action: Action, before: GameState, rng_before: object) -> bool:
-        if not isinstance(action, Move | Attack | CancelAttack):
+        if not isinstance(action, Move | Attack | CancelAttack | OrderBreakout):
             return False
         if self.state.rng.bit_generator.state != rng_before:
             return False

@@ -71,6 +71,8 @@ class GameState:
     winner: int = NO_SIDE  # the winning team, or NO_SIDE while the game goes on / for a draw
     level: str = ""  # "decisive", "marginal", "draw" once over
     over: bool = False
+    # (side, turn) of each breakout a side has ordered (`game.rules.breakout`), in order given
+    breakouts: tuple[tuple[int, int], ...] = ()
 
     ARRAY_FIELDS = (
         "hex",
@@ -108,6 +110,7 @@ class GameState:
             winner=self.winner,
             level=self.level,
             over=self.over,
+            breakouts=self.breakouts,
         )
         copy.rng.bit_generator.state = self.rng.bit_generator.state
         return copy
@@ -127,6 +130,8 @@ class GameState:
             f"{self.turn}|{self.side_index}|{int(self.phase)}|{self.winner}|{self.level}|{self.over}".encode()
         )
         digest.update(repr(self.declared).encode())
+        if self.breakouts:  # only games that ordered one: older games keep their hashes
+            digest.update(f"breakouts{self.breakouts!r}".encode())
         return digest.hexdigest()
 
 

@@ -27,10 +27,10 @@ KHARKOV = ROOT / "scenarios" / "kharkov_1943.toml"
 
 
 def pocket_world(
-    tons: float, weather: Weather = Weather.CLEAR, units: int = 5
+    tons: float, weather: Weather = Weather.CLEAR, units: int = 5, hunger_days: float | None = None
 ) -> tuple[Scenario, GameState, list[int]]:
     """Five Axis divisions in a ring of Soviet ground with an airfield among them and no supply
-    edge; 20 t a unit a day, half the tonnage in snow."""
+    edge; 20 t a unit a day, half the tonnage in snow; hungry units lose steps with `hunger_days`."""
     grid = blank_grid(14, 9)
     pocket = [at(grid, c, 4) for c in range(4, 4 + units)]
     add_city(grid, "Pitomnik", pocket[2])
@@ -43,6 +43,7 @@ def pocket_world(
             "tons_per_unit_day": 20,
             "bad_weather": ["snow"],
             "bad_weather_percent": 50,
+            "hunger_days": hunger_days,
         }
     )
     scenario, state = worlds.world(
@@ -89,6 +90,39 @@ def test_bad_weather_cuts_the_tonnage_and_no_air_supply_feeds_nobody() -> None:
     assert (state.supply == 1).all()
 
 
+def test_the_units_the_airlift_cannot_feed_go_hungry_and_lose_steps_never_the_last() -> None:
+    scenario, state, _ = pocket_world(tons=40, hunger_days=2 * scenario_days(pocket_world(40)[0]))
+    assert airlift.hunger_face(scenario, AXIS, supply.DIE_FACES) == 3  # half the time: 1-3 on a d6
+    state.steps[4] = 1
+    dice = np.array([1, 1, 3, 4, 1], dtype=np.int8)
+    report = supply.update_supply(scenario, state, AXIS, dice)
+    assert report.airlifted.tolist() == [0, 1]  # fed: no hunger whatever their dice
+    # unit 2 (die 3) starves a step, unit 3 (die 4) does not, unit 4 is down to its last step
+    assert state.steps.tolist() == [4, 4, 3, 4, 1]
+    assert report.step_losses.tolist() == [2] and not len(report.eliminated)
+    assert report.men_lost == 10_000 // 4
+    assert (state.status == UnitStatus.ACTIVE).all()
+
+
+def test_a_pocket_fed_in_full_or_without_hunger_loses_nothing() -> None:
+    ones = np.ones(5, dtype=np.int8)  # every die the worst
+    scenario, state, _ = pocket_world(tons=100, hunger_days=2.0)  # all five fed
+    supply.update_supply(scenario, state, AXIS, ones)
+    assert (state.steps == 4).all()
+    scenario, state, _ = pocket_world(tons=40)  # no hunger_days: the rule is off
+    assert airlift.hunger_face(scenario, AXIS, supply.DIE_FACES) == 0
+    supply.update_supply(scenario, state, AXIS, ones)
+    assert (state.steps == 4).all()
+    scenario, state, pocket = pocket_world(tons=40, hunger_days=2.0)
+    state.control[pocket[2]] = SOVIET  # no airfield: nobody is fed, nobody counts as hungry
+    supply.update_supply(scenario, state, AXIS, ones)
+    assert (state.steps == 4).all()  # (the usual stages apply: attrition comes later)
+
+
+def scenario_days(scenario: Scenario) -> int:
+    return scenario.scale.days_per_turn
+
+
 def test_an_airfield_lost_or_held_by_an_enemy_unit_flies_nothing_in() -> None:
     scenario, state, pocket = pocket_world(tons=100)
     state.control[pocket[2]] = SOVIET
@@ -125,7 +159,8 @@ def test_the_airlift_knob_sets_the_tonnage_and_the_pocket_fed() -> None:
 
 
 def test_the_pocket_stands_fast_until_the_breakout_and_then_pays_for_it() -> None:
-    scenario = load_scenario(WINTER_STORM)
+    fed = {"airlift_tons_per_day": 300}  # the promised tonnage: no hunger blurs the books
+    scenario = load_scenario(WINTER_STORM, fed)
     pocket = sixth_army(scenario)
     game = Game(scenario, seed=5, undo=False)
     assert (game.state.movement_left[pocket] == 0).all()
@@ -133,7 +168,7 @@ def test_the_pocket_stands_fast_until_the_breakout_and_then_pays_for_it() -> Non
     assert len(list(engine.legal_actions(scenario, game.state))) > 1
     assert game.state.men_lost[pocket].sum() == 0
 
-    early = load_scenario(WINTER_STORM, {"thunderclap_day": 0})
+    early = load_scenario(WINTER_STORM, {"thunderclap_day": 0, **fed})
     state, events = engine.new_game(early, seed=5)
     units = early.units
     assert (state.movement_left[pocket] > 0).all()

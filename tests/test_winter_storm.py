@@ -176,7 +176,10 @@ def _check_history(rows: list[Row]) -> None:
     # the pocket is not relieved and still holds at the end (the Soviets win on points)
     assert all(float(r["pocket_men"]) >= POCKET_MEN / 2 for r in rows)
     assert sum(r["winner"] == "soviet" for r in rows) >= 2 / 3 * len(rows)
-    men = statistics.median(float(r["men_lost_axis"]) for r in rows)
+    # the Germans' losses outside the pocket (hunger and the ring are the pocket's own books)
+    men = statistics.median(
+        float(r["men_lost_axis"]) - (POCKET_MEN - float(r["pocket_men"])) for r in rows
+    )
     assert AXIS_MEN_LOST[0] <= men <= AXIS_MEN_LOST[1], men
     assert len({(r["men_lost_axis"], r["men_lost_soviet"]) for r in rows}) > 1
 
@@ -191,18 +194,40 @@ def test_historical_play_brackets_history_over_many_games() -> None:
     _check_history(run_games(WINTER_STORM, SOAK_RUNS, SEED, workers=WORKERS))
 
 
+def _group_hoth_tanks_lost(scenario: Scenario, seed: int) -> int:
+    game = play_game(scenario, seed=seed).game
+    units = scenario.units
+    hoth = np.isin(np.array(units.formations)[units.formation], GROUP_HOTH)
+    return int(game.state.tanks_lost[hoth].sum())
+
+
 @pytest.mark.plausibility
-@pytest.mark.xfail(reason="the AIs fight too few battles: Group Hoth loses 0-65 tanks, not ~160", strict=True)
+@pytest.mark.xfail(
+    reason="Group Hoth loses a median 40-64 tanks (0-115), not ~160: too few battles a game (see "
+    "the file's calibration note)",
+    strict=True,
+)
 def test_the_germans_lose_a_large_share_of_their_tanks() -> None:
-    rows = run_games(WINTER_STORM, RUNS, SEED, workers=WORKERS)
-    tanks = statistics.median(float(r["tanks_lost_axis"]) for r in rows)
-    assert tanks >= AXIS_TANKS_LOST_SHARE * 260  # Group Hoth's 260 tanks in the file
+    scenario = load_scenario(WINTER_STORM)
+    lost = [_group_hoth_tanks_lost(scenario, SEED + k) for k in range(RUNS)]
+    assert statistics.median(lost) >= AXIS_TANKS_LOST_SHARE * 260, lost  # of its 260 tanks
+
+
+@pytest.mark.plausibility
+def test_the_relief_pays_for_its_drive_in_tanks() -> None:
+    """The relief attacks into the Myshkova line and the Soviet armour counter-attacks (the
+    plan's own_loss_weight): Group Hoth loses tanks in most games (before, 0-32 in each game)."""
+    scenario = load_scenario(WINTER_STORM)
+    lost = [_group_hoth_tanks_lost(scenario, SEED + k) for k in range(RUNS)]
+    assert statistics.median(lost) >= 30, lost
+    assert max(lost) >= 60, lost
 
 
 @pytest.mark.plausibility
 def test_an_early_breakout_joins_the_relief_and_costs_the_pocket() -> None:
     """Thunderclap on 18 Dec (day 6): 6th Army meets the relief in most games (history: it never
-    moved and the relief stalled ~48 km short), and leaves a step of every corps group behind."""
+    moved and the relief stalled ~48 km short), leaves a step of every corps group behind, and
+    scores for the men it brings out."""
     runs = max(4, RUNS // 2)
     base = run_games(WINTER_STORM, runs, SEED, workers=WORKERS)
     early = run_games(WINTER_STORM, runs, SEED, {"thunderclap_day": 6}, workers=WORKERS)
@@ -210,6 +235,26 @@ def test_an_early_breakout_joins_the_relief_and_costs_the_pocket() -> None:
     assert sum(joined) >= runs / 2
     assert statistics.median(float(r["relief_gap_km"]) for r in base) > 0.0
     assert max(float(r["pocket_men"]) for r in early) < min(float(r["pocket_men"]) for r in base)
+    # ... and the men it brings out to the relief (victory.joined) outweigh what it left behind:
+    # the result moves the Germans' way
+    points = [statistics.median(float(r["victory_points"]) for r in rows) for rows in (base, early)]
+    assert points[1] >= points[0] + 3.0, points
+    german = [sum(r["winner"] == "axis" for r in rows) for rows in (base, early)]
+    assert german[1] > german[0], german
+
+
+@pytest.mark.plausibility
+def test_the_pocket_starves_on_what_the_airlift_delivered_not_on_what_was_promised() -> None:
+    """~100 t a day (halved in snow) feeds three of the nine corps groups: the other six go
+    hungry and the pocket's strength falls over the twelve days; 300 t (Goering's promise) feeds
+    them all and the pocket loses next to nothing."""
+    runs = max(4, RUNS // 2)
+    delivered = run_games(WINTER_STORM, runs, SEED, workers=WORKERS)
+    promised = run_games(WINTER_STORM, runs, SEED, {"airlift_tons_per_day": 300}, workers=WORKERS)
+    hungry = statistics.median(float(r["pocket_men"]) for r in delivered)
+    fed = statistics.median(float(r["pocket_men"]) for r in promised)
+    assert hungry <= 0.9 * POCKET_MEN, hungry  # a tenth or more of its strength gone
+    assert fed - hungry >= 0.08 * POCKET_MEN, (fed, hungry)
 
 
 def test_a_whole_game_with_the_airlift_and_a_breakout_saves_and_replays_exactly(

@@ -149,6 +149,26 @@ def _posture(context: AttackContext | PhaseContext, candidate: Candidate, expose
     return posture
 
 
+def _own_loss_weight(
+    context: AttackContext | PhaseContext, candidate: Candidate, exposed: set[int]
+) -> float:
+    """The price of own losses in an attack: the most cautious attacker's, each by its plan
+    task's `own_loss_weight` or else its posture's; striking armour that ran out ahead is priced
+    as an attack at most (as `_posture`)."""
+    weights = []
+    for u in candidate.attackers:
+        order = context.orders.get(u, NO_ORDER)
+        weights.append(
+            OWN_LOSS_WEIGHT[order.posture]
+            if order.own_loss_weight is None
+            else order.own_loss_weight
+        )
+    weight = max(weights)
+    if candidate.target in exposed and _posture(context, candidate, set()) != Posture.WITHDRAW:
+        weight = min(weight, OWN_LOSS_WEIGHT[Posture.ATTACK])
+    return weight
+
+
 def _on_goal(context: AttackContext | PhaseContext, candidate: Candidate) -> bool:
     return any(
         candidate.target in context.orders.get(u, NO_ORDER).goals[:1] for u in candidate.attackers
@@ -215,9 +235,8 @@ def _score(
     value = step_value(scenario, rows) * preview.expected_steps_lost(batch)
     weight = np.ones(len(rows))
     for i, c in enumerate(candidates):
-        posture = _posture(context, c, exposed)
         in_combat = (participants.combat == i) & participants.attacking
-        weight[in_combat] = -OWN_LOSS_WEIGHT[posture]
+        weight[in_combat] = -_own_loss_weight(context, c, exposed)
     per_combat = np.bincount(participants.combat, weights=value * weight, minlength=len(candidates))
     take = context.take_value[[c.target for c in candidates]]
     leave = preview.advance_probability

@@ -89,5 +89,6 @@ def belief_from_observation(
         side_index=obs.moving,
         phase=obs.phase,
         rng=_UNDRAWN,
+        breakouts=((obs.side, obs.breakout_ordered),) if obs.breakout_ordered else (),
     )
     return Belief(obs.side, obs, state, enemy_visible, ghosts)

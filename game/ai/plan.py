@@ -13,7 +13,8 @@ Phase switching, on each of the side's turns:
     and `phase_shift_days` knobs move a phase's `start` and `end` (game.scenario.knob_effects).
 A side's `breakout` (game.rules.breakout), once begun, overrides the tasks of its formations:
 their units make for the units of its `toward` formations (posture breakout), as a task with
-posture "breakout" asks of its units.
+posture "breakout" asks of its units. A phase that gives the breakout's formations a "breakout"
+task is the plan's order to break out: the AI orders it (`calls_for_breakout`).
 Trigger meanings, from the side's own point of view: `city_taken` the side holds the city;
 `city_lost` another side holds it; `date` the turn's date is on or after the date;
 `losses_exceed` the side's men lost are more than `share` of the men it has brought onto the map;
@@ -62,6 +63,7 @@ class Order:
     objectives: tuple[int, ...]
     task: int  # index of the task in the phase, -1 for units no task names
     garrison: int = -1
+    own_loss_weight: float | None = None  # the task's price of own losses (None: the posture's)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Task:
     objectives: tuple[int, ...]
     axis: tuple[int, ...]
     toward: frozenset[int] = frozenset()  # breakout: formations whose units are the goals
+    own_loss_weight: float | None = None
 
 
 def point_hex(scenario: Scenario, point: PathPoint | tuple[float, float]) -> int:
@@ -132,6 +135,7 @@ class PlanTracker:
     # phase index -> (start, end) as the knobs moved them; phase index -> date it is forced in
     dates: dict[int, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
     scheduled: dict[int, dt.date] = field(default_factory=dict)
+    breakout_ordered: int = 0  # the turn the side ordered its breakout (its observation's)
     # id of a hold order of the scenario -> the units it names (the scenario keeps its orders)
     _named: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
 
@@ -173,6 +177,7 @@ class PlanTracker:
                     toward=frozenset(
                         i for i, name in enumerate(formations) if name in task.toward
                     ),
+                    own_loss_weight=task.own_loss_weight,
                 )
             )
 
@@ -323,6 +328,7 @@ class PlanTracker:
                         goals=goals,
                         objectives=task.objectives,
                         task=t,
+                        own_loss_weight=task.own_loss_weight,
                     )
                     break
             else:
@@ -332,10 +338,22 @@ class PlanTracker:
     def breaking_out(self) -> frozenset[int]:
         """Formations (indices) of the side's breakout once it has begun (none before)."""
         spec = breakout.breakout_spec(self.scenario, self.side)
-        if spec is None or not breakout.breaking_out(self.scenario, self.side, self.last_turn):
+        if spec is None or not breakout.breaking_out(
+            self.scenario, self.side, self.last_turn, self.breakout_ordered
+        ):
             return frozenset()
         names = self.scenario.units.formations
         return frozenset(i for i, name in enumerate(names) if name in spec.formations)
+
+    def calls_for_breakout(self) -> bool:
+        """The current phase gives the side's breakout formations a "breakout" task, and the
+        breakout has not begun: the side should order it (`OrderBreakout`)."""
+        spec = breakout.breakout_spec(self.scenario, self.side)
+        if spec is None or self.breaking_out():
+            return False
+        names = self.scenario.units.formations
+        pocket = {i for i, name in enumerate(names) if name in spec.formations}
+        return any(t.posture == Posture.BREAKOUT and t.formations & pocket for t in self.tasks)
 
     def _breakout(
         self, hexes: npt.NDArray[np.int32] | None, active: npt.NDArray[np.bool_] | None

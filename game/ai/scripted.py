@@ -20,7 +20,7 @@ import time
 import numpy as np
 
 from game import engine
-from game.actions import Action, Attack, EndPhase, Move
+from game.actions import Action, Attack, EndPhase, Move, OrderBreakout
 from game.ai import fields
 from game.ai.attacks import choose_attacks
 from game.ai.belief import Belief, belief_from_observation
@@ -29,7 +29,7 @@ from game.ai.tactics import AttackContext, PhaseContext
 from game.enums import UnitKind
 from game.hexgrid import distance as hex_distance
 from game.observation import Observation
-from game.rules import movement, supply
+from game.rules import breakout, movement, supply
 from game.rules.movement import MOVEMENT_CLASS, is_mechanised
 from game.scenario.model import Scenario
 from game.state import Phase, UnitStatus
@@ -86,6 +86,16 @@ class HistoricalAI:
             return EndPhase()
         key = (view.turn, view.moving, int(view.phase))
         belief = self._belief(view)
+        self.plan.breakout_ordered = view.breakout_ordered
+        if key != self._phase_key and view.phase == Phase.MOVEMENT:
+            self._update_plan(view, belief)
+            # the plan calls for the breakout: order it before anything else, so that the
+            # pocket's units get their orders and their movement this very turn
+            if (
+                self.plan.calls_for_breakout()
+                and breakout.why_not_order(self.scenario, belief.state, self.side) is None
+            ):
+                return OrderBreakout()
         if key != self._phase_key:
             self._phase_key = key
             self._planned = {}

@@ -12,6 +12,13 @@ as the source) are fed, the longest cut off first (then in unit order): a pocket
 rations out, so when too little arrives every unit goes hungry in turn and the longest starved
 are fed before they give up. The others go through the usual out-of-supply stages
 (`game.rules.supply`). No dice: who is fed follows from the state alone.
+
+Hunger (the file's `hunger_days`; none: off). The units the tonnage could reach but does not
+feed are hungry: each supply phase each loses a step, never its last, when its supply die (the
+one `update_supply` already draws for it) shows <= `hunger_face`, a chance of
+days_per_turn / hunger_days rounded to sixths: on 2-day turns hunger_days = 12 is a 1 on a d6.
+So a pocket that can feed three of its nine units loses about a step a turn (six hungry units,
+1 in 6 each), and one fed in full loses nothing: the shortfall costs men, as hunger and cold did.
 """
 
 from __future__ import annotations
@@ -96,3 +103,20 @@ def choose_fed(hungry: Bool, turns_out: I32, capacity: int) -> Bool:
     order = np.lexsort((candidates, -turns_out[candidates].astype(np.int64)))
     fed[candidates[order[:capacity]]] = True
     return fed
+
+
+def has_hunger(scenario: Scenario, side: int) -> bool:
+    """The side's air supply leaves the units it cannot feed hungry (its `hunger_days`)."""
+    spec = air_supply(scenario, side)
+    return spec is not None and spec.hunger_days is not None
+
+
+def hunger_face(scenario: Scenario, side: int, faces: int) -> int:
+    """The highest face of the `faces`-sided supply die at which a hungry unit loses a step
+    this supply phase (0: no hunger): days_per_turn / hunger_days of the time, to the nearest
+    face."""
+    spec = air_supply(scenario, side)
+    if spec is None or spec.hunger_days is None:
+        return 0
+    chance = min(1.0, scenario.scale.days_per_turn / spec.hunger_days)
+    return max(0, min(faces, math.floor(faces * chance + 0.5)))

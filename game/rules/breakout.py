@@ -4,10 +4,13 @@ Units of the breakout's `formations` have no movement while they stand fast (the
 as in December 1942, no fuel to go anywhere): they hold where they are, fight from there and
 retreat when beaten. The breakout begins on the side's first turn on or after its date (the
 file's `from`, or a `breakout_day` knob: days after the start; none, or past the last day: it
-never does). At the start of that turn, before supply, every unit of the formations still on the
-map loses `steps_lost` steps (never its last: heavy weapons, the wounded and whatever cannot
-move are left behind), with the men and tanks of those steps; from then on they move as usual.
-Where they go is the player's business; the scripted AI sends them toward the units of `toward`.
+never does), or earlier when the side orders it (`OrderBreakout`, in its movement phase; the
+turn is kept in `GameState.breakouts`). At the start of the dated turn, before supply, or at
+once when ordered, every unit of the formations still on the map loses `steps_lost` steps
+(never its last: heavy weapons, the wounded and whatever cannot move are left behind), with the
+men and tanks of those steps; from then on they move as usual (an ordered breakout moves in the
+phase it was ordered in). It is paid once, whichever comes first. Where they go is the player's
+business; the scripted AI sends them toward the units of `toward`.
 """
 
 from __future__ import annotations
@@ -52,10 +55,34 @@ def breakout_turn(scenario: Scenario, side: int) -> int:
     return 0 if date is None else scenario.turn_of_date(date)
 
 
-def breaking_out(scenario: Scenario, side: int, turn: int) -> bool:
-    """The side's breakout has begun by `turn`."""
-    first = breakout_turn(scenario, side)
-    return 0 < first <= turn
+def ordered_turn(state: GameState, side: int) -> int:
+    """The turn `side` ordered its breakout; 0 if it has not."""
+    return next((turn for who, turn in state.breakouts if who == side), 0)
+
+
+def begun_turn(scenario: Scenario, side: int, turn: int, ordered: int = 0) -> int:
+    """The turn the side's breakout began, as seen on `turn` (its date's turn, or the turn it
+    was `ordered`, whichever came first); 0 if it has not begun by then."""
+    dated = breakout_turn(scenario, side)
+    first = min((t for t in (dated, ordered) if 0 < t <= turn), default=0)
+    return first if breakout_spec(scenario, side) is not None else 0
+
+
+def breaking_out(scenario: Scenario, side: int, turn: int, ordered: int = 0) -> bool:
+    """The side's breakout has begun by `turn` (by its date, or `ordered` on that turn)."""
+    return begun_turn(scenario, side, turn, ordered) > 0
+
+
+def why_not_order(scenario: Scenario, state: GameState, side: int) -> str | None:
+    """Why `side` may not order its breakout now (None: it may): words for the player."""
+    spec = breakout_spec(scenario, side)
+    if spec is None:
+        return "this side has no pocket that may break out"
+    if breaking_out(scenario, side, state.turn, ordered_turn(state, side)):
+        return "the breakout has already begun"
+    if not (members(scenario, side, spec.formations) & state.active & (state.hex >= 0)).any():
+        return "no unit of the pocket is left on the map"
+    return None
 
 
 def members(scenario: Scenario, side: int, formations: list[str]) -> Bool:
@@ -70,22 +97,64 @@ def standing_fast(scenario: Scenario, state: GameState, side: int) -> Bool:
     """[U] the side's units that may not move this turn: the breakout's formations until it
     begins (none when the side has no breakout, or it does not stand fast)."""
     spec = breakout_spec(scenario, side)
-    if spec is None or not spec.stand_fast or breaking_out(scenario, side, state.turn):
+    if (
+        spec is None
+        or not spec.stand_fast
+        or breaking_out(scenario, side, state.turn, ordered_turn(state, side))
+    ):
         return np.zeros(scenario.units.count, dtype=np.bool_)
     return members(scenario, side, spec.formations)
 
 
 def begin_breakout(scenario: Scenario, state: GameState, side: int) -> Bool:
-    """On the side's breakout turn, take what the breakout costs from its units on the map, in
-    place; returns [U] the units that broke out (none on any other turn)."""
+    """On the side's dated breakout turn, take what the breakout costs from its units on the map,
+    in place; returns [U] the units that broke out (none on any other turn, or when the side
+    ordered it earlier: it has paid)."""
     spec = breakout_spec(scenario, side)
-    out = np.zeros(scenario.units.count, dtype=np.bool_)
-    if spec is None or breakout_turn(scenario, side) != state.turn:
-        return out
+    if spec is None or breakout_turn(scenario, side) != state.turn or ordered_turn(state, side):
+        return np.zeros(scenario.units.count, dtype=np.bool_)
+    return _pay(scenario, state, side, spec)
+
+
+def order_breakout(scenario: Scenario, state: GameState, side: int) -> Bool:
+    """The side orders its breakout now: record the turn and take what it costs, in place;
+    returns [U] the units that broke out. Check `why_not_order` first."""
+    spec = breakout_spec(scenario, side)
+    assert spec is not None, "why_not_order says when a side may order a breakout"
+    state.breakouts = (*state.breakouts, (side, state.turn))
+    return _pay(scenario, state, side, spec)
+
+
+def cost(scenario: Scenario, state: GameState, side: int) -> tuple[Bool, int, int]:
+    """What ordering the side's breakout now would cost: ([U] the units that would go, men
+    lost, tanks lost); nothing when the side has no breakout."""
+    spec = breakout_spec(scenario, side)
+    if spec is None:
+        return np.zeros(scenario.units.count, dtype=np.bool_), 0, 0
+    out, steps, left = _steps_left(scenario, state, side, spec)
     units = scenario.units
-    out = members(scenario, side, spec.formations) & state.active & (state.hex >= 0)
+    men = strength_at(units.men, steps, units.max_steps) - strength_at(
+        units.men, left, units.max_steps
+    )
+    tanks = strength_at(units.tanks, steps, units.max_steps) - strength_at(
+        units.tanks, left, units.max_steps
+    )
+    return out, int(men.sum()), int(tanks.sum())
+
+
+def _steps_left(
+    scenario: Scenario, state: GameState, side: int, spec: BreakoutSpec
+) -> tuple[Bool, npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """[U] the units that go, [U] steps now, [U] steps after paying."""
+    out: Bool = members(scenario, side, spec.formations) & state.active & (state.hex >= 0)
     steps = state.steps.astype(np.int32)
     left = np.where(out, np.maximum(steps - spec.steps_lost, np.minimum(steps, 1)), steps)
+    return out, steps, left.astype(np.int32)
+
+
+def _pay(scenario: Scenario, state: GameState, side: int, spec: BreakoutSpec) -> Bool:
+    units = scenario.units
+    out, steps, left = _steps_left(scenario, state, side, spec)
     state.men_lost += strength_at(units.men, steps, units.max_steps) - strength_at(
         units.men, left, units.max_steps
     )

@@ -53,7 +53,8 @@ are set in days (`STAGE_DAYS`) and counted in turns by the scenario's scale (`st
     4 (8 days)  and isolated: the unit surrenders (SURRENDERED, off the map, every step it has
                 left is lost). A surrendering unit does not roll for attrition in the same phase.
     A unit back in supply resets to 0 at once. A side with `air_supply` keeps some of its
-    out-of-supply units that can reach a held airfield in supply (`game.rules.airlift`).
+    out-of-supply units that can reach a held airfield in supply (`game.rules.airlift`); with
+    its `hunger_days`, those it reaches but cannot feed may lose a step on their die (hunger).
 
 Losses. A unit of `men` and `max_steps` steps has `men * steps // max_steps` men while it has
 `steps` steps (`strength_at`); a step lost costs the difference, so for every unit
@@ -596,7 +597,7 @@ def update_supply(
     in_supply = mine & supplied_hex[hexes]
     out = mine & ~supplied_hex[hexes]
     was = state.supply.astype(np.int32)
-    fed = _air_supplied(scenario, state, ground, out, was)
+    fed, hungry = _air_supplied(scenario, state, ground, out, was)
     in_supply |= fed
     out &= ~fed
     counter = np.where(out, np.minimum(was + 1, 255), np.where(in_supply, 0, was))
@@ -606,6 +607,10 @@ def update_supply(
     surrender = out & (stage >= SURRENDER) & cut[hexes]
     attrition = out & (stage >= ATTRITION) & ~surrender & (dice <= attrition_face(scenario))
     steps = state.steps.astype(np.int32)
+    # hunger (`airlift`): the air supply's unfed lose a step on the same die, never their last
+    starved = hungry & ~surrender & ~attrition & (steps > 1)
+    starved &= dice <= airlift.hunger_face(scenario, side, DIE_FACES)
+    attrition |= starved
     left = np.where(surrender, 0, steps - attrition.astype(np.int32))
     men_lost = strength_at(units.men, steps, units.max_steps) - strength_at(
         units.men, left, units.max_steps
@@ -642,12 +647,14 @@ def update_supply(
 
 def _air_supplied(
     scenario: Scenario, state: GameState, ground: SupplyGround, out: Bool, was: I32
-) -> Bool:
-    """[U] the out-of-supply units the side's air supply feeds this phase (`airlift`)."""
+) -> tuple[Bool, Bool]:
+    """[U] the out-of-supply units the side's air supply feeds this phase (`airlift`), and [U]
+    those it reaches but cannot feed (the hungry)."""
     fields = airlift.airfields(scenario, state, ground.side)
     capacity = airlift.units_fed(scenario, state, ground.side, fields)
-    if capacity <= 0:
-        return np.zeros(scenario.units.count, dtype=np.bool_)
+    none = np.zeros(scenario.units.count, dtype=np.bool_)
+    if not fields.any() or (capacity <= 0 and not airlift.has_hunger(scenario, ground.side)):
+        return none, none
     reach = hex_reach(scenario, ground.side, state.turn)
     limit = STEP_COST * np.asarray(reach, dtype=np.int32)
     dist = _distance(
@@ -661,4 +668,5 @@ def _air_supplied(
     )
     hexes = np.where(out, state.hex, 0)
     reached = out & (dist[hexes] <= limit if limit.ndim == 0 else dist[hexes] <= limit[hexes])
-    return airlift.choose_fed(reached, was, capacity)
+    fed = airlift.choose_fed(reached, was, capacity)
+    return fed, reached & ~fed

@@ -2,10 +2,12 @@
 
 The scoring team (`victory.scoring_side`: a team, or a side meaning its team) earns each city's
 points while one of its sides holds the city, plus `vp_per_enemy_step` for every step its enemies
-have lost, minus the same for every step it has lost. At the end, the first level (highest first)
-whose `min_vp` the score reaches decides the winning team and level. Sudden death: a team that
-holds all the named cities inside the date window wins decisively at once, checked at the end of
-every side's turn. `GameState.winner` is a team number (NO_SIDE for nobody).
+have lost, minus the same for every step it has lost, plus (`victory.joined`) `vp_per_step`
+for every step of the named formations in its own side's overland supply or next to the units
+it was to join (minus for an enemy's): a pocket relieved or brought out to its relief scores,
+one still cut off does not. At the end, the first level (highest first) whose `min_vp` the
+score reaches decides the winning team and level. Sudden death: a team that holds all the named
+cities inside the date window wins decisively at once, checked at the end of every side's turn. `GameState.winner` is a team number (NO_SIDE for nobody).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import numpy as np
 
 from game.enums import NO_SIDE
 from game.events import Event
+from game.hexgrid import distance_array
 from game.rules.losses import steps_lost
+from game.rules.supply import trace_supply
 from game.scenario.model import Scenario
 from game.scenario.schema import SuddenDeath
 from game.state import GameState
@@ -43,7 +47,41 @@ def victory_points(scenario: Scenario, state: GameState) -> float:
     lost = steps_lost(scenario, state)
     mine = table.team[scenario.units.side] == team
     exchange = float(lost[~mine].sum() - lost[mine].sum())
-    return cities + spec.vp_per_enemy_step * exchange
+    return cities + spec.vp_per_enemy_step * exchange + joined_points(scenario, state)
+
+
+def joined_points(scenario: Scenario, state: GameState) -> float:
+    """The `victory.joined` term: `vp_per_step` for every step of the named formations on the
+    map that its own side's overland supply reaches or that stands within `within_km` of a unit
+    of the `to` formations, plus for the scoring team's units and minus for its enemies' (0
+    when the file names none)."""
+    rules = scenario.spec.victory.joined
+    if not rules:
+        return 0.0
+    units = scenario.units
+    grid = scenario.map
+    team = scoring_team(scenario)
+    on_map = state.active & (state.hex >= 0)
+    names = np.array(units.formations)
+    counted = on_map & np.isin(names, [f for rule in rules for f in rule.formations])[units.formation]
+    supplied = np.zeros(units.count, dtype=np.bool_)
+    for side in np.unique(units.side[counted]).tolist():  # trace only the sides that count
+        mine = counted & (units.side == side)
+        supplied[mine] = trace_supply(scenario, state, side)[state.hex[mine]]
+    sign = np.where(scenario.side_table.team[units.side] == team, 1.0, -1.0)
+    steps = state.steps.astype(np.float64) * sign
+    total = 0.0
+    for rule in rules:
+        named = on_map & np.isin(names, rule.formations)[units.formation]
+        joined = named & supplied
+        near = on_map & np.isin(names, rule.to)[units.formation]
+        if rule.to and near.any() and named.any():
+            at, to = state.hex[named], state.hex[near]
+            apart = distance_array(grid.q[at][:, None], grid.r[at][:, None], grid.q[to], grid.r[to])
+            reach = scenario.scale.hexes(rule.within_km, minimum=0)
+            joined[np.flatnonzero(named)[(apart <= reach).any(axis=1)]] = True
+        total += rule.vp_per_step * float(steps[joined].sum())
+    return total
 
 
 def check_sudden_death(scenario: Scenario, state: GameState) -> list[Event]:
@@ -111,6 +149,9 @@ def vp_breakdown(scenario: Scenario, state: GameState) -> dict[str, float]:
         if scenario.vp[city.hex] and holder_team(scenario, state.control, city.hex) == team:
             out[city.id] = float(scenario.vp[city.hex])
     total = victory_points(scenario, state)
-    out["exchange"] = total - float(sum(out.values()))
+    joined = joined_points(scenario, state)
+    out["exchange"] = total - joined - float(sum(out.values()))
+    if joined:
+        out["joined"] = joined
     out["total"] = float(np.round(total, 3))
     return out

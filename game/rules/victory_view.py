@@ -103,6 +103,7 @@ class VictoryView:
     turn: int
     turns: int
     over: bool
+    joined: float = 0.0  # the `victory.joined` term: units brought out or relieved
 
     @property
     def turns_left(self) -> int:
@@ -291,6 +292,7 @@ def victory_view(
         )
     objectives.sort(key=lambda o: (-o.points, grid.cities[o.city].name))
     points = victory.victory_points(scenario, state)
+    joined = victory.joined_points(scenario, state)
     city_points = float(sum(o.points for o in objectives if o.scoring))
     levels = spec.levels
     current = next((i for i, lv in enumerate(levels) if points >= lv.min_vp), len(levels) - 1)
@@ -308,7 +310,7 @@ def victory_view(
         scoring_team=team,
         points=points,
         city_points=city_points,
-        exchange=points - city_points,
+        exchange=points - city_points - joined,
         vp_per_enemy_step=float(spec.vp_per_enemy_step),
         objectives=tuple(objectives),
         bands=bands,
@@ -316,4 +318,5 @@ def victory_view(
         turn=state.turn,
         turns=scenario.turns,
         over=state.over,
+        joined=joined,
     )

@@ -600,8 +600,8 @@ def check_supply_sources(spec: ScenarioFile, check: Checker) -> None:
 
 
 def check_pockets(spec: ScenarioFile, check: Checker) -> None:
-    """Every side's `air_supply` airfields are places or points on land; its `breakout` names
-    formations of the file."""
+    """Every side's `air_supply` airfields are places or points on land; its `breakout`, and
+    `victory.joined`, name formations of the file."""
     grid = check.grid
     for name, side in spec.sides.items():
         if side.air_supply is not None:
@@ -620,6 +620,11 @@ def check_pockets(spec: ScenarioFile, check: Checker) -> None:
                 check.formation(f, ("sides", name, "breakout", "formations", k))
             for k, f in enumerate(side.breakout.toward):
                 check.formation(f, ("sides", name, "breakout", "toward", k))
+    for i, rule in enumerate(spec.victory.joined):
+        for k, f in enumerate(rule.formations):
+            check.formation(f, ("victory", "joined", i, "formations", k))
+        for k, f in enumerate(rule.to):
+            check.formation(f, ("victory", "joined", i, "to", k))
 
 
 # --- victory and plans ---------------------------------------------------------------------------

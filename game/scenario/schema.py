@@ -227,13 +227,16 @@ class AirSupplySpec(Strict):
     holds one of `places` (an airfield with no enemy unit in it), each of its supply phases the
     tonnage delivered keeps `tons_per_day / tons_per_unit_day` of its out-of-supply units that
     can trace to the airfield in supply, the longest cut off first; in `bad_weather` only
-    `bad_weather_percent` of the tonnage arrives."""
+    `bad_weather_percent` of the tonnage arrives. `hunger_days` (none: no hunger): each unit
+    the tonnage could reach but does not feed loses a step, never its last, about once in that
+    many days (hunger and cold: the shortfall costs men, not only fighting power)."""
 
     places: Annotated[Points, Field(min_length=1)]
     tons_per_day: Annotated[Float, Field(ge=0.0, le=100_000.0)]
     tons_per_unit_day: Annotated[Float, Field(gt=0.0, le=100_000.0)]
     bad_weather: ManyOf[WeatherName] = ["snow", "rain", "mud"]
     bad_weather_percent: Annotated[Int, Field(ge=0, le=100)] = 100
+    hunger_days: Annotated[Float, Field(gt=0.0, le=10_000.0)] | None = None
     from_date: Date | None = Field(default=None, alias="from")
     until: Date | None = None
 
@@ -375,12 +378,28 @@ class SuddenDeath(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class JoinedVictory(Strict):
+    """Points for units that end the game joined to their own side's lines: in its supply
+    (the overland trace, not the air supply), or within `within_km` of a unit of the `to`
+    formations (the force they broke out toward, or that came to relieve them). The scoring team
+    gains `vp_per_step` for every step on the map of the units of `formations` so joined that
+    its own sides have, loses it for an enemy's. A pocket relieved, or broken out to its
+    relief, counts; one still cut off does not (see `game.rules.victory`)."""
+
+    formations: Annotated[ManyOf[Name], Field(min_length=1)]
+    vp_per_step: Annotated[Float, Field(gt=0.0, le=100.0)]
+    to: ManyOf[Name] = []
+    within_km: Annotated[Float, Field(ge=0.0, le=500.0)] = 10.0
+    note: Text = ""
+
+
 class VictorySpec(Strict):
     scoring_side: SideName  # a side or a team: the team whose points decide the levels
     vp: dict[Identifier, Annotated[Int, Field(ge=0, le=100)]] = {}
     vp_per_enemy_step: Annotated[Float, Field(ge=0.0, le=10.0)] = 0.0
     levels: Annotated[list[VictoryLevel], Field(min_length=1)]
     sudden_death: ManyOf[SuddenDeath] = []
+    joined: ManyOf[JoinedVictory] = []  # units brought out of a pocket (or relieved) score
 
     @field_validator("levels")
     @classmethod
@@ -417,6 +436,10 @@ class PlanTask(Strict):
     axis: Points = []
     # posture "breakout": the formations whose units the task's units make for (its goals)
     toward: ManyOf[Name] = []
+    # what a step of their own lost weighs against one of the enemy's when the task's units pick
+    # attacks (none: their posture's, `game.ai.attacks.OWN_LOSS_WEIGHT`): below 1, orders to
+    # attack whatever it costs
+    own_loss_weight: Annotated[Float, Field(gt=0.0, le=10.0)] | None = None
     note: Text = ""
 
     @model_validator(mode="after")

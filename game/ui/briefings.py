@@ -112,6 +112,11 @@ def standing_html(
             f"({view.vp_per_enemy_step:g} a step each side has lost)"
             if view.vp_per_enemy_step
             else ""
+        )
+        + (
+            f" {'+' if view.joined >= 0 else '-'} units joined to their lines {abs(view.joined):g}"
+            if view.joined
+            else ""
         ),
     ]
     if result:

@@ -23,7 +23,7 @@ from pygame_gui.elements import (
 )
 
 from game.events import Event
-from game.rules import victory
+from game.rules import breakout, victory
 from game.rules.weather import weather_of_hex, weather_of_turn
 from game.state import Phase
 from game.ui import briefings, panels
@@ -56,6 +56,7 @@ BAR_BUTTONS: tuple[tuple[str, str, int, str], ...] = (
     ("help", "Help", 56, "Keys, symbols, rules and the historical plan (F1)"),
     ("menu", "Menu", 60, "Save, load, help, main menu, quit (Esc)"),
 )
+BREAKOUT_BUTTON = ("breakout", "Break out", 92, "Order your pocket's breakout, at its cost (B)")
 WIDE_ONLY = frozenset({"save", "load"})  # also in the game menu and on Ctrl+S / Ctrl+L
 OVERLAY_BUTTONS: tuple[tuple[str, str, str], ...] = (
     ("supply", "1 Supply", "Supply overlay (1): your ground beyond supply is hatched"),
@@ -132,11 +133,18 @@ class MapScreen(Screen):
             max(plain.size(v)[0] for v in standings) + BAR_GAP,
         )
 
+    def bar_buttons(self) -> tuple[tuple[str, str, int, str], ...]:
+        """The bar's buttons: "Break out" only in a scenario where a side may order one."""
+        scenario = self.match.game.scenario
+        if any(breakout.breakout_spec(scenario, side) for side in scenario.sides):
+            return (BREAKOUT_BUTTON, *BAR_BUTTONS)
+        return BAR_BUTTONS
+
     def bar_layout(self) -> tuple[bool, bool, bool]:
         """(compact labels, every button, one row): the fullest bar that fits the window."""
         w = self.app.size[0]
         for compact, wide in ((False, True), (True, True), (True, False)):
-            buttons = sum(b[2] + 4 for b in BAR_BUTTONS if wide or b[0] not in WIDE_ONLY)
+            buttons = sum(b[2] + 4 for b in self.bar_buttons() if wide or b[0] not in WIDE_ONLY)
             if 8 + sum(self.label_widths(compact)) + buttons + PACE_W + 12 <= w:
                 return compact, wide, True
         return True, False, False
@@ -169,7 +177,7 @@ class MapScreen(Screen):
         )
         x = w - 8
         self.buttons: dict[Any, str] = {}
-        for key, text, width, tip in reversed(BAR_BUTTONS):
+        for key, text, width, tip in reversed(self.bar_buttons()):
             if not wide and key in WIDE_ONLY:
                 continue
             x -= width + 4
@@ -433,6 +441,8 @@ class MapScreen(Screen):
             self.command("end")
         elif k == pygame.K_u:
             self.command("undo")
+        elif k == pygame.K_b:
+            self.command("breakout")
         elif k in (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4):
             self.command(("supply", "pockets", "zoc", "fog")[k - pygame.K_1])
         elif k == pygame.K_m:
@@ -486,6 +496,10 @@ class MapScreen(Screen):
             self.app.open(key, map_screen=self)
         elif key == "end":
             t.end_phase()
+        elif key == "breakout":
+            question = t.breakout_question()
+            if question is not None:
+                self.app.open("confirm", question=question, on_yes=t.order_breakout, yes="Break out")
         elif key == "skip":
             if not self.match.human_to_move():
                 t.skipping = True

@@ -18,11 +18,11 @@ import numpy as np
 import numpy.typing as npt
 
 from game import engine
-from game.actions import Action, Attack, CancelAttack, EndPhase, Move
+from game.actions import Action, Attack, CancelAttack, EndPhase, Move, OrderBreakout
 from game.ai.belief import Belief, belief_from_observation
 from game.events import Event
 from game.observation import Observation, observe
-from game.rules import control, fortification, movement, supply, victory_view, zoc
+from game.rules import breakout, control, fortification, movement, supply, victory_view, zoc
 from game.rules.movement import Reach
 from game.rules.victory_view import SuddenDeathStatus
 from game.scenario.model import Scenario
@@ -282,6 +282,40 @@ class Table:
             self.feedback.sounds.append("refused")
             return
         self.apply(EndPhase())
+
+    def breakout_question(self) -> str | None:
+        """What to ask before the side to move orders its pocket's breakout, with its cost;
+        None (and a message said) when it may not now."""
+        game = self.match.game
+        scenario, state = game.scenario, game.state
+        side = engine.moving_side(scenario, state)
+        reason = breakout.why_not_order(scenario, state, side)
+        if not self.my_turn():
+            reason = "a breakout is ordered on your own turn"
+        elif reason is None and state.phase != Phase.MOVEMENT:
+            reason = "a breakout is ordered in the movement phase"
+        if reason is not None:
+            self.say(reason[0].upper() + reason[1:])
+            self.feedback.sounds.append("refused")
+            return None
+        spec = breakout.breakout_spec(scenario, side)
+        assert spec is not None  # why_not_order said so
+        going, men, tanks = breakout.cost(scenario, state, side)
+        count = int(going.sum())
+        lost = f"{men:,} men" + (f" and {tanks} tanks" if tanks else "")
+        return (
+            f"Order the breakout? {count} {'unit' if count == 1 else 'units'} of "
+            f"{', '.join(spec.formations)} leave their positions and may move from now on "
+            f"(toward {', '.join(spec.toward)}). Each loses {spec.steps_lost} "
+            f"{'step' if spec.steps_lost == 1 else 'steps'}, never its last: {lost}, the heavy "
+            "weapons and the wounded left behind. Undo takes it back until you move."
+        )
+
+    def order_breakout(self) -> None:
+        if not self.my_turn():
+            self.feedback.sounds.append("refused")
+            return
+        self.apply(OrderBreakout())
 
     # --- selection ---------------------------------------------------------------------------
 

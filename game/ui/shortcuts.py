@@ -17,6 +17,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Delete", "cancel the attack declared on the selected hex"),
     ("E", "end the phase"),
     ("U, Ctrl+Z", "undo the last move or declaration"),
+    ("B", "order your pocket's breakout, if the scenario has one (asks first, shows the cost)"),
     ("1 2 3 4", "supply, pockets, enemy zones of control, fog veil"),
     ("M", "minimap"),
     ("Space", "skip the computer's moves to the end of its turn"),
