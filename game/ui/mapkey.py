@@ -1,13 +1,16 @@
-"""The map's key box: what the overlays and marks shown now mean, at the map's lower right.
+"""What the map's key box lists: the overlays and marks shown now, and when it is shown.
 
-It is drawn only while an overlay or an attack is shown, and lists only what the map shows then
-(`mapmarks.draw_key` draws it, each swatch as the map draws the thing)."""
+The box is drawn (`mapmarks.draw_key`, each swatch as the map draws the thing) only while an
+overlay or an attack is shown, and lists only what the map shows then."""
 
 from __future__ import annotations
 
-import pygame
+from collections.abc import Sequence
+
+import numpy as np
 
 from game.ui import render, supplymap
+from game.ui.furniture import belt_label
 from game.ui.mapmarks import (
     ATTACK,
     POCKET_TINT,
@@ -15,18 +18,30 @@ from game.ui.mapmarks import (
     SUPPLY_STAGE_TINTS,
     ZOC_TINT,
     Entry,
-    Text,
-    draw_key,
 )
+from game.ui.palette import Palette
 from game.ui.scene import Scene
 
 
-def legend_entries(scene: Scene, islands: bool) -> list[Entry]:
+def belt_entries(scene: Scene, colors: Palette, short: Sequence[str]) -> list[Entry]:
+    """One entry per side whose fortified belts stand on the map now (`Scene.belts`), in the
+    side's dark colour as the map draws them; named by side only when several sides have them."""
+    if scene.belts is None:
+        return []
+    level, owner = scene.belts
+    sides = [int(s) for s in np.unique(owner[level > 0])]
+    return [
+        ("belt", belt_label(short[s] if len(sides) > 1 else None), colors.dark(s)) for s in sides
+    ]
+
+
+def legend_entries(scene: Scene, islands: bool, belts: Sequence[Entry] = ()) -> list[Entry]:
     """The key of what the map shows now: (swatch kind, label, colour) per entry; `islands`:
-    the front has bypassed ground outlined with its size."""
+    the front has bypassed ground outlined with its size; `belts`: `belt_entries`."""
     entries: list[Entry] = [("front", "Front line", render.FRONT_COLOR)]
     if islands:
         entries.append(("island", "Bypassed ground (hexes · units)", render.INK))
+    entries += belts
     if scene.supply is not None:
         entries += [
             ("tint", "In supply: near", SUPPLY_STAGE_TINTS[1]),
@@ -63,11 +78,3 @@ def key_shown(scene: Scene) -> bool:
         and not scene.targets
         and not scene.declared
     )
-
-
-def draw_legend(
-    surface: pygame.Surface, view: pygame.Rect, scene: Scene, islands: bool, text: Text
-) -> None:
-    """A small key box at the map's lower right, while an overlay or an attack is shown."""
-    if key_shown(scene):
-        draw_key(surface, view, legend_entries(scene, islands), text)

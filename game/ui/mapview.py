@@ -31,7 +31,7 @@ from game.scenario.model import Scenario
 from game.ui import render, supplymap
 from game.ui.camera import PAN_SPEED, ZOOM_LEVELS, Camera, level_for
 from game.ui.counters import CounterLook, counter_px, render_counter
-from game.ui.mapkey import draw_legend, key_shown, legend_entries
+from game.ui.mapkey import belt_entries, key_shown, legend_entries
 from game.ui.maplevels import Front, MapLevels
 from game.ui.mapmarks import (
     ATTACK,
@@ -46,6 +46,7 @@ from game.ui.mapmarks import (
     attack_arrow,
     badge,
     depot_mark,
+    draw_key,
     entry_mark,
     railhead_mark,
     target_mark,
@@ -212,8 +213,8 @@ class MapView:
         self._draw_trails(surface, view, scene)
         self._draw_labels(surface, view, scene)
         self._draw_markers(surface, view, scene)
-        islands = bool(self.front(scene.control).map.islands) if key_shown(scene) else False
-        draw_legend(surface, view, scene, islands, self.text)
+        if key_shown(scene):
+            draw_key(surface, view, self.legend_entries(scene), self.text)
         surface.set_clip(clip)
 
     def _blit_level(
@@ -549,7 +550,11 @@ class MapView:
 
     def legend_entries(self, scene: Scene) -> list[Entry]:
         """The key of what the map shows now: (swatch kind, label, colour) per entry."""
-        return legend_entries(scene, bool(self.front(scene.control).map.islands))
+        islands = bool(self.front(scene.control).map.islands)
+        return legend_entries(scene, islands, self.belt_entries(scene))
+
+    def belt_entries(self, scene: Scene) -> list[Entry]:
+        return belt_entries(scene, self.palette, self.scenario.side_table.short)
 
     def minimap_rect(self, view: pygame.Rect, width: int = 220) -> pygame.Rect:
         return self.minimap.rect(view, width)
