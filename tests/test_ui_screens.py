@@ -13,11 +13,12 @@ import pytest
 from game.actions import EndPhase
 from game.ui import catalogue
 from game.ui.app import App, Settings
+from game.ui.camera import ZOOM_LEVELS, Camera, level_for
 from game.ui.dialogs import GameMenu, HelpOverlay, LoadDialog, SaveDialog, save_match
 from game.ui.driver import frames
 from game.ui.handover import HandOverScreen
 from game.ui.mapscreen import MapScreen
-from game.ui.mapview import ZOOM_LEVELS, Camera, MapView, level_for
+from game.ui.mapview import MapView
 from game.ui.menu import MainMenu
 from game.ui.report import ReportScreen
 from game.ui.screen import Screen

@@ -373,7 +373,10 @@ class HelpOverlay(Dialog):
         )
         grid = self.legend_grid = self.scenario.map if self.scenario is not None else None
         self.legend_ice = grid is not None and bool((grid.freezes & grid.water).any())
-        legend_h = furniture.legend_size(LEGEND_PX, grid, self.legend_ice)[1]
+        self.legend_belts = (
+            furniture.belt_legend(self.scenario) if self.scenario is not None else None
+        )
+        legend_h = furniture.legend_size(LEGEND_PX, grid, self.legend_ice, self.legend_belts)[1]
         room = box.bottom - 8 - (self.legend_at[1] + legend_h + 12)
         self.samples = sample_counters(self.scenario, room)
 
@@ -394,7 +397,7 @@ class HelpOverlay(Dialog):
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
         legend = furniture.draw_legend(
-            surface, LEGEND_PX, self.legend_at, self.legend_grid, self.legend_ice
+            surface, LEGEND_PX, self.legend_at, self.legend_grid, self.legend_ice, self.legend_belts
         )
         surface.blit(self.samples, (legend.left, legend.bottom + 12))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -11,7 +12,11 @@ import pygame
 from game.enums import Terrain
 from game.geo import HexMap
 from game.hexgrid import Layout
+from game.rules import fortification
+from game.scenario.model import Scenario
 from game.ui.counters import INK
+from game.ui.mapmarks import belt_sample
+from game.ui.palette import palette
 from game.ui.render import (
     FRONT_COLOR,
     RAIL_COLOR,
@@ -30,7 +35,17 @@ from game.ui.terrain import (
     terrain_stamp,
 )
 
-__all__ = ["draw_graticule", "draw_legend", "draw_scale_bar", "legend_entries", "legend_size"]
+__all__ = [
+    "belt_label",
+    "belt_legend",
+    "draw_graticule",
+    "draw_legend",
+    "draw_scale_bar",
+    "legend_entries",
+    "legend_size",
+]
+
+Belts = Sequence[tuple[str, Color]]  # (label, colour) of each side's fortified belts
 
 
 def draw_graticule(
@@ -101,12 +116,35 @@ def draw_scale_bar(
     surface.blit(lbl, (int(x0 + 100 * km_px) + 6, y - lbl.get_height() // 2 + 3))
 
 
-def legend_entries(grid: HexMap | None = None, ice: bool = False) -> list[tuple[str, Color, str]]:
+def belt_label(side: str | None = None) -> str:
+    """A fortified belt's line in a key; `side` names whose when several sides have belts."""
+    whose = f", {side}" if side else ""
+    return f"Fortified belt{whose} (rows: strength)"
+
+
+def belt_legend(scenario: Scenario) -> list[tuple[str, Color]]:
+    """(label, colour) of each side whose fortified belts the map draws at the start (none while
+    the scenario's rule is off): the side's dark colour, as on the map."""
+    if not fortification.switched_on(scenario) or scenario.fortification is None:
+        return []
+    levels = scenario.fortification
+    sides = [s for s in range(levels.shape[0]) if levels[s].any()]
+    colors = palette(scenario)
+    names = scenario.side_table.short
+    return [(belt_label(names[s] if len(sides) > 1 else None), colors.dark(s)) for s in sides]
+
+
+def legend_entries(
+    grid: HexMap | None = None, ice: bool = False, belts: Belts | None = None
+) -> list[tuple[str, Color, str]]:
     """(name, colour, style) of each line of the legend. With a map: a lake, the ice and a
-    port are listed only when the map has them (`ice`: frozen lakes are drawn); without one
-    (the help screen of no scenario), every kind is."""
+    port are listed only when the map has them (`ice`: frozen lakes are drawn), fortified belts
+    as `belts` gives them (`belt_legend`); without one (the help screen of no scenario), every
+    kind is."""
     lake = grid is None or bool((grid.terrain == Terrain.LAKE).any())
     port = grid is None or any(c.port for c in grid.cities)
+    if belts is None:
+        belts = [(belt_label(), INK)] if grid is None else []
     entries: list[tuple[str, Color, str]] = [
         ("Clear / steppe", TERRAIN_COLORS[Terrain.CLEAR], "fill"),
         ("Forest", TERRAIN_COLORS[Terrain.FOREST], "fill"),
@@ -127,6 +165,7 @@ def legend_entries(grid: HexMap | None = None, ice: bool = False) -> list[tuple[
     ]
     if port:
         entries.append(("Port", COAST_COLOR, "anchor"))
+    entries += [(name, color, "belt") for name, color in belts]
     entries.append(("Front line", FRONT_COLOR, "thick"))
     return entries
 
@@ -138,10 +177,12 @@ def _legend_metrics(hex_px: float) -> tuple[int, pygame.font.Font, int]:
     return s, small, max(s, small.get_height()) + 4
 
 
-def legend_size(hex_px: float, grid: HexMap | None = None, ice: bool = False) -> tuple[int, int]:
+def legend_size(
+    hex_px: float, grid: HexMap | None = None, ice: bool = False, belts: Belts | None = None
+) -> tuple[int, int]:
     """Width and height of `draw_legend`'s box."""
     s, small, line_h = _legend_metrics(hex_px)
-    entries = legend_entries(grid, ice)
+    entries = legend_entries(grid, ice, belts)
     return s * 2 + max(small.size(e[0])[0] for e in entries) + 24, line_h * len(entries) + 12
 
 
@@ -151,12 +192,13 @@ def draw_legend(
     where: tuple[int, int] | None = None,
     grid: HexMap | None = None,
     ice: bool = False,
+    belts: Belts | None = None,
 ) -> pygame.Rect:
     """Terrain and line key of `grid` (see `legend_entries`), in the bottom-right corner unless
     `where` gives its top-left."""
     s, small, line_h = _legend_metrics(hex_px)
-    entries = legend_entries(grid, ice)
-    width, height = legend_size(hex_px, grid, ice)
+    entries = legend_entries(grid, ice, belts)
+    width, height = legend_size(hex_px, grid, ice, belts)
     w, h = surface.get_size()
     box = pygame.Rect(w - width - 10, h - height - 10, width, height)
     if where is not None:
@@ -173,6 +215,8 @@ def draw_legend(
             _swatch(surface, sw, Terrain.LAKE if style == "lake" else ICE)
         elif style == "anchor":
             draw_anchor(surface, (float(sw.centerx), float(sw.centery)), s * 0.95)
+        elif style == "belt":  # the teeth the map draws
+            belt_sample(surface, sw, color)
         else:
             pygame.draw.line(surface, color, sw.midleft, sw.midright, 5 if style == "thick" else 2)
         surface.blit(

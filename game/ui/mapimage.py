@@ -85,7 +85,8 @@ def render_scenario(scenario: Scenario, hex_px: float = 30.0, units: bool = True
         f"{grid.hex_km:g} km a hex"
     )
     furniture.draw_scale_bar(surface, grid, layout, scenario.title, subtitle)
-    furniture.draw_legend(surface, hex_px, grid=grid, ice=bool(ice.any()))
+    belts = furniture.belt_legend(scenario)
+    furniture.draw_legend(surface, hex_px, grid=grid, ice=bool(ice.any()), belts=belts)
     return surface
 
 

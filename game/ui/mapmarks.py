@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 import pygame
 
+from game.hexgrid import Layout
 from game.ui import render
 from game.ui.counters import counter_px
 
@@ -108,6 +109,16 @@ def depot_mark(surface: pygame.Surface, center: Point, size: float) -> None:
     pygame.draw.rect(surface, PAPER_LIGHT, box, max(1, round(size / 4)))
 
 
+def belt_sample(surface: pygame.Surface, box: pygame.Rect, color: Color) -> None:
+    """A fortified belt as the map draws it (`render.belt_stamp`: a row of teeth in the owner's
+    dark colour), cut from a stamp whose teeth span the box, for a key's swatch."""
+    spacing = box.width / 0.72  # the stamp's teeth span 0.72 of the spacing of hex centres
+    stamp = render.belt_stamp(Layout.pointy(spacing / math.sqrt(3.0)), color, 1)
+    area = pygame.Rect(0, 0, box.width, box.height)
+    area.center = (stamp.get_width() // 2, stamp.get_height() // 2 - round(spacing / 18.0))
+    surface.blit(stamp, box.topleft, area)
+
+
 def badge(surface: pygame.Surface, center: tuple[int, int], figure: pygame.Surface) -> None:
     """A count on a small dark disc with a paper rim (the size of a stack)."""
     radius = max(figure.get_height() / 2 + 1, figure.get_width() / 2 + 3)
@@ -172,6 +183,8 @@ def swatch(surface: pygame.Surface, kind: str, color: object, r: pygame.Rect, te
         target_mark(surface, r.center, 14.0, True)
     elif kind == "arrow":
         attack_arrow(surface, (r.left - 4, y), (r.right + 8, y), 24.0)
+    elif kind == "belt" and isinstance(color, tuple):
+        belt_sample(surface, r, (color[0], color[1], color[2]))
 
 
 __all__ = [
@@ -185,6 +198,7 @@ __all__ = [
     "ZOC_TINT",
     "attack_arrow",
     "badge",
+    "belt_sample",
     "depot_mark",
     "draw_key",
     "entry_mark",

@@ -3,6 +3,8 @@
 Input is turned into calls on `play.Table` (which alone applies actions); the camera is the only
 thing this screen changes by itself. Keyboard shortcuts are listed in `game.ui.shortcuts` (the
 help overlay prints the same table). Other screens (dialogs, report, hand-over) are opened by name.
+Parts of the screen live beside it, and it inherits them: the side panel (`mappanel`), what
+is written over the map (`mapnotes`) and the replay of the enemy's turn (`mapreplay`).
 """
 
 from __future__ import annotations
@@ -22,29 +24,26 @@ from pygame_gui.elements import (
     UITextBox,
 )
 
-from game.events import Event
 from game.rules import breakout, victory
 from game.rules.weather import weather_of_hex, weather_of_turn
-from game.state import Phase
 from game.ui import briefings, panels
 from game.ui.assets import font
 from game.ui.logview import LogView
-from game.ui.mapview import PAN_SPEED, MapView, Marker, Scene, Trail
-from game.ui.match import AI_SPEEDS, Match, standing, visible_log
-from game.ui.palette import palette
+from game.ui.mapnotes import MapNotes
+from game.ui.mappanel import SidePanel
+from game.ui.mapreplay import EnemyTurnReplay
+from game.ui.mapview import PAN_SPEED, MapView
+from game.ui.match import AI_SPEEDS, Match, standing
 from game.ui.play import Table
 from game.ui.screen import Screen
 from game.ui.whatnow import WhatNow
-from game.ui.widgets import WEATHER_NAMES, esc, set_enabled, set_visible
+from game.ui.widgets import WEATHER_NAMES, esc, set_enabled
 
 TOP_H = 46  # the status bar; two rows (labels over buttons) when one is too narrow
 BAR_GAP = 14
 PACE_W = 104  # the computer's pace menu on the bar
 PANEL_W = 400
 DRAG_START = 6  # pixels a press must travel before it pans instead of clicking
-LOG_LINES = 400  # events re-listed when the log starts afresh (a new viewer, an undo)
-WARNING_COLOR = (255, 150, 90)
-TOOLTIP_DELAY = 0.6  # seconds the mouse rests on a hex before its tooltip shows
 SMALL_MAP_VIEW = 1000  # a map view narrower than this starts without the minimap
 # the bar's buttons: key, text, width, tooltip; `wide_only` ones are left out of a narrow bar
 BAR_BUTTONS: tuple[tuple[str, str, int, str], ...] = (
@@ -72,7 +71,7 @@ VIEW_BUTTONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class MapScreen(Screen):
+class MapScreen(EnemyTurnReplay, MapNotes, SidePanel, Screen):
     title = "map"
 
     def __init__(self, app: Any, match: Match) -> None:
@@ -267,34 +266,6 @@ class MapScreen(Screen):
             expansion_height_limit=40 * len(AI_SPEEDS),
         )
         self.speed_menu.set_tooltip("The computer's pace ([ slower, ] faster)")
-
-    def _build_replay_bar(self) -> None:
-        rect = self.map_rect()
-        ui = self.ui
-        bar = pygame.Rect(0, 0, min(760, rect.width - 40), 86)
-        bar.midbottom = (rect.centerx, rect.bottom - 10)
-        self.replay_panel = UIPanel(bar, manager=ui, visible=0)
-        self.replay_label = UITextBox(
-            "", pygame.Rect(6, 4, bar.width - 12, 40), ui, container=self.replay_panel
-        )
-        self.replay_buttons: dict[Any, str] = {}
-        bx = 6
-        for key, text, tip in (
-            ("prev", "< Back", "The step before (Backspace)"),
-            ("next", "Next >", "The next step (Enter or Space)"),
-            ("stop", "End replay", "Back to the game (Esc)"),
-        ):
-            button = UIButton(
-                pygame.Rect(bx, 48, 120, 32),
-                text,
-                ui,
-                container=self.replay_panel,
-                tool_tip_text=tip,
-            )
-            self.replay_buttons[button] = key
-            bx += 124
-        if self.replay:
-            self._show_replay_step()
 
     # --- input ----------------------------------------------------------------------------
 
@@ -534,75 +505,6 @@ class MapScreen(Screen):
             t.selected_hex = -1
         self._panel_key = None
 
-    # --- the replay of the enemy's turn ----------------------------------------------------
-
-    def start_replay(self, events: list[Event]) -> None:
-        steps = briefings.replay_steps(self.match.game.scenario, events)
-        if not steps:
-            self.table.say("Nothing of the enemy's turn to replay")
-            return
-        self.replay = steps
-        self.replay_at = 0
-        self._show_replay_step()
-
-    def stop_replay(self) -> None:
-        self.replay = []
-        set_visible(self.replay_panel, False)
-
-    def replay_command(self, step: str) -> None:
-        if step == "stop" or not self.replay:
-            self.stop_replay()
-            return
-        last = len(self.replay) - 1
-        self.replay_at = max(0, min(last, self.replay_at + (1 if step == "next" else -1)))
-        self._show_replay_step()
-
-    def replay_key(self, k: int) -> bool:
-        """Keys of the replay (True when used): Enter/Space on, Backspace back, Esc stop."""
-        if k in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
-            self.replay_command("next")
-        elif k == pygame.K_BACKSPACE:
-            self.replay_command("prev")
-        elif k == pygame.K_ESCAPE:
-            self.replay_command("stop")
-        else:
-            return False
-        return True
-
-    def _show_replay_step(self) -> None:
-        step = self.replay[self.replay_at]
-        scenario = self.match.game.scenario
-        text = panels.event_html(scenario, step.event)
-        self.replay_label.set_text(f"<b>{self.replay_at + 1} of {len(self.replay)}</b>  {text}")
-        set_visible(self.replay_panel, True)
-        self.view.center_on_hex(self.map_rect(), step.hex)
-
-    def replay_scene(self, scene: Scene) -> None:
-        """Draw the replay's steps so far onto `scene`: earlier ones faded, this one fresh."""
-        scenario = self.match.game.scenario
-        colors = palette(scenario)
-        now = self.table.now
-        trails, markers = [], []
-        for i, step in enumerate(self.replay[: self.replay_at + 1]):
-            fresh = i == self.replay_at
-            born = now if fresh else now - 2.5
-            side = step.event.side
-            if step.start >= 0 and step.start != step.hex:
-                trails.append(Trail([step.start, step.hex], side, colors.fill(side), born, 4.0))
-            elif fresh:
-                note = panels.marker_for(scenario, step.event)
-                text, color = (
-                    note
-                    if note is not None
-                    else (
-                        briefings.REPLAY_LABELS.get(step.event.kind, step.event.kind),
-                        colors.dark(side),
-                    )
-                )
-                markers.append(Marker(step.hex, text, color, now, 8.0))
-        scene.trails = trails
-        scene.markers = markers
-
     def _minimap_jump(self, pos: tuple[int, int]) -> None:
         rect = self.map_rect()
         wx, wy = self.view.minimap_to_world(rect, *pos, self.minimap_width())
@@ -701,57 +603,6 @@ class MapScreen(Screen):
         self._refresh_widgets()
         super().update(dt)
 
-    def warnings(self) -> list[str]:
-        """The sudden-death warnings the map shows now (the viewer's enemies' chances)."""
-        t = self.table
-        if t.needs_handover() or (self.match.mode == "hotseat" and t.viewer is None):
-            return []
-        scenario = self.match.game.scenario
-        return briefings.warnings_for(scenario, t.threats())
-
-    def _warn(self) -> None:
-        """Put each new sudden-death warning in the log once a turn (the banner keeps it)."""
-        t = self.table
-        state = self.match.game.state
-        if t.needs_handover() or (self.match.mode == "hotseat" and t.viewer is None):
-            return
-        for status in t.threats():
-            key = (
-                state.turn,
-                int(t.viewer if t.viewer is not None else -1),
-                status.index,
-                status.imminent,
-            )
-            if key not in self.warned:
-                text = briefings.warnings_for(self.match.game.scenario, [status])[0]
-                self.warned[key] = text
-                self.log.add_note(text, WARNING_COLOR)
-
-    def _refresh_tooltip(self) -> None:
-        """The map's hover tooltip, once the mouse has rested on a hex a moment."""
-        t = self.table
-        h = t.hover_hex
-        rect = self.map_rect()
-        resting = (
-            h >= 0
-            and self.hover_time >= TOOLTIP_DELAY
-            and self.press is None
-            and not (
-                t.overlays.minimap
-                and self.view.minimap_rect(rect, self.minimap_width()).collidepoint(self.mouse)
-            )
-            and self.app.stack.top is self
-        )
-        if not resting:
-            self.tooltip_rows = []
-            self._tooltip_key = None
-            return
-        key = (h, t.version, t.viewer)
-        if key != self._tooltip_key:
-            game = self.match.game
-            self.tooltip_rows = panels.hover_lines(game.scenario, game.state, t.observation(), h)
-            self._tooltip_key = key
-
     def _refresh_widgets(self) -> None:
         t = self.table
         game = self.match.game
@@ -835,95 +686,6 @@ class MapScreen(Screen):
         if log_key != self._log_state:
             self._refresh_log(log_key)
 
-    def _refresh_panel(self) -> None:
-        t = self.table
-        game = self.match.game
-        scenario, state = game.scenario, game.state
-        view = t.observation()
-        if t.selected >= 0:
-            fate = briefings.unit_fates(game, t.viewer).get(t.selected)
-            self.unit_box.set_text(panels.unit_html(scenario, state, view, t.selected, fate))
-        elif t.selected_hex >= 0:
-            self.unit_box.set_text(panels.hex_html(scenario, state, t.selected_hex))
-        else:
-            self.unit_box.set_text(self._hint())
-        here = t.units_at(t.selected_hex, view) if t.selected_hex >= 0 else []
-        items: list[str | tuple[str, str]] = []
-        for u in here:
-            mark = "[x] " if u in t.attackers else ""
-            steps = f"{int(state.steps[u])}/{int(scenario.units.max_steps[u])}"
-            items.append(
-                (
-                    f"{mark}{scenario.units.labels[u]}  "
-                    f"{scenario.side_table.label(int(scenario.units.side[u]))}  {steps}",
-                    f"#{u}",
-                )
-            )
-        self.stack_list.set_item_list(items)
-        preview = t.preview()
-        declared = any(a.target == t.target for a in state.declared)
-        if preview is not None:
-            size = self.preview_image.rect.size
-            image = panels.preview_image(size, preview, palette(scenario))
-            self.preview_image.set_image(image)
-            note = (
-                "<br><font color='#e0c070'>Declared: resolved when the combat phase ends</font>"
-                if declared
-                else ""
-            )
-            self.preview_box.set_text(panels.preview_html(scenario, preview) + note)
-        else:
-            blank = pygame.Surface(self.preview_image.rect.size)
-            blank.fill((32, 34, 27))
-            if state.phase == Phase.COMBAT and t.my_turn():
-                img = font(13).render(
-                    "Click a red-ringed enemy stack to plan an attack", True, (200, 192, 160)
-                )
-                blank.blit(img, (8, 8))
-            self.preview_image.set_image(blank)
-            self.preview_box.set_text("")
-        can_declare = t.my_turn() and preview is not None and not declared
-        set_enabled(self.declare_button, can_declare)
-        set_enabled(self.cancel_button, t.my_turn() and declared)
-
-    def _hint(self) -> str:
-        t = self.table
-        state = self.match.game.state
-        if state.over:
-            return "<b>The game is over.</b><br>R shows the after-action report."
-        if not t.my_turn():
-            take = " K takes the game over." if self.match.mode == "watch" else ""
-            return f"<b>The computer is moving.</b><br>Space skips to the end of its turn; P pauses it; [ and ] change its pace.{take}"
-        if state.phase == Phase.COMBAT:
-            return (
-                "<b>Combat phase.</b><br>Click an enemy stack ringed in red to plan an attack; "
-                "click your adjacent stacks to add or drop attackers; Enter declares. "
-                "All declared attacks are resolved together when you end the phase (E)."
-            )
-        what = (
-            "mechanised units move again"
-            if state.phase == Phase.EXPLOITATION
-            else "move your units"
-        )
-        return (
-            f"<b>{panels.PHASE_NAMES[state.phase].capitalize()} phase:</b> {what}.<br>"
-            "Click a unit, then a lit hex (the path follows the cursor). Tab picks the next unit "
-            "that can move; U undoes; E ends the phase."
-        )
-
-    def _refresh_log(self, key: tuple[int, object]) -> None:
-        t = self.table
-        game = self.match.game
-        count, viewer = self._log_state
-        if viewer != t.viewer or count < 0 or count > len(game.log):
-            self.log.reset()
-            events = visible_log(game, t.viewer)[-LOG_LINES:]
-        else:
-            events = visible_log(game, t.viewer, count)
-        for event in events:
-            self.log.add(game.scenario, event, 0)
-        self._log_state = key
-
     # --- drawing --------------------------------------------------------------------------
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -943,60 +705,3 @@ class MapScreen(Screen):
             self._draw_tooltip(surface, rect)
         super().draw(surface)
         self.log.draw(surface)
-
-    def _draw_tooltip(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        """The hover tooltip beside the mouse, kept inside the map view."""
-        rows = self.tooltip_rows
-        if not rows:
-            return
-        f = font(14)
-        images = [f.render(text, True, color) for text, color in rows]
-        w = max(img.get_width() for img in images) + 16
-        h = sum(img.get_height() + 2 for img in images) + 10
-        box = pygame.Rect(self.mouse[0] + 18, self.mouse[1] + 18, w, h)
-        if box.right > rect.right - 4:
-            box.right = self.mouse[0] - 12
-        if box.bottom > rect.bottom - 4:
-            box.bottom = self.mouse[1] - 12
-        box.clamp_ip(rect)
-        shade = pygame.Surface(box.size, pygame.SRCALPHA)
-        shade.fill((24, 24, 20, 228))
-        surface.blit(shade, box)
-        pygame.draw.rect(surface, (150, 144, 110), box, 1)
-        y = box.top + 5
-        for img in images:
-            surface.blit(img, (box.left + 8, y))
-            y += img.get_height() + 2
-
-    def _draw_banner(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        t = self.table
-        state = self.match.game.state
-        lines = []
-        if state.over:
-            lines.append(
-                ("Game over - the fog has lifted. R: after-action report", (255, 230, 160))
-            )
-        elif not t.my_turn():
-            side = self.match.game.scenario.side_table.label(self.match.moving())
-            state_text = (
-                "paused (P)"
-                if t.paused
-                else ("skipping..." if t.skipping else "moving - Space skips")
-            )
-            lines.append((f"Computer ({side}) {state_text}", (255, 230, 160)))
-        if state.over:
-            pass
-        else:
-            lines += [(text, WARNING_COLOR) for text in self.warnings()]
-        if t.feedback.message and t.now - t.feedback.message_time < 4.0:
-            lines.append((t.feedback.message, (255, 255, 255)))
-        y = rect.top + 8
-        for text, color in lines:
-            img = font(15, bold=True).render(text, True, color)
-            box = img.get_rect(midtop=(rect.centerx, y))
-            back = box.inflate(18, 8)
-            shade = pygame.Surface(back.size, pygame.SRCALPHA)
-            shade.fill((20, 20, 16, 190))
-            surface.blit(shade, back)
-            surface.blit(img, box)
-            y = back.bottom + 4

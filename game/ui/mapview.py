@@ -1,11 +1,12 @@
-"""The game map on screen: camera, cached zoom levels, counters and overlays, and the minimap.
+"""The game map on screen: one frame of a `Scene` for a camera, with its counters and overlays.
 
-Speed comes from drawing the expensive part once: the static map (terrain, rivers, roads,
-railways, town marks) is rendered per zoom level on first use and, with the control tint, front
-line and fog veil, composited into one image per level that is patched where those change. A
-frame blits the visible part of that image (scaled while a zoom glides between two levels), then
-the overlays, the cached counter images, the attack marks and last the labels (town names, pocket
-sizes), so that no counter hides a name. `draw` reads the `Scene`; it changes nothing.
+Speed comes from drawing the expensive part once (`game.ui.maplevels`): the static map with the
+control tint, fortified belts, front line and fog veil is one cached image per zoom level,
+patched where those change. A frame blits the visible part of that image (scaled while a zoom
+glides between two levels), then the overlays, the cached counter images, the attack marks and
+last the labels (town names, pocket sizes), so that no counter hides a name; then the key box
+(`game.ui.mapkey`). The minimap is `game.ui.minimap`'s, the camera `game.ui.camera`'s. `draw`
+reads the `Scene`; it changes nothing.
 
 The front line is `game.ui.frontline`'s: one smooth line per front, small islands of bypassed
 ground outlined with their size. Its colours are kept apart from the attack marks: the front is
@@ -20,8 +21,6 @@ units; the others show as edges behind it, and a badge gives the stack's size.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
-from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -29,8 +28,11 @@ import pygame
 
 from game.hexgrid import Layout
 from game.scenario.model import Scenario
-from game.ui import frontline, render, supplymap
+from game.ui import render, supplymap
+from game.ui.camera import PAN_SPEED, ZOOM_LEVELS, Camera, level_for
 from game.ui.counters import CounterLook, counter_px, render_counter
+from game.ui.mapkey import belt_entries, key_shown, legend_entries
+from game.ui.maplevels import Front, MapLevels
 from game.ui.mapmarks import (
     ATTACK,
     ATTACK_CASING,
@@ -40,6 +42,7 @@ from game.ui.mapmarks import (
     SUPPLY_MARK,
     SUPPLY_STAGE_TINTS,
     ZOC_TINT,
+    Entry,
     attack_arrow,
     badge,
     depot_mark,
@@ -48,166 +51,16 @@ from game.ui.mapmarks import (
     railhead_mark,
     target_mark,
 )
-from game.ui.palette import MINIMAP_TINT_ALPHA, ink_of, palette
+from game.ui.minimap import Minimap
+from game.ui.palette import ink_of, palette
+from game.ui.scene import Marker, Scene, StackView, Trail
 from game.ui.supplymap import SupplyPicture
 
-ZOOM_LEVELS: tuple[int, ...] = (12, 15, 19, 24, 30, 38, 47, 58, 72)  # pixels between hex centres
+# names other modules import from here, where they were before the split
+__all__ = ["PAN_SPEED", "ZOOM_LEVELS", "MapView", "Marker", "Scene", "StackView", "Trail"]
+
 DESK: tuple[int, int, int] = (58, 60, 50)
-VEIL = (60, 64, 70, 34)
-PAN_SPEED = 900.0  # screen pixels per second for keys
-ZOOM_RATE = 14.0  # 1/s: how fast a zoom glides to its level
-KEEP_COMPOSITES = 3  # zoom levels whose composited map stays cached
-INCREMENTAL_LIMIT = 600  # changed hexes up to which a composite is patched, not rebuilt
 STACK_EDGES = 2  # counters of a stack shown as edges behind the top one, at most
-
-
-@dataclass
-class StackView:
-    """One hex's counters as a side sees them, bottom first."""
-
-    hex: int
-    units: list[int]
-    looks: list[CounterLook]
-
-
-@dataclass
-class Marker:
-    """A combat result or event note pinned to a hex for a while."""
-
-    hex: int
-    text: str
-    color: tuple[int, int, int]
-    born: float
-    life: float = 8.0
-
-
-@dataclass
-class Trail:
-    """A move just made (by the other side, usually), drawn as a fading arrow."""
-
-    path: list[int]
-    side: int
-    color: tuple[int, int, int]  # the side's
-    born: float
-    life: float = 4.0
-
-
-@dataclass
-class Scene:
-    """Everything the map shows this frame, prepared by the screen from the game and the viewer."""
-
-    control: npt.NDArray[np.uint8]
-    veil: npt.NDArray[np.bool_] | None = None  # hexes the viewer cannot see now
-    stacks: list[StackView] = field(default_factory=list)
-    selected_unit: int = -1
-    selected_hex: int = -1
-    hover_hex: int = -1
-    reach: npt.NDArray[np.int32] | None = None  # hexes the selected unit can end on
-    stops: npt.NDArray[np.int32] | None = None  # ... of which in enemy ZOC (movement ends)
-    path: list[int] = field(default_factory=list)
-    targets: list[int] = field(default_factory=list)  # attackable enemy hexes
-    attackers: list[int] = field(default_factory=list)  # units chosen for the attack
-    target: int = -1
-    declared: list[tuple[list[int], int]] = field(default_factory=list)  # (attacker hexes, target)
-    out_of_supply: npt.NDArray[np.bool_] | None = None  # supply overlay: hexes beyond supply
-    supply: SupplyPicture | None = None  # supply overlay: reach in stages, railways, entries
-    pockets: list[npt.NDArray[np.int32]] = field(default_factory=list)
-    zoc: npt.NDArray[np.bool_] | None = None
-    markers: list[Marker] = field(default_factory=list)
-    trails: list[Trail] = field(default_factory=list)
-    now: float = 0.0
-    ice: npt.NDArray[np.bool_] | None = None  # water frozen hard this turn (`terrain.ice_hexes`)
-    # fortified belts standing: ([N] level 0-3, [N] side whose belt), `fortification.standing`;
-    # they change only with control, so the control layer's caches carry them
-    belts: tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]] | None = None
-
-
-@dataclass
-class _Composite:
-    surface: pygame.Surface
-    control: npt.NDArray[np.uint8]
-    veil: npt.NDArray[np.bool_] | None
-    front: frozenset[bytes]  # the front pieces drawn on it (`_piece_keys`)
-
-
-@dataclass
-class _Front:
-    """The front of one control layer in world units, with its pieces for drawing."""
-
-    control: npt.NDArray[np.uint8]
-    map: frontline.FrontMap
-    segments: npt.NDArray[np.float64]
-    kinds: npt.NDArray[np.int8]
-    teams: npt.NDArray[np.int16]
-    keys: frozenset[bytes]
-
-
-class Camera:
-    """Where the map is looked at from: the world point at the viewport's top-left and the zoom.
-
-    World units are pixels at one pixel per hex spacing, so a point keeps its world coordinates
-    at every zoom: screen = viewport corner + (world - left) * zoom.
-    """
-
-    def __init__(self, zoom: float = 30.0) -> None:
-        self.left = 0.0
-        self.top = 0.0
-        self.zoom = zoom
-        self.target_zoom = zoom
-        self.anchor: tuple[float, float] | None = None  # screen point held still while zooming
-
-    def to_world(self, view: pygame.Rect, sx: float, sy: float) -> tuple[float, float]:
-        return self.left + (sx - view.x) / self.zoom, self.top + (sy - view.y) / self.zoom
-
-    def to_screen(self, view: pygame.Rect, wx: float, wy: float) -> tuple[float, float]:
-        return view.x + (wx - self.left) * self.zoom, view.y + (wy - self.top) * self.zoom
-
-    def set_zoom(self, view: pygame.Rect, zoom: float, about: tuple[float, float]) -> None:
-        """Change the zoom at once, keeping the world point under `about` where it is."""
-        wx, wy = self.to_world(view, *about)
-        self.zoom = zoom
-        self.left = wx - (about[0] - view.x) / zoom
-        self.top = wy - (about[1] - view.y) / zoom
-
-    def step_zoom(self, view: pygame.Rect, steps: int, about: tuple[float, float]) -> None:
-        """Glide `steps` zoom levels in (positive) or out, about a screen point."""
-        current = min(range(len(ZOOM_LEVELS)), key=lambda i: abs(ZOOM_LEVELS[i] - self.target_zoom))
-        index = max(0, min(len(ZOOM_LEVELS) - 1, current + steps))
-        self.target_zoom = float(ZOOM_LEVELS[index])
-        self.anchor = about
-
-    def center_on(self, view: pygame.Rect, wx: float, wy: float) -> None:
-        self.left = wx - view.width / 2 / self.zoom
-        self.top = wy - view.height / 2 / self.zoom
-
-    def update(self, view: pygame.Rect, dt: float, world_size: tuple[float, float]) -> bool:
-        """Advance a gliding zoom and keep the map on screen; True while still moving."""
-        moving = False
-        if self.zoom != self.target_zoom:
-            about = self.anchor or view.center
-            k = 1.0 - math.exp(-ZOOM_RATE * max(dt, 0.0))
-            zoom = self.zoom + (self.target_zoom - self.zoom) * k
-            if abs(zoom - self.target_zoom) < 0.01 * self.target_zoom or dt <= 0:
-                zoom = self.target_zoom
-            self.set_zoom(view, zoom, about)
-            moving = zoom != self.target_zoom
-        self.clamp(view, world_size)
-        return moving
-
-    def clamp(self, view: pygame.Rect, world_size: tuple[float, float]) -> None:
-        """Keep at least half the viewport over the map."""
-        w, h = world_size
-        vw, vh = view.width / self.zoom, view.height / self.zoom
-        self.left = min(max(self.left, -vw / 2), w - vw / 2)
-        self.top = min(max(self.top, -vh / 2), h - vh / 2)
-
-
-def level_for(zoom: float) -> int:
-    """Index of the cached level to draw a zoom from: the smallest one at least as fine."""
-    for i, px in enumerate(ZOOM_LEVELS):
-        if px >= zoom - 1e-6:
-            return i
-    return len(ZOOM_LEVELS) - 1
 
 
 class MapView:
@@ -220,7 +73,6 @@ class MapView:
         self.scenario = scenario
         self.grid = scenario.map
         self.palette = palette(scenario)
-        self.tints = self.palette.tints()
         self.teams = render.team_lookup(scenario.side_table.team)
         self.team_colors: dict[int, tuple[int, int, int]] = {}
         for side in reversed(range(len(scenario.side_table.team))):
@@ -230,18 +82,14 @@ class MapView:
         self.world_size = (float(w), float(h))
         self.camera = Camera()
         self.stack_top: dict[int, int] = {}
-        self._static: dict[int, pygame.Surface] = {}
-        self._composite: OrderedDict[int, _Composite] = OrderedDict()
+        self.levels = MapLevels(scenario, self.palette, self.teams, self.team_colors)
         self._counters: dict[tuple[CounterLook, int], pygame.Surface] = {}
-        self._stamps: dict[tuple[int, tuple[int, int, int, int]], pygame.Surface] = {}
-        self._minimap: tuple[bytes, pygame.Surface] | None = None
         self._text: dict[tuple[str, int, tuple[int, int, int]], pygame.Surface] = {}
         self._labels: dict[int, list[tuple[render.CityLabel, pygame.Surface]]] = {}
-        self._front: _Front | None = None
-        self._ice: npt.NDArray[np.bool_] | None = None  # the ice the cached levels show
         self.vp_hexes = [c.hex for c in self.grid.cities if scenario.vp[c.hex] > 0]
         cx, cy = render.hex_centers(self.grid, self.world_layout)
         self.centers = (cx, cy)
+        self.minimap = Minimap(self.levels, self.world_size, self.centers)
 
     # --- geometry -----------------------------------------------------------------------------
 
@@ -291,190 +139,22 @@ class MapView:
         self.stack_top[stack.hex] = unit
         return unit
 
-    # --- the front -----------------------------------------------------------------------------
-
-    def front(self, control: npt.NDArray[np.uint8]) -> _Front:
-        """The front lines of a control layer (world units), kept for the last layer asked."""
-        cached = self._front
-        if cached is not None and np.array_equal(cached.control, control):
-            return cached
-        found = frontline.front_map(self.grid, self.world_layout, control, self.teams)
-        segments, kinds, teams = found.segments()
-        keys = _piece_keys(segments, kinds, teams)
-        self._front = _Front(control.copy(), found, segments, kinds, teams, keys)
-        return self._front
-
-    def _draw_front(
-        self, surface: pygame.Surface, front: _Front, px: float, area: pygame.Rect | None = None
-    ) -> None:
-        render.draw_front_segments(
-            surface, front.segments, front.kinds, front.teams, px, px, self.team_colors, area
-        )
-
     # --- cached images -------------------------------------------------------------------------
 
+    def front(self, control: npt.NDArray[np.uint8]) -> Front:
+        """The front lines of a control layer (world units), kept for the last layer asked."""
+        return self.levels.front(control)
+
     def show_ice(self, ice: npt.NDArray[np.bool_] | None) -> None:
-        """Draw the levels with this ice from now on: when it differs from the ice they were
-        drawn with (the weather turned), the cached levels are dropped and drawn afresh."""
-        if ice is None or not ice.any():
-            if self._ice is None:
-                return
-            self._ice = None
-        elif self._ice is not None and np.array_equal(ice, self._ice):
-            return
-        else:
-            self._ice = ice.copy()
-        self._static.clear()
-        self._composite.clear()
-        self._minimap = None
+        """Draw the levels with this ice from now on (see `MapLevels.show_ice`)."""
+        self.levels.show_ice(ice)
 
     def static_level(self, index: int) -> pygame.Surface:
-        """The static map at a zoom level: terrain (with the ice of `show_ice`), coastline,
-        routes, rivers and town marks (their names are drawn above the counters)."""
-        surface = self._static.get(index)
-        if surface is None:
-            px = ZOOM_LEVELS[index]
-            size = render.map_pixel_size(self.grid, px)
-            surface = pygame.Surface(size)
-            if pygame.display.get_init() and pygame.display.get_surface() is not None:
-                surface = surface.convert()
-            surface.fill(render.PAPER)
-            layout = render.map_layout(self.grid, px)
-            render.draw_terrain(surface, self.grid, layout, ice=self._ice)
-            render.draw_routes(surface, self.grid, layout)
-            render.draw_rivers(surface, self.grid, layout)
-            render.draw_city_marks(surface, self.grid, layout)
-            self._static[index] = surface
-        return surface
+        return self.levels.static_level(index)
 
     def composite(self, index: int, scene: Scene) -> pygame.Surface:
-        """The static level with control tint, front line and fog veil.
-
-        Kept for the last few levels used. When control or the veil change, only the hexes that
-        changed and the front pieces that changed are redrawn: a move costs a few stamps and a
-        stretch of line, not a whole level.
-        """
-        cached = self._composite.get(index)
-        veil = scene.veil
-        front = self.front(scene.control)
-        if cached is not None:
-            same_veil = (cached.veil is None and veil is None) or (
-                cached.veil is not None and veil is not None and np.array_equal(cached.veil, veil)
-            )
-            if same_veil and np.array_equal(cached.control, scene.control):
-                self._composite.move_to_end(index)
-                return cached.surface
-            if (cached.veil is None) == (veil is None):
-                changed = cached.control != scene.control
-                if veil is not None and cached.veil is not None:
-                    changed |= cached.veil != veil
-                moved = cached.front ^ front.keys
-                if np.count_nonzero(changed) + len(moved) <= INCREMENTAL_LIMIT:
-                    self._redraw(index, cached, scene, np.nonzero(changed)[0], moved, front)
-                    self._composite.move_to_end(index)
-                    return cached.surface
-        surface = self.static_level(index).copy()
-        px = ZOOM_LEVELS[index]
-        layout = render.map_layout(self.grid, px)
-        self._paint(surface, layout, scene.control, veil, np.arange(self.grid.size), scene.belts)
-        self._draw_front(surface, front, px)
-        self._composite[index] = _Composite(
-            surface, scene.control.copy(), None if veil is None else veil.copy(), front.keys
-        )
-        self._composite.move_to_end(index)
-        while len(self._composite) > KEEP_COMPOSITES:
-            self._composite.popitem(last=False)
-        return surface
-
-    def _paint(
-        self,
-        surface: pygame.Surface,
-        layout: Layout,
-        control: npt.NDArray[np.uint8],
-        veil: npt.NDArray[np.bool_] | None,
-        hexes: npt.NDArray[np.intp],
-        belts: tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]] | None = None,
-    ) -> None:
-        """Control tint, fortified belts and fog veil stamped on the given hexes (blended
-        straight on the map)."""
-        left, top = render.stamp_offsets(self.grid, layout)
-        for side, color in self.tints.items():
-            stamp = self.level_stamp(layout, color)
-            chosen = hexes[control[hexes] == side].tolist()
-            surface.blits([(stamp, (int(left[h]), int(top[h]))) for h in chosen], doreturn=False)
-        if belts is not None:
-            level, owner = belts
-            for h in hexes[level[hexes] > 0].tolist():
-                stamp = self.belt_stamp(layout, int(owner[h]), int(level[h]))
-                surface.blit(stamp, (int(left[h]), int(top[h])))
-        if veil is not None:
-            stamp = self.level_stamp(layout, VEIL)
-            chosen = hexes[veil[hexes]].tolist()
-            surface.blits([(stamp, (int(left[h]), int(top[h]))) for h in chosen], doreturn=False)
-
-    def belt_stamp(self, layout: Layout, side: int, level: int) -> pygame.Surface:
-        key = (round(layout.neighbor_spacing * 4), (side, level, -1, -1))
-        stamp = self._stamps.get(key)
-        if stamp is None:
-            stamp = render.belt_stamp(layout, self.palette.dark(side), level)
-            self._stamps[key] = stamp
-        return stamp
-
-    def level_stamp(self, layout: Layout, color: tuple[int, int, int, int]) -> pygame.Surface:
-        return self.hex_stamp(layout.neighbor_spacing, color)
-
-    def _redraw(
-        self,
-        index: int,
-        cached: _Composite,
-        scene: Scene,
-        changed: npt.NDArray[np.intp],
-        moved: frozenset[bytes],
-        front: _Front,
-    ) -> None:
-        """Repaint around each changed hex and each front piece that came or went, clipped to
-        those areas: the static map, then tint and veil of every hex touching an area, then
-        the front pieces through it."""
-        grid = self.grid
-        px = ZOOM_LEVELS[index]
-        layout = render.map_layout(grid, px)
-        left, top = render.stamp_offsets(grid, layout)
-        sw, sh = self.level_stamp(layout, VEIL).get_size()
-        pad = render.front_widths(px)[1] // 2 + 2
-        rects = [
-            pygame.Rect(int(left[h]) - pad, int(top[h]) - pad, sw + 2 * pad, sh + 2 * pad)
-            for h in changed.tolist()
-        ]
-        for key in moved:
-            x0, y0, x1, y1 = (v * px / _KEY_SCALE for v in np.frombuffer(key, np.int64)[:4])
-            rect = pygame.Rect(int(min(x0, x1)), int(min(y0, y1)), 1, 1)
-            rect.union_ip(pygame.Rect(int(max(x0, x1)), int(max(y0, y1)), 1, 1))
-            rects.append(rect.inflate(4 * pad, 4 * pad))
-        areas: list[pygame.Rect] = []
-        for rect in rects:
-            hit = rect.collidelist(areas)
-            while hit >= 0:  # merge overlapping areas so that no hex is painted twice
-                rect.union_ip(areas.pop(hit))
-                hit = rect.collidelist(areas)
-            areas.append(rect)
-        surface = cached.surface
-        clip = surface.get_clip()
-        base = self.static_level(index)
-        for area in areas:
-            touching = np.nonzero(
-                (left < area.right)
-                & (left + sw > area.left)
-                & (top < area.bottom)
-                & (top + sh > area.top)
-            )[0]
-            surface.set_clip(area)
-            surface.blit(base, area.topleft, area)
-            self._paint(surface, layout, scene.control, scene.veil, touching, scene.belts)
-            self._draw_front(surface, front, px, area)
-        surface.set_clip(clip)
-        cached.control = scene.control.copy()
-        cached.veil = None if scene.veil is None else scene.veil.copy()
-        cached.front = front.keys
+        """The static level with control tint, fortified belts, front line and fog veil."""
+        return self.levels.composite(index, scene)
 
     def counter_image(self, look: CounterLook, px: int) -> pygame.Surface:
         key = (look, px)
@@ -487,14 +167,7 @@ class MapView:
         return img
 
     def hex_stamp(self, zoom: float, color: tuple[int, int, int, int]) -> pygame.Surface:
-        key = (round(zoom * 4), color)
-        stamp = self._stamps.get(key)
-        if stamp is None:
-            if len(self._stamps) > 400:
-                self._stamps.clear()
-            stamp = render.hex_mask_stamp(render.map_layout(self.grid, zoom), color)
-            self._stamps[key] = stamp
-        return stamp
+        return self.levels.hex_stamp(zoom, color)
 
     def text(
         self, text: str, size: int, color: tuple[int, int, int] = render.INK
@@ -540,7 +213,8 @@ class MapView:
         self._draw_trails(surface, view, scene)
         self._draw_labels(surface, view, scene)
         self._draw_markers(surface, view, scene)
-        self._draw_legend(surface, view, scene)
+        if key_shown(scene):
+            draw_key(surface, view, self.legend_entries(scene), self.text)
         surface.set_clip(clip)
 
     def _blit_level(
@@ -872,130 +546,26 @@ class MapView:
             pygame.draw.rect(surface, (20, 20, 20), back, 1, border_radius=4)
             surface.blit(img, box)
 
-    # --- legend --------------------------------------------------------------------------------
+    # --- key and minimap -----------------------------------------------------------------------
 
-    def legend_entries(self, scene: Scene) -> list[tuple[str, str, object]]:
+    def legend_entries(self, scene: Scene) -> list[Entry]:
         """The key of what the map shows now: (swatch kind, label, colour) per entry."""
-        entries: list[tuple[str, str, object]] = [("front", "Front line", render.FRONT_COLOR)]
-        front = self.front(scene.control)
-        if front.map.islands:
-            entries.append(("island", "Bypassed ground (hexes · units)", render.INK))
-        if scene.supply is not None:
-            entries += [
-                ("tint", "In supply: near", SUPPLY_STAGE_TINTS[1]),
-                ("tint", "In supply: middle", SUPPLY_STAGE_TINTS[2]),
-                ("tint", "In supply: end of reach", SUPPLY_STAGE_TINTS[3]),
-                ("tint", "Own ground out of supply", SUPPLY_STAGE_TINTS[supplymap.OUT]),
-                ("rail", "Railway carrying supply", SUPPLY_MARK),
-                ("railhead", "Railhead", True),
-                ("cut", "Railhead cut off", False),
-                ("entry", "Supply entry (edge, port, source)", SUPPLY_MARK),
-            ]
-            if len(scene.supply.depots):
-                entries.append(("depot", "Depot", SUPPLY_MARK))
-        elif scene.out_of_supply is not None:
-            entries.append(("tint", "Out of supply", SUPPLY_STAGE_TINTS[supplymap.OUT]))
-        if scene.pockets:
-            entries.append(("tint", "Pocket (cut off)", POCKET_TINT))
-        if scene.zoc is not None:
-            entries.append(("tint", "Enemy zone of control", ZOC_TINT))
-        if scene.targets or scene.declared:
-            entries.append(("target", "Enemy in reach of an attack", ATTACK))
-        if scene.declared:
-            entries.append(("arrow", "Declared attack", ATTACK))
-        return entries
+        islands = bool(self.front(scene.control).map.islands)
+        return legend_entries(scene, islands, self.belt_entries(scene))
 
-    def _draw_legend(self, surface: pygame.Surface, view: pygame.Rect, scene: Scene) -> None:
-        """A small key box at the map's lower right, while an overlay or an attack is shown."""
-        if (
-            scene.supply is None
-            and scene.out_of_supply is None
-            and not scene.pockets
-            and scene.zoc is None
-            and not scene.targets
-            and not scene.declared
-        ):
-            return
-        draw_key(surface, view, self.legend_entries(scene), lambda t, size: self.text(t, size))
-
-    # --- minimap -------------------------------------------------------------------------------
+    def belt_entries(self, scene: Scene) -> list[Entry]:
+        return belt_entries(scene, self.palette, self.scenario.side_table.short)
 
     def minimap_rect(self, view: pygame.Rect, width: int = 220) -> pygame.Rect:
-        w, h = self.world_size
-        height = int(width * h / w)
-        return pygame.Rect(view.left + 10, view.bottom - height - 10, width, height)
+        return self.minimap.rect(view, width)
 
     def draw_minimap(
         self, surface: pygame.Surface, view: pygame.Rect, scene: Scene, width: int = 220
     ) -> pygame.Rect:
         """The whole map small, with control, counters as dots and the viewport's outline."""
-        rect = self.minimap_rect(view, width)
-        self.show_ice(scene.ice)
-        key = scene.control.tobytes()
-        if (
-            self._minimap is None
-            or self._minimap[0] != key
-            or self._minimap[1].get_size() != rect.size
-        ):
-            index = 0
-            base = self.static_level(index).copy()
-            layout = render.map_layout(self.grid, ZOOM_LEVELS[index])
-            left, top = render.stamp_offsets(self.grid, layout)
-            tint = pygame.Surface(base.get_size(), pygame.SRCALPHA)
-            for side, color in self.palette.tints(MINIMAP_TINT_ALPHA).items():
-                stamp = render.hex_mask_stamp(layout, color)
-                hexes = np.nonzero(scene.control == side)[0].tolist()
-                tint.blits([(stamp, (int(left[h]), int(top[h]))) for h in hexes], doreturn=False)
-            base.blit(tint, (0, 0))
-            self._draw_front(base, self.front(scene.control), ZOOM_LEVELS[index])
-            self._minimap = (key, pygame.transform.smoothscale(base, rect.size))
-        surface.blit(self._minimap[1], rect)
-        scale = rect.width / self.world_size[0]
-        for stack in scene.stacks:
-            if not stack.looks or stack.looks[-1].ghost:
-                continue
-            wx, wy = self.centers[0][stack.hex], self.centers[1][stack.hex]
-            fill = stack.looks[-1].color
-            ink = ink_of(fill)
-            dot = pygame.Rect(0, 0, 5, 5)
-            dot.center = (int(rect.x + wx * scale), int(rect.y + wy * scale))
-            pygame.draw.rect(surface, fill, dot)
-            pygame.draw.rect(surface, ink, dot, 1)
-        cam = self.camera
-        frame = pygame.Rect(
-            int(rect.x + cam.left * scale),
-            int(rect.y + cam.top * scale),
-            max(4, int(view.width / cam.zoom * scale)),
-            max(4, int(view.height / cam.zoom * scale)),
-        )
-        clip = surface.get_clip()
-        surface.set_clip(rect)
-        pygame.draw.rect(surface, (255, 255, 255), frame, 2)
-        surface.set_clip(clip)
-        pygame.draw.rect(surface, (20, 20, 20), rect, 2)
-        return rect
+        return self.minimap.draw(surface, view, scene, self.camera, width)
 
     def minimap_to_world(
         self, view: pygame.Rect, sx: float, sy: float, width: int = 220
     ) -> tuple[float, float]:
-        rect = self.minimap_rect(view, width)
-        scale = rect.width / self.world_size[0]
-        return (sx - rect.x) / scale, (sy - rect.y) / scale
-
-
-_KEY_SCALE = 64.0  # front pieces are compared on a 1/64 grid of world units
-
-
-def _piece_keys(
-    segments: npt.NDArray[np.float64], kinds: npt.NDArray[np.int8], teams: npt.NDArray[np.int16]
-) -> frozenset[bytes]:
-    """One key per front piece (its end points on a fine grid, its kind and team), so that two
-    fronts are compared piece by piece: what differs is what a redraw must touch."""
-    rows = np.hstack(
-        [
-            np.round(segments * _KEY_SCALE).astype(np.int64),
-            kinds.astype(np.int64)[:, None],
-            teams.astype(np.int64)[:, None],
-        ]
-    )
-    return frozenset(row.tobytes() for row in rows)
+        return self.minimap.to_world(view, sx, sy, width)
