@@ -149,6 +149,19 @@ def _posture(context: PhaseContext, candidate: Candidate, exposed: set[int]) -> 
     return posture
 
 
+def _loss_weight(context: PhaseContext, candidate: Candidate, exposed: set[int]) -> float:
+    """The price of own losses: the most cautious attacker's (its task's `own_loss_weight`, else
+    its posture's). Striking armour that ran out ahead costs no more than an attack, unless one
+    of the attackers is withdrawing."""
+    orders = [context.orders.get(u, NO_ORDER) for u in candidate.attackers]
+    weight = max(
+        OWN_LOSS_WEIGHT[o.posture] if o.loss_weight is None else o.loss_weight for o in orders
+    )
+    if candidate.target in exposed and all(o.posture != Posture.WITHDRAW for o in orders):
+        return min(weight, OWN_LOSS_WEIGHT[Posture.ATTACK])
+    return weight
+
+
 def _on_goal(context: PhaseContext, candidate: Candidate) -> bool:
     return any(
         candidate.target in context.orders.get(u, NO_ORDER).goals[:1] for u in candidate.attackers
@@ -213,9 +226,8 @@ def _score(
     value = step_value(scenario, rows) * preview.expected_steps_lost(batch)
     weight = np.ones(len(rows))
     for i, c in enumerate(candidates):
-        posture = _posture(context, c, exposed)
         in_combat = (participants.combat == i) & participants.attacking
-        weight[in_combat] = -OWN_LOSS_WEIGHT[posture]
+        weight[in_combat] = -_loss_weight(context, c, exposed)
     per_combat = np.bincount(participants.combat, weights=value * weight, minlength=len(candidates))
     take = context.take_value[[c.target for c in candidates]]
     leave = preview.advance_probability

@@ -62,6 +62,7 @@ class Order:
     objectives: tuple[int, ...]
     task: int  # index of the task in the phase, -1 for units no task names
     garrison: int = -1
+    loss_weight: float | None = None  # the task's own_loss_weight (None: the posture's)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Task:
     objectives: tuple[int, ...]
     axis: tuple[int, ...]
     toward: frozenset[int] = frozenset()  # breakout: formations whose units are the goals
+    loss_weight: float | None = None
 
 
 def point_hex(scenario: Scenario, point: PathPoint | tuple[float, float]) -> int:
@@ -171,6 +173,7 @@ class PlanTracker:
                     toward=frozenset(
                         i for i, name in enumerate(formations) if name in task.toward
                     ),
+                    loss_weight=task.own_loss_weight,
                 )
             )
 
@@ -268,16 +271,18 @@ class PlanTracker:
         return False  # pragma: no cover - the schema allows no other kinds
 
     def hold_orders(self, turn: int) -> list[tuple[int, frozenset[int]]]:
-        """(city hex, the units that should garrison it; empty = any) of the side's hold orders
-        still in force: the units the order names and the units of the formations it names."""
+        """(city or point hex, the units that should garrison it; empty = any) of the side's
+        hold orders still in force: the units the order names and the units of the formations
+        it names."""
         date = self.scenario.date_of_turn(turn)
         units = self.scenario.units
         out = []
         for hold in self.scenario.holds.get(self.side, ()):
             if hold.until is not None and date > hold.until:
                 continue
-            city = self.scenario.map.city_by_id(hold.city)
-            if city is None:
+            place = hold.city if hold.city is not None else hold.point
+            h = -1 if place is None else point_hex(self.scenario, place)
+            if h < 0:
                 continue
             named = set(hold.formations)
             chosen = frozenset(
@@ -285,7 +290,7 @@ class PlanTracker:
                 for u in range(units.count)
                 if units.ids[u] in hold.units or units.formations[units.formation[u]] in named
             )
-            out.append((city.hex, chosen))
+            out.append((h, chosen))
         return out
 
     def orders(
@@ -318,6 +323,7 @@ class PlanTracker:
                         goals=goals,
                         objectives=task.objectives,
                         task=t,
+                        loss_weight=task.loss_weight,
                     )
                     break
             else:
