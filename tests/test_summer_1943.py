@@ -166,12 +166,23 @@ def test_the_knobs_do_what_they_say(summer: Scenario) -> None:
     assert u.withdraw_turn[reich] == summer.calendar.turn_of_date(dt.date(1943, 7, 20))
     kept = summer.with_knobs({"mius_panzers_stay_days": 21})
     assert kept.units.withdraw_turn[reich] == kept.calendar.turn_of_date(dt.date(1943, 8, 10))
+    # the Hagen line stands from 1 August (level 1) and 14 August (level 2), not before
     assert summer.fortification is not None
-    dug = summer.with_knobs({"hagen_line_levels_change": 1})
-    assert dug.fortification is not None
-    bryansk_front = summer.map.hex_of_latlon(53.10, 34.85)  # on the Hagen line west of Karachev
-    assert summer.fortification[AXIS, bryansk_front] == 1
-    assert dug.fortification[AXIS, bryansk_front] == 2
+    hagen = summer.map.hex_of_latlon(53.10, 34.85)  # on the Hagen line west of Karachev
+    assert summer.fortification[AXIS, hagen] == 0
+    turn = summer.calendar.turn_of_date
+    dated = {t: int(layer[AXIS, hagen]) for t, layer in summer.fortification_dated}
+    assert dated == {turn(dt.date(1943, 8, 1)): 1, turn(dt.date(1943, 8, 14)): 2}
+    # dug three weeks sooner: half dug from the start, finished by 24 July
+    dug = summer.with_knobs({"hagen_line_ready_shift_days": -21})
+    assert dug.fortification is not None and dug.fortification[AXIS, hagen] == 1
+    assert {t: int(layer[AXIS, hagen]) for t, layer in dug.fortification_dated} == {
+        turn(dt.date(1943, 7, 24)): 2
+    }
+    deeper = summer.with_knobs({"german_belt_levels_change": 1})
+    assert deeper.fortification is not None
+    base = summer.fortification[AXIS].astype(int)
+    assert np.array_equal(deeper.fortification[AXIS], np.where(base > 0, np.minimum(base + 1, 3), 0))
     assert not summer.fortification[SOVIET].any()
 
 
