@@ -1,6 +1,7 @@
 """Fortified belts (`game.rules.fortification`): levels in combat for the belt side's team until
 the enemy takes the hex, a move that ends on entering an enemy belt, the knob that changes the
-levels, and nothing at all for a file that does not switch the rule on."""
+levels, belts dated to stand from a turn (and the knob that moves the date), and nothing at all
+for a file that does not switch the rule on."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from game.scenario.loader import Reporter
 from game.scenario.model import Scenario, load_scenario
 from game.scenario.schema import RulesSpec
 from game.state import GameState
+from tests.conftest import MiniWriter
+from tests.test_scenario_validation import problems_of
 from tests.worlds import AXIS, SOVIET, at, blank_grid, world
 
 KURSK = Path(__file__).resolve().parent.parent / "scenarios" / "kursk_1943.toml"
@@ -134,3 +137,98 @@ def test_old_rules_versions_play_without_belts(kursk: Scenario) -> None:
     state = new_state(kursk, seed=1)
     assert fortification.levels(kursk, state, SOVIET).max() == 3
     assert not fortification.levels(kursk.under_rules(2), state, SOVIET).any()
+
+
+# --- dated belts (`from`) ---------------------------------------------------------------------
+
+
+def dated_world(ready_turn: int) -> tuple[Scenario, GameState]:
+    """`belt_world` with its belt dated: it stands from `ready_turn` and gives nothing before."""
+    scenario, state = belt_world()
+    assert scenario.fortification is not None
+    layer = scenario.fortification
+    none = np.zeros_like(layer)
+    return dataclasses.replace(
+        scenario, fortification=none, fortification_dated=((ready_turn, layer),)
+    ), state
+
+
+def test_a_dated_belt_gives_nothing_before_its_turn_and_its_level_from_it() -> None:
+    scenario, state = dated_world(ready_turn=3)
+    grid = scenario.map
+    belt_hex = at(grid, 5, 0)
+    control = state.control.copy()
+    changed = state.control_changed.copy()
+    state.turn = 2
+    assert int(fortification.levels(scenario, state, SOVIET)[belt_hex]) == 0
+    belts = fortification.enemy_belts(scenario, state, AXIS)
+    assert belts is not None and not belts.any()
+    beyond = at(grid, 7, 1)  # past the belt: reached through it while it is not yet dug
+    assert movement.legal_moves(scenario, state, 0, allowance=40).cost[beyond] > 0
+    assert not fortification.standing(scenario, control, changed, turn=2)[0].any()
+    state.turn = 3
+    assert int(fortification.levels(scenario, state, SOVIET)[belt_hex]) == 2
+    assert movement.legal_moves(scenario, state, 0, allowance=40).cost[beyond] == -1
+    level, owner = fortification.standing(scenario, control, changed, turn=3)
+    assert level[belt_hex] == 2 and owner[belt_hex] == SOVIET
+
+
+def test_ground_lost_before_a_dated_belt_stands_never_gets_it() -> None:
+    scenario, state = dated_world(ready_turn=3)
+    h = at(scenario.map, 5, 1)
+    state.turn = 2
+    take_control(scenario, state, AXIS, np.array([h], dtype=np.int32))
+    take_control(scenario, state, SOVIET, np.array([h], dtype=np.int32))
+    state.turn = 3
+    assert fortification.levels(scenario, state, SOVIET)[h] == 0
+    assert fortification.levels(scenario, state, SOVIET)[at(scenario.map, 5, 2)] == 2
+
+
+DATED_BELT = """
+[rules]
+fortified_belts = true
+
+[[fortified_belt]]
+side = "soviet"
+name = "Kharkov's outer line, being dug"
+level = 2
+from = 1943-03-11
+polygon = [[50.1, 36.1], [50.1, 36.4], [49.9, 36.4], [49.9, 36.1]]
+"""
+BELT_DATE_KNOB = """
+[knobs.line_ready_shift_days]
+type = "int"
+default = 0
+min = -10
+max = 10
+description = "Days the outer line is ready earlier (less than 0) or later."
+effect = "fortification_date_shift_days"
+side = "soviet"
+"""
+
+
+def test_a_file_dates_a_belt_and_a_knob_moves_its_date(mini: MiniWriter) -> None:
+    scenario = load_scenario(mini(append=DATED_BELT + BELT_DATE_KNOB))
+    kharkov = scenario.map.city_by_id("kharkov")
+    assert scenario.fortification is not None and kharkov is not None
+    assert scenario.fortification[SOVIET, kharkov.hex] == 0  # not dug at the start (7 March)
+    # 11 March is four days after the start: the third 2-day turn
+    [(turn, layer)] = scenario.fortification_dated
+    assert turn == 3 and layer[SOVIET, kharkov.hex] == 2
+    later = scenario.with_knobs({"line_ready_shift_days": 4})
+    assert [t for t, _ in later.fortification_dated] == [5]
+    early = scenario.with_knobs({"line_ready_shift_days": -4})  # ready by the start: it stands
+    assert early.fortification_dated == ()
+    assert early.fortification is not None and early.fortification[SOVIET, kharkov.hex] == 2
+
+
+def test_a_belt_date_must_be_a_date_and_its_knob_needs_a_dated_belt(mini: MiniWriter) -> None:
+    text = DATED_BELT.replace("from = 1943-03-11", 'from = "1943-03-11"')
+    [problem] = problems_of(mini(append=text))
+    assert problem.endswith("fortified_belt.0.from: expected a date like 1943-02-19 (no quotes), got a string")
+    undated = DATED_BELT.replace("from = 1943-03-11\n", "")
+    [problem] = problems_of(mini(append=undated + BELT_DATE_KNOB))
+    assert problem.endswith(
+        "knobs.line_ready_shift_days: no [[fortified_belt]] of side 'soviet' has a date (from) "
+        "for it to move"
+    )

@@ -240,7 +240,7 @@ def citadel_misses(rows: list[dict[str, object]]) -> list[str]:
     # (1,614-1,956, repairable ones included)
     tanks = _median(rows, "tanks_lost_axis")
     band(150 <= tanks <= 450, f"median German tanks lost {tanks:.0f}")
-    # (that the Soviets lose more tanks than the Germans is pinned apart, below: a known gap)
+    # (that the Soviets lose several times the Germans' tanks is pinned apart, below)
     # the file's historical outcome (history.md: Citadel failed): a Soviet win or a draw in most
     # games, never a German decisive win
     soviet_or_draw = sum(1 for r in rows if r["winner"] in ("soviet", "draw"))
@@ -270,17 +270,16 @@ def test_citadel_brackets_history(citadel_games: tuple[list[dict[str, object]], 
 
 
 @pytest.mark.plausibility
-@pytest.mark.xfail(
-    reason="known gap: the AIs' attack appetite (issue 11) wears the panzers down (median ~360 "
-    "German tanks) more than the Soviet tank armies (~320); history: 252-323 against 1,614+",
-    strict=True,
-)
 def test_the_soviets_lose_more_tanks_than_the_germans(
     citadel_games: tuple[list[dict[str, object]], Path],
 ) -> None:
     rows, _ = citadel_games
     # history.md: 1,614-1,956 Soviet tanks lost (repairable ones included) against 252-323
-    assert _median(rows, "tanks_lost_soviet") > _median(rows, "tanks_lost_axis")
+    # destroyed, 5 to 7 times; ~340 of them at Prokhorovka alone. The games, with the tank
+    # formations' counter-attacks at the plan's own_loss_weight, give about 1.9 times (median of
+    # 16 games: 520 against 280): at least 1.5 times
+    soviet, axis = _median(rows, "tanks_lost_soviet"), _median(rows, "tanks_lost_axis")
+    assert soviet >= 1.5 * axis, (soviet, axis)
 
 
 @pytest.mark.plausibility

@@ -136,8 +136,9 @@ class PlanTracker:
     dates: dict[int, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
     scheduled: dict[int, dt.date] = field(default_factory=dict)
     breakout_ordered: int = 0  # the turn the side ordered its breakout (its observation's)
-    # id of a hold order of the scenario -> the units it names (the scenario keeps its orders)
-    _named: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
+    # id of a hold order of the scenario -> its hex (-1: none on the map) and the units it names
+    # (the scenario keeps its orders)
+    _named: dict[int, tuple[int, frozenset[int]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def for_side(cls, scenario: Scenario, side: int) -> PlanTracker:
@@ -275,27 +276,31 @@ class PlanTracker:
         return False  # pragma: no cover - the schema allows no other kinds
 
     def hold_orders(self, turn: int) -> list[tuple[int, frozenset[int]]]:
-        """(city hex, the units that should garrison it; empty = any) of the side's hold orders
-        still in force: the units the order names and the units of the formations it names."""
+        """(city or point hex, the units that should garrison it; empty = any) of the side's
+        hold orders still in force: the units the order names and the units of the formations
+        it names."""
         date = self.scenario.date_of_turn(turn)
         units = self.scenario.units
         out = []
         for hold in self.scenario.holds.get(self.side, ()):
             if hold.until is not None and date > hold.until:
                 continue
-            city = self.scenario.map.city_by_id(hold.city)
-            if city is None:
-                continue
-            chosen = self._named.get(id(hold))
-            if chosen is None:  # the same every turn: asked for at every phase
+            found = self._named.get(id(hold))
+            if found is None:  # the same every turn: asked for at every phase
+                place = hold.city if hold.city is not None else hold.point
                 named = set(hold.formations)
-                chosen = frozenset(
-                    u
-                    for u in range(units.count)
-                    if units.ids[u] in hold.units or units.formations[units.formation[u]] in named
+                found = (
+                    -1 if place is None else point_hex(self.scenario, place),
+                    frozenset(
+                        u
+                        for u in range(units.count)
+                        if units.ids[u] in hold.units
+                        or units.formations[units.formation[u]] in named
+                    ),
                 )
-                self._named[id(hold)] = chosen
-            out.append((city.hex, chosen))
+                self._named[id(hold)] = found
+            if found[0] >= 0:
+                out.append(found)
         return out
 
     def orders(

@@ -4,7 +4,8 @@ A scenario file lists `[[fortified_belt]]` tables (side, level 0-3, polygon or b
 the rule on with `[rules] fortified_belts = true`; otherwise (and under rules versions before 3)
 nothing here changes a game. A belt hex counts while the belt side's team holds it and has never
 lost it (`control_changed == 0`): ground the enemy took has its trenches filled in and its mines
-lifted, whoever holds it later.
+lifted, whoever holds it later. A dated belt (`from`) counts from the first turn on or after its
+date; before it, it gives nothing (the Hagen line still being dug).
 
 - Combat: defenders of the belt side's team in a belt hex get its level as the combat core's
   fortification (one column shift per level, `combat_reference.fortification_shift`).
@@ -34,11 +35,20 @@ def switched_on(scenario: Scenario) -> bool:
     return scenario.rules.fortified_belts and scenario.fortification is not None
 
 
-def _team_levels(scenario: Scenario, side: int) -> Levels:
-    """[N] the level the belts of `side`'s team (teammates' included) give each hex."""
+def belts_at(scenario: Scenario, turn: int) -> Levels:
+    """[sides, N] the level of each side's belts that stand on `turn` (dated ones from theirs)."""
     assert scenario.fortification is not None
+    out: Levels = scenario.fortification
+    for ready, layer in scenario.fortification_dated:
+        if ready <= turn:
+            out = np.maximum(out, layer)
+    return out
+
+
+def _team_levels(scenario: Scenario, side: int, turn: int) -> Levels:
+    """[N] the level the belts of `side`'s team (teammates' included) give each hex."""
     team = scenario.side_table.team
-    levels: Levels = scenario.fortification[team == team[side]].max(axis=0)
+    levels: Levels = belts_at(scenario, turn)[team == team[side]].max(axis=0)
     return levels
 
 
@@ -54,9 +64,8 @@ def levels(scenario: Scenario, state: GameState, side: int) -> Levels:
     everywhere while the rule is off)."""
     if not switched_on(scenario):
         return np.zeros(scenario.map.size, dtype=np.uint8)
-    out: Levels = np.where(intact(scenario, state, side), _team_levels(scenario, side), 0).astype(
-        np.uint8
-    )
+    here = _team_levels(scenario, side, int(state.turn))
+    out: Levels = np.where(intact(scenario, state, side), here, 0).astype(np.uint8)
     return out
 
 
@@ -65,9 +74,8 @@ def enemy_belts(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[
     the rule is off (nothing stops them)."""
     if not switched_on(scenario):
         return None
-    assert scenario.fortification is not None
     team = scenario.side_table.team
-    enemy = scenario.fortification[team != team[side]].max(axis=0, initial=0) > 0
+    enemy = belts_at(scenario, int(state.turn))[team != team[side]].max(axis=0, initial=0) > 0
     standing: npt.NDArray[np.bool_] = (
         enemy & hostile_ground(scenario, state.control, side) & (state.control_changed == 0)
     )
@@ -75,21 +83,24 @@ def enemy_belts(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[
 
 
 def standing(
-    scenario: Scenario, control: Levels, control_changed: npt.NDArray[np.int16]
+    scenario: Scenario,
+    control: Levels,
+    control_changed: npt.NDArray[np.int16],
+    turn: int = 1,
 ) -> tuple[Levels, Levels]:
-    """([N] level, [N] side) of the belt standing in each hex, for the map: the highest level of
-    a side whose team holds the hex and has held it since the start (level 0 elsewhere, and
-    everywhere while the rule is off)."""
+    """([N] level, [N] side) of the belt standing in each hex on `turn`, for the map: the
+    highest level of a side whose team holds the hex and has held it since the start (level 0
+    elsewhere, and everywhere while the rule is off)."""
     n = scenario.map.size
     level = np.zeros(n, dtype=np.uint8)
     owner = np.zeros(n, dtype=np.uint8)
     if not switched_on(scenario):
         return level, owner
-    assert scenario.fortification is not None
+    belts = belts_at(scenario, turn)
     unchanged = control_changed == 0
     for side in scenario.sides:
         held = friendly_ground(scenario, control, side) & unchanged
-        here = np.where(held, scenario.fortification[side], 0).astype(np.uint8)
+        here = np.where(held, belts[side], 0).astype(np.uint8)
         higher = here > level
         level[higher] = here[higher]
         owner[higher] = side

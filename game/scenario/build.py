@@ -18,7 +18,7 @@ import numpy.typing as npt
 from game.enums import NO_SIDE, UnitKind, UnitSize, Weather, parse_enum
 from game.geo import HexMap, points_in_polygon
 from game.scenario.errors import PathPart
-from game.scenario.fortification import belt_levels
+from game.scenario.fortification import DatedLayers, belt_levels
 from game.scenario.loader import Reporter, resolve_points, weather_regions
 from game.scenario.measures import check_measures
 from game.scenario.schema import HoldOrder, ScenarioFile, UnitSpec, WeatherPeriod
@@ -55,6 +55,8 @@ class Built:
     weather_zones: WeatherZones | None = None  # None: one weather for the whole map
     # [sides, N] level of each side's fortified belts (`game.scenario.fortification`)
     fortification: npt.NDArray[np.uint8] | None = None
+    # dated belts: (first turn they stand, [sides, N] levels), by turn
+    fortification_dated: DatedLayers = ()
 
 
 @dataclass
@@ -74,6 +76,8 @@ class KnobEffects:
     hold_switch: dict[tuple[str, str], bool] = field(default_factory=dict)
     # levels added to fortified belts, per side id (None: every side's)
     fortification_change: dict[str | None, int] = field(default_factory=dict)
+    # days the dated fortified belts' dates move, per side id (None: every side's)
+    fortification_date_shift: dict[str | None, int] = field(default_factory=dict)
 
 
 class Checker:
@@ -129,7 +133,15 @@ def build(
     vp = victory_points(spec, check)
     holds = plan_holds(spec, effects.hold_switch, check)
     check_measures(spec.measures, check)
-    belts = belt_levels(spec, grid, check.places, effects.fortification_change, reporter)
+    belts, dated_belts = belt_levels(
+        spec,
+        grid,
+        check.places,
+        effects.fortification_change,
+        reporter,
+        calendar,
+        effects.fortification_date_shift,
+    )
     if spec.historical is not None:
         for city_id in spec.historical.cities:
             check.place(city_id, ("historical", "cities", city_id))
@@ -160,6 +172,7 @@ def build(
         holds={sides.index(name): orders for name, orders in holds.items()},
         weather_zones=zones,
         fortification=belts,
+        fortification_dated=dated_belts,
     )
 
 
@@ -272,6 +285,14 @@ def knob_effects(spec: ScenarioFile, values: dict[str, KnobValue], check: Checke
         elif knob.effect == "fortification_change":
             change = effects.fortification_change
             change[knob.side] = change.get(knob.side, 0) + int(value)
+        elif knob.effect == "fortification_date_shift_days":
+            if not any(
+                b.from_date is not None and knob.side in (None, b.side) for b in spec.fortified_belt
+            ):
+                who = "" if knob.side is None else f" of side {knob.side!r}"
+                check.add(where, f"no [[fortified_belt]]{who} has a date (from) for it to move")
+            shift = effects.fortification_date_shift
+            shift[knob.side] = shift.get(knob.side, 0) + int(value)
         else:
             _check_game_time_knob(spec, name, check)
     return effects
@@ -679,6 +700,8 @@ def plan_holds(
                 for o_i, obj in enumerate(task.objectives):
                     if isinstance(obj, str):
                         check.place(obj, (*where, "tasks", t, "objectives", o_i))
+                    else:
+                        _check_point(obj, (*where, "tasks", t, "objectives", o_i), check)
                 resolve_points(task.axis, check.places, (*where, "tasks", t, "axis"), check.reporter)
             for g, trig in enumerate(phase.triggers):
                 if trig.then not in phase_ids:
@@ -687,16 +710,28 @@ def plan_holds(
                     check.place(trig.city, (*where, "triggers", g, "city"))
         orders = []
         for h_i, hold in enumerate(plan.hold):
-            check.place(hold.city, ("plans", side_name, "hold", h_i, "city"))
+            if hold.city is not None:
+                check.place(hold.city, ("plans", side_name, "hold", h_i, "city"))
+            if hold.point is not None:
+                _check_point(hold.point, ("plans", side_name, "hold", h_i, "point"), check)
             for f in hold.formations:
                 check.formation(f, ("plans", side_name, "hold", h_i, "formations"))
             for k, uid in enumerate(hold.units):
                 if uid not in check.unit_ids:
                     check.add(("plans", side_name, "hold", h_i, "units", k), f"unknown unit {uid!r}")
-            if hold_switch.get((side_name, hold.city), True):
+            if hold.city is None or hold_switch.get((side_name, hold.city), True):
                 orders.append(hold)
         for (knob_side, city_id), on in hold_switch.items():
             if knob_side == side_name and on and all(o.city != city_id for o in orders):
                 orders.append(HoldOrder(city=city_id))
         holds[side_name] = tuple(orders)
     return {name: orders for name, orders in holds.items() if name in check.side_ids}
+
+
+def _check_point(point: tuple[float, float], where: Where, check: Checker) -> None:
+    """A plan's [lat, lon] point (an objective, a position to hold) lies on the map's land."""
+    h = int(check.grid.hex_of_latlon(point[0], point[1]))
+    if h < 0:
+        check.add(where, f"[{point[0]}, {point[1]}] is off the map")
+    elif check.grid.water[h]:
+        check.add(where, f"[{point[0]}, {point[1]}] is in water")

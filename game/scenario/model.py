@@ -61,8 +61,10 @@ class Scenario:
     weather_zones: WeatherZones | None = None
     # the rules version games of this scenario are played under (`under_rules`)
     rules_version: int = RULES_VERSION
-    # [sides, N] level of each side's fortified belts; read it through `rules.fortification`
+    # [sides, N] level of each side's fortified belts standing from the start, and the dated
+    # belts' layers by the turn they stand from; read them through `rules.fortification`
     fortification: npt.NDArray[np.uint8] | None = None
+    fortification_dated: tuple[tuple[int, npt.NDArray[np.uint8]], ...] = ()
 
     @classmethod
     def from_built(
@@ -91,6 +93,7 @@ class Scenario:
             knobs=dict(knobs),
             weather_zones=built.weather_zones,
             fortification=built.fortification,
+            fortification_dated=built.fortification_dated,
         )
 
     @property

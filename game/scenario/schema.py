@@ -459,14 +459,22 @@ class PlanPhase(Strict):
 
 
 class HoldOrder(Strict):
-    """Keep a garrison in `city` while the side holds it: a unit of `units` or of `formations`
-    (none given: any unit), the one already there first."""
+    """Keep a garrison in `city`, or in the hex of `point` (a position that is no town: a
+    ridge, a bridge, a strongpoint), while the side holds it: a unit of `units` or of
+    `formations` (none given: any unit), the one already there first."""
 
-    city: Identifier
+    city: Identifier | None = None
+    point: LatLon | None = None
     formations: ManyOf[Name] = []
     units: ManyOf[Identifier] = []
     until: Date | None = None
     note: Text = ""
+
+    @model_validator(mode="after")
+    def _one_place(self) -> HoldOrder:
+        if (self.city is None) == (self.point is None):
+            raise ValueError("a hold order names exactly one of city or point")
+        return self
 
 
 class PlanSpec(Strict):
@@ -491,6 +499,8 @@ KnobEffect = Literal[
     "breakout_day",  # `side`'s breakout begins this many days after the start (past the end: never)
     "air_supply_tons",  # tons a day `side`'s air supply delivers
     "fortification_change",  # add this to the level of every fortified belt (of `side` if given)
+    # move the date of every dated fortified belt (of `side` if given) by this many days
+    "fortification_date_shift_days",
 ]
 
 
@@ -509,6 +519,7 @@ KNOB_LIMITS: dict[str, tuple[float, float]] = {
     "breakout_day": (0.0, 366.0),
     "air_supply_tons": (0.0, 100_000.0),  # as `AirSupplySpec.tons_per_day`
     "fortification_change": (-3.0, 3.0),  # levels run 0-3
+    "fortification_date_shift_days": (-366.0, 366.0),
 }
 
 
@@ -666,11 +677,17 @@ class MeasureSpec(Strict):
 class FortifiedBelt(Strict):
     """Prepared positions of `side`: a polygon, or a band `width_km` deep along a line, whose
     hexes give that side's team's defenders `level` (0-3 column shifts) while the team holds
-    them and has never lost them (`[rules] fortified_belts` switches the rule on)."""
+    them and has never lost them (`[rules] fortified_belts` switches the rule on). With `from`
+    the belt stands only from that date (a line still being dug); before it, it gives nothing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     side: SideName
     name: Name
     level: Annotated[Int, Field(ge=0, le=3)]
+    # the date the belt is ready (none: it stands from the start); a date past the scenario's
+    # end is allowed, for a knob (`fortification_date_shift_days`) to bring it forward
+    from_date: Date | None = Field(default=None, alias="from")
     polygon: Points | None = None
     line: Points | None = None
     width_km: Annotated[Float, Field(gt=0.0, le=200.0)] | None = None
