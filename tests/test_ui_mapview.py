@@ -3,6 +3,7 @@ lists what the map shows (fortified belts only where the scenario has them)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import numpy as np
@@ -10,7 +11,8 @@ import pygame
 import pytest
 
 from game.rules import fortification
-from game.scenario.model import Scenario
+from game.scenario.model import Scenario, load_scenario
+from game.session import Game
 from game.ui import catalogue
 from game.ui.app import App, Settings
 from game.ui.dialogs import LEGEND_PX, HelpOverlay
@@ -19,7 +21,10 @@ from game.ui.furniture import belt_label, belt_legend, legend_entries, legend_si
 from game.ui.mapkey import belt_entries
 from game.ui.mapmarks import PAPER_LIGHT, belt_sample, draw_key
 from game.ui.mapview import MapView, Scene
+from game.ui.match import Match
 from game.ui.palette import palette
+from game.ui.play import Table
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.window
 
@@ -170,3 +175,19 @@ def test_the_help_screen_of_kursk_draws_the_belt_and_its_counters_still_fit(
         assert samples_bottom <= help_screen.box.bottom
     finally:
         app.close()
+
+
+def test_the_map_shows_a_dated_belt_only_once_it_stands() -> None:
+    """summer_1943's Hagen line stands from 1 August: the play table's scene has none of it on
+    the first turn and all of it once the date has come (the map draws what the scene says)."""
+    scenario = load_scenario(ROOT / "scenarios" / "summer_1943.toml")
+    game = Game(scenario, seed=1)
+    table = Table(Match(game, frozenset(), "watch", 0), "instant", False)
+    before = table.scene().belts
+    assert before is not None
+    game.state.turn = scenario.turn_of_date(dt.date(1943, 8, 15))
+    table.version += 1  # as after an action: the scene is built afresh
+    after = table.scene().belts
+    assert after is not None
+    added = (after[0] > before[0]).sum()
+    assert added >= 30  # the Hagen line's hexes, held by the Germans since the start

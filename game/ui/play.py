@@ -717,7 +717,7 @@ class Table:
             control=held.copy(),
             stacks=ordered,
             ice=terrain.ice_hexes(scenario, state.turn),
-            belts=fortification.standing(scenario, held, changed)
+            belts=fortification.standing(scenario, held, changed, state.turn)
             if fortification.switched_on(scenario)
             else None,
         )
