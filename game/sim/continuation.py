@@ -154,8 +154,9 @@ def position_text(scenario: Scenario, game: Game, position: Position) -> str:
     where = f"turn {state.turn} ({scenario.date_of_turn(state.turn):%d %b %Y}), {mover} to move"
     if position.true_position:
         return f"From {where}, from the TRUE position: seeing through the fog of war."
+    placed = "enemy unit" if position.moved == 1 else "enemy units"
     return (
-        f"From {where}, as the {who} player knows it: {position.moved} enemy units placed where "
+        f"From {where}, as the {who} player knows it: {position.moved} {placed} placed where "
         f"last seen (or where they started), {position.true_hexes} left where they are."
     )
 
