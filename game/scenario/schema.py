@@ -260,6 +260,16 @@ class BreakoutSpec(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class TankLossSpec(Strict):
+    """Armour that loses tanks faster than men (knocked out, broken down, abandoned; see
+    `game.rules.losses`): a step lost by one of the side's units of `formations` (every unit of
+    the side when none are named) costs `percent` % of its even share of tanks, so its last tanks
+    are gone before its last men. Without it tanks go with the men (100)."""
+
+    percent: Annotated[Int, Field(ge=100, le=1000)]
+    formations: ManyOf[Name] = []
+
+
 class SideSpec(Strict):
     name: Name
     short: Annotated[Name, Field(max_length=24)] = ""  # "Soviet": for labels and the log
@@ -276,6 +286,7 @@ class SideSpec(Strict):
     air_support: Annotated[Int, Field(ge=0, le=2)] = 0
     air_supply: AirSupplySpec | None = None  # a pocket fed by air (rules version 3 on)
     breakout: BreakoutSpec | None = None  # a pocket that stands fast until it breaks out
+    tank_losses: TankLossSpec | None = None  # armour losing tanks faster than men
 
 
 class TeamSpec(Strict):
