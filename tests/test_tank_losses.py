@@ -1,4 +1,4 @@
-"""Armour that loses tanks faster than men (`tank_loss_percent`): off by default (tanks go with the
+"""Armour that loses tanks faster than men (a side's `tank_losses`): off by default (tanks go with the
 men, as every game before it), exact books for men and tanks when it is on."""
 
 from __future__ import annotations
