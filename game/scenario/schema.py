@@ -472,7 +472,11 @@ class PlanPhase(Strict):
 class HoldOrder(Strict):
     """Keep a garrison in `city`, or in the hex of `point` (a position that is no town: a
     ridge, a bridge, a strongpoint), while the side holds it: a unit of `units` or of
-    `formations` (none given: any unit), the one already there first."""
+    `formations` (none given: any unit). The scripted AI keeps a unit already there (a named
+    one first, else any), or sends the nearest named unit; while none of the named units is
+    left to take (not arrived, gone, or garrisoning elsewhere) it sends the nearest unit of any
+    formation. Calibrated scenarios lean on this: a hold order naming late arrivals garrisons
+    with whoever is at hand until they come."""
 
     city: Identifier | None = None
     point: LatLon | None = None
