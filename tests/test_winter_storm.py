@@ -35,7 +35,12 @@ HISTORY_PLACES = {
 }
 # The relief battle as history.md counts it (Winter Storm section)
 GROUP_HOTH = ("LVII Panzer Corps", "Romanian 4th Army")
-RELIEF_OPPONENTS = ("51st Army", "Stalingrad Front armour", "2nd Guards Army", "2nd Guards Army armour")
+RELIEF_OPPONENTS = (
+    "51st Army",
+    "Stalingrad Front armour",
+    "2nd Guards Army",
+    "2nd Guards Army armour",
+)
 
 
 @pytest.fixture(scope="module")
@@ -162,15 +167,16 @@ RELIEF_GAP_KM = (10.0, 70.0)
 # history.md: Group Hoth lost ~8,000 men (12-24 Dec); a band of a factor of about four each way
 # for one 12-day battle whose Soviet side is scripted.
 AXIS_MEN_LOST = (2_000, 30_000)
-# history.md: 160 tanks lost of 250-300.
-AXIS_TANKS_LOST_SHARE = 0.35
+# history.md: 160 tanks lost of 250-300 (the file has 260): a large share, some 60 %.
+GROUP_HOTH_TANKS = 260
+AXIS_TANKS_LOST = (0.35 * GROUP_HOTH_TANKS, 0.9 * GROUP_HOTH_TANKS)
 
 
 def _check_history(rows: list[Row]) -> None:
     gaps = [float(r["relief_gap_km"]) for r in rows]
     short = [g for g in gaps if RELIEF_GAP_KM[0] <= g <= RELIEF_GAP_KM[1]]
-    # the relief stalls some tens of km short in most games (measured: 11 of 14 on seeds 1-8
-    # and 19421212-17; in the others a panzer division slips past 57th Army to Karpovka)
+    # the relief stalls some tens of km short in most games (measured: 31 of 32 on seeds 1-16
+    # and 19421212-27; in the other a panzer division slips past 57th Army to Karpovka)
     assert len(short) >= len(rows) / 2, gaps
     assert all(r["owner_stalingrad"] == "axis" and r["owner_pitomnik"] == "axis" for r in rows)
     # the pocket is not relieved and still holds at the end (the Soviets win on points)
@@ -194,23 +200,32 @@ def test_historical_play_brackets_history_over_many_games() -> None:
     _check_history(run_games(WINTER_STORM, SOAK_RUNS, SEED, workers=WORKERS))
 
 
-def _group_hoth_tanks_lost(scenario: Scenario, seed: int) -> int:
+def _group_hoth_losses(scenario: Scenario, seed: int) -> tuple[int, int]:
+    """Men and tanks Group Hoth lost in one game."""
     game = play_game(scenario, seed=seed).game
     units = scenario.units
     hoth = np.isin(np.array(units.formations)[units.formation], GROUP_HOTH)
-    return int(game.state.tanks_lost[hoth].sum())
+    return int(game.state.men_lost[hoth].sum()), int(game.state.tanks_lost[hoth].sum())
+
+
+def _group_hoth_tanks_lost(scenario: Scenario, seed: int) -> int:
+    return _group_hoth_losses(scenario, seed)[1]
 
 
 @pytest.mark.plausibility
-@pytest.mark.xfail(
-    reason="Group Hoth loses a median 40-64 tanks (0-115), not ~160: too few battles a game (see "
-    "the file's calibration note)",
-    strict=True,
-)
 def test_the_germans_lose_a_large_share_of_their_tanks() -> None:
+    """history.md: Group Hoth lost ~160 of its tanks and ~8,000 men. Its tanks go four times as
+    fast as its men (the file's tank_losses): over 16 games (seeds 19421212-27) a median 144
+    tanks (45-205) for a median ~6,100 men; at the even share it would be 48 (15-79)."""
     scenario = load_scenario(WINTER_STORM)
-    lost = [_group_hoth_tanks_lost(scenario, SEED + k) for k in range(RUNS)]
-    assert statistics.median(lost) >= AXIS_TANKS_LOST_SHARE * 260, lost  # of its 260 tanks
+    games = [_group_hoth_losses(scenario, SEED + k) for k in range(RUNS)]
+    tanks = statistics.median(t for _, t in games)
+    assert AXIS_TANKS_LOST[0] <= tanks <= AXIS_TANKS_LOST[1], games
+    men, tanks_at_start = _formation_totals(scenario, GROUP_HOTH)
+    assert tanks_at_start == GROUP_HOTH_TANKS
+    # a share of its tanks at least twice its share of men (history: ~60 % against ~16 %)
+    men_lost = statistics.median(m for m, _ in games)
+    assert tanks / tanks_at_start >= 2 * men_lost / men, games
 
 
 @pytest.mark.plausibility
@@ -221,6 +236,16 @@ def test_the_relief_pays_for_its_drive_in_tanks() -> None:
     lost = [_group_hoth_tanks_lost(scenario, SEED + k) for k in range(RUNS)]
     assert statistics.median(lost) >= 30, lost
     assert max(lost) >= 60, lost
+
+
+# the results from the Soviets' best to the Germans' best
+RESULT_SCALE = {
+    ("soviet", "decisive"): 0,
+    ("soviet", "marginal"): 1,
+    ("draw", "draw"): 2,
+    ("axis", "marginal"): 3,
+    ("axis", "decisive"): 4,
+}
 
 
 @pytest.mark.plausibility
@@ -236,11 +261,16 @@ def test_an_early_breakout_joins_the_relief_and_costs_the_pocket() -> None:
     assert statistics.median(float(r["relief_gap_km"]) for r in base) > 0.0
     assert max(float(r["pocket_men"]) for r in early) < min(float(r["pocket_men"]) for r in base)
     # ... and the men it brings out to the relief (victory.joined) outweigh what it left behind:
-    # the result moves the Germans' way
+    # the result moves the Germans' way, on points and up the victory scale (measured over 16
+    # games, seeds 1-16: a median 20 points to 30, Soviet decisive wins 14 to 6, German wins 0
+    # to 3: the relief, held at Verkhne-Kumsky until 18 Dec, is too far off to bring much out)
     points = [statistics.median(float(r["victory_points"]) for r in rows) for rows in (base, early)]
     assert points[1] >= points[0] + 3.0, points
-    german = [sum(r["winner"] == "axis" for r in rows) for rows in (base, early)]
-    assert german[1] > german[0], german
+    scale = [
+        statistics.median(RESULT_SCALE[(r["winner"], r["victory_level"])] for r in rows)
+        for rows in (base, early)
+    ]
+    assert scale[1] > scale[0], scale
 
 
 @pytest.mark.plausibility

@@ -20,6 +20,7 @@ import datetime as dt
 import numpy as np
 import numpy.typing as npt
 
+from game.rules.losses import tanks_present
 from game.rules.supply import strength_at
 from game.scenario.knob_effects import day_after_start, knob_values
 from game.scenario.model import Scenario
@@ -136,9 +137,8 @@ def cost(scenario: Scenario, state: GameState, side: int) -> tuple[Bool, int, in
     men = strength_at(units.men, steps, units.max_steps) - strength_at(
         units.men, left, units.max_steps
     )
-    tanks = strength_at(units.tanks, steps, units.max_steps) - strength_at(
-        units.tanks, left, units.max_steps
-    )
+    every = np.arange(units.count)
+    tanks = tanks_present(scenario, steps, every) - tanks_present(scenario, left, every)
     return out, int(men.sum()), int(tanks.sum())
 
 
@@ -158,8 +158,9 @@ def _pay(scenario: Scenario, state: GameState, side: int, spec: BreakoutSpec) ->
     state.men_lost += strength_at(units.men, steps, units.max_steps) - strength_at(
         units.men, left, units.max_steps
     )
-    state.tanks_lost += strength_at(units.tanks, steps, units.max_steps) - strength_at(
-        units.tanks, left, units.max_steps
-    )
+    every = np.arange(units.count)
+    state.tanks_lost += (
+        tanks_present(scenario, steps, every) - tanks_present(scenario, left, every)
+    ).astype(np.int32)
     state.steps[:] = left.astype(np.int8)
     return out

@@ -86,6 +86,7 @@ from game import hexgrid
 from game.enums import Weather
 from game.rules import airlift, kernels
 from game.rules.control import friendly_ground
+from game.rules.losses import tanks_present
 from game.rules.weather import (
     hex_weather,
     local_weather,
@@ -519,7 +520,7 @@ def _pockets(
     grid = scenario.map
     city_hex = np.array([c.hex for c in grid.cities], dtype=np.int32)
     men = strength_at(units.men, state.steps, units.max_steps)
-    tanks = strength_at(units.tanks, state.steps, units.max_steps)
+    tanks = tanks_present(scenario, state.steps, np.arange(units.count))
     pockets: list[Pocket] = []
     for g in range(len(groups)):
         who = members[which == g]
@@ -615,9 +616,10 @@ def update_supply(
     men_lost = strength_at(units.men, steps, units.max_steps) - strength_at(
         units.men, left, units.max_steps
     )
-    tanks_lost = strength_at(units.tanks, steps, units.max_steps) - strength_at(
-        units.tanks, left, units.max_steps
-    )
+    every = np.arange(units.count)
+    tanks_lost = (
+        tanks_present(scenario, steps, every) - tanks_present(scenario, left, every)
+    ).astype(np.int32)
     state.men_lost += men_lost
     state.tanks_lost += tanks_lost
     state.steps[:] = left.astype(np.int8)

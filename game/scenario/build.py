@@ -621,8 +621,8 @@ def check_supply_sources(spec: ScenarioFile, check: Checker) -> None:
 
 
 def check_pockets(spec: ScenarioFile, check: Checker) -> None:
-    """Every side's `air_supply` airfields are places or points on land; its `breakout`, and
-    `victory.joined`, name formations of the file."""
+    """Every side's `air_supply` airfields are places or points on land; its `breakout`, its
+    `tank_losses` and `victory.joined` name formations of the file."""
     grid = check.grid
     for name, side in spec.sides.items():
         if side.air_supply is not None:
@@ -641,6 +641,9 @@ def check_pockets(spec: ScenarioFile, check: Checker) -> None:
                 check.formation(f, ("sides", name, "breakout", "formations", k))
             for k, f in enumerate(side.breakout.toward):
                 check.formation(f, ("sides", name, "breakout", "toward", k))
+        if side.tank_losses is not None:
+            for k, f in enumerate(side.tank_losses.formations):
+                check.formation(f, ("sides", name, "tank_losses", "formations", k))
     for i, rule in enumerate(spec.victory.joined):
         for k, f in enumerate(rule.formations):
             check.formation(f, ("victory", "joined", i, "formations", k))

@@ -260,6 +260,16 @@ class BreakoutSpec(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class TankLossSpec(Strict):
+    """Armour that loses tanks faster than men (knocked out, broken down, abandoned; see
+    `game.rules.losses`): a step lost by one of the side's units of `formations` (every unit of
+    the side when none are named) costs `percent` % of its even share of tanks, so its last tanks
+    are gone before its last men. Without it tanks go with the men (100)."""
+
+    percent: Annotated[Int, Field(ge=100, le=1000)]
+    formations: ManyOf[Name] = []
+
+
 class SideSpec(Strict):
     name: Name
     short: Annotated[Name, Field(max_length=24)] = ""  # "Soviet": for labels and the log
@@ -276,6 +286,7 @@ class SideSpec(Strict):
     air_support: Annotated[Int, Field(ge=0, le=2)] = 0
     air_supply: AirSupplySpec | None = None  # a pocket fed by air (rules version 3 on)
     breakout: BreakoutSpec | None = None  # a pocket that stands fast until it breaks out
+    tank_losses: TankLossSpec | None = None  # armour losing tanks faster than men
 
 
 class TeamSpec(Strict):
@@ -461,7 +472,11 @@ class PlanPhase(Strict):
 class HoldOrder(Strict):
     """Keep a garrison in `city`, or in the hex of `point` (a position that is no town: a
     ridge, a bridge, a strongpoint), while the side holds it: a unit of `units` or of
-    `formations` (none given: any unit), the one already there first."""
+    `formations` (none given: any unit). The scripted AI keeps a unit already there (a named
+    one first, else any), or sends the nearest named unit; while none of the named units is
+    left to take (not arrived, gone, or garrisoning elsewhere) it sends the nearest unit of any
+    formation. Calibrated scenarios lean on this: a hold order naming late arrivals garrisons
+    with whoever is at hand until they come."""
 
     city: Identifier | None = None
     point: LatLon | None = None
