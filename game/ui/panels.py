@@ -18,6 +18,7 @@ from game.events import Event
 from game.narrate import city_name, describe_hex, event_text
 from game.observation import Observation
 from game.rules import combat, combat_phase, movement, supply, weather
+from game.rules.losses import tanks_present
 from game.scenario.model import Scenario
 from game.state import GameState, Phase, UnitStatus
 from game.ui.assets import font
@@ -92,7 +93,7 @@ def unit_html(
             f"({int(units.defence[u])}) - Move <b>{int(units.movement[u])}</b>"
         )
         men = int(supply.strength_at(units.men[u], steps, max_steps))
-        tanks = int(supply.strength_at(units.tanks[u], steps, max_steps))
+        tanks = int(tanks_present(scenario, steps, u))  # a side's tank_losses rule
         lines.append(f"About {men:,} men" + (f", {tanks} tanks" if tanks else ""))
     else:
         last = int(view.last_seen_turn[u]) if view is not None else 0
