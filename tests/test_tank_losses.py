@@ -177,3 +177,16 @@ def test_a_bad_tank_losses_entry_is_one_clear_line(
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"mini.toml:15: {problem}" in err[0], err
+
+
+def test_the_unit_panel_shows_the_tanks_the_rule_leaves(winter_storm: Scenario) -> None:
+    """6th Panzer with one step lost has 32 tanks, not the even share of 128: the panel says so."""
+    from game.observation import observe
+    from game.ui.panels import unit_html
+
+    game = Game(winter_storm, seed=1)
+    panzer = winter_storm.units.index("panzer_6")
+    lose_steps(winter_storm, game.state, [panzer], [1])
+    side = int(winter_storm.units.side[panzer])
+    html = unit_html(winter_storm, game.state, observe(winter_storm, game.state, side), panzer)
+    assert ", 32 tanks" in html and "128 tanks" not in html
