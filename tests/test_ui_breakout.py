@@ -73,8 +73,13 @@ def test_the_breakout_button_asks_then_orders_and_undo_takes_it_back(app: App) -
     key(app, pygame.K_b, settle=2)  # again: refused with a message, no dialog
     assert app.stack.top is screen
     assert "already begun" in screen.table.feedback.message
+    assert not button.is_enabled  # type: ignore[attr-defined]  # nothing left to order
     key(app, pygame.K_u, settle=2)
     assert game.state.breakouts == () and (game.state.movement_left[pocket] == 0).all()
+    frames(app, 2)
+    assert button.is_enabled  # type: ignore[attr-defined]
+    key(app, pygame.K_e, settle=2)  # the combat phase: a breakout is ordered when moving
+    assert not button.is_enabled  # type: ignore[attr-defined]
 
 
 def test_no_breakout_button_where_no_side_may_break_out(app: App) -> None:

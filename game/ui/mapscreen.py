@@ -645,6 +645,8 @@ class MapScreen(EnemyTurnReplay, MapNotes, SidePanel, Screen):
                     set_enabled(button, mine)
                 elif key == "skip":
                     set_enabled(button, not self.match.human_to_move() and not state.over)
+                elif key == "breakout":
+                    set_enabled(button, t.may_order_breakout())
         for button, key in self.overlay_buttons.items():
             on = getattr(t.overlays, key)
             if on != getattr(button, "is_selected", False):

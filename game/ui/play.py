@@ -283,6 +283,18 @@ class Table:
             return
         self.apply(EndPhase())
 
+    def may_order_breakout(self) -> bool:
+        """The side to move is the viewer's, in its movement phase, and may order its breakout
+        now (the button is lit only then)."""
+        game = self.match.game
+        scenario, state = game.scenario, game.state
+        return (
+            self.my_turn()
+            and state.phase == Phase.MOVEMENT
+            and breakout.why_not_order(scenario, state, engine.moving_side(scenario, state))
+            is None
+        )
+
     def breakout_question(self) -> str | None:
         """What to ask before the side to move orders its pocket's breakout, with its cost;
         None (and a message said) when it may not now."""
