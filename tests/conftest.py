@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -19,6 +20,21 @@ ROOT = Path(__file__).parent.parent
 KHARKOV = ROOT / "scenarios" / "kharkov_1943.toml"
 
 MiniWriter = Callable[..., Path]
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+
+
+@pytest.fixture
+def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[App]:
+    """A game window on the main menu (`tests.windows.menu_app`), the size of the test module's
+    `WINDOW` (1600x900 without one); closed after the test."""
+    from tests.windows import menu_app
+
+    size: Any = getattr(request.module, "WINDOW", (1600, 900))
+    application = menu_app(tmp_path, size)
+    yield application
+    application.close()
 
 
 @pytest.fixture(autouse=True)

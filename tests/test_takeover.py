@@ -4,7 +4,6 @@ watched game on the map. The game handed over is the batch game's, and a normal 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -17,12 +16,11 @@ from game.saves import load_game, save_game
 from game.scenario.model import load_scenario
 from game.sim.runner import play_game
 from game.ui import catalogue
-from game.ui.app import App, Settings
+from game.ui.app import App
 from game.ui.driver import button_center, click, frames, key
 from game.ui.lab import LabScreen, Shown
 from game.ui.mapscreen import MapScreen
 from game.ui.match import AIDriver, Match, batch_match, play_to_turn, take_over
-from game.ui.menu import MainMenu
 from game.ui.takeover import TakeOverDialog
 from game.ui.whatnow_dialog import WhatNowDialog
 
@@ -82,15 +80,7 @@ def test_play_to_turn_stops_when_asked() -> None:
 
 # --- in the window -------------------------------------------------------------------------------
 
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
-    settings = Settings(ai_speed="instant", threaded_ai=False, save_dir=str(tmp_path / "saves"))
-    application = App((1280, 720), sounds=False, settings=settings)
-    application.push(MainMenu(application))
-    frames(application, 2)
-    yield application
-    application.close()
+WINDOW = (1280, 720)  # the `app` fixture's size
 
 
 def lab_with_a_result(app: App, seed: int) -> LabScreen:

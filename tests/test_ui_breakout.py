@@ -5,7 +5,6 @@ path (undo takes it back)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -13,25 +12,13 @@ import pygame
 import pytest
 
 from game.actions import OrderBreakout
-from game.ui.app import App, Settings
+from game.ui.app import App
 from game.ui.driver import button_center, click, frames, key
 from game.ui.mapscreen import BREAKOUT_BUTTON, MapScreen
-from game.ui.menu import MainMenu
 from game.ui.overviews import ConfirmDialog
 from game.ui.setup import start_match
 
 pytestmark = pytest.mark.window
-SIZE = (1600, 900)
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
-    settings = Settings(ai_speed="instant", threaded_ai=False, save_dir=str(tmp_path))
-    application = App(SIZE, sounds=False, settings=settings)
-    application.push(MainMenu(application))
-    frames(application)
-    yield application
-    application.close()
 
 
 def _pocket(screen: MapScreen) -> np.ndarray:

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import numpy as np
 import pygame
 import pytest
 
 from game.ui import catalogue
-from game.ui.app import App, Settings
+from game.ui.app import App
 from game.ui.driver import button_center, click, frames, key
 from game.ui.handover import HandOverScreen
 from game.ui.mapscreen import MapScreen
-from game.ui.menu import MainMenu
 from game.ui.render import FRONT_COLOR, RIVER_COLOR
 from game.ui.setup import start_match
 
 pytestmark = pytest.mark.window
-SIZE = (1600, 900)
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
-    settings = Settings(ai_speed="instant", threaded_ai=False, save_dir=str(tmp_path))
-    application = App(SIZE, sounds=False, settings=settings)
-    application.push(MainMenu(application))
-    frames(application)
-    yield application
-    application.close()
 
 
 def map_pixels(surface: pygame.Surface) -> int:

@@ -17,7 +17,7 @@ from game.events import Event
 from game.session import Game
 from game.state import Phase, UnitStatus
 from game.ui import briefings, panels
-from game.ui.app import App, Settings
+from game.ui.app import App
 from game.ui.driver import button_center, click, drag, frames, key
 from game.ui.logview import side_and_text
 from game.ui.mapscreen import TOP_H, MapScreen
@@ -25,22 +25,15 @@ from game.ui.match import AI_SPEEDS
 from game.ui.menu import MainMenu
 from game.ui.overviews import ConfirmDialog, EnemyTurnDialog, ForcesDialog, VictoryDialog
 from game.ui.setup import start_match
+from tests.windows import menu_app
 
 pytestmark = pytest.mark.window
 SEED = 5
 
 
-def make_app(tmp_path: Path, size: tuple[int, int] = (1600, 900)) -> App:
-    settings = Settings(ai_speed="instant", threaded_ai=False, save_dir=str(tmp_path / "saves"))
-    application = App(size, sounds=False, settings=settings)
-    application.push(MainMenu(application))
-    frames(application, 2)
-    return application
-
-
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[App]:
-    application = make_app(tmp_path)
+    application = menu_app(tmp_path)
     yield application
     application.close()
 
@@ -318,7 +311,7 @@ def test_the_fog_lifts_when_the_game_ends(app: App) -> None:
 
 
 def test_at_1280x720_the_bar_is_one_row_and_the_minimap_starts_hidden(tmp_path: Path) -> None:
-    app = make_app(tmp_path, (1280, 720))
+    app = menu_app(tmp_path, (1280, 720))
     try:
         screen = open_map(app)
         assert screen.top_height() == TOP_H

@@ -28,6 +28,7 @@ from game.ui.menu import MainMenu
 from game.ui.setup import start_match
 from game.ui.whatnow import CONTINUATIONS
 from game.ui.whatnow_dialog import WhatNowDialog
+from tests.windows import menu_app
 
 pytestmark = pytest.mark.window
 MINI = Path(__file__).parent / "data" / "mini.toml"
@@ -54,10 +55,7 @@ def lab_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
     """A 1280x720 window on the main menu, with the mini scenario first in the catalogue."""
     real = catalogue.entries()
     monkeypatch.setattr(catalogue, "entries", lambda: [mini_entry(), *real])
-    settings = Settings(ai_speed="instant", threaded_ai=False, save_dir=str(tmp_path / "saves"))
-    application = App((1280, 720), sounds=False, settings=settings)
-    application.push(MainMenu(application))
-    frames(application, 2)
+    application = menu_app(tmp_path, (1280, 720))
     yield application
     application.close()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import wave
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +11,7 @@ import pytest
 
 from game.actions import EndPhase
 from game.ui import catalogue
-from game.ui.app import App, Settings
+from game.ui.app import App
 from game.ui.camera import ZOOM_LEVELS, Camera, level_for
 from game.ui.dialogs import GameMenu, HelpOverlay, LoadDialog, SaveDialog, save_match
 from game.ui.driver import frames
@@ -25,16 +24,6 @@ from game.ui.screen import Screen
 from game.ui.setup import SetupScreen, start_match
 
 pytestmark = pytest.mark.window
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
-    settings = Settings(ai_speed="instant", threaded_ai=False, save_dir=str(tmp_path / "saves"))
-    application = App((1600, 900), sounds=False, settings=settings)
-    application.push(MainMenu(application))
-    frames(application, 2)
-    yield application
-    application.close()
 
 
 def snapshot(app: App, path: Path, n: int = 3) -> np.ndarray:
