@@ -314,6 +314,7 @@ class HelpOverlay(Dialog):
     """
 
     title = "help"
+    close_keys = (pygame.K_F1, pygame.K_h)
 
     def __init__(self, app: Any, scenario: Scenario | None = None, side: int | None = None) -> None:
         super().__init__(app)
@@ -364,13 +365,7 @@ class HelpOverlay(Dialog):
             ui,
             container=panel,
         )
-        self.close_button = UIButton(
-            pygame.Rect(box.width - 156, box.height - 58, 140, 42),
-            "Close",
-            ui,
-            container=panel,
-            object_id="#primary",
-        )
+        self.add_close_button(panel, box, bottom=58)
         grid = self.legend_grid = self.scenario.map if self.scenario is not None else None
         self.legend_ice = grid is not None and bool((grid.freezes & grid.water).any())
         self.legend_belts = (
@@ -379,20 +374,6 @@ class HelpOverlay(Dialog):
         legend_h = furniture.legend_size(LEGEND_PX, grid, self.legend_ice, self.legend_belts)[1]
         room = box.bottom - 8 - (self.legend_at[1] + legend_h + 12)
         self.samples = sample_counters(self.scenario, room)
-
-    def handle(self, event: pygame.event.Event) -> None:
-        if (
-            event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.close_button
-        ) or (
-            event.type == pygame.KEYDOWN
-            and event.key
-            in (
-                pygame.K_F1,
-                pygame.K_h,
-                pygame.K_ESCAPE,
-            )
-        ):
-            self.app.stack.pop()
 
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)

@@ -46,6 +46,7 @@ class VictoryDialog(Dialog):
     """Objectives and their owners, the result levels, sudden death and the turns left."""
 
     title = "victory"
+    close_keys = (pygame.K_o,)
 
     def __init__(self, app: Any, map_screen: MapScreen) -> None:
         super().__init__(app)
@@ -84,26 +85,13 @@ class VictoryDialog(Dialog):
             ui,
             container=panel,
         )
-        self.close_button = UIButton(
-            pygame.Rect(box.width - 156, box.height - 56, 140, 42),
-            "Close",
-            ui,
-            container=panel,
-            object_id="#primary",
-            tool_tip_text="Back to the map (Esc or O)",
-        )
-
-    def handle(self, event: pygame.event.Event) -> None:
-        if (
-            event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.close_button
-        ) or (event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_o)):
-            self.app.stack.pop()
-
+        self.add_close_button(panel, box, "Back to the map (Esc or O)")
 
 class ForcesDialog(Dialog):
     """The viewer's own units with strength, supply, state and place; a click jumps to one."""
 
     title = "order of battle"
+    close_keys = (pygame.K_f,)
 
     def __init__(self, app: Any, map_screen: MapScreen) -> None:
         super().__init__(app)
@@ -136,14 +124,7 @@ class ForcesDialog(Dialog):
         self.list = UISelectionList(
             pygame.Rect(16, 70, box.width - 32, box.height - 136), items, ui, container=panel
         )
-        self.close_button = UIButton(
-            pygame.Rect(box.width - 156, box.height - 56, 140, 42),
-            "Close",
-            ui,
-            container=panel,
-            object_id="#primary",
-            tool_tip_text="Back to the map (Esc or F)",
-        )
+        self.add_close_button(panel, box, "Back to the map (Esc or F)")
 
     def choose(self, unit: int) -> None:
         """Close the list and show the unit on the map, selected."""
@@ -158,16 +139,15 @@ class ForcesDialog(Dialog):
             chosen = self.list.get_single_selection(include_object_id=True)
             if isinstance(chosen, tuple) and chosen[1].lstrip("#").isdigit():
                 self.choose(int(chosen[1].lstrip("#")))
-        elif (
-            event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.close_button
-        ) or (event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_f)):
-            self.app.stack.pop()
+        else:
+            super().handle(event)
 
 
 class EnemyTurnDialog(Dialog):
     """What the viewer saw the enemy do in its last turn, with a replay on the map."""
 
     title = "enemy turn"
+    close_keys = (pygame.K_t,)
 
     def __init__(self, app: Any, map_screen: MapScreen) -> None:
         super().__init__(app)
@@ -203,23 +183,14 @@ class EnemyTurnDialog(Dialog):
             "steps on, Backspace goes back, Esc ends the replay",
         )
         set_enabled(self.replay_button, bool(steps))
-        self.close_button = UIButton(
-            pygame.Rect(box.width - 156, box.height - 56, 140, 42),
-            "Close",
-            ui,
-            container=panel,
-            object_id="#primary",
-            tool_tip_text="Back to the map (Esc or T)",
-        )
+        self.add_close_button(panel, box, "Back to the map (Esc or T)")
 
     def handle(self, event: pygame.event.Event) -> None:
         if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.replay_button:
             self.app.stack.pop()
             self.map_screen.start_replay(self.events)
-        elif (
-            event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.close_button
-        ) or (event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_t)):
-            self.app.stack.pop()
+        else:
+            super().handle(event)
 
 
 class ConfirmDialog(Dialog):

@@ -160,16 +160,42 @@ def side_color(scenario: Scenario, side: int) -> Color:
 
 
 class Dialog(Screen):
-    """A see-through screen: the screen below stays drawn, dimmed."""
+    """A see-through screen: the screen below stays drawn, dimmed. Esc closes it, and so do its
+    `close_keys` (the key that opened it) and the Close button `add_close_button` makes."""
 
     opaque = False
+    close_keys: tuple[int, ...] = ()
+    close_button: Any = None
 
     def draw(self, surface: pygame.Surface) -> None:
         veil(surface)
         super().draw(surface)
 
+    def add_close_button(
+        self, panel: Any, box: pygame.Rect, tip: str | None = None, bottom: int = 56
+    ) -> None:
+        """The Close button at the panel's lower right."""
+        from pygame_gui.elements import UIButton
+
+        self.close_button = UIButton(
+            pygame.Rect(box.width - 156, box.height - bottom, 140, 42),
+            "Close",
+            self.ui,
+            container=panel,
+            object_id="#primary",
+            tool_tip_text=tip,
+        )
+
+    def closes(self, event: pygame.event.Event) -> bool:
+        """The event is the Close button, Esc or one of the dialog's own close keys."""
+        import pygame_gui
+
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            return self.close_button is not None and event.ui_element is self.close_button
+        return event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, *self.close_keys)
+
     def handle(self, event: pygame.event.Event) -> None:
-        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+        if self.closes(event):
             self.app.stack.pop()
 
 
