@@ -19,13 +19,16 @@ import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from game.enums import NO_SIDE
 from game.files import FolderInUseError, FolderLock, file_target_problem, folder_problem
 from game.scenario.errors import FileProblemError
 from game.scenario.loader import find_scenario, list_scenarios, load_map, read_toml
 from game.scenario.model import KnobValue, Scenario, load_scenario
+
+if TYPE_CHECKING:
+    from game.sim.stream import RunsFile
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -534,6 +537,27 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         lock.release()
 
 
+def _play_into(
+    runs_file: RunsFile, runs: int, play: Callable[[Callable[[dict[str, Any]], None]], object]
+) -> None:
+    """Play a batch with `play(on_row)`: each finished game's row goes into `runs_file` (a
+    `stream.RunsFile`) as it comes and onto the progress line. A failure or Ctrl-C passes
+    through with every finished row kept in the file."""
+    from game.sim.stream import Progress
+
+    progress = Progress(runs)
+    with runs_file:
+
+        def finished(row: dict[str, Any]) -> None:
+            runs_file.add(row)
+            progress.step()
+
+        try:
+            play(finished)
+        finally:
+            progress.close()
+
+
 def _simulate(
     args: argparse.Namespace,
     path: Path,
@@ -542,36 +566,30 @@ def _simulate(
     out: Path,
 ) -> int:
     from game.sim.runner import SchedulerError, run_games
-    from game.sim.stream import Progress, RunsFile
+    from game.sim.stream import RunsFile
     from game.sim.summary import columns, summarise, write_summary
 
     save_dir = out / "games" if args.save_games else None
     if save_dir is not None:
         _make_folder(save_dir, "--save-games")
-    progress = Progress(args.runs)
     runs_file = RunsFile(out / "runs.csv", columns(scenario))
     try:
-        with runs_file:
-
-            def finished(row: dict[str, Any]) -> None:
-                runs_file.add(row)
-                progress.step()
-
-            try:
-                run_games(
-                    path,
-                    args.runs,
-                    args.seed,
-                    knobs,
-                    workers=args.workers,
-                    save_dir=save_dir,
-                    scheduler=args.scheduler,
-                    on_row=finished,
-                    connect_timeout=args.connect_timeout,
-                    tls=_tls(args),
-                )
-            finally:
-                progress.close()
+        _play_into(
+            runs_file,
+            args.runs,
+            lambda on_row: run_games(
+                path,
+                args.runs,
+                args.seed,
+                knobs,
+                workers=args.workers,
+                save_dir=save_dir,
+                scheduler=args.scheduler,
+                on_row=on_row,
+                connect_timeout=args.connect_timeout,
+                tls=_tls(args),
+            ),
+        )
     except SchedulerError as exc:
         return _scheduler_failed(exc)
     except KeyboardInterrupt:
@@ -800,7 +818,7 @@ def _explore_from(args: argparse.Namespace) -> int:
         write_continuation,
     )
     from game.sim.runner import SchedulerError
-    from game.sim.stream import Progress, RunsFile
+    from game.sim.stream import RunsFile
     from game.sim.summary import columns, summarise, write_summary
 
     game = load_game(Path(args.from_save))  # replays it and checks every hash
@@ -833,29 +851,23 @@ def _explore_from(args: argparse.Namespace) -> int:
     out = Path(args.out)
     _make_folder(out, "--out")
     lock = _lock(out)
-    progress = Progress(args.runs)
     runs_file = RunsFile(out / "runs.csv", columns(scenario))
     try:
-        with runs_file:
-
-            def finished(row: dict[str, Any]) -> None:
-                runs_file.add(row)
-                progress.step()
-
-            try:
-                continue_games(
-                    scenario,
-                    position,
-                    args.runs,
-                    args.seed,
-                    on_row=finished,
-                    workers=args.workers,
-                    scheduler=args.scheduler,
-                    connect_timeout=args.connect_timeout,
-                    tls=_tls(args),
-                )
-            finally:
-                progress.close()
+        _play_into(
+            runs_file,
+            args.runs,
+            lambda on_row: continue_games(
+                scenario,
+                position,
+                args.runs,
+                args.seed,
+                on_row=on_row,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                connect_timeout=args.connect_timeout,
+                tls=_tls(args),
+            ),
+        )
     except SchedulerError as exc:
         lock.release()
         return _scheduler_failed(exc)
