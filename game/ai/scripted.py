@@ -180,6 +180,8 @@ class HistoricalAI:
 
     def _update_plan(self, view: Observation, belief: Belief) -> None:
         state = belief.state
+        if self.plan.last_turn == state.turn:
+            return  # the plan moves on once a turn (`PlanTracker.update`): no pockets to trace
         units = self.scenario.units
         own = view.own
         # own losses: the side's own books

@@ -12,6 +12,7 @@ function of steps alone, so the tank books balance exactly like the men's.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -50,9 +51,11 @@ def tanks_present(
     return present
 
 
+@lru_cache(maxsize=8)
 def tank_loss_percent(scenario: Scenario) -> npt.NDArray[np.int64]:
     """[U] percent of its even share of tanks a step of each unit costs: its side's
-    `tank_losses` for the units it names, else 100 (tanks go with the men)."""
+    `tank_losses` for the units it names, else 100 (tanks go with the men). Kept by scenario:
+    every step lost asks for it."""
     units = scenario.units
     percent = np.full(units.count, 100, dtype=np.int64)
     for side in scenario.sides:
@@ -64,6 +67,7 @@ def tank_loss_percent(scenario: Scenario) -> npt.NDArray[np.int64]:
             dtype=np.bool_,
         )
         percent[named[units.formation] & (units.side == side)] = spec.percent
+    percent.flags.writeable = False
     return percent
 
 
