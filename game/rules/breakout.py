@@ -20,8 +20,7 @@ import datetime as dt
 import numpy as np
 import numpy.typing as npt
 
-from game.rules.losses import tanks_present
-from game.rules.supply import strength_at
+from game.rules.losses import lose_steps, men_present, tanks_present
 from game.scenario.knob_effects import day_after_start, knob_values
 from game.scenario.model import Scenario
 from game.scenario.schema import BreakoutSpec
@@ -133,11 +132,8 @@ def cost(scenario: Scenario, state: GameState, side: int) -> tuple[Bool, int, in
     if spec is None:
         return np.zeros(scenario.units.count, dtype=np.bool_), 0, 0
     out, steps, left = _steps_left(scenario, state, side, spec)
-    units = scenario.units
-    men = strength_at(units.men, steps, units.max_steps) - strength_at(
-        units.men, left, units.max_steps
-    )
-    every = np.arange(units.count)
+    every = np.arange(scenario.units.count)
+    men = men_present(scenario, steps, every) - men_present(scenario, left, every)
     tanks = tanks_present(scenario, steps, every) - tanks_present(scenario, left, every)
     return out, int(men.sum()), int(tanks.sum())
 
@@ -153,14 +149,7 @@ def _steps_left(
 
 
 def _pay(scenario: Scenario, state: GameState, side: int, spec: BreakoutSpec) -> Bool:
-    units = scenario.units
     out, steps, left = _steps_left(scenario, state, side, spec)
-    state.men_lost += strength_at(units.men, steps, units.max_steps) - strength_at(
-        units.men, left, units.max_steps
-    )
-    every = np.arange(units.count)
-    state.tanks_lost += (
-        tanks_present(scenario, steps, every) - tanks_present(scenario, left, every)
-    ).astype(np.int32)
-    state.steps[:] = left.astype(np.int8)
+    # never a unit's last step, so nobody is eliminated by it
+    lose_steps(scenario, state, np.arange(scenario.units.count), steps - left)
     return out
