@@ -155,17 +155,13 @@ def _own_loss_weight(
     """The price of own losses in an attack: the most cautious attacker's, each by its plan
     task's `own_loss_weight` or else its posture's; striking armour that ran out ahead is priced
     as an attack at most (as `_posture`)."""
-    weights = []
-    for u in candidate.attackers:
-        order = context.orders.get(u, NO_ORDER)
-        weights.append(
-            OWN_LOSS_WEIGHT[order.posture]
-            if order.own_loss_weight is None
-            else order.own_loss_weight
-        )
-    weight = max(weights)
-    if candidate.target in exposed and _posture(context, candidate, set()) != Posture.WITHDRAW:
-        weight = min(weight, OWN_LOSS_WEIGHT[Posture.ATTACK])
+    orders = [context.orders.get(u, NO_ORDER) for u in candidate.attackers]
+    weight = max(
+        OWN_LOSS_WEIGHT[o.posture] if o.own_loss_weight is None else o.own_loss_weight
+        for o in orders
+    )
+    if candidate.target in exposed and all(o.posture != Posture.WITHDRAW for o in orders):
+        return min(weight, OWN_LOSS_WEIGHT[Posture.ATTACK])
     return weight
 
 
