@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from game.enums import River, UnitKind
+from game.machine import available_cores
 from game.rules.combat_reference import (
     COLUMN_SIXTHS,
     CRT_ATTACKER_LOSS,
@@ -428,13 +429,6 @@ def _empty_result(batch: CombatBatch) -> CombatResult:
     )
 
 
-def _cpus() -> int:
-    """CPUs this process may run on (a container may allow fewer than the machine has)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
 _pools: dict[tuple[int, int], ThreadPoolExecutor] = {}  # by (process id, workers)
 
 
@@ -456,7 +450,7 @@ def _run_blocks(n: int, work: Callable[[slice], None], workers: int | None) -> N
     moment, so threads only pay off when every call does a lot of work.
     """
     if workers is None:
-        workers = min(_cpus(), MAX_WORKERS)
+        workers = min(available_cores(), MAX_WORKERS)
     workers = max(1, min(workers, n // MIN_THREAD_BLOCK_COMBATS))
     if workers == 1:
         for c in range(0, n, BLOCK_COMBATS):

@@ -28,7 +28,6 @@ import hashlib
 import ipaddress
 import itertools
 import logging
-import os
 import re
 import threading
 import time
@@ -44,6 +43,7 @@ import numpy as np
 
 from game.actions import EndPhase
 from game.ai.players import Player, make_player, play_one
+from game.machine import available_cores
 from game.scenario.loader import file_hash
 from game.scenario.model import KnobValue, Scenario, load_scenario
 from game.session import Game
@@ -154,14 +154,6 @@ class Tls:
 
 
 DEFAULT_CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler before giving up
-
-
-def available_cores() -> int:
-    """The cores this process may run on (its CPU affinity), at least one."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def is_local_address(address: str) -> bool:
