@@ -51,10 +51,9 @@ def update_visibility(scenario: Scenario, state: GameState, moved: int | None = 
     update in the same phase). Its team sees anew; every other side's view changes only in
     whether it sees that unit, so only that unit is looked at for them.
     """
-    mover = -1 if moved is None else moved
     for side in scenario.sides:
         seen = observed_hexes(scenario, state, side)
-        if mover >= 0 and scenario.unit_hostile[side][moved]:
+        if moved is not None and scenario.unit_hostile[side][moved]:
             h = int(state.hex[moved])
             if h >= 0 and state.status[moved] == _ACTIVE and seen[h]:
                 state.seen_turn[side, moved] = state.turn
