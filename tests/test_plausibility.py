@@ -32,10 +32,12 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))
 SOVIET_MEN_LOST = (86_469, 150_000)
 # history.md: 322 Soviet tanks lost 4-25 Mar (Soviet data), on top of most of Mobile Group Popov's
 # and 6th Army's ~145 in late February: ~440 (the file's [historical] block), of the 450 the
-# scenario brings. The AIs' games lost a median 202 (24 games) while they fought few battles; with
-# attack postures taking sound attacks at 2:1-3:1 and holding formations striking armour that ran
-# out ahead, 236. The floor pins that; most of the gap to ~440 is still open.
-SOVIET_TANKS_LOST_AT_LEAST = 220
+# scenario brings. Those 322 were more than the ~315 the fronts began with, for ~43 % of their men,
+# so the file has Soviet armour lose tanks at 230 % of the men's rate (`tank_losses`). Medians
+# with it: 265 (24 games, this seed), 250 (120, the soak's seed), 240 (48, seed 777); 236, 224.5
+# and 207.5 without it. The floor pins the rule's effect; the rest of the gap to ~440 is 2nd Guards
+# Tank Corps (120 tanks, arriving 9 Mar), which ends intact in nearly every game.
+SOVIET_TANKS_LOST_AT_LEAST = 235
 
 
 @pytest.fixture(scope="module")

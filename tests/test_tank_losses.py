@@ -37,10 +37,11 @@ def _with_percent(scenario: Scenario, side: str, percent: int) -> Scenario:
     return replace(scenario, spec=scenario.spec.model_copy(update={"sides": sides}))
 
 
-def test_without_the_rule_tanks_go_with_the_men_as_before() -> None:
-    """Third Kharkov does not ask for it: every unit at every step count holds its even share,
+def test_under_rules_before_the_rule_tanks_go_with_the_men_as_before() -> None:
+    """Third Kharkov asks for it for the Soviet side, but a save made under rules version 2
+    replays under them: every unit at every step count holds its even share,
     tanks * steps // max_steps, so old games keep their books to the tank."""
-    kharkov = load_scenario(KHARKOV)
+    kharkov = load_scenario(KHARKOV).under_rules(2)
     units = kharkov.units
     assert (tank_loss_percent(kharkov) == 100).all()
     idx = np.arange(units.count)
@@ -48,6 +49,20 @@ def test_without_the_rule_tanks_go_with_the_men_as_before() -> None:
         s = np.minimum(steps, units.max_steps)
         even = units.tanks.astype(np.int64) * s // units.max_steps
         assert (tanks_present(kharkov, s, idx) == even).all(), steps
+
+
+def test_third_kharkov_soviet_armour_loses_tanks_at_the_historical_rate() -> None:
+    """history.md: 322 tanks lost against 86,469 of ~200,000 men: 230 % for every Soviet unit.
+    12th Tank Corps (46 tanks, 3 steps): one step lost takes 36 tanks (15 at the even share),
+    the second the rest; German armour keeps the even share."""
+    kharkov = load_scenario(KHARKOV)
+    units = kharkov.units
+    percent = tank_loss_percent(kharkov)
+    assert (percent[units.side == kharkov.side_table.ids.index("soviet")] == 230).all()
+    assert (percent[units.side == kharkov.side_table.ids.index("axis")] == 100).all()
+    corps = units.index("tank_corps_12")
+    assert int(units.tanks[corps]) == 46 and int(units.max_steps[corps]) == 3
+    assert [int(tanks_present(kharkov, s, [corps])[0]) for s in (3, 2, 1, 0)] == [46, 10, 0, 0]
 
 
 def test_a_german_step_in_winter_storm_costs_four_times_its_share_of_tanks(

@@ -54,11 +54,12 @@ def tanks_present(
 @lru_cache(maxsize=8)
 def tank_loss_percent(scenario: Scenario) -> npt.NDArray[np.int64]:
     """[U] percent of its even share of tanks a step of each unit costs: its side's
-    `tank_losses` for the units it names, else 100 (tanks go with the men). Kept by scenario:
-    every step lost asks for it."""
+    `tank_losses` for the units it names, else 100 (tanks go with the men). The rule came with
+    rules version 3: a game made under an older one replays with tanks going with the men.
+    Kept by scenario: every step lost asks for it."""
     units = scenario.units
     percent = np.full(units.count, 100, dtype=np.int64)
-    for side in scenario.sides:
+    for side in scenario.sides if scenario.rules_version >= 3 else ():
         spec = scenario.spec.sides[scenario.side_id(side)].tank_losses
         if spec is None:
             continue
