@@ -112,7 +112,7 @@ import numpy.typing as npt
 from game.enums import River, Terrain, UnitKind, Weather
 from game.geo import HexMap
 from game.rules import fortification, kernels, stacking
-from game.rules.weather import FROZEN_WEATHER, HexWeather, hex_weather, per_hex, uniform
+from game.rules.weather import FROZEN_WEATHER, HexWeather, hex_weather, per_hex, weather_key
 from game.rules.zoc import enemy_zone_of_control, occupied_by
 from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
@@ -276,7 +276,7 @@ class MovementRules:
             raise ValueError("every hex and road costs at least 1 unit")
         if np.any((self.river_cost < 0) & (self.river_cost != IMPASSABLE)):
             raise ValueError("river costs are >= 0 or IMPASSABLE")
-        self._edges: OrderedDict[tuple[int, int | bytes], IntArray] = OrderedDict()
+        self._edges: OrderedDict[tuple[int, int | str], IntArray] = OrderedDict()
         water = grid.water
         # [N] the column of the cost tables each hex is costed in: its terrain; LAKE for water
         # whose ice carries men, WATER for water that never does (a lake the map says stays open)
@@ -288,11 +288,8 @@ class MovementRules:
     def build(cls, scenario: Scenario) -> MovementRules:
         return cls(scenario.map)
 
-    def _key(self, klass: int, weather: HexWeather) -> tuple[int, int | bytes]:
-        code = uniform(weather)
-        if code is not None:
-            return int(klass), code
-        return int(klass), per_hex(weather, self.grid.size).tobytes()
+    def _key(self, klass: int, weather: HexWeather) -> tuple[int, int | str]:
+        return int(klass), weather_key(weather)
 
     def edge_cost(self, klass: int, weather: HexWeather) -> IntArray:
         """[N, 6] int32: cost from h across side d into its neighbour, -1 where impossible.

@@ -17,6 +17,8 @@ one-zone map runs exactly the code it always ran):
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
@@ -91,13 +93,21 @@ def weather_of_hex(scenario: Scenario, turn: int, h: int) -> Weather:
 
 def local_weather(scenario: Scenario, turn: int) -> HexWeather:
     """The weather of `turn` for rules: one code while every zone has the same weather (always,
-    on a map without regions), else [N] codes, one per hex."""
-    turn = _clamp(scenario, turn)
+    on a map without regions), else [N] codes, one per hex (shared and read-only)."""
+    return _local_weather(scenario, _clamp(scenario, turn))
+
+
+@lru_cache(maxsize=64)
+def _local_weather(scenario: Scenario, turn: int) -> HexWeather:
+    """Kept per scenario and turn: every move asks for it, and its array is the cache key of
+    the move's zones of control and costs (`weather_key` knows it by identity)."""
     zones = scenario.weather_zones
     mapwide = int(scenario.weather[turn])
     if zones is None or bool(np.all(zones.weather[turn] == mapwide)):
         return mapwide
-    return weather_at(scenario, turn)
+    found = weather_at(scenario, turn)
+    found.flags.writeable = False
+    return found
 
 
 def hex_weather(scenario: Scenario, state: GameState) -> HexWeather:
@@ -116,12 +126,32 @@ def uniform(weather: HexWeather) -> int | None:
     return first if bool(np.all(codes == first)) else None
 
 
+# Keys of read-only weather arrays (`local_weather`'s), by identity: the array is held here, so
+# its id is not reused while it is. At most _KEYS_KEPT.
+_KEYS_KEPT: Final = 64
+_keys: OrderedDict[int, tuple[npt.NDArray[np.uint8], int | str]] = OrderedDict()
+
+
 def weather_key(weather: HexWeather) -> int | str:
     """A cache key of a turn's weather: the code when every hex shares it, else a digest."""
+    fixed = isinstance(weather, np.ndarray) and not weather.flags.writeable
+    if fixed:
+        assert isinstance(weather, np.ndarray)
+        found = _keys.get(id(weather))
+        if found is not None and found[0] is weather:
+            return found[1]
     single = uniform(weather)
-    if single is not None:
-        return single
-    return hashlib.sha256(np.asarray(weather, dtype=np.uint8).tobytes()).hexdigest()[:16]
+    key = (
+        single
+        if single is not None
+        else hashlib.sha256(np.asarray(weather, dtype=np.uint8).tobytes()).hexdigest()[:16]
+    )
+    if fixed:
+        assert isinstance(weather, np.ndarray)
+        _keys[id(weather)] = (weather, key)
+        while len(_keys) > _KEYS_KEPT:
+            _keys.popitem(last=False)
+    return key
 
 
 def per_hex(weather: HexWeather, size: int) -> npt.NDArray[np.uint8]:
