@@ -6,6 +6,7 @@ import copy
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from game import engine
@@ -24,7 +25,7 @@ from game.rules.weather import local_weather, weather_key
 from game.scenario.model import Scenario, load_scenario
 from game.session import Game
 from game.sim.runner import ai_seed, play_game
-from game.state import Phase, UnitStatus
+from game.state import GameState, Phase, UnitStatus
 from tests.conftest import KHARKOV, MiniWriter
 from tests.test_engine import check_invariants
 
@@ -435,3 +436,36 @@ def test_armour_behind_its_own_line_is_no_counter_attack_target(
     assert not context.exposed[city.hex]
     attacks = choose_attacks(context, set(), np.random.default_rng(1))
     assert not any(a.target == city.hex for a in attacks), attacks
+
+
+def test_the_enemy_zone_the_ai_keeps_for_a_phase_is_the_one_its_belief_gives(
+    kharkov: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The AI keeps its enemies' zone of control from one move to the next (enemies do not move
+    in its phases; it draws the zone again when one comes into view or drops out of it). At every
+    move of a whole game the kept zone is the one its belief of that moment gives."""
+    from game.rules import movement
+    from game.rules.zoc import enemy_zone_of_control
+
+    real = movement.legal_moves
+    checked = 0
+
+    def checking(
+        scenario: Scenario,
+        state: GameState,
+        unit: int,
+        allowance: int | None = None,
+        *,
+        rules: movement.MovementRules | None = None,
+        enemy_zone: npt.NDArray[np.bool_] | None = None,
+    ) -> movement.Reach:
+        nonlocal checked
+        if enemy_zone is not None:
+            side = int(scenario.units.side[unit])
+            assert np.array_equal(enemy_zone, enemy_zone_of_control(scenario, state, side))
+            checked += 1
+        return real(scenario, state, unit, allowance, rules=rules, enemy_zone=enemy_zone)
+
+    monkeypatch.setattr(movement, "legal_moves", checking)
+    play_game(kharkov, 5, checkpoints=False)
+    assert checked > 500

@@ -21,7 +21,6 @@ import numpy as np
 
 from game import engine
 from game.actions import Action, Attack, EndPhase, Move, OrderBreakout
-from game.ai import fields
 from game.ai.attacks import choose_attacks
 from game.ai.belief import Belief, belief_from_observation
 from game.ai.plan import Order, PlanTracker, Posture
@@ -244,17 +243,15 @@ class HistoricalAI:
         other postures."""
         state = belief.state
         units = self.scenario.units
-        assert self._context is not None
-        weather = self._context.weather
+        context = self._context
+        assert context is not None
 
         def key(u: int) -> tuple[int, int, int, int]:
             order = self.orders.get(u, NO_ORDER)
             goals = order.goals or order.objectives
             distance = 0
             if goals:
-                field = fields.goal_field(
-                    self.scenario, state, goals, int(MOVEMENT_CLASS[units.kind[u]]), weather
-                )
+                field = context.goal_field(goals, int(MOVEMENT_CLASS[units.kind[u]]))
                 distance = int(field[state.hex[u]])
             first = 0 if order.garrison >= 0 else 1 + POSTURE_ORDER[order.posture]
             return (first, 0 if is_mechanised(self.scenario, u) else 1, distance, u)
@@ -280,7 +277,9 @@ class HistoricalAI:
         else:
             context.belief = belief
         allowance = int(state.movement_left[u])
-        reach = movement.legal_moves(self.scenario, state, u, allowance, rules=self.rules)
+        reach = movement.legal_moves(
+            self.scenario, state, u, allowance, rules=self.rules, enemy_zone=context.enemy_zone
+        )
         destinations = reach.destinations()
         if len(destinations) <= 1:
             return None

@@ -33,6 +33,7 @@ from game.rules import combat_phase, kernels, supply
 from game.rules import combat_reference as combat_rules
 from game.rules.movement import MOVEMENT_CLASS
 from game.rules.weather import HexWeather, local_weather, per_hex, uniform
+from game.rules.zoc import enemy_zone_of_control
 from game.scenario.model import Scenario
 from game.state import Phase
 
@@ -294,7 +295,9 @@ def unit_attack(
     if len(units) == 0:
         return np.zeros(0)
     state = belief.state
-    base = combat_rules.current_strength_array(u.attack[units], state.steps[units], u.max_steps[units])
+    base = combat_rules.current_strength_array(
+        u.attack[units], state.steps[units], u.max_steps[units]
+    )
     supply_cls, fatigue_cls = _classes(scenario, belief, units)
     codes = per_hex(weather, scenario.map.size)[np.maximum(state.hex[units], 0)]
     result: F64 = base * _attack_factors()[codes, u.kind[units], supply_cls, fatigue_cls]
@@ -471,6 +474,10 @@ class PhaseContext:
     _orders_seen: dict[Order, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = field(
         default_factory=dict
     )
+    # the enemies' zone of control as the side sees them: fixed while no enemy comes into view or
+    # drops out of it (enemies do not move in the side's own phases), so kept until `see_again`
+    enemy_zone: Bool = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
+    _fields: dict[tuple[tuple[int, ...], int], I32] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -530,6 +537,7 @@ class PhaseContext:
             defence_of=unit_defence(scenario, belief, everyone),
         )
         context._see_armour()
+        context.enemy_zone = enemy_zone_of_control(scenario, state, side, weather)
         context.weather_shift = _weather_shifts()[per_hex(weather, n)]
         context._no_field = np.zeros(n, dtype=np.int32)
         context.covered = np.zeros(n, dtype=np.int32)
@@ -560,6 +568,9 @@ class PhaseContext:
         self.threat = picture.threat
         self.band = picture.band
         self._see_armour()
+        self.enemy_zone = enemy_zone_of_control(
+            self.scenario, belief.state, self.side, self.weather
+        )
 
     def _see_armour(self) -> None:
         self.exposed = armour_contact(self.scenario, self.side, self.belief) >= EXPOSED_SIDES
@@ -598,6 +609,17 @@ class PhaseContext:
             self._orders_seen[order] = found
         return found
 
+    def goal_field(self, goals: tuple[int, ...], klass: int) -> I32:
+        """`fields.goal_field` toward `goals` in the phase's weather, kept for the phase: every
+        unit of an order asks for it when the phase's moves are ordered and again when it moves."""
+        key = (goals, klass)
+        found = self._fields.get(key)
+        if found is None:
+            state = self.belief.state
+            found = fields.goal_field(self.scenario, state, goals, klass, self.weather)
+            self._fields[key] = found
+        return found
+
     def score_moves(
         self,
         u: int,
@@ -632,8 +654,7 @@ class PhaseContext:
         if garrison:
             goals = (order.garrison,)
         if goals:
-            klass = int(MOVEMENT_CLASS[units.kind[u]])
-            goal_field = fields.goal_field(scenario, state, goals, klass, self.weather)
+            goal_field = self.goal_field(goals, int(MOVEMENT_CLASS[units.kind[u]]))
         else:
             goal_field = self._no_field
         own_attack = float(self.attack_of[u])
@@ -655,9 +676,7 @@ class PhaseContext:
                     1.0 if posture in _GOING_FORWARD and not garrison else 0.0,
                 ]
             ),
-            np.array(
-                [attack_weight, own_attack, 1.0 if units.kind[u] == _ARMOUR else 0.0]
-            ),
+            np.array([attack_weight, own_attack, 1.0 if units.kind[u] == _ARMOUR else 0.0]),
             self.enemy_defence,
             self.attack_shift,
             self.gathered,

@@ -116,6 +116,60 @@ def unit_moves(
 
 
 @njit(cache=True, nogil=True)
+def unit_reach(
+    unit: int,
+    budget: int,
+    hexes: I32,
+    status: npt.NDArray[np.uint8],
+    hostile: Bool,
+    friendly: Bool,
+    zone: Bool,
+    belts: Bool,
+    water: Bool,
+    limit: int,
+    active: int,
+    neighbor: I32,
+    edge: I32,
+    leave_zoc_cost: int,
+) -> tuple[I32, I32, I32, Bool, I32]:
+    """`move_ground` and `unit_moves` in one call, with what `movement.Reach` keeps: (cost where
+    the unit may end, -1 elsewhere; cost of reaching; previous hex; stops; destinations in index
+    order). `belts` is empty while no belt stops anyone. One call instead of a dozen array passes
+    per move: the AI asks for it at every unit it moves."""
+    enemy, zoc, can_end = move_ground(
+        unit, hexes, status, hostile, friendly, zone, water, limit, active
+    )
+    stop = zoc.copy()
+    if len(belts):
+        for h in range(len(stop)):
+            stop[h] = zoc[h] or belts[h]
+    start = hexes[unit]
+    through, came = unit_moves(
+        start, budget, neighbor, edge, enemy, zoc, stop, zoc[start], leave_zoc_cost
+    )
+    n = len(through)
+    cost = np.empty(n, dtype=np.int32)
+    stops = np.empty(n, dtype=np.bool_)
+    count = 0
+    for h in range(n):
+        reached = through[h] >= 0
+        stops[h] = stop[h] and reached
+        if reached and can_end[h]:
+            cost[h] = through[h]
+            count += 1
+        else:
+            cost[h] = -1
+    stops[start] = False
+    found = np.empty(count, dtype=np.int32)
+    k = 0
+    for h in range(n):
+        if cost[h] >= 0:
+            found[k] = h
+            k += 1
+    return cost, through, came, stops, found
+
+
+@njit(cache=True, nogil=True)
 def field(sources: I64, neighbor: I32, push: I32, usable: Bool, infinity: int) -> I32:
     """Multi-source Dijkstra: the cost from the nearest source to every hex, stepping from h to
     its neighbour on side d for `push[h, d]` where `usable[h, d]`; `infinity` where unreached."""

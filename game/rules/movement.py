@@ -125,7 +125,7 @@ COST_PER_MP: Final = 2
 IMPASSABLE: Final = -1  # in the cost tables and in edge-cost arrays
 LEAVE_ZOC_COST: Final = 2  # 1 MP to break contact
 
-_UNREACHED: Final = -1
+_NO_BELTS: Final = np.zeros(0, dtype=np.bool_)  # `kernels.unit_reach`: no belt stops anyone
 _FIELD_INFINITY: Final = 1 << 29  # "not reached yet" in distance fields, far above any cost
 _ACTIVE: Final = int(UnitStatus.ACTIVE)  # a plain int: enum lookups cost in hot loops
 # Hexside cost arrays kept per MovementRules: one per (class, weather) and per (class, weather by
@@ -342,11 +342,12 @@ class Reach:
     through: IntArray
     came_from: IntArray
     stops: BoolArray
+    found: IntArray  # `destinations()`, found with the rest
 
     def destinations(self) -> IntArray:
-        """Hexes where the unit may end its move, the start hex included, in index order."""
-        found: IntArray = np.flatnonzero(self.cost >= 0).astype(np.int32)
-        return found
+        """Hexes where the unit may end its move, the start hex included, in index order
+        (read-only)."""
+        return self.found
 
     def can_end(self, h: int) -> bool:
         return bool(self.cost[h] >= 0)
@@ -393,6 +394,7 @@ def _move_ground(
     unit: int,
     allowance: int | None,
     rules: MovementRules | None,
+    enemy_zone: BoolArray | None = None,
 ) -> _MoveGround:
     if rules is None:
         rules = MovementRules.build(scenario)
@@ -410,7 +412,7 @@ def _move_ground(
         state.status,
         scenario.unit_hostile[side],
         scenario.unit_friendly[side],
-        enemy_zone_of_control(scenario, state, side, weather),
+        enemy_zone_of_control(scenario, state, side, weather) if enemy_zone is None else enemy_zone,
         scenario.map.water,
         stacking.limit(scenario),
         _ACTIVE,
@@ -438,36 +440,54 @@ def legal_moves(
     allowance: int | None = None,
     *,
     rules: MovementRules | None = None,
+    enemy_zone: BoolArray | None = None,
 ) -> Reach:
     """Every hex `unit` can reach with `allowance` cost units (default: its `movement_left`).
 
     Dijkstra from the unit's hex over the hexside costs of its class and the turn's weather (hex
     by hex where regions have their own), with the ZOC, enemy and stacking rules of the module
     docstring (`kernels.unit_moves` runs it). The start hex is a destination at cost 0.
+    `enemy_zone`: the unit's enemies' `zoc.enemy_zone_of_control` in `state`, when the caller
+    keeps it (a side's phase moves only its own units).
     """
-    ground = _move_ground(scenario, state, unit, allowance, rules)
-    start = ground.start
-    through, came_from = kernels.unit_moves(
-        start,
-        ground.allowance,
-        ground.neighbor,
-        ground.edge,
-        ground.enemy,
-        ground.zoc,
-        ground.stop,
-        ground.start_in_zoc,
+    if rules is None:
+        rules = MovementRules.build(scenario)
+    start = int(state.hex[unit])
+    if state.status[unit] != _ACTIVE or start < 0:
+        raise ValueError(f"unit {unit} is not on the map")
+    units = scenario.units
+    side = int(units.side[unit])
+    weather = hex_weather(scenario, state)
+    if allowance is None:
+        allowance = int(state.movement_left[unit])
+    belts = fortification.enemy_belts(scenario, state, side)
+    budget = max(0, int(allowance))
+    cost, through, came_from, stops, found = kernels.unit_reach(
+        unit,
+        budget,
+        state.hex,
+        state.status,
+        scenario.unit_hostile[side],
+        scenario.unit_friendly[side],
+        enemy_zone_of_control(scenario, state, side, weather) if enemy_zone is None else enemy_zone,
+        _NO_BELTS if belts is None else belts,
+        scenario.map.water,
+        stacking.limit(scenario),
+        _ACTIVE,
+        scenario.map.neighbor,
+        rules.edge_cost(int(MOVEMENT_CLASS[units.kind[unit]]), weather),
         LEAVE_ZOC_COST,
     )
-    stops = ground.stop & (through >= 0)
-    stops[start] = False
+    found.flags.writeable = False
     return Reach(
         unit=unit,
         start=start,
-        allowance=ground.allowance,
-        cost=np.where(ground.can_end, through, _UNREACHED).astype(np.int32),
+        allowance=budget,
+        cost=cost,
         through=through,
         came_from=came_from,
         stops=stops,
+        found=found,
     )
 
 
