@@ -7,14 +7,16 @@ scattered at random, in every weather.
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
 from game import engine
 from game.enums import Weather
-from game.rules import movement, supply, zoc
-from game.rules.movement import LEAVE_ZOC_COST
+from game.rules import fortification, movement, stacking, supply, zoc
+from game.rules.movement import LEAVE_ZOC_COST, MovementRules
+from game.rules.weather import hex_weather
 from game.scenario.model import Scenario, load_scenario
 from game.state import GameState, Phase, UnitStatus, new_state
 from tests.conftest import KHARKOV
@@ -42,12 +44,64 @@ def scattered(scenario: Scenario, seed: int) -> GameState:
     return state
 
 
-def reference_moves(
-    start: int, budget: int, ground: movement._MoveGround
-) -> tuple[list[int], list[int]]:
+@dataclass(frozen=True)
+class Ground:
+    """What one unit's move depends on, worked out hex by hex in plain Python (the movement
+    rules as first written): the reference the compiled search and path check are held to."""
+
+    start: int
+    allowance: int
+    neighbor: list[list[int]]
+    edge: list[list[int]]
+    enemy: list[bool]  # an enemy unit is in the hex
+    zoc: list[bool]  # enemy ZOC no friend stands in: entering stops
+    stop: list[bool]  # `zoc`, and standing enemy belts
+    can_end: list[bool]  # room in the stack for one more, not water (its own hex always)
+    start_in_zoc: bool
+
+
+def reference_ground(
+    scenario: Scenario, state: GameState, unit: int, allowance: int, rules: MovementRules
+) -> Ground:
+    n = scenario.map.size
+    side = int(scenario.units.side[unit])
+    weather = hex_weather(scenario, state)
+    zone = zoc.enemy_zone_of_control(scenario, state, side, weather).tolist()
+    enemy, friends = [False] * n, [0] * n
+    for u in range(scenario.units.count):
+        h = int(state.hex[u])
+        if state.status[u] != UnitStatus.ACTIVE or h < 0 or u == unit:
+            continue
+        if scenario.unit_hostile[side][u]:
+            enemy[h] = True
+        elif scenario.unit_friendly[side][u]:
+            friends[h] += 1
+    in_zoc = [zone[h] and friends[h] == 0 for h in range(n)]
+    belts = fortification.enemy_belts(scenario, state, side)
+    stop = [in_zoc[h] or (belts is not None and bool(belts[h])) for h in range(n)]
+    limit = stacking.limit(scenario)
+    water = scenario.map.water.tolist()
+    can_end = [friends[h] + 1 <= limit and not water[h] for h in range(n)]
+    start = int(state.hex[unit])
+    can_end[start] = True
+    klass = int(movement.MOVEMENT_CLASS[scenario.units.kind[unit]])
+    return Ground(
+        start=start,
+        allowance=max(0, allowance),
+        neighbor=scenario.map.neighbor.tolist(),
+        edge=rules.edge_cost(klass, weather).tolist(),
+        enemy=enemy,
+        zoc=in_zoc,
+        stop=stop,
+        can_end=can_end,
+        start_in_zoc=in_zoc[start],
+    )
+
+
+def reference_moves(ground: Ground) -> tuple[list[int], list[int]]:
     """The movement rules' Dijkstra as first written, one hex at a time with `heapq`."""
-    neighbor, edge = ground.neighbor.tolist(), ground.edge.tolist()
-    enemy, zone = ground.enemy.tolist(), ground.zoc.tolist()
+    neighbor, edge, enemy, zone = ground.neighbor, ground.edge, ground.enemy, ground.zoc
+    start, budget = ground.start, ground.allowance
     n = len(neighbor)
     dist, came = [-1] * n, [-1] * n
     dist[start] = 0
@@ -57,7 +111,7 @@ def reference_moves(
         if cost != dist[h]:
             continue
         leaving = ground.start_in_zoc if h == start else False
-        if h != start and zone[h]:
+        if h != start and ground.stop[h]:
             continue
         extra = LEAVE_ZOC_COST if leaving else 0
         for d in range(6):
@@ -79,6 +133,37 @@ def reference_moves(
     return dist, came
 
 
+def reference_path_cost(ground: Ground, hexes: list[int]) -> tuple[int, bool] | None:
+    """`movement.check_move` as first written: step by step along the path."""
+    if not hexes or hexes[0] != ground.start:
+        return None
+    total = 0
+    for i in range(1, len(hexes)):
+        a, b = hexes[i - 1], hexes[i]
+        if i > 1 and ground.stop[a]:
+            return None  # movement ended on entering enemy ZOC or an enemy belt
+        around = ground.neighbor[a]
+        if b < 0 or b not in around:
+            return None
+        step = ground.edge[a][around.index(b)]
+        if step < 0 or ground.enemy[b]:
+            return None
+        leaving = i == 1 and ground.start_in_zoc
+        if leaving:
+            if ground.zoc[b]:
+                return None  # ZOC to ZOC
+            step += LEAVE_ZOC_COST
+        total += step
+        if total > ground.allowance:
+            if len(hexes) == 2 and leaving and ground.allowance > 0:
+                total = ground.allowance  # minimum move
+            else:
+                return None
+    if not ground.can_end[hexes[-1]]:
+        return None
+    return total, ground.stop[hexes[-1]] and len(hexes) > 1
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_compiled_move_search_equals_the_reference_dijkstra(kharkov: Scenario, seed: int) -> None:
     state = scattered(kharkov, seed)
@@ -87,11 +172,47 @@ def test_compiled_move_search_equals_the_reference_dijkstra(kharkov: Scenario, s
     movers = rng.choice(np.flatnonzero(state.hex >= 0), size=8, replace=False)
     for u in movers.tolist():
         allowance = int(rng.integers(1, 30))
-        ground = movement._move_ground(kharkov, state, u, allowance, rules)
+        ground = reference_ground(kharkov, state, u, allowance, rules)
         reach = movement.legal_moves(kharkov, state, u, allowance, rules=rules)
-        dist, came = reference_moves(ground.start, ground.allowance, ground)
+        dist, came = reference_moves(ground)
         assert reach.through.tolist() == dist
         assert reach.came_from.tolist() == came
+        ends = [h for h in range(len(dist)) if dist[h] >= 0 and ground.can_end[h]]
+        assert reach.destinations().tolist() == ends
+        assert reach.cost.tolist() == [dist[h] if ground.can_end[h] else -1 for h in range(len(dist))]
+        stops = [dist[h] >= 0 and ground.stop[h] and h != ground.start for h in range(len(dist))]
+        assert reach.stops.tolist() == stops
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_compiled_path_check_equals_the_reference(kharkov: Scenario, seed: int) -> None:
+    """Random walks from the unit's hex (now and then a step to a hex that is no neighbour, or
+    off the map), cut at every length: the compiled check and the step-by-step one agree on
+    every prefix, legal or not, and on where the move stops."""
+    state = scattered(kharkov, seed)
+    rules = engine.movement_rules(kharkov)
+    rng = np.random.default_rng(1000 + seed)
+    neighbor = kharkov.map.neighbor
+    movers = rng.choice(np.flatnonzero(state.hex >= 0), size=8, replace=False)
+    legal = 0
+    for u in movers.tolist():
+        allowance = int(rng.integers(0, 30))
+        ground = reference_ground(kharkov, state, u, allowance, rules)
+        for _ in range(20):
+            path = [ground.start]
+            for _ in range(int(rng.integers(1, 9))):
+                roll = rng.random()
+                if roll < 0.05:
+                    path.append(int(rng.integers(-1, kharkov.map.size)))
+                else:
+                    around = neighbor[path[-1]] if path[-1] >= 0 else np.array([-1])
+                    path.append(int(rng.choice(around)))
+            for k in range(1, len(path) + 1):
+                want = reference_path_cost(ground, path[:k])
+                got = movement.check_move(kharkov, state, u, path[:k], allowance, rules=rules)
+                assert got == want, (u, path[:k])
+                legal += want is not None and k > 1
+    assert legal > 50
 
 
 def dial_field(

@@ -170,6 +170,77 @@ def unit_reach(
 
 
 @njit(cache=True, nogil=True)
+def path_cost(
+    unit: int,
+    budget: int,
+    hexes: I32,
+    status: npt.NDArray[np.uint8],
+    hostile: Bool,
+    friendly: Bool,
+    zone: Bool,
+    belts: Bool,
+    water: Bool,
+    limit: int,
+    active: int,
+    neighbor: I32,
+    edge: I32,
+    leave_zoc_cost: int,
+    path: I64,
+) -> tuple[int, bool]:
+    """(cost, ends in a stop hex) of moving `unit` along `path` (its hex first), cost -1 when
+    the move is illegal: `movement.check_move` under the rules `unit_reach` searches, looking at
+    the path's hexes only (the engine checks every move it is given)."""
+    length = len(path)
+    if length == 0 or path[0] != hexes[unit]:
+        return -1, False
+    enemy = np.zeros(length, dtype=np.bool_)
+    friends = np.zeros(length, dtype=np.int32)
+    for u in range(len(hexes)):
+        h = hexes[u]
+        if status[u] != active or h < 0 or u == unit:
+            continue
+        for i in range(length):
+            if path[i] == h:
+                if hostile[u]:
+                    enemy[i] = True
+                elif friendly[u]:
+                    friends[i] += 1
+    total = 0
+    for i in range(1, length):
+        a = path[i - 1]
+        b = path[i]
+        if i > 1 and ((zone[a] and friends[i - 1] == 0) or (len(belts) > 0 and belts[a])):
+            return -1, False  # movement ended on entering enemy ZOC or an enemy belt
+        side = -1
+        if b >= 0:
+            for d in range(6):
+                if neighbor[a, d] == b:
+                    side = d
+                    break
+        if side < 0:
+            return -1, False
+        step = edge[a, side]
+        if step < 0 or enemy[i]:
+            return -1, False
+        leaving = i == 1 and zone[path[0]] and friends[0] == 0
+        if leaving:
+            if zone[b] and friends[i] == 0:
+                return -1, False  # ZOC to ZOC
+            step += leave_zoc_cost
+        total += step
+        if total > budget:
+            if length == 2 and leaving and budget > 0:
+                total = budget  # minimum move
+            else:
+                return -1, False
+    last = length - 1
+    if last > 0 and path[last] != path[0] and (friends[last] + 1 > limit or water[path[last]]):
+        return -1, False
+    stops = (zone[path[last]] and friends[last] == 0) or (len(belts) > 0 and belts[path[last]])
+    return total, bool(stops) and length > 1
+
+
+@njit(cache=True, nogil=True)
 def field(sources: I64, neighbor: I32, push: I32, usable: Bool, infinity: int) -> I32:
     """Multi-source Dijkstra: the cost from the nearest source to every hex, stepping from h to
     its neighbour on side d for `push[h, d]` where `usable[h, d]`; `infinity` where unreached."""

@@ -373,63 +373,51 @@ class Reach:
         return {int(h): (int(self.cost[h]), self.path_to(int(h))) for h in self.destinations()}
 
 
-@dataclass(frozen=True)
-class _MoveGround:
-    """What one unit's move depends on, as arrays for the compiled search."""
-
-    start: int
-    allowance: int
-    neighbor: IntArray
-    edge: IntArray
-    enemy: BoolArray  # an enemy unit is in the hex
-    zoc: BoolArray  # enemy ZOC not negated by a friendly unit: entering stops
-    stop: BoolArray  # entering ends the move: `zoc`, and standing enemy belts (`fortification`)
-    can_end: BoolArray  # within the stacking limit for one more unit of the side
-    start_in_zoc: bool
+_MoveArgs = tuple[
+    int, int, IntArray, npt.NDArray[np.uint8], BoolArray, BoolArray, BoolArray, BoolArray,
+    BoolArray, int, int, IntArray, IntArray, int,
+]  # fmt: skip
 
 
-def _move_ground(
+def _move_args(
     scenario: Scenario,
     state: GameState,
     unit: int,
     allowance: int | None,
     rules: MovementRules | None,
     enemy_zone: BoolArray | None = None,
-) -> _MoveGround:
+) -> _MoveArgs:
+    """What one unit's move depends on, as the compiled search and path check take it: the unit,
+    its allowance, where every unit stands, who is hostile and friendly to it, the enemies' zone of
+    control, standing enemy belts, water (units cross ice but never end a move on it), the
+    stacking limit and the hexside costs of its class in the turn's weather."""
     if rules is None:
         rules = MovementRules.build(scenario)
-    start = int(state.hex[unit])
-    if state.status[unit] != _ACTIVE or start < 0:
+    if state.status[unit] != _ACTIVE or state.hex[unit] < 0:
         raise ValueError(f"unit {unit} is not on the map")
     units = scenario.units
     side = int(units.side[unit])
     weather = hex_weather(scenario, state)
-    klass = int(MOVEMENT_CLASS[units.kind[unit]])
-    # units cross ice but never end a move on water (`can_end`)
-    enemy, zoc, can_end = kernels.move_ground(
+    if allowance is None:
+        allowance = int(state.movement_left[unit])
+    if enemy_zone is None:
+        enemy_zone = enemy_zone_of_control(scenario, state, side, weather)
+    belts = fortification.enemy_belts(scenario, state, side)
+    return (
         unit,
+        max(0, int(allowance)),
         state.hex,
         state.status,
         scenario.unit_hostile[side],
         scenario.unit_friendly[side],
-        enemy_zone_of_control(scenario, state, side, weather) if enemy_zone is None else enemy_zone,
+        enemy_zone,
+        _NO_BELTS if belts is None else belts,
         scenario.map.water,
         stacking.limit(scenario),
         _ACTIVE,
-    )
-    if allowance is None:
-        allowance = int(state.movement_left[unit])
-    belts = fortification.enemy_belts(scenario, state, side)
-    return _MoveGround(
-        start=start,
-        allowance=max(0, int(allowance)),
-        neighbor=scenario.map.neighbor,
-        edge=rules.edge_cost(klass, weather),
-        enemy=enemy,
-        zoc=zoc,
-        stop=zoc if belts is None else zoc | belts,
-        can_end=can_end,
-        start_in_zoc=bool(zoc[start]),
+        scenario.map.neighbor,
+        rules.edge_cost(int(MOVEMENT_CLASS[units.kind[unit]]), weather),
+        LEAVE_ZOC_COST,
     )
 
 
@@ -450,39 +438,13 @@ def legal_moves(
     `enemy_zone`: the unit's enemies' `zoc.enemy_zone_of_control` in `state`, when the caller
     keeps it (a side's phase moves only its own units).
     """
-    if rules is None:
-        rules = MovementRules.build(scenario)
-    start = int(state.hex[unit])
-    if state.status[unit] != _ACTIVE or start < 0:
-        raise ValueError(f"unit {unit} is not on the map")
-    units = scenario.units
-    side = int(units.side[unit])
-    weather = hex_weather(scenario, state)
-    if allowance is None:
-        allowance = int(state.movement_left[unit])
-    belts = fortification.enemy_belts(scenario, state, side)
-    budget = max(0, int(allowance))
-    cost, through, came_from, stops, found = kernels.unit_reach(
-        unit,
-        budget,
-        state.hex,
-        state.status,
-        scenario.unit_hostile[side],
-        scenario.unit_friendly[side],
-        enemy_zone_of_control(scenario, state, side, weather) if enemy_zone is None else enemy_zone,
-        _NO_BELTS if belts is None else belts,
-        scenario.map.water,
-        stacking.limit(scenario),
-        _ACTIVE,
-        scenario.map.neighbor,
-        rules.edge_cost(int(MOVEMENT_CLASS[units.kind[unit]]), weather),
-        LEAVE_ZOC_COST,
-    )
+    args = _move_args(scenario, state, unit, allowance, rules, enemy_zone)
+    cost, through, came_from, stops, found = kernels.unit_reach(*args)
     found.flags.writeable = False
     return Reach(
         unit=unit,
-        start=start,
-        allowance=budget,
+        start=int(state.hex[unit]),
+        allowance=int(args[1]),
         cost=cost,
         through=through,
         came_from=came_from,
@@ -519,11 +481,11 @@ def check_move(
     rules: MovementRules | None = None,
 ) -> tuple[int, bool] | None:
     """`move_path_cost` and whether the move ends in enemy ZOC (the unit stops for the phase),
-    or None if the move is illegal."""
-    ground = _move_ground(scenario, state, unit, allowance, rules)
-    hexes = [int(h) for h in path]
-    cost = _path_cost(ground, hexes)
-    return None if cost is None else (cost, bool(ground.stop[hexes[-1]]) and len(hexes) > 1)
+    or None if the move is illegal. One compiled pass over the path's hexes (`kernels.path_cost`):
+    the engine checks every move."""
+    args = _move_args(scenario, state, unit, allowance, rules)
+    cost, stops = kernels.path_cost(*args, np.asarray(path, dtype=np.int64))
+    return None if cost < 0 else (int(cost), bool(stops))
 
 
 def legal_prefix(
@@ -537,43 +499,13 @@ def legal_prefix(
 ) -> int:
     """How many hexes of `path` (start hex excluded) the unit may move along: the longest legal
     part of a move ordered on what its side could see."""
-    ground = _move_ground(scenario, state, unit, allowance, rules)
-    hexes = [ground.start, *(int(h) for h in path)]
+    args = _move_args(scenario, state, unit, allowance, rules)
+    hexes = np.array([state.hex[unit], *path], dtype=np.int64)
     for k in range(len(hexes) - 1, 0, -1):
-        if _path_cost(ground, hexes[: k + 1]) is not None:
+        if kernels.path_cost(*args, hexes[: k + 1])[0] >= 0:
             return k
     return 0
 
-
-def _path_cost(ground: _MoveGround, hexes: list[int]) -> int | None:
-    if not hexes or hexes[0] != ground.start:
-        return None
-    zoc, enemy = ground.zoc, ground.enemy
-    total = 0
-    for i in range(1, len(hexes)):
-        a, b = hexes[i - 1], hexes[i]
-        if i > 1 and ground.stop[a]:
-            return None  # movement ended on entering enemy ZOC or an enemy belt
-        around = ground.neighbor[a].tolist()
-        if b < 0 or b not in around:
-            return None
-        step = int(ground.edge[a, around.index(b)])
-        if step < 0 or enemy[b]:
-            return None
-        leaving_zoc = i == 1 and ground.start_in_zoc
-        if leaving_zoc:
-            if zoc[b]:
-                return None  # ZOC to ZOC
-            step += LEAVE_ZOC_COST
-        total += step
-        if total > ground.allowance:
-            if len(hexes) == 2 and leaving_zoc and ground.allowance > 0:
-                total = ground.allowance  # minimum move
-            else:
-                return None
-    if not ground.can_end[hexes[-1]]:
-        return None
-    return total
 
 
 # --- distance fields -----------------------------------------------------------------------------
