@@ -486,3 +486,22 @@ def test_the_kernels_take_a_leading_game_axis() -> None:
         alone = supply._distance(grid.neighbor, cost, g.sources, g.passable, g.enterable, limits[k])
         assert (both[k] == alone).all()
         assert (cut[k] == supply._connected(grid.neighbor, g.passable, g.sources)).all()
+
+
+@pytest.mark.parametrize("days_per_turn", [1, 2, 3, 7])
+def test_supply_stage_counts_the_stage_starts_a_unit_has_reached(days_per_turn: int) -> None:
+    """A unit `c` turns out of supply is in the stage whose first turn (STAGE_DAYS on the
+    scenario's turns) it has reached: 0 before the first, SURRENDER from the last on, for every
+    counter a unit can carry and in batches of games alike."""
+    from dataclasses import replace
+
+    from tests.conftest import KHARKOV
+
+    kharkov = load_scenario(KHARKOV)
+    scenario = replace(kharkov, scale=replace(kharkov.scale, days_per_turn=days_per_turn))
+    starts = supply.stage_turns(scenario)
+    counters = np.arange(256, dtype=np.uint8).reshape(4, 64)
+    want = np.array([[sum(int(c) >= t for t in starts) for c in row] for row in counters])
+    assert (supply.supply_stage(scenario, counters) == want).all()
+    assert int(supply.supply_stage(scenario, 0)) == 0
+    assert int(supply.supply_stage(scenario, 255)) == supply.SURRENDER

@@ -173,11 +173,22 @@ def stage_turns(scenario: Scenario) -> tuple[int, ...]:
 
 
 def supply_stage(scenario: Scenario, counter: npt.ArrayLike) -> npt.NDArray[np.uint8]:
-    """The stage (0 in supply .. SURRENDER) of units `counter` turns out of supply."""
-    turns = np.asarray(stage_turns(scenario), dtype=np.int32)
+    """The stage (0 in supply .. SURRENDER) of units `counter` turns out of supply: how many
+    stages' first turns it has reached (they rise with STAGE_DAYS)."""
     count = np.asarray(counter, dtype=np.int32)
-    stage: npt.NDArray[np.uint8] = (count[..., None] >= turns).sum(axis=-1).astype(np.uint8)
+    stage: npt.NDArray[np.uint8] = np.searchsorted(
+        _stage_starts(scenario), count, side="right"
+    ).astype(np.uint8)
     return stage
+
+
+@lru_cache(maxsize=16)
+def _stage_starts(scenario: Scenario) -> npt.NDArray[np.int32]:
+    """`stage_turns`, as the array `supply_stage` searches (asked for at every attack scored)."""
+    turns = np.asarray(stage_turns(scenario), dtype=np.int32)
+    assert (np.diff(turns) >= 0).all(), "STAGE_DAYS must rise"
+    turns.flags.writeable = False
+    return turns
 
 
 def attrition_face(scenario: Scenario) -> int:
