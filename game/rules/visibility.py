@@ -7,6 +7,7 @@ turned into hexes by the scenario's scale) and the units in them.
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
@@ -19,21 +20,24 @@ from game.state import GameState, UnitStatus
 RECON_KM: Final = 20.0
 _ACTIVE = int(UnitStatus.ACTIVE)
 
-# Hexes seen, by map, radius and the team's unit hexes: after one unit moves, every other team's
-# view is the same as before, and each side's view is asked for at every move. At most _KEPT.
+# Hexes seen, by map, radius and where the team's units stand (and whether they are on the map):
+# after one unit moves, every other team's view is the same as before, and each side's view is
+# asked for at every move. At most _KEPT.
 _KEPT = 256
-_seen: OrderedDict[tuple[str, int, bytes], npt.NDArray[np.bool_]] = OrderedDict()
+_seen: OrderedDict[tuple[str, int, bytes, bytes], npt.NDArray[np.bool_]] = OrderedDict()
 
 
 def observed_hexes(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[np.bool_]:
     """[N] hexes `side` sees now: within reconnaissance range of its team's units on the map.
     The array is shared and read-only."""
     grid = scenario.map
-    mine = state.hex[state.active & scenario.unit_friendly[side] & (state.hex >= 0)]
+    team = _team_units(scenario)[side]
+    hexes, status = state.hex[team], state.status[team]
     radius = scenario.scale.hexes(RECON_KM)
-    key = (grid.fingerprint(), radius, mine.tobytes())
+    key = (grid.fingerprint(), radius, hexes.tobytes(), status.tobytes())
     found = _seen.get(key)
     if found is None:
+        mine = hexes[(status == _ACTIVE) & (hexes >= 0)]
         found = kernels.within(mine.astype(np.int64), grid.neighbor, radius, grid.size)
         found.flags.writeable = False
         _seen[key] = found
@@ -44,21 +48,37 @@ def observed_hexes(scenario: Scenario, state: GameState, side: int) -> npt.NDArr
     return found
 
 
+@lru_cache(maxsize=16)
+def _team_units(scenario: Scenario) -> tuple[npt.NDArray[np.intp], ...]:
+    """Each side's team's units: what it sees depends on where they stand alone."""
+    return tuple(np.flatnonzero(scenario.unit_friendly[side]) for side in scenario.sides)
+
+
 def update_visibility(scenario: Scenario, state: GameState, moved: int | None = None) -> None:
     """Record, for every side, the enemy units it sees now and where.
 
     `moved`: the only unit that moved since the last call (the engine's move, made after a full
-    update in the same phase). Its team sees anew; every other side's view changes only in
-    whether it sees that unit, so only that unit is looked at for them.
+    update in the same phase, with no enemy moved since). Its team marks the enemies it sees from
+    where it stands now (what its other units see was marked before, and marks are never taken
+    back); every other side's view changes only in whether it sees that unit, so only that unit
+    is looked at for them.
     """
+    grid = scenario.map
     for side in scenario.sides:
-        seen = observed_hexes(scenario, state, side)
-        if moved is not None and scenario.unit_hostile[side][moved]:
+        if moved is not None:
             h = int(state.hex[moved])
-            if h >= 0 and state.status[moved] == _ACTIVE and seen[h]:
-                state.seen_turn[side, moved] = state.turn
-                state.seen_hex[side, moved] = h
-            continue
+            on_map = h >= 0 and state.status[moved] == _ACTIVE
+            if scenario.unit_hostile[side][moved]:
+                if on_map and observed_hexes(scenario, state, side)[h]:
+                    state.seen_turn[side, moved] = state.turn
+                    state.seen_hex[side, moved] = h
+                continue
+            if not on_map:
+                continue
+            radius = scenario.scale.hexes(RECON_KM)
+            seen = kernels.within(np.array([h], dtype=np.int64), grid.neighbor, radius, grid.size)
+        else:
+            seen = observed_hexes(scenario, state, side)
         enemy = state.active & scenario.unit_hostile[side]
         visible = enemy & seen[np.maximum(state.hex, 0)]
         state.seen_turn[side, visible] = state.turn
