@@ -220,8 +220,29 @@ def _links(neighbor: I32, hexside: Bool | None = None) -> npt.NDArray[np.intp]:
     neighbour is off the map or, when `hexside` ([N, 6]) is given, the hexside is not marked.
 
     Direction-major, so that a gather `layer[..., links]` is [..., 6, N] and reducing over the
-    six directions is five elementwise passes over contiguous rows.
+    six directions is five elementwise passes over contiguous rows. A finished map's own links
+    are kept (every supply trace asks for them).
     """
+    if hexside is None and not neighbor.flags.writeable:
+        kept = _map_links.get(id(neighbor))
+        if kept is None or kept[0] is not neighbor:
+            made = _make_links(neighbor, None)
+            made.flags.writeable = False
+            kept = (neighbor, made)
+            _map_links[id(neighbor)] = kept
+            while len(_map_links) > _MAP_LINKS_KEPT:
+                _map_links.pop(next(iter(_map_links)))
+        return kept[1]
+    return _make_links(neighbor, hexside)
+
+
+# `_links` of finished maps' neighbour tables, by identity (the table is held here, so its id is
+# not reused while it is). At most _MAP_LINKS_KEPT.
+_MAP_LINKS_KEPT: Final = 8
+_map_links: dict[int, tuple[I32, npt.NDArray[np.intp]]] = {}
+
+
+def _make_links(neighbor: I32, hexside: Bool | None) -> npt.NDArray[np.intp]:
     n = neighbor.shape[0]
     keep = neighbor >= 0 if hexside is None else (neighbor >= 0) & hexside
     links: npt.NDArray[np.intp] = np.ascontiguousarray(np.where(keep, neighbor, n).T, np.intp)
@@ -269,6 +290,12 @@ def _connected(neighbor: I32, nodes: Bool, seeds: Bool, hexside: Bool | None = N
     """`nodes` hexes in a component (see `_components`) that holds a seed."""
     n = neighbor.shape[0]
     labels = _components(neighbor, nodes, hexside)
+    if labels.ndim == 1:  # one game: plain indexing does what the batch form's gathers do
+        one = np.zeros(n + 1, dtype=np.bool_)
+        one[labels[seeds & nodes]] = True
+        one[n] = False
+        found: Bool = one[labels]
+        return found
     has_seed = np.zeros((*labels.shape[:-1], n + 1), dtype=np.bool_)
     np.put_along_axis(has_seed, np.where(seeds & nodes, labels, n), True, axis=-1)
     has_seed[..., n] = False
