@@ -7,6 +7,7 @@ import numpy as np
 import numpy.typing as npt
 
 from game.ai import fields
+from game.ai.belief import Belief
 from game.ai.plan import Order, Posture
 from game.ai.tactics import (
     ATTACK_WEIGHT,
@@ -14,6 +15,7 @@ from game.ai.tactics import (
     CONTACT_WEIGHT,
     EXPOSURE_WEIGHT,
     F64,
+    FRONT_BAND_KM,
     FRONT_WEIGHT,
     GOAL_SLACK,
     GOAL_WEIGHT,
@@ -23,16 +25,21 @@ from game.ai.tactics import (
     OVERREACH_KM,
     OVERREACH_WEIGHT,
     SUPPLY_WEIGHT,
+    THREAT_KM_FOOT,
+    THREAT_KM_MECHANISED,
     PhaseContext,
+    _balls,
     _column_tables,
     _weather_shifts,
     free_depth,
     step_value,
+    unit_defence,
 )
-from game.enums import UnitKind
+from game.enums import MECHANISED_KINDS, UnitKind
 from game.rules import combat_reference as combat_rules
 from game.rules.movement import MOVEMENT_CLASS
 from game.rules.weather import per_hex
+from game.scenario.model import Scenario
 from game.state import Phase
 
 
@@ -177,3 +184,47 @@ def reference_scores(
 
     score += NOISE * rng.random(len(d))
     return score
+
+
+def reference_enemy_picture(
+    scenario: Scenario, side: int, belief: Belief
+) -> tuple[I32, F64, npt.NDArray[np.bool_], F64, npt.NDArray[np.bool_]]:
+    """`EnemyPicture.of` as array operations, as it was before it was compiled: (stacks,
+    defence, anti-armour, threat, band)."""
+    state = belief.state
+    grid = scenario.map
+    units = scenario.units
+    n = grid.size
+    enemy = np.nonzero(state.active & (state.hex >= 0) & scenario.unit_hostile[side])[0]
+    defence = np.zeros(n)
+    np.add.at(defence, state.hex[enemy], unit_defence(scenario, belief, enemy))
+    anti = np.zeros(n, dtype=np.bool_)
+    anti_kind = (units.kind[enemy] == UnitKind.ARMOUR) | (units.kind[enemy] == UnitKind.ARTILLERY)
+    anti[state.hex[enemy[anti_kind]]] = True
+    ghost_units = np.nonzero(belief.ghosts >= 0)[0]
+    threat_units = np.concatenate([enemy, ghost_units])
+    threat_hexes = np.concatenate([state.hex[enemy], belief.ghosts[ghost_units]]).astype(np.int32)
+    threat = np.zeros(n)
+    if len(threat_units):
+        strength = (
+            units.attack[threat_units]
+            * np.where(
+                state.steps[threat_units] > 0,
+                state.steps[threat_units],
+                units.max_steps[threat_units],
+            )
+            / np.maximum(units.max_steps[threat_units], 1)
+        )
+        mechanised = np.isin(units.kind[threat_units], list(MECHANISED_KINDS))
+        radius = np.where(
+            mechanised,
+            scenario.scale.hexes(THREAT_KM_MECHANISED),
+            scenario.scale.hexes(THREAT_KM_FOOT),
+        ).astype(np.int64)
+        threat = _balls(scenario, threat_hexes, radius, strength.astype(np.float64))
+    hexes = np.unique(state.hex[enemy]).astype(np.int32)
+    near = np.zeros(n, dtype=np.bool_)
+    if len(hexes):
+        band = np.full(len(hexes), scenario.scale.hexes(FRONT_BAND_KM), dtype=np.int64)
+        near = _balls(scenario, hexes, band, np.ones(len(hexes))) > 0
+    return hexes, defence, anti, threat, near & (defence == 0) & ~grid.water

@@ -327,3 +327,35 @@ def test_compiled_move_scores_equal_the_array_form(kharkov: Scenario) -> None:
             assert got.tolist() == want.tolist()
             compared += 1
     assert compared > 100
+
+
+def test_compiled_enemy_picture_equals_the_array_form(kharkov: Scenario) -> None:
+    """Through a whole game, at every action of either AI, its picture of the known enemy
+    (stacks, defence, anti-armour, threat of visible enemies and ghosts, front band) is the
+    array form's, to the last bit."""
+    from game.ai.belief import belief_from_observation
+    from game.ai.players import play_one
+    from game.ai.scripted import HistoricalAI
+    from game.ai.tactics import EnemyPicture
+    from game.observation import observe
+    from game.session import Game
+    from game.sim.runner import ai_seed
+    from tests.ai_reference import reference_enemy_picture
+
+    game = Game(kharkov, seed=6)
+    players = {s: HistoricalAI(kharkov, s, ai_seed(6, s)) for s in kharkov.sides}
+    compared = ghosts = 0
+    while not game.state.over:
+        side = kharkov.sides[game.state.side_index]
+        view = observe(kharkov, game.state, side)
+        own_status = np.where(view.own, view.status, UnitStatus.WAITING).astype(np.uint8)
+        belief = belief_from_observation(kharkov, view, own_status)
+        got = EnemyPicture.of(kharkov, side, belief)
+        want = reference_enemy_picture(kharkov, side, belief)
+        mine = (got.hexes, got.defence, got.anti_armour, got.threat, got.band)
+        for a, b in zip(mine, want, strict=True):
+            assert a.dtype == b.dtype and a.tolist() == b.tolist()
+        compared += 1
+        ghosts += int((belief.ghosts >= 0).any())
+        play_one(game, players[side])
+    assert compared > 500 and ghosts > 100

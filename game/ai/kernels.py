@@ -202,6 +202,70 @@ def ball_sums(
 
 
 @njit(cache=True, nogil=True)
+def enemy_picture(
+    enemy: npt.NDArray[np.intp],
+    hexes: I32,
+    defence_of: F64,
+    anti_armour_kind: Bool,
+    ghost_units: npt.NDArray[np.intp],
+    ghost_hexes: I32,
+    attack: npt.NDArray[np.int16],
+    steps: I8,
+    max_steps: I8,
+    mechanised_kind: Bool,
+    kinds: npt.NDArray[np.uint8],
+    mechanised_reach: int,
+    foot_reach: int,
+    band_reach: int,
+    water: Bool,
+    q: I32,
+    r: I32,
+    cols: int,
+    rows: int,
+    flat: bool,
+) -> tuple[I32, F64, Bool, F64, Bool]:
+    """`tactics.EnemyPicture.of` in one call (it says what each array means): the sums are
+    added unit by unit in the same order as its array form, so the values are the same."""
+    n = cols * rows
+    defence = np.zeros(n)
+    anti = np.zeros(n, dtype=np.bool_)
+    occupied = np.zeros(n, dtype=np.bool_)
+    for i in range(len(enemy)):
+        h = hexes[enemy[i]]
+        defence[h] += defence_of[i]
+        if anti_armour_kind[kinds[enemy[i]]]:
+            anti[h] = True
+        occupied[h] = True
+    count = len(enemy) + len(ghost_units)
+    threat = np.zeros(n)
+    if count:
+        where = np.empty(count, dtype=np.int32)
+        reach = np.empty(count, dtype=np.int64)
+        strength = np.empty(count)
+        for i in range(count):
+            if i < len(enemy):
+                u = enemy[i]
+                where[i] = hexes[u]
+            else:
+                u = ghost_units[i - len(enemy)]
+                where[i] = ghost_hexes[u]
+            s = steps[u] if steps[u] > 0 else max_steps[u]
+            strength[i] = (attack[u] * s) / max(max_steps[u], 1)
+            reach[i] = mechanised_reach if mechanised_kind[kinds[u]] else foot_reach
+        threat = ball_sums(where, reach, strength, q, r, cols, rows, flat)
+    stacks = np.flatnonzero(occupied).astype(np.int32)
+    band = np.zeros(n, dtype=np.bool_)
+    if len(stacks):
+        near = ball_sums(
+            stacks, np.full(len(stacks), band_reach, dtype=np.int64), np.ones(len(stacks)),
+            q, r, cols, rows, flat,
+        )  # fmt: skip
+        for h in range(n):
+            band[h] = near[h] > 0 and defence[h] == 0 and not water[h]
+    return stacks, defence, anti, threat, band
+
+
+@njit(cache=True, nogil=True)
 def place(
     h: int,
     sign: int,

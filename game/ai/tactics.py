@@ -132,6 +132,8 @@ _ATTACK = Posture.ATTACK
 _GOING_FORWARD = (Posture.ATTACK, Posture.BREAKOUT)  # postures that make for their goals
 _EXPLOITATION = Phase.EXPLOITATION
 _MECHANISED_KIND = np.isin(np.arange(len(UnitKind)), MECHANISED)  # by UnitKind code
+# kinds whose stack denies the armour shift (tanks or guns), by UnitKind code
+_ANTI_ARMOUR_KIND = np.isin(np.arange(len(UnitKind)), [UnitKind.ARMOUR, UnitKind.ARTILLERY])
 
 
 def _balls(scenario: Scenario, hexes: I32, radius: npt.NDArray[np.int64], weight: F64) -> F64:
@@ -345,48 +347,36 @@ class EnemyPicture:
 
     @classmethod
     def of(cls, scenario: Scenario, side: int, belief: Belief) -> EnemyPicture:
+        """Threat counts visible enemies and ghosts, by the hexes they could attack next turn;
+        the band is the ground within FRONT_BAND_KM of a known stack, not its own hexes."""
         state = belief.state
         grid = scenario.map
         units = scenario.units
-        n = grid.size
+        scale = scenario.scale
         enemy = np.nonzero(state.active & (state.hex >= 0) & scenario.unit_hostile[side])[0]
-        defence = np.zeros(n)
-        np.add.at(defence, state.hex[enemy], unit_defence(scenario, belief, enemy))
-        anti = np.zeros(n, dtype=np.bool_)
-        anti_kind = (units.kind[enemy] == UnitKind.ARMOUR) | (
-            units.kind[enemy] == UnitKind.ARTILLERY
+        stacks, defence, anti, threat, band = ai_kernels.enemy_picture(
+            enemy,
+            state.hex,
+            unit_defence(scenario, belief, enemy),
+            _ANTI_ARMOUR_KIND,
+            np.nonzero(belief.ghosts >= 0)[0],
+            belief.ghosts,
+            units.attack,
+            state.steps,
+            units.max_steps,
+            _MECHANISED_KIND,
+            units.kind,
+            scale.hexes(THREAT_KM_MECHANISED),
+            scale.hexes(THREAT_KM_FOOT),
+            scale.hexes(FRONT_BAND_KM),
+            grid.water,
+            grid.q,
+            grid.r,
+            grid.cols,
+            grid.rows,
+            grid.orientation == "flat",
         )
-        anti[state.hex[enemy[anti_kind]]] = True
-        # threat: visible enemies and ghosts, by the hexes they could attack next turn
-        ghost_units = np.nonzero(belief.ghosts >= 0)[0]
-        threat_units = np.concatenate([enemy, ghost_units])
-        threat_hexes = np.concatenate([state.hex[enemy], belief.ghosts[ghost_units]]).astype(
-            np.int32
-        )
-        threat = np.zeros(n)
-        if len(threat_units):
-            strength = (
-                units.attack[threat_units]
-                * np.where(
-                    state.steps[threat_units] > 0,
-                    state.steps[threat_units],
-                    units.max_steps[threat_units],
-                )
-                / np.maximum(units.max_steps[threat_units], 1)
-            )
-            radius = np.where(
-                _MECHANISED_KIND[units.kind[threat_units]],
-                scenario.scale.hexes(THREAT_KM_MECHANISED),
-                scenario.scale.hexes(THREAT_KM_FOOT),
-            ).astype(np.int64)
-            threat = _balls(scenario, threat_hexes, radius, strength.astype(np.float64))
-        hexes = np.unique(state.hex[enemy]).astype(np.int32)
-        near: Bool = np.zeros(n, dtype=np.bool_)
-        if len(hexes):
-            band = np.full(len(hexes), scenario.scale.hexes(FRONT_BAND_KM), dtype=np.int64)
-            near = _balls(scenario, hexes, band, np.ones(len(hexes))) > 0
-        band = near & (defence == 0) & ~grid.water
-        return cls(hexes, defence, anti, threat, band)
+        return cls(stacks, defence, anti, threat, band)
 
 
 def _take_value(scenario: Scenario, orders: dict[int, Order]) -> F64:
