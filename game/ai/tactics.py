@@ -652,21 +652,36 @@ class PhaseContext:
         if own_attack <= 0 or self.phase == _EXPLOITATION:
             attack_weight = 0.0
         value = float(_step_values(scenario)[u]) * float(state.steps[u])
+        forward = posture in _GOING_FORWARD
+        # the unit's and its order's numbers in one array, handed to the kernel in parts
+        terms = np.array(
+            [
+                1.0 if goals else 0.0,  # goal: has goals, slack, weight, scale, reach the next
+                0.0 if garrison else float(GOAL_SLACK[posture]),
+                GOAL_WEIGHT[posture] * (4.0 if garrison else 1.0),
+                float(max(int(units.allowance[u]), 2)),
+                1.0 if forward and not garrison else 0.0,
+                attack_weight,  # attacking: weight, own attack, armour
+                own_attack,
+                1.0 if units.kind[u] == _ARMOUR else 0.0,
+                EXPOSURE_WEIGHT[posture],  # exposure: weight, own defence, value, garrison
+                float(self.defence_of[u]),
+                min(value, 4.0),
+                0.5 if garrison else 1.0,
+                float(free_depth(scenario, posture)),  # overreach: free depth, weight, km
+                OVERREACH_WEIGHT,
+                scenario.scale.hex_km / OVERREACH_KM,
+                1.0 if forward and goals else 0.0,  # taking: attack with goals, weight
+                CAPTURE_WEIGHT,
+            ]
+        )
         return ai_kernels.score_moves(
             d,
             start,
             scenario.map.neighbor,
             goal_field,
-            np.array(
-                [
-                    1.0 if goals else 0.0,
-                    0.0 if garrison else float(GOAL_SLACK[posture]),
-                    GOAL_WEIGHT[posture] * (4.0 if garrison else 1.0),
-                    float(max(int(units.allowance[u]), 2)),
-                    1.0 if posture in _GOING_FORWARD and not garrison else 0.0,
-                ]
-            ),
-            np.array([attack_weight, own_attack, 1.0 if units.kind[u] == _ARMOUR else 0.0]),
+            terms[0:5],
+            terms[5:8],
             self.enemy_defence,
             self.attack_shift,
             self.gathered,
@@ -677,14 +692,7 @@ class PhaseContext:
             _column_array(),
             _SIXTHS,
             CONTACT_WEIGHT[posture],
-            np.array(
-                [
-                    EXPOSURE_WEIGHT[posture],
-                    float(self.defence_of[u]),
-                    min(value, 4.0),
-                    0.5 if garrison else 1.0,
-                ]
-            ),
+            terms[8:12],
             self.weather_shift,
             self.friends_defence,
             self.threat,
@@ -693,16 +701,10 @@ class PhaseContext:
             self.covered,
             SUPPLY_WEIGHT * (2.0 if state.supply[u] > 0 else 1.0),
             self.supplied,
-            np.array(
-                [
-                    float(free_depth(scenario, posture)),
-                    OVERREACH_WEIGHT,
-                    scenario.scale.hex_km / OVERREACH_KM,
-                ]
-            ),
+            terms[12:15],
             self.depth,
             *self._order_arrays(order),
-            np.array([1.0 if posture in _GOING_FORWARD and goals else 0.0, CAPTURE_WEIGHT]),
+            terms[15:17],
             scenario.side_table.hostile_ground[self.side],
             state.control,
             scenario.vp,
