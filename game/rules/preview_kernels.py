@@ -46,7 +46,6 @@ I8 = npt.NDArray[np.int8]
 I16 = npt.NDArray[np.int16]
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 Bool = npt.NDArray[np.bool_]
 # A side's slots as the kernels take them: kind, steps, max_steps, value, supply, fatigue, river.
 StackFields = tuple[U8, I8, I8, I16, U8, U8, U8]
