@@ -1,6 +1,7 @@
 """Compiling the compiled kernels ahead of the first game, out of the player's way.
 
-The graph searches and the AI's scoring (`game.rules.kernels`, `game.ai.kernels`) are compiled by
+The graph searches, the AI's scoring and the combat preview (`game.rules.kernels`,
+`game.ai.kernels`, `game.rules.preview_kernels`) are compiled by
 numba the first time they run and the machine code is kept on disk (`cache=True`), so only the
 very first game after an install pays for it (several seconds). The game window starts
 `python -m game.warm` in the background when that cache is still empty: it plays the first turns
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 
 from game.ai import kernels as ai_kernels
-from game.rules import kernels
+from game.rules import kernels, preview_kernels
 
 TURNS = 2  # enough turns to reach every kernel: moves, supply, combat, the AI's phases
 
@@ -31,8 +32,19 @@ def _compiled(dispatcher: object) -> bool:
 
 
 def kernels_cached() -> bool:
-    """Whether the kernels a game uses first have been compiled and kept."""
-    return all(_compiled(k) for k in (kernels.unit_moves, ai_kernels.score_moves, kernels.zone))
+    """Whether the kernels a game calls first have been compiled and kept (a kernel called only
+    from other kernels, like `unit_moves` inside `unit_reach`, is compiled into them)."""
+    return all(
+        _compiled(k)
+        for k in (
+            kernels.unit_reach,
+            kernels.path_cost,
+            kernels.zone,
+            ai_kernels.score_moves,
+            ai_kernels.enemy_picture,
+            preview_kernels.preview_loops,
+        )
+    )
 
 
 def warm_in_background() -> subprocess.Popen[bytes] | None:
