@@ -527,33 +527,6 @@ def move_ground(
 
 
 @njit(cache=True, nogil=True)
-def occupied_hexes(
-    hexes: I32,
-    status: npt.NDArray[np.uint8],
-    steps: npt.NDArray[np.int8],
-    mask: Bool,
-    n_hexes: int,
-    active: int,
-) -> I64:
-    """Hexes, in index order, where a unit of `mask` stands on the map with steps left: the
-    occupied hexes a zone of control spreads from (`zoc.occupied_by` then `np.flatnonzero`)."""
-    occupied = np.zeros(n_hexes, dtype=np.bool_)
-    count = 0
-    for u in range(len(hexes)):
-        h = hexes[u]
-        if mask[u] and status[u] == active and h >= 0 and steps[u] > 0 and not occupied[h]:
-            occupied[h] = True
-            count += 1
-    out = np.empty(count, dtype=np.int64)
-    k = 0
-    for h in range(n_hexes):
-        if occupied[h]:
-            out[k] = h
-            k += 1
-    return out
-
-
-@njit(cache=True, nogil=True)
 def bypassed_ground(
     neighbor: I32,
     water: Bool,

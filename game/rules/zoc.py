@@ -11,6 +11,7 @@ ZOC is its whole team's; its enemies' ZOC is every other team's.
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -33,8 +34,8 @@ def spread_zone(grid: HexMap, occupied: BoolArray, weather: HexWeather) -> BoolA
     Hexside layers are symmetric, so side d of h is the side the neighbour's ZOC crosses.
     `weather` is one code or [N] codes (the weather of the hex the zone reaches into).
     """
-    if occupied.ndim == 1:  # one game: the compiled loop, or the zone kept from last time
-        return _one_zone(grid, np.flatnonzero(occupied).astype(np.int64), weather)
+    if occupied.ndim == 1:  # one game: the compiled loop
+        return _spread(grid, np.flatnonzero(occupied).astype(np.int64), weather)
     ice = frozen(weather)
     carries = (grid.neighbor >= 0) & ((grid.river != River.MAJOR) | ice[..., None])
     n = grid.size
@@ -47,25 +48,19 @@ def spread_zone(grid: HexMap, occupied: BoolArray, weather: HexWeather) -> BoolA
     return zone
 
 
-# Zones already spread, by map, weather and occupied hexes: a side's movement phase asks for its
-# enemies' zone at every move, and its enemies do not move meanwhile. At most _ZONES_KEPT.
+# Zones already spread, by map, weather and where the units stand (their status and steps): a
+# side's movement phase asks for its enemies' zone at every move, and its enemies do not move
+# meanwhile. At most _ZONES_KEPT.
 _ZONES_KEPT = 256
-_zones: OrderedDict[tuple[str, int | str, bytes], BoolArray] = OrderedDict()
+_zones: OrderedDict[tuple[str, int | str, bytes, bytes, bytes], BoolArray] = OrderedDict()
 
 
-def _one_zone(grid: HexMap, hexes: npt.NDArray[np.int64], weather: HexWeather) -> BoolArray:
-    key = (grid.fingerprint(), weather_key(weather), hexes.tobytes())
-    found = _zones.get(key)
-    if found is None:
-        ice = np.broadcast_to(frozen(weather), (grid.size,))
-        major = grid.river == River.MAJOR
-        found = kernels.zone(hexes, grid.neighbor, major, ice, passable_ground(grid, weather), grid.size)
-        found.flags.writeable = False
-        _zones[key] = found
-        while len(_zones) > _ZONES_KEPT:
-            _zones.popitem(last=False)
-    else:
-        _zones.move_to_end(key)
+def _spread(grid: HexMap, hexes: npt.NDArray[np.int64], weather: HexWeather) -> BoolArray:
+    """The zone of the occupied `hexes` (sorted, unique) in one compiled pass; read-only."""
+    ice = np.broadcast_to(frozen(weather), (grid.size,))
+    major = grid.river == River.MAJOR
+    found = kernels.zone(hexes, grid.neighbor, major, ice, passable_ground(grid, weather), grid.size)
+    found.flags.writeable = False
     return found
 
 
@@ -85,25 +80,51 @@ def zone_of_control(
     The weather defaults to the state's turn, hex by hex; frozen rivers carry ZOC, unfrozen major
     rivers don't.
     """
-    return _zone_of(scenario, state, scenario.unit_friendly[side], weather)
+    return _zone_of(scenario, state, _units_of(scenario)[0][side], weather)
 
 
 def enemy_zone_of_control(
     scenario: Scenario, state: GameState, side: int, weather: HexWeather | None = None
 ) -> BoolArray:
     """[N] bool: hexes in the zone of control of every team but `side`'s."""
-    return _zone_of(scenario, state, scenario.unit_hostile[side], weather)
+    return _zone_of(scenario, state, _units_of(scenario)[1][side], weather)
+
+
+@lru_cache(maxsize=16)
+def _units_of(
+    scenario: Scenario,
+) -> tuple[tuple[npt.NDArray[np.intp], ...], tuple[npt.NDArray[np.intp], ...]]:
+    """Each side's team's units and its enemies' units, by number."""
+    sides = scenario.sides
+    return (
+        tuple(np.flatnonzero(scenario.unit_friendly[s]) for s in sides),
+        tuple(np.flatnonzero(scenario.unit_hostile[s]) for s in sides),
+    )
 
 
 def _zone_of(
-    scenario: Scenario, state: GameState, units: BoolArray, weather: HexWeather | None
+    scenario: Scenario, state: GameState, units: npt.NDArray[np.intp], weather: HexWeather | None
 ) -> BoolArray:
-    """The zone of `units` ([U] mask) with steps left: `spread_zone` of the hexes they occupy,
-    found in one compiled pass (asked for at every move)."""
+    """The zone of `units` (unit numbers) with steps left: `spread_zone` of the hexes they
+    occupy, kept by where they stand (asked for at every move, and their places change seldom)."""
     if weather is None:
         weather = hex_weather(scenario, state)
     grid = scenario.map
-    hexes = kernels.occupied_hexes(
-        state.hex, state.status, state.steps, units, grid.size, _ACTIVE
+    hexes, status, steps = state.hex[units], state.status[units], state.steps[units]
+    key = (
+        grid.fingerprint(),
+        weather_key(weather),
+        hexes.tobytes(),
+        status.tobytes(),
+        steps.tobytes(),
     )
-    return _one_zone(grid, hexes, weather)
+    found = _zones.get(key)
+    if found is None:
+        occupied = hexes[(status == _ACTIVE) & (hexes >= 0) & (steps > 0)]
+        found = _spread(grid, np.unique(occupied).astype(np.int64), weather)
+        _zones[key] = found
+        while len(_zones) > _ZONES_KEPT:
+            _zones.popitem(last=False)
+    else:
+        _zones.move_to_end(key)
+    return found
