@@ -359,3 +359,33 @@ def test_compiled_enemy_picture_equals_the_array_form(kharkov: Scenario) -> None
         ghosts += int((belief.ghosts >= 0).any())
         play_one(game, players[side])
     assert compared > 500 and ghosts > 100
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_supply_trace_buckets_equal_the_heap(kharkov: Scenario, seed: int) -> None:
+    """The supply trace's bucket queue gives the binary heap's distances (the heap still serves
+    caps too large for a bucket per cost), for every side of scattered positions and caps from
+    a few hexes to the whole map, per hex or one for all."""
+    from game.rules import kernels
+
+    state = scattered(kharkov, seed)
+    grid = kharkov.map
+    rng = np.random.default_rng(seed)
+    step = supply._step_cost(kharkov)
+    for side in kharkov.sides:
+        ground = supply.supply_ground(kharkov, state, side)
+        for cap in (np.full(grid.size, 4), rng.integers(0, 40, grid.size), np.full(grid.size, 400)):
+            args = (grid.neighbor, step, ground.sources, ground.passable, ground.enterable)
+            caps = np.ascontiguousarray(cap, dtype=np.int32)
+            far = np.iinfo(np.int32).max
+            buckets = kernels.capped_distance(*args, caps, far)
+            heap = kernels._capped_distance_heap(*args, caps, np.full(grid.size, far, np.int32))
+            assert np.array_equal(buckets, heap)
+    huge = np.full(grid.size, 10 * grid.size, dtype=np.int32)  # beyond the buckets: the heap
+    whole = np.full(grid.size, 4 * grid.size, dtype=np.int32)  # the largest the buckets take
+    ground = supply.supply_ground(kharkov, state, 0)
+    args = (grid.neighbor, step, ground.sources, ground.passable, ground.enterable)
+    far = np.iinfo(np.int32).max
+    by_heap = kernels.capped_distance(*args, huge, far)
+    assert np.array_equal(by_heap, kernels.capped_distance(*args, whole, far))
+    assert (by_heap < far).sum() > 100

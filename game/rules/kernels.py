@@ -280,9 +280,57 @@ def capped_distance(
 ) -> I32:
     """The supply trace (see `supply._distance`): the distance from the nearest source, passing
     only through `spread` hexes and entering only `enterable` ones, each within its own `cap`;
-    `step_cost[h, d]` is the cost of entering h across its side d; `far` where unreached."""
+    `step_cost[h, d]` is the cost of entering h across its side d; `far` where unreached.
+
+    Dial's buckets, one per cost up to the largest cap: every step costs at least 1, so a
+    bucket is complete when its turn comes (a heap, for caps beyond a few times the map)."""
     n = neighbor.shape[0]
     dist = np.full(n, far, dtype=np.int32)
+    top = 0
+    for h in range(n):
+        top = max(top, cap[h])
+    if top > 4 * n:
+        return _capped_distance_heap(neighbor, step_cost, sources, spread, enterable, cap, dist)
+    head = np.full(top + 1, -1, dtype=np.int32)
+    # every hex settles once and pushes at most six: 7n entries at most
+    nxt = np.empty(7 * n + 1, dtype=np.int32)
+    val = np.empty(7 * n + 1, dtype=np.int32)
+    used = 0
+    for h in range(n):
+        if sources[h]:
+            dist[h] = 0
+            nxt[used] = head[0]
+            val[used] = h
+            head[0] = used
+            used += 1
+    for c in range(top + 1):
+        e = head[c]
+        while e >= 0:
+            h = val[e]
+            e = nxt[e]
+            if dist[h] != c or not spread[h]:
+                continue  # a stale entry, or a hex that passes nothing on
+            for d in range(6):
+                nb = neighbor[h, d]
+                if nb < 0 or not enterable[nb]:
+                    continue
+                # entering nb from h crosses nb's side facing h: the opposite side of d
+                new = c + step_cost[nb, (d + 3) % 6]
+                if new <= cap[nb] and new < dist[nb]:
+                    dist[nb] = new
+                    nxt[used] = head[new]
+                    val[used] = nb
+                    head[new] = used
+                    used += 1
+    return dist
+
+
+@njit(cache=True, nogil=True)
+def _capped_distance_heap(
+    neighbor: I32, step_cost: I32, sources: Bool, spread: Bool, enterable: Bool, cap: I32, dist: I32
+) -> I32:
+    """`capped_distance` with a binary heap, for caps too large for a bucket per cost."""
+    n = neighbor.shape[0]
     heap = np.empty(6 * n + n + 1, dtype=np.int64)
     stride = n + 1
     size = 0
@@ -298,7 +346,6 @@ def capped_distance(
             nb = neighbor[h, d]
             if nb < 0 or not enterable[nb]:
                 continue
-            # entering nb from h crosses nb's side facing h: the opposite side of d
             new = cost + step_cost[nb, (d + 3) % 6]
             if new <= cap[nb] and new < dist[nb]:
                 dist[nb] = new
