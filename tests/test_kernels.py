@@ -389,3 +389,33 @@ def test_supply_trace_buckets_equal_the_heap(kharkov: Scenario, seed: int) -> No
     by_heap = kernels.capped_distance(*args, huge, far)
     assert np.array_equal(by_heap, kernels.capped_distance(*args, whole, far))
     assert (by_heap < far).sum() > 100
+
+
+def test_distance_field_takes_free_steps_through_its_heap(kharkov: Scenario) -> None:
+    """A field whose steps may cost nothing cannot take its buckets in cost order: it goes by
+    the heap and still gives the plain Dijkstra's distances (and the buckets give the same as
+    the heap wherever every step costs at least 1)."""
+    from game.rules import kernels
+
+    grid = kharkov.map
+    rng = np.random.default_rng(7)
+    neighbor = grid.neighbor
+    usable = np.ascontiguousarray(neighbor >= 0)
+    sources = rng.choice(grid.size, size=5, replace=False).astype(np.int64)
+    for low in (0, 1):
+        push = rng.integers(low, 4, size=neighbor.shape).astype(np.int32)
+        got = kernels.field(sources, neighbor, push, usable, 1 << 20)
+        dist = [1 << 20] * grid.size
+        queue = [(0, int(s)) for s in sources]
+        for _, s in queue:
+            dist[s] = 0
+        heapq.heapify(queue)
+        while queue:
+            cost, h = heapq.heappop(queue)
+            if cost != dist[h]:
+                continue
+            for d in range(6):
+                if usable[h, d] and cost + push[h, d] < dist[neighbor[h, d]]:
+                    dist[neighbor[h, d]] = int(cost + push[h, d])
+                    heapq.heappush(queue, (dist[neighbor[h, d]], int(neighbor[h, d])))
+        assert got.tolist() == dist

@@ -243,9 +243,67 @@ def path_cost(
 @njit(cache=True, nogil=True)
 def field(sources: I64, neighbor: I32, push: I32, usable: Bool, infinity: int) -> I32:
     """Multi-source Dijkstra: the cost from the nearest source to every hex, stepping from h to
-    its neighbour on side d for `push[h, d]` where `usable[h, d]`; `infinity` where unreached."""
+    its neighbour on side d for `push[h, d]` where `usable[h, d]`; `infinity` where unreached.
+
+    Dial's buckets in a ring, one per cost up to the dearest step (every usable step costs at
+    least 1, so the bucket in hand is complete): the same distances a heap gives (and a heap
+    where a step costs nothing)."""
     n = neighbor.shape[0]
     dist = np.full(n, infinity, dtype=np.int32)
+    dearest = 1
+    for h in range(n):
+        for d in range(6):
+            if usable[h, d]:
+                if push[h, d] < 1:
+                    return _field_heap(sources, neighbor, push, usable, dist)
+                dearest = max(dearest, push[h, d])
+    ring = dearest + 1
+    head = np.full(ring, -1, dtype=np.int32)
+    # every hex settles once and pushes at most six: 6n entries and the sources at most
+    nxt = np.empty(6 * n + len(sources) + 1, dtype=np.int32)
+    val = np.empty(6 * n + len(sources) + 1, dtype=np.int32)
+    used = 0
+    pending = 0
+    for s in sources:
+        if dist[s] != 0:
+            dist[s] = 0
+            nxt[used] = head[0]
+            val[used] = s
+            head[0] = used
+            used += 1
+            pending += 1
+    cost = 0
+    while pending > 0:
+        slot = cost % ring
+        e = head[slot]
+        head[slot] = -1
+        while e >= 0:
+            h = val[e]
+            e = nxt[e]
+            pending -= 1
+            if dist[h] != cost:
+                continue  # a stale entry
+            for d in range(6):
+                if not usable[h, d]:
+                    continue
+                nb = neighbor[h, d]
+                new = cost + push[h, d]
+                if new < dist[nb]:
+                    dist[nb] = new
+                    k = new % ring
+                    nxt[used] = head[k]
+                    val[used] = nb
+                    head[k] = used
+                    used += 1
+                    pending += 1
+        cost += 1
+    return dist
+
+
+@njit(cache=True, nogil=True)
+def _field_heap(sources: I64, neighbor: I32, push: I32, usable: Bool, dist: I32) -> I32:
+    """`field` with a binary heap, for steps that cost nothing (no bucket order holds then)."""
+    n = neighbor.shape[0]
     heap = np.empty(6 * n + len(sources) + 1, dtype=np.int64)
     stride = n + 1
     size = 0
