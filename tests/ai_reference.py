@@ -228,3 +228,23 @@ def reference_enemy_picture(
         band = np.full(len(hexes), scenario.scale.hexes(FRONT_BAND_KM), dtype=np.int64)
         near = _balls(scenario, hexes, band, np.ones(len(hexes))) > 0
     return hexes, defence, anti, threat, near & (defence == 0) & ~grid.water
+
+
+def reference_armour_contact(scenario: Scenario, side: int, belief: Belief) -> I32:
+    """`armour_contact` as array operations, as it was before it was compiled."""
+    state = belief.state
+    units = scenario.units
+    out: I32 = np.zeros(scenario.map.size, dtype=np.int32)
+    seen = np.nonzero(
+        state.active
+        & (state.hex >= 0)
+        & scenario.unit_hostile[side]
+        & (units.kind == UnitKind.ARMOUR)
+    )[0]
+    if len(seen) == 0:
+        return out
+    hexes = np.unique(state.hex[seen])
+    around = scenario.map.neighbor[hexes]
+    ours = scenario.side_table.friendly_ground[side][state.control]
+    out[hexes] = np.where(around >= 0, ours[np.maximum(around, 0)], False).sum(axis=1)
+    return out

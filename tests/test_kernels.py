@@ -331,20 +331,20 @@ def test_compiled_move_scores_equal_the_array_form(kharkov: Scenario) -> None:
 
 def test_compiled_enemy_picture_equals_the_array_form(kharkov: Scenario) -> None:
     """Through a whole game, at every action of either AI, its picture of the known enemy
-    (stacks, defence, anti-armour, threat of visible enemies and ghosts, front band) is the
-    array form's, to the last bit."""
+    (stacks, defence, anti-armour, threat of visible enemies and ghosts, front band) and of the
+    enemy armour in contact with its ground are the array forms', to the last bit."""
     from game.ai.belief import belief_from_observation
     from game.ai.players import play_one
     from game.ai.scripted import HistoricalAI
-    from game.ai.tactics import EnemyPicture
+    from game.ai.tactics import EnemyPicture, armour_contact
     from game.observation import observe
     from game.session import Game
     from game.sim.runner import ai_seed
-    from tests.ai_reference import reference_enemy_picture
+    from tests.ai_reference import reference_armour_contact, reference_enemy_picture
 
     game = Game(kharkov, seed=6)
     players = {s: HistoricalAI(kharkov, s, ai_seed(6, s)) for s in kharkov.sides}
-    compared = ghosts = 0
+    compared = ghosts = touching = 0
     while not game.state.over:
         side = kharkov.sides[game.state.side_index]
         view = observe(kharkov, game.state, side)
@@ -355,10 +355,13 @@ def test_compiled_enemy_picture_equals_the_array_form(kharkov: Scenario) -> None
         mine = (got.hexes, got.defence, got.anti_armour, got.threat, got.band)
         for a, b in zip(mine, want, strict=True):
             assert a.dtype == b.dtype and a.tolist() == b.tolist()
+        contact = armour_contact(kharkov, side, belief)
+        assert contact.tolist() == reference_armour_contact(kharkov, side, belief).tolist()
+        touching += int(contact.any())
         compared += 1
         ghosts += int((belief.ghosts >= 0).any())
         play_one(game, players[side])
-    assert compared > 500 and ghosts > 100
+    assert compared > 500 and ghosts > 100 and touching > 100
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -266,6 +266,34 @@ def enemy_picture(
 
 
 @njit(cache=True, nogil=True)
+def armour_contact(
+    hexes: I32,
+    status: npt.NDArray[np.uint8],
+    hostile: Bool,
+    armour: Bool,
+    neighbor: I32,
+    control: npt.NDArray[np.uint8],
+    ours: Bool,
+    active: int,
+) -> I32:
+    """`tactics.armour_contact` in one call: for each hex holding a known enemy armour unit, how
+    many of its six neighbours are the side's ground (`ours` by control code); 0 elsewhere."""
+    n = neighbor.shape[0]
+    out = np.zeros(n, dtype=np.int32)
+    for u in range(len(hexes)):
+        h = hexes[u]
+        if status[u] != active or h < 0 or not hostile[u] or not armour[u]:
+            continue
+        count = 0
+        for d in range(6):
+            nb = neighbor[h, d]
+            if nb >= 0 and ours[control[nb]]:
+                count += 1
+        out[h] = count
+    return out
+
+
+@njit(cache=True, nogil=True)
 def place(
     h: int,
     sign: int,

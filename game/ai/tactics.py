@@ -35,7 +35,7 @@ from game.rules.movement import MOVEMENT_CLASS
 from game.rules.weather import HexWeather, local_weather, per_hex, uniform
 from game.rules.zoc import enemy_zone_of_control
 from game.scenario.model import Scenario
-from game.state import Phase
+from game.state import Phase, UnitStatus
 
 F64 = npt.NDArray[np.float64]
 I32 = npt.NDArray[np.int32]
@@ -132,6 +132,8 @@ _ATTACK = Posture.ATTACK
 _GOING_FORWARD = (Posture.ATTACK, Posture.BREAKOUT)  # postures that make for their goals
 _EXPLOITATION = Phase.EXPLOITATION
 _MECHANISED_KIND = np.isin(np.arange(len(UnitKind)), MECHANISED)  # by UnitKind code
+_IS_ARMOUR = np.arange(len(UnitKind)) == UnitKind.ARMOUR  # by UnitKind code
+_ACTIVE = int(UnitStatus.ACTIVE)
 # kinds whose stack denies the armour shift (tanks or guns), by UnitKind code
 _ANTI_ARMOUR_KIND = np.isin(np.arange(len(UnitKind)), [UnitKind.ARMOUR, UnitKind.ARTILLERY])
 
@@ -719,17 +721,16 @@ def armour_contact(scenario: Scenario, side: int, belief: Belief) -> I32:
     ground (0 elsewhere): EXPOSED_SIDES or more is armour that ran out ahead of its line."""
     state = belief.state
     units = scenario.units
-    out: I32 = np.zeros(scenario.map.size, dtype=np.int32)
-    seen = np.nonzero(
-        state.active & (state.hex >= 0) & scenario.unit_hostile[side] & (units.kind == _ARMOUR)
-    )[0]
-    if len(seen) == 0:
-        return out
-    hexes = np.unique(state.hex[seen])
-    around = scenario.map.neighbor[hexes]
-    ours = scenario.side_table.friendly_ground[side][state.control]
-    out[hexes] = np.where(around >= 0, ours[np.maximum(around, 0)], False).sum(axis=1)
-    return out
+    return ai_kernels.armour_contact(
+        state.hex,
+        state.status,
+        scenario.unit_hostile[side],
+        _IS_ARMOUR[units.kind],
+        scenario.map.neighbor,
+        state.control,
+        scenario.side_table.friendly_ground[side],
+        _ACTIVE,
+    )
 
 
 def depth_beyond(scenario: Scenario, held: Bool) -> I32:
