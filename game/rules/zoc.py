@@ -57,10 +57,33 @@ _zones: OrderedDict[tuple[str, int | str, bytes, bytes, bytes], BoolArray] = Ord
 
 def _spread(grid: HexMap, hexes: npt.NDArray[np.int64], weather: HexWeather) -> BoolArray:
     """The zone of the occupied `hexes` (sorted, unique) in one compiled pass; read-only."""
-    ice = np.broadcast_to(frozen(weather), (grid.size,))
-    major = grid.river == River.MAJOR
-    found = kernels.zone(hexes, grid.neighbor, major, ice, passable_ground(grid, weather), grid.size)
+    ice, major, passable = _zone_ground(grid, weather)
+    found = kernels.zone(hexes, grid.neighbor, major, ice, passable, grid.size)
     found.flags.writeable = False
+    return found
+
+
+# What a zone spreads over, by map and weather: the ice, the major rivers and the passable
+# ground change only with the weather. At most _GROUND_KEPT.
+_GROUND_KEPT = 32
+_grounds: OrderedDict[tuple[str, int | str], tuple[BoolArray, BoolArray, BoolArray]] = OrderedDict()
+
+
+def _zone_ground(grid: HexMap, weather: HexWeather) -> tuple[BoolArray, BoolArray, BoolArray]:
+    key = (grid.fingerprint(), weather_key(weather))
+    found = _grounds.get(key)
+    if found is None or not grid.frozen:
+        ice = np.ascontiguousarray(np.broadcast_to(frozen(weather), (grid.size,)))
+        major = grid.river == River.MAJOR
+        found = (ice, major, passable_ground(grid, weather))
+        for layer in found:
+            layer.flags.writeable = False
+        if grid.frozen:
+            _grounds[key] = found
+            while len(_grounds) > _GROUND_KEPT:
+                _grounds.popitem(last=False)
+    else:
+        _grounds.move_to_end(key)
     return found
 
 
@@ -120,11 +143,29 @@ def _zone_of(
     )
     found = _zones.get(key)
     if found is None:
-        occupied = hexes[(status == _ACTIVE) & (hexes >= 0) & (steps > 0)]
-        found = _spread(grid, np.unique(occupied).astype(np.int64), weather)
+        occupied = np.unique(hexes[(status == _ACTIVE) & (hexes >= 0) & (steps > 0)])
+        found = _spread_kept(grid, occupied.astype(np.int64), weather)
         _zones[key] = found
         while len(_zones) > _ZONES_KEPT:
             _zones.popitem(last=False)
     else:
         _zones.move_to_end(key)
+    return found
+
+
+# Zones already spread, by map, weather and the occupied hexes themselves: units that stand
+# alike in two states (the truth and a side's belief of it) share one zone. At most _ZONES_KEPT.
+_spreads: OrderedDict[tuple[str, int | str, bytes], BoolArray] = OrderedDict()
+
+
+def _spread_kept(grid: HexMap, hexes: npt.NDArray[np.int64], weather: HexWeather) -> BoolArray:
+    key = (grid.fingerprint(), weather_key(weather), hexes.tobytes())
+    found = _spreads.get(key)
+    if found is None:
+        found = _spread(grid, hexes, weather)
+        _spreads[key] = found
+        while len(_spreads) > _ZONES_KEPT:
+            _spreads.popitem(last=False)
+    else:
+        _spreads.move_to_end(key)
     return found
