@@ -33,7 +33,7 @@ def _compiled(dispatcher: object) -> bool:
 
 def kernels_cached() -> bool:
     """Whether the kernels a game calls first have been compiled and kept (a kernel called only
-    from other kernels, like `unit_moves` inside `unit_reach`, is compiled into them)."""
+    from other kernels is compiled into them)."""
     return all(
         _compiled(k)
         for k in (

@@ -64,58 +64,6 @@ def _pop_hex(heap: I64, size: int, stride: int) -> tuple[int, int, int]:
 
 
 @njit(cache=True, nogil=True)
-def unit_moves(
-    start: int,
-    budget: int,
-    neighbor: I32,
-    edge: I32,
-    enemy: Bool,
-    zoc: Bool,
-    stop: Bool,
-    start_in_zoc: bool,
-    leave_zoc_cost: int,
-) -> tuple[I32, I32]:
-    """One unit's Dijkstra under the movement rules (see `movement.legal_moves`): the cost of
-    reaching each hex (-1 unreached) and the previous hex on the cheapest path. Entering a
-    `stop` hex ends the move (enemy ZOC is one); `zoc` rules leaving the start."""
-    n = neighbor.shape[0]
-    dist = np.full(n, -1, dtype=np.int32)
-    came = np.full(n, -1, dtype=np.int32)
-    heap = np.empty(6 * n + 1, dtype=np.int64)
-    stride = n + 1
-    dist[start] = 0
-    size = _push(heap, 0, start)
-    while size > 0:
-        cost, h, size = _pop_hex(heap, size, stride)
-        if cost != dist[h]:
-            continue  # a stale queue entry
-        leaving = False
-        if h == start:
-            leaving = start_in_zoc
-        elif stop[h]:
-            continue  # entering enemy ZOC (or another stop) ended the move
-        extra = leave_zoc_cost if leaving else 0
-        for d in range(6):
-            step = edge[h, d]
-            if step < 0:
-                continue
-            nb = neighbor[h, d]
-            if enemy[nb] or (leaving and zoc[nb]):
-                continue
-            new = cost + step + extra
-            if new > budget:
-                if not (leaving and budget > 0):
-                    continue
-                new = budget  # minimum move: one hex for the whole allowance
-            old = dist[nb]
-            if old < 0 or new < old:
-                dist[nb] = new
-                came[nb] = h
-                size = _push(heap, size, new * stride + nb)
-    return dist, came
-
-
-@njit(cache=True, nogil=True)
 def unit_reach(
     unit: int,
     budget: int,
@@ -132,41 +80,89 @@ def unit_reach(
     edge: I32,
     leave_zoc_cost: int,
 ) -> tuple[I32, I32, I32, Bool, I32]:
-    """`move_ground` and `unit_moves` in one call, with what `movement.Reach` keeps: (cost where
-    the unit may end, -1 elsewhere; cost of reaching; previous hex; stops; destinations in index
-    order). `belts` is empty while no belt stops anyone. One call instead of a dozen array passes
-    per move: the AI asks for it at every unit it moves."""
-    enemy, zoc, can_end = move_ground(
-        unit, hexes, status, hostile, friendly, zone, water, limit, active
-    )
-    stop = zoc.copy()
-    if len(belts):
-        for h in range(len(stop)):
-            stop[h] = zoc[h] or belts[h]
+    """One unit's Dijkstra under the movement rules (see `movement.legal_moves`), with what
+    `movement.Reach` keeps: (cost where the unit may end, -1 elsewhere; cost of reaching, -1
+    unreached; previous hex on the cheapest path; stops; destinations in index order).
+
+    Hexes holding an enemy stop the search; entering enemy ZOC no friend stands in (`zone`), or
+    a standing enemy belt (`belts`, empty while none stands), ends the move; the unit may end
+    where its side's stack has room and not on water (its own hex always). ZOC, stops and room
+    are read for the hexes the search touches only: the AI asks for this at every unit it moves.
+    Equal costs are broken by hex index (the queue is keyed cost * stride + hex).
+    """
+    n = neighbor.shape[0]
+    enemy = np.zeros(n, dtype=np.bool_)
+    friends = np.zeros(n, dtype=np.int32)
+    for u in range(len(hexes)):
+        h = hexes[u]
+        if status[u] != active or h < 0 or u == unit:
+            continue
+        if hostile[u]:
+            enemy[h] = True
+        elif friendly[u]:
+            friends[h] += 1
+    has_belts = len(belts) > 0
     start = hexes[unit]
-    through, came = unit_moves(
-        start, budget, neighbor, edge, enemy, zoc, stop, zoc[start], leave_zoc_cost
-    )
-    n = len(through)
-    cost = np.empty(n, dtype=np.int32)
-    stops = np.empty(n, dtype=np.bool_)
+    start_in_zoc = zone[start] and friends[start] == 0
+    dist = np.full(n, -1, dtype=np.int32)
+    came = np.full(n, -1, dtype=np.int32)
+    heap = np.empty(6 * n + 1, dtype=np.int64)
+    reached = np.empty(n, dtype=np.int32)  # every hex given a cost, in the order first reached
     count = 0
-    for h in range(n):
-        reached = through[h] >= 0
-        stops[h] = stop[h] and reached
-        if reached and can_end[h]:
-            cost[h] = through[h]
-            count += 1
-        else:
-            cost[h] = -1
+    stride = n + 1
+    dist[start] = 0
+    reached[0] = start
+    count = 1
+    size = _push(heap, 0, start)
+    while size > 0:
+        cost, h, size = _pop_hex(heap, size, stride)
+        if cost != dist[h]:
+            continue  # a stale queue entry
+        leaving = False
+        if h == start:
+            leaving = start_in_zoc
+        elif (zone[h] and friends[h] == 0) or (has_belts and belts[h]):
+            continue  # entering enemy ZOC (or a standing belt) ended the move
+        extra = leave_zoc_cost if leaving else 0
+        for d in range(6):
+            step = edge[h, d]
+            if step < 0:
+                continue
+            nb = neighbor[h, d]
+            if enemy[nb] or (leaving and zone[nb] and friends[nb] == 0):
+                continue
+            new = cost + step + extra
+            if new > budget:
+                if not (leaving and budget > 0):
+                    continue
+                new = budget  # minimum move: one hex for the whole allowance
+            old = dist[nb]
+            if old < 0 or new < old:
+                if old < 0:
+                    reached[count] = nb
+                    count += 1
+                dist[nb] = new
+                came[nb] = h
+                size = _push(heap, size, new * stride + nb)
+    cost_at = np.full(n, -1, dtype=np.int32)
+    stops = np.zeros(n, dtype=np.bool_)
+    ends = 0
+    for i in range(count):
+        h = reached[i]
+        stops[h] = (zone[h] and friends[h] == 0) or (has_belts and belts[h])
+        if h == start or (friends[h] + 1 <= limit and not water[h]):
+            cost_at[h] = dist[h]
+            ends += 1
     stops[start] = False
-    found = np.empty(count, dtype=np.int32)
+    found = np.empty(ends, dtype=np.int32)
     k = 0
-    for h in range(n):
-        if cost[h] >= 0:
+    for i in range(count):
+        h = reached[i]
+        if cost_at[h] >= 0:
             found[k] = h
             k += 1
-    return cost, through, came, stops, found
+    found.sort()
+    return cost_at, dist, came, stops, found
 
 
 @njit(cache=True, nogil=True)
@@ -592,43 +588,6 @@ def observe_units(
         lost_out,
         attacked_out,
     )
-
-
-@njit(cache=True, nogil=True)
-def move_ground(
-    unit: int,
-    hexes: I32,
-    status: npt.NDArray[np.uint8],
-    hostile: Bool,
-    friendly: Bool,
-    zone: Bool,
-    water: Bool,
-    limit: int,
-    active: int,
-) -> tuple[Bool, Bool, Bool]:
-    """What a unit's move depends on (see `movement._move_ground`): hexes holding an enemy, enemy
-    ZOC hexes no friend stands in, and hexes where it may end (room in the stack, not water; its
-    own hex always)."""
-    n = len(water)
-    enemy = np.zeros(n, dtype=np.bool_)
-    friends = np.zeros(n, dtype=np.int32)
-    for u in range(len(hexes)):
-        h = hexes[u]
-        if status[u] != active or h < 0 or u == unit:
-            continue
-        if hostile[u]:
-            enemy[h] = True
-        elif friendly[u]:
-            friends[h] += 1
-    zoc = np.empty(n, dtype=np.bool_)
-    can_end = np.empty(n, dtype=np.bool_)
-    for h in range(n):
-        zoc[h] = zone[h] and friends[h] == 0
-        can_end[h] = friends[h] + 1 <= limit and not water[h]
-    start = hexes[unit]
-    if start >= 0:
-        can_end[start] = True
-    return enemy, zoc, can_end
 
 
 @njit(cache=True, nogil=True)

@@ -434,7 +434,7 @@ def legal_moves(
 
     Dijkstra from the unit's hex over the hexside costs of its class and the turn's weather (hex
     by hex where regions have their own), with the ZOC, enemy and stacking rules of the module
-    docstring (`kernels.unit_moves` runs it). The start hex is a destination at cost 0.
+    docstring (`kernels.unit_reach` runs it). The start hex is a destination at cost 0.
     `enemy_zone`: the unit's enemies' `zoc.enemy_zone_of_control` in `state`, when the caller
     keeps it (a side's phase moves only its own units).
     """
