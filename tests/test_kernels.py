@@ -422,3 +422,36 @@ def test_distance_field_takes_free_steps_through_its_heap(kharkov: Scenario) -> 
                     dist[neighbor[h, d]] = int(cost + push[h, d])
                     heapq.heappush(queue, (dist[neighbor[h, d]], int(neighbor[h, d])))
         assert got.tolist() == dist
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_compiled_flood_within_a_radius_equals_a_plain_breadth_first_search(
+    kharkov: Scenario, seed: int
+) -> None:
+    """Reconnaissance range: the hexes at most r neighbour steps from any source, as a plain
+    breadth-first search finds them (sources repeated or off the map included)."""
+    from collections import deque
+
+    from game.rules import kernels
+
+    grid = kharkov.map
+    rng = np.random.default_rng(seed)
+    sources = rng.integers(-1, grid.size, size=int(rng.integers(0, 40)))
+    sources = np.concatenate([sources, sources[:3]]).astype(np.int64)
+    for radius in (0, 1, 2, 5):
+        depth = [-1] * grid.size
+        queue: deque[int] = deque()
+        for h in sources.tolist():
+            if h >= 0 and depth[h] < 0:
+                depth[h] = 0
+                queue.append(h)
+        while queue:
+            h = queue.popleft()
+            if depth[h] == radius:
+                continue
+            for nb in grid.neighbor[h].tolist():
+                if nb >= 0 and depth[nb] < 0:
+                    depth[nb] = depth[h] + 1
+                    queue.append(nb)
+        got = kernels.within(sources, grid.neighbor, radius, grid.size)
+        assert got.tolist() == [d >= 0 for d in depth]

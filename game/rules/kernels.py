@@ -458,29 +458,31 @@ def zone(
 
 @njit(cache=True, nogil=True)
 def within(hexes: I64, neighbor: I32, radius: int, n: int) -> Bool:
-    """[N] hexes at most `radius` steps from any of `hexes` (a breadth-first flood)."""
+    """[N] hexes at most `radius` steps from any of `hexes` (a breadth-first flood; each hex
+    queued once, with its depth beside it)."""
     found = np.zeros(n, dtype=np.bool_)
-    depth = np.full(n, -1, dtype=np.int32)
     queue = np.empty(n, dtype=np.int32)
+    depth = np.empty(n, dtype=np.int32)
     tail = 0
     for h in hexes:
-        if h >= 0 and depth[h] < 0:
-            depth[h] = 0
+        if h >= 0 and not found[h]:
             found[h] = True
             queue[tail] = h
+            depth[tail] = 0
             tail += 1
     head = 0
     while head < tail:
         h = queue[head]
+        level = depth[head]
         head += 1
-        if depth[h] >= radius:
+        if level >= radius:
             continue
         for d in range(6):
             nb = neighbor[h, d]
-            if nb >= 0 and depth[nb] < 0:
-                depth[nb] = depth[h] + 1
+            if nb >= 0 and not found[nb]:
                 found[nb] = True
                 queue[tail] = nb
+                depth[tail] = level + 1
                 tail += 1
     return found
 
