@@ -488,6 +488,29 @@ def within(hexes: I64, neighbor: I32, radius: int, n: int) -> Bool:
 
 
 @njit(cache=True, nogil=True)
+def mark_seen_from(
+    h: int,
+    radius: int,
+    neighbor: I32,
+    hexes: I32,
+    status: npt.NDArray[np.uint8],
+    hostile: Bool,
+    active: int,
+    turn: int,
+    seen_turn: npt.NDArray[np.int16],
+    seen_hex: I32,
+) -> None:
+    """Record every `hostile` unit on the map within `radius` steps of hex h as seen now, where
+    it stands (`visibility.update_visibility` after a move: what the moved unit sees)."""
+    near = within(np.array([h], dtype=np.int64), neighbor, radius, neighbor.shape[0])
+    for u in range(len(hexes)):
+        at = hexes[u]
+        if status[u] == active and hostile[u] and near[max(at, 0)]:
+            seen_turn[u] = turn
+            seen_hex[u] = at
+
+
+@njit(cache=True, nogil=True)
 def steps_from(neighbor: I32, held: Bool, cap: int) -> I32:
     """Hex steps from each hex to the nearest `held` hex (0 inside), at most `cap`."""
     n = neighbor.shape[0]

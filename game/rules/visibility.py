@@ -73,12 +73,21 @@ def update_visibility(scenario: Scenario, state: GameState, moved: int | None = 
                     state.seen_turn[side, moved] = state.turn
                     state.seen_hex[side, moved] = h
                 continue
-            if not on_map:
-                continue
-            radius = scenario.scale.hexes(RECON_KM)
-            seen = kernels.within(np.array([h], dtype=np.int64), grid.neighbor, radius, grid.size)
-        else:
-            seen = observed_hexes(scenario, state, side)
+            if on_map:
+                kernels.mark_seen_from(
+                    h,
+                    scenario.scale.hexes(RECON_KM),
+                    grid.neighbor,
+                    state.hex,
+                    state.status,
+                    scenario.unit_hostile[side],
+                    _ACTIVE,
+                    state.turn,
+                    state.seen_turn[side],
+                    state.seen_hex[side],
+                )
+            continue
+        seen = observed_hexes(scenario, state, side)
         enemy = state.active & scenario.unit_hostile[side]
         visible = enemy & seen[np.maximum(state.hex, 0)]
         state.seen_turn[side, visible] = state.turn
