@@ -79,7 +79,17 @@ def score_moves(
     friends_count: I32,
     inertia: float,
     noise: F64,
-) -> F64:
+    mover: F64,  # choosing: the unit's attack, defence and armour (0/1) for the running arrays
+    choose: bool,
+) -> tuple[F64, int]:
+    """(scores, best) of ending the unit's move at each destination. With `choose` the unit is
+    first taken off its hex in the running arrays (`place`), and put where it scores best (the
+    first best: `np.argmax`); without, the arrays are not touched and best is -1."""
+    if choose:
+        place(
+            start, -1, neighbor, mover[0], mover[1], False,
+            covered, gathered, gathered_armour, friends_defence, friends_count,
+        )  # fmt: skip
     k = len(d)
     score = np.zeros(k)
     has_goals, slack, goal_weight, scale, reach_goal = goal[0], goal[1], goal[2], goal[3], goal[4]
@@ -171,7 +181,17 @@ def score_moves(
         s += inertia * (h == start)
         s += noise[i]
         score[i] = s
-    return score
+    best = -1
+    if choose:
+        best = 0
+        for i in range(1, k):
+            if score[i] > score[best]:
+                best = i
+        place(
+            d[best], 1, neighbor, mover[0], mover[1], mover[2] > 0,
+            covered, gathered, gathered_armour, friends_defence, friends_count,
+        )  # fmt: skip
+    return score, best
 
 
 @njit(cache=True, nogil=True)

@@ -283,14 +283,10 @@ class HistoricalAI:
         destinations = reach.destinations()
         if len(destinations) <= 1:
             return None
-        context.place(u, start, -1)
-        scores = context.score_moves(u, destinations, order, allowance, self.rng)
-        best = int(destinations[int(np.argmax(scores))])
+        best = context.choose_move(u, destinations, order, self.rng)  # and moves it there
         if best == start:
-            context.place(u, start, +1)
             return None
         path = reach.path_to(best)[1:]
-        context.place(u, best, +1)
         self._planned[u] = best
         self._garrison_on_arrival(u, best, order)
         return Move(u, tuple(path))

@@ -620,6 +620,27 @@ class PhaseContext:
         allowance: int,
         rng: np.random.Generator,
     ) -> F64:
+        """Score of ending unit u's move at each destination (its own hex included), `_scores`
+        without moving the unit in the running arrays."""
+        return self._scores(u, destinations, order, rng, choose=False)[0]
+
+    def choose_move(
+        self, u: int, destinations: I32, order: Order, rng: np.random.Generator
+    ) -> int:
+        """The destination where unit u scores best (the first best), with the unit moved there
+        in the running arrays: taken off its hex before the scoring, as `score_moves` wants its
+        caller to do, and put where it goes (back on its hex when it stays)."""
+        best = self._scores(u, destinations, order, rng, choose=True)[1]
+        return int(destinations[best])
+
+    def _scores(
+        self,
+        u: int,
+        destinations: I32,
+        order: Order,
+        rng: np.random.Generator,
+        choose: bool,
+    ) -> tuple[F64, int]:
         """Score of ending unit u's move at each destination (its own hex included).
 
         The terms, in the order they are added (`ai.kernels.score_moves` does the arithmetic):
@@ -713,6 +734,10 @@ class PhaseContext:
             self.friends_count,
             INERTIA[posture],
             NOISE * rng.random(len(d)),
+            np.array(
+                [own_attack, float(self.defence_of[u]), 1.0 if units.kind[u] == _ARMOUR else 0.0]
+            ),
+            choose,
         )
 
 
