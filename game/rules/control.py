@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from game.events import Event
+from game.rules import kernels
 from game.scenario.model import Scenario
 from game.state import GameState
 
@@ -36,13 +37,17 @@ def take_control(
 ) -> list[Event]:
     """`side` enters `hexes`: those its team does not hold change hands; a city that does is
     reported as a capture."""
-    hexes = hexes[~scenario.map.water[hexes]]
-    changed = hexes[~friendly_ground(scenario, state.control[hexes], side)]
+    changed, previous = kernels.take_hexes(
+        np.ascontiguousarray(hexes, dtype=np.int32),
+        scenario.map.water,
+        scenario.side_table.friendly_ground[side],
+        side,
+        state.turn,
+        state.control,
+        state.control_changed,
+    )
     if len(changed) == 0:
         return []
-    previous = state.control[changed].copy()
-    state.control[changed] = side
-    state.control_changed[changed] = state.turn
     events = []
     for h, before in zip(changed.tolist(), previous.tolist(), strict=True):
         c = int(scenario.map.city_at[h])

@@ -511,6 +511,35 @@ def mark_seen_from(
 
 
 @njit(cache=True, nogil=True)
+def take_hexes(
+    hexes: I32,
+    water: Bool,
+    friendly: Bool,
+    side: int,
+    turn: int,
+    control: npt.NDArray[np.uint8],
+    control_changed: npt.NDArray[np.int16],
+) -> tuple[I32, npt.NDArray[np.uint8]]:
+    """`control.take_control`'s change of hands: the hexes of `hexes` (in order) not on water
+    whose holder is not `friendly` (by control code) pass to `side` on `turn`; returns them
+    and who held each before."""
+    taken = np.empty(len(hexes), dtype=np.int32)
+    before = np.empty(len(hexes), dtype=np.uint8)
+    k = 0
+    for i in range(len(hexes)):
+        h = hexes[i]
+        if water[h] or friendly[control[h]]:
+            continue
+        taken[k] = h
+        before[k] = control[h]
+        k += 1
+    for i in range(k):
+        control[taken[i]] = side
+        control_changed[taken[i]] = turn
+    return taken[:k], before[:k]
+
+
+@njit(cache=True, nogil=True)
 def steps_from(neighbor: I32, held: Bool, cap: int) -> I32:
     """Hex steps from each hex to the nearest `held` hex (0 inside), at most `cap`."""
     n = neighbor.shape[0]
