@@ -10,6 +10,7 @@ lately are kept beside it (`ghosts`) for threat estimates, never as blockers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +23,11 @@ from game.state import GameState, UnitStatus
 # plain ints: numpy compares them without looking up dunders on the enum class
 _ACTIVE, _WAITING = int(UnitStatus.ACTIVE), int(UnitStatus.WAITING)
 GHOST_DAYS = 4  # an enemy seen within this many days is still assumed near where it was
+
+
+@lru_cache(maxsize=16)
+def _ghost_turns(scenario: Scenario) -> int:
+    return scenario.scale.turns(GHOST_DAYS)
 # A belief state needs a generator but is never drawn from (the AI has its own); seeding one costs
 # ~50 us, more than the rest of a belief, so every belief shares this one.
 _UNDRAWN = np.random.Generator(np.random.PCG64(0))
@@ -49,27 +55,25 @@ def belief_from_observation(
     scenario: Scenario, obs: Observation, own_status: npt.NDArray[np.uint8]
 ) -> Belief:
     units = scenario.units
-    hexes, steps, status, enemy_visible, ghosts = ai_kernels.belief_units(
-        obs.own,
-        obs.friendly,
-        obs.visible,
-        own_status,
-        obs.status,
-        obs.hex,
-        obs.steps,
-        units.max_steps,
-        obs.last_seen_hex,
-        obs.last_seen_turn,
-        obs.turn,
-        scenario.scale.turns(GHOST_DAYS),
-        _ACTIVE,
+    hexes, steps, status, enemy_visible, ghosts, seen_turn, seen_hex, zeros = (
+        ai_kernels.belief_units(
+            obs.own,
+            obs.friendly,
+            obs.visible,
+            own_status,
+            obs.status,
+            obs.hex,
+            obs.steps,
+            units.max_steps,
+            obs.last_seen_hex,
+            obs.last_seen_turn,
+            obs.turn,
+            _ghost_turns(scenario),
+            _ACTIVE,
+            obs.side,
+            len(scenario.sides),
+        )
     )
-    n_sides = len(scenario.sides)
-    seen_turn = np.zeros((n_sides, units.count), dtype=np.int16)
-    seen_turn[obs.side] = obs.last_seen_turn
-    seen_hex = np.full((n_sides, units.count), -1, dtype=np.int32)
-    seen_hex[obs.side] = obs.last_seen_hex
-    zeros = np.zeros(units.count, dtype=np.int32)
     # the belief shares the observation's arrays: nothing that plans on it writes to it
     state = GameState(
         hex=hexes,

@@ -356,16 +356,27 @@ def belief_units(
     turn: int,
     ghost_turns: int,
     active: int,
+    side: int,
+    sides: int,
 ) -> tuple[
     npt.NDArray[np.int32],
     npt.NDArray[np.int8],
     npt.NDArray[np.uint8],
     npt.NDArray[np.bool_],
     npt.NDArray[np.int32],
+    npt.NDArray[np.int16],
+    npt.NDArray[np.int32],
+    npt.NDArray[np.int32],
 ]:
     """The unit arrays of a belief (see `belief.belief_from_observation`): hex, steps and status
-    as the side takes them, enemies visible now, and where recently seen enemies were last seen."""
+    as the side takes them, enemies visible now, where recently seen enemies were last seen, and
+    the [sides, U] record of sightings (the side's own row only) and a zero for the books."""
     n = len(own)
+    seen_turn = np.zeros((sides, n), dtype=np.int16)
+    seen_turn[side] = last_seen_turn
+    seen_where = np.full((sides, n), -1, dtype=np.int32)
+    seen_where[side] = last_seen_hex
+    zeros = np.zeros(n, dtype=np.int32)
     hexes = np.empty(n, dtype=np.int32)
     steps = np.empty(n, dtype=np.int8)
     status = np.empty(n, dtype=np.uint8)
@@ -383,4 +394,4 @@ def belief_units(
             and turn - np.int32(last_seen_turn[u]) <= ghost_turns
         ):
             ghosts[u] = last_seen_hex[u]
-    return hexes, steps, status, enemy_visible, ghosts
+    return hexes, steps, status, enemy_visible, ghosts, seen_turn, seen_where, zeros
