@@ -142,11 +142,15 @@ def weather_reach(reach: int, weather: int, minus_hexes: int = 1) -> int:
     return max(1, scaled - (minus_hexes if minus else 0))
 
 
+@lru_cache(maxsize=32)
 def reach_by_weather(scenario: Scenario, side: int) -> I32:
-    """[weather code] the side's supply reach in hexes under each weather."""
+    """[weather code] the side's supply reach in hexes under each weather (kept by scenario and
+    side, read-only: every supply trace asks for it)."""
     minus = scenario.scale.hexes(SNOW_REACH_KM, minimum=0)
     reach = scenario.supply_reach.get(side, 1)
-    return np.array([weather_reach(reach, int(w), minus) for w in Weather], dtype=np.int32)
+    table = np.array([weather_reach(reach, int(w), minus) for w in Weather], dtype=np.int32)
+    table.flags.writeable = False
+    return table
 
 
 def effective_reach(scenario: Scenario, side: int, turn: int) -> int:
@@ -157,13 +161,20 @@ def effective_reach(scenario: Scenario, side: int, turn: int) -> int:
 
 def hex_reach(scenario: Scenario, side: int, turn: int) -> int | I32:
     """The side's reach on `turn` under the weather of each hex: one number while every hex
-    shares one weather, else [N] (see the module docstring)."""
+    shares one weather, else [N] (see the module docstring; read-only)."""
+    return _hex_reach(scenario, side, min(max(turn, 1), scenario.turns))
+
+
+@lru_cache(maxsize=256)
+def _hex_reach(scenario: Scenario, side: int, turn: int) -> int | I32:
+    """Kept by scenario, side and turn: every supply trace asks for it."""
     table = reach_by_weather(scenario, side)
-    weather = local_weather(scenario, min(max(turn, 1), scenario.turns))
+    weather = local_weather(scenario, turn)
     code = uniform(weather)
     if code is not None:
         return int(table[code])
     found: I32 = table[np.asarray(weather, dtype=np.intp)]
+    found.flags.writeable = False
     return found
 
 
@@ -400,9 +411,17 @@ def _team_specs(scenario: Scenario, side: int) -> list[SideSpec]:
     ]
 
 
+@lru_cache(maxsize=32)
 def gateways(scenario: Scenario, side: int) -> Bool:
     """[N] hexes where supply enters for `side`'s team while the team holds them: its sides'
-    map edges, the ports when one of them rules the sea, and their `supply_sources`."""
+    map edges, the ports when one of them rules the sea, and their `supply_sources` (kept by
+    scenario and side, read-only: every supply trace asks for them)."""
+    found = _gateways(scenario, side)
+    found.flags.writeable = False
+    return found
+
+
+def _gateways(scenario: Scenario, side: int) -> Bool:
     grid = scenario.map
     found = np.zeros(grid.size, dtype=np.bool_)
     specs = _team_specs(scenario, side)
