@@ -104,6 +104,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
@@ -112,7 +113,13 @@ import numpy.typing as npt
 from game.enums import River, Terrain, UnitKind, Weather
 from game.geo import HexMap
 from game.rules import fortification, kernels, stacking
-from game.rules.weather import FROZEN_WEATHER, HexWeather, hex_weather, per_hex, weather_key
+from game.rules.weather import (
+    FROZEN_WEATHER,
+    HexWeather,
+    local_weather,
+    per_hex,
+    weather_key,
+)
 from game.rules.zoc import enemy_zone_of_control, occupied_by
 from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
@@ -397,12 +404,12 @@ def _move_args(
         raise ValueError(f"unit {unit} is not on the map")
     units = scenario.units
     side = int(units.side[unit])
-    weather = hex_weather(scenario, state)
+    turn = _turn_ground(rules, scenario, int(state.turn))
     if allowance is None:
         allowance = int(state.movement_left[unit])
     if enemy_zone is None:
-        enemy_zone = enemy_zone_of_control(scenario, state, side, weather)
-    belts = fortification.enemy_belts(scenario, state, side)
+        enemy_zone = enemy_zone_of_control(scenario, state, side, turn.weather)
+    belts = fortification.enemy_belts(scenario, state, side) if turn.belts else None
     return (
         unit,
         max(0, int(allowance)),
@@ -412,12 +419,37 @@ def _move_args(
         scenario.unit_friendly[side],
         enemy_zone,
         _NO_BELTS if belts is None else belts,
-        scenario.map.water,
-        stacking.limit(scenario),
+        turn.water,
+        turn.limit,
         _ACTIVE,
         scenario.map.neighbor,
-        rules.edge_cost(int(MOVEMENT_CLASS[units.kind[unit]]), weather),
+        turn.edges[int(MOVEMENT_CLASS[units.kind[unit]])],
         LEAVE_ZOC_COST,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _TurnGround:
+    """What every move of a turn shares: the weather, water, the stacking limit, whether belts
+    can stop anyone, and the hexside costs of each movement class."""
+
+    weather: HexWeather
+    water: BoolArray
+    limit: int
+    belts: bool
+    edges: tuple[IntArray, ...]
+
+
+@lru_cache(maxsize=64)
+def _turn_ground(rules: MovementRules, scenario: Scenario, turn: int) -> _TurnGround:
+    """Kept by cost tables, scenario and turn: every move searched or checked asks for it."""
+    weather = local_weather(scenario, turn)
+    return _TurnGround(
+        weather=weather,
+        water=scenario.map.water,
+        limit=stacking.limit(scenario),
+        belts=fortification.switched_on(scenario),
+        edges=tuple(rules.edge_cost(k, weather) for k in range(len(rules.terrain_cost))),
     )
 
 
