@@ -543,6 +543,51 @@ def legal_prefix(
 # --- distance fields -----------------------------------------------------------------------------
 
 
+# What a field's search steps over, by cost tables, map, class, weather and direction (the
+# rules are held here, so their id is not reused while kept). At most _FIELD_GROUND_KEPT.
+_FIELD_GROUND_KEPT: Final = 64
+_field_grounds: OrderedDict[
+    tuple[int, str, int, int | str, bool],
+    tuple[MovementRules, npt.NDArray[np.intp], IntArray, BoolArray, BoolArray],
+] = OrderedDict()
+
+
+def _field_ground(
+    rules: MovementRules, grid: HexMap, klass: int, weather: HexWeather, toward: bool
+) -> tuple[npt.NDArray[np.intp], IntArray, BoolArray, BoolArray]:
+    """(neighbours with N for off the map, push, water nobody sets out from, usable steps) of a
+    field with no unit blocking it: the same for every field of the kind (the AI's goal
+    fields ask for many), so kept (read-only)."""
+    key = (id(rules), grid.fingerprint(), int(klass), weather_key(weather), toward)
+    found = _field_grounds.get(key)
+    if found is not None and found[0] is rules:
+        _field_grounds.move_to_end(key)
+        return found[1], found[2], found[3], found[4]
+    n = grid.size
+    edge = rules.edge_cost(klass, weather)
+    neighbor = np.where(grid.neighbor < 0, n, grid.neighbor).astype(np.intp)
+    # push[h, d]: cost of the search's step from h to its neighbour on side d. Moving away from
+    # the sources that is the move itself; toward them it is the move from the neighbour into h,
+    # i.e. the neighbour's cost across the opposite side.
+    if toward:
+        push = np.where(grid.neighbor >= 0, edge[neighbor.clip(max=n - 1), _OPPOSITE], -1)
+    else:
+        push = edge
+    push = np.ascontiguousarray(push, dtype=np.int32)
+    # nobody sets out from water the class cannot enter (ice it can cross is crossed)
+    entered = np.zeros(n + 1, dtype=np.bool_)
+    entered[neighbor[edge >= 0]] = True
+    blocked = grid.water & ~entered[:n]
+    usable = np.ascontiguousarray((push >= 0) & ~np.append(blocked, True)[neighbor])
+    for layer in (neighbor, push, blocked, usable):
+        layer.flags.writeable = False
+    if grid.frozen:
+        _field_grounds[key] = (rules, neighbor, push, blocked, usable)
+        while len(_field_grounds) > _FIELD_GROUND_KEPT:
+            _field_grounds.popitem(last=False)
+    return neighbor, push, blocked, usable
+
+
 def movement_field(
     scenario: Scenario,
     state: GameState,
@@ -569,31 +614,16 @@ def movement_field(
     if rules is None:
         rules = MovementRules.build(scenario)
     grid = scenario.map
-    n = grid.size
-    edge = rules.edge_cost(klass, weather)
-    neighbor = np.where(grid.neighbor < 0, n, grid.neighbor).astype(np.intp)
-    # push[h, d]: cost of the search's step from h to its neighbour on side d. Moving away from
-    # the sources that is the move itself; toward them it is the move from the neighbour into h,
-    # i.e. the neighbour's cost across the opposite side.
-    if toward:
-        push = np.where(grid.neighbor >= 0, edge[neighbor.clip(max=n - 1), _OPPOSITE], -1)
-    else:
-        push = edge
+    neighbor, push, water_blocked, usable = _field_ground(rules, grid, klass, weather, toward)
     source_index = np.asarray(sources, dtype=np.intp).ravel()
-    # nobody sets out from water the class cannot enter (ice it can cross is crossed)
-    entered = np.zeros(n + 1, dtype=np.bool_)
-    entered[neighbor[edge >= 0]] = True
-    blocked = grid.water & ~entered[:n]
-    if side is not None:
-        blocked = blocked | occupied_by(scenario, state, scenario.unit_hostile[side])
-    blocked[source_index] = False
-    usable = (push >= 0) & ~np.append(blocked, True)[neighbor]
+    if side is not None or water_blocked[source_index].any():
+        blocked = water_blocked.copy()
+        if side is not None:
+            blocked |= occupied_by(scenario, state, scenario.unit_hostile[side])
+        blocked[source_index] = False
+        usable = (push >= 0) & ~np.append(blocked, True)[neighbor]
     dist = kernels.field(
-        source_index.astype(np.int64),
-        grid.neighbor,
-        np.ascontiguousarray(push, dtype=np.int32),
-        np.ascontiguousarray(usable),
-        _FIELD_INFINITY,
+        source_index.astype(np.int64), grid.neighbor, push, usable, _FIELD_INFINITY
     )
     result: IntArray = np.where(dist >= _FIELD_INFINITY, -1, dist).astype(np.int32)
     return result
