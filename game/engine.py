@@ -9,7 +9,6 @@ keeps the history that gives undo, saves and replays.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
@@ -21,6 +20,7 @@ from game import hexgrid
 from game.actions import Action, Attack, CancelAttack, EndPhase, Move, OrderBreakout
 from game.enums import WATER_TERRAIN
 from game.events import Event
+from game.kept import Kept
 from game.rules import breakout, combat_phase, movement, stacking, supply, victory
 from game.rules.bypass import settle_bypassed
 from game.rules.control import take_control
@@ -74,20 +74,14 @@ def movable_units(scenario: Scenario, state: GameState) -> npt.NDArray[np.intp]:
 # Movement cost tables depend on the map alone: kept per map (by its fingerprint), at most
 # _RULES_KEPT maps, the least recently used dropped first.
 _RULES_KEPT: Final = 8
-_RULES: OrderedDict[str, movement.MovementRules] = OrderedDict()
+_RULES: Kept[str, movement.MovementRules] = Kept(_RULES_KEPT)
 
 
 def movement_rules(scenario: Scenario) -> movement.MovementRules:
     """The movement cost tables of a scenario's map, built once and reused."""
-    key = scenario.map.fingerprint()
-    rules = _RULES.get(key)
-    if rules is None:
-        rules = movement.MovementRules.build(scenario)
-        _RULES[key] = rules
-        while len(_RULES) > _RULES_KEPT:
-            _RULES.popitem(last=False)
-    _RULES.move_to_end(key)
-    return rules
+    return _RULES.get_or_make(
+        scenario.map.fingerprint(), lambda: movement.MovementRules.build(scenario)
+    )
 
 
 def unit_moves(scenario: Scenario, state: GameState, unit: int) -> movement.Reach:

@@ -7,13 +7,13 @@ import datetime as dt
 import io
 import json
 import struct
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from game.cli import main
+from game.kept import Kept
 from game.saves import load_game
 from game.scenario.model import KnobValue, Scenario, load_scenario
 from game.sim import runner
@@ -222,7 +222,7 @@ def test_a_worker_loads_each_scenario_once(
         loads.append(path)
         return load_scenario(path, knobs)
 
-    monkeypatch.setattr(runner, "_scenarios", OrderedDict())
+    monkeypatch.setattr(runner, "_scenarios", Kept(runner.SCENARIOS_PER_WORKER))
     monkeypatch.setattr(runner, "load_scenario", counting_load)
     run_games(mini_path, runs=3, seed=1)
     run_games(mini_path, runs=2, seed=9)

@@ -9,12 +9,11 @@ batch run on the same map.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import numpy as np
 import numpy.typing as npt
 
 from game import engine
+from game.kept import Kept
 from game.rules import movement
 from game.rules.weather import HexWeather, weather_key
 from game.scenario.model import Scenario
@@ -22,8 +21,8 @@ from game.state import GameState
 
 UNREACHABLE = 1 << 16  # what an unreachable hex costs in a field (beyond any real distance)
 _CACHE_SIZE = 4096
-_cache: OrderedDict[tuple[str, tuple[int, ...], int, int | str], npt.NDArray[np.int32]] = (
-    OrderedDict()
+_cache: Kept[tuple[str, tuple[int, ...], int, int | str], npt.NDArray[np.int32]] = Kept(
+    _CACHE_SIZE
 )
 
 
@@ -39,7 +38,6 @@ def goal_field(
     key = (scenario.map.fingerprint(), tuple(sorted(goals)), int(klass), weather_key(weather))
     found = _cache.get(key)
     if found is not None:
-        _cache.move_to_end(key)
         return found
     raw = movement.movement_field(
         scenario,
@@ -53,10 +51,7 @@ def goal_field(
     )
     field: npt.NDArray[np.int32] = np.where(raw < 0, UNREACHABLE, raw).astype(np.int32)
     field.flags.writeable = False
-    _cache[key] = field
-    if len(_cache) > _CACHE_SIZE:
-        _cache.popitem(last=False)
-    return field
+    return _cache.put(key, field)
 
 
 def hex_distance_from(scenario: Scenario, hexes: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:

@@ -101,7 +101,6 @@ once, vectorised over the whole map; they block enemy-held hexes but ignore ZOC 
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
@@ -112,6 +111,7 @@ import numpy.typing as npt
 
 from game.enums import River, Terrain, UnitKind, Weather
 from game.geo import HexMap
+from game.kept import Kept
 from game.rules import fortification, kernels, stacking
 from game.rules.weather import (
     FROZEN_WEATHER,
@@ -283,7 +283,7 @@ class MovementRules:
             raise ValueError("every hex and road costs at least 1 unit")
         if np.any((self.river_cost < 0) & (self.river_cost != IMPASSABLE)):
             raise ValueError("river costs are >= 0 or IMPASSABLE")
-        self._edges: OrderedDict[tuple[int, int | str], IntArray] = OrderedDict()
+        self._edges: Kept[tuple[int, int | str], IntArray] = Kept(_EDGES_KEPT)
         water = grid.water
         # [N] the column of the cost tables each hex is costed in: its terrain; LAKE for water
         # whose ice carries men, WATER for water that never does (a lake the map says stays open)
@@ -306,7 +306,6 @@ class MovementRules:
         key = self._key(klass, weather)
         cached = self._edges.get(key)
         if cached is not None:
-            self._edges.move_to_end(key)
             return cached
         grid = self.grid
         neighbor = grid.neighbor
@@ -322,10 +321,7 @@ class MovementRules:
         cost = cost.astype(np.int32)
         cost[~on_map | (grid.water[into] & (enter < 0))] = IMPASSABLE
         cost.flags.writeable = False
-        self._edges[key] = cost
-        while len(self._edges) > _EDGES_KEPT:
-            self._edges.popitem(last=False)
-        return cost
+        return self._edges.put(key, cost)
 
 
 # --- one unit's moves ----------------------------------------------------------------------------
@@ -546,10 +542,10 @@ def legal_prefix(
 # What a field's search steps over, by cost tables, map, class, weather and direction (the
 # rules are held here, so their id is not reused while kept). At most _FIELD_GROUND_KEPT.
 _FIELD_GROUND_KEPT: Final = 64
-_field_grounds: OrderedDict[
+_field_grounds: Kept[
     tuple[int, str, int, int | str, bool],
     tuple[MovementRules, npt.NDArray[np.intp], IntArray, BoolArray, BoolArray],
-] = OrderedDict()
+] = Kept(_FIELD_GROUND_KEPT)
 
 
 def _field_ground(
@@ -561,7 +557,6 @@ def _field_ground(
     key = (id(rules), grid.fingerprint(), int(klass), weather_key(weather), toward)
     found = _field_grounds.get(key)
     if found is not None and found[0] is rules:
-        _field_grounds.move_to_end(key)
         return found[1], found[2], found[3], found[4]
     n = grid.size
     edge = rules.edge_cost(klass, weather)
@@ -582,9 +577,7 @@ def _field_ground(
     for layer in (neighbor, push, blocked, usable):
         layer.flags.writeable = False
     if grid.frozen:
-        _field_grounds[key] = (rules, neighbor, push, blocked, usable)
-        while len(_field_grounds) > _FIELD_GROUND_KEPT:
-            _field_grounds.popitem(last=False)
+        _field_grounds.put(key, (rules, neighbor, push, blocked, usable))
     return neighbor, push, blocked, usable
 
 

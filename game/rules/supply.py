@@ -84,6 +84,7 @@ import numpy.typing as npt
 
 from game import hexgrid
 from game.enums import Weather
+from game.kept import Kept
 from game.rules import airlift, kernels
 from game.rules.control import friendly_ground
 from game.rules.losses import tanks_present
@@ -239,10 +240,7 @@ def _links(neighbor: I32, hexside: Bool | None = None) -> npt.NDArray[np.intp]:
         if kept is None or kept[0] is not neighbor:
             made = _make_links(neighbor, None)
             made.flags.writeable = False
-            kept = (neighbor, made)
-            _map_links[id(neighbor)] = kept
-            while len(_map_links) > _MAP_LINKS_KEPT:
-                _map_links.pop(next(iter(_map_links)))
+            kept = _map_links.put(id(neighbor), (neighbor, made))
         return kept[1]
     return _make_links(neighbor, hexside)
 
@@ -250,7 +248,7 @@ def _links(neighbor: I32, hexside: Bool | None = None) -> npt.NDArray[np.intp]:
 # `_links` of finished maps' neighbour tables, by identity (the table is held here, so its id is
 # not reused while it is). At most _MAP_LINKS_KEPT.
 _MAP_LINKS_KEPT: Final = 8
-_map_links: dict[int, tuple[I32, npt.NDArray[np.intp]]] = {}
+_map_links: Kept[int, tuple[I32, npt.NDArray[np.intp]]] = Kept(_MAP_LINKS_KEPT)
 
 
 def _make_links(neighbor: I32, hexside: Bool | None) -> npt.NDArray[np.intp]:

@@ -6,13 +6,13 @@ turned into hexes by the scenario's scale) and the units in them.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from functools import lru_cache
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
+from game.kept import Kept
 from game.rules import kernels
 from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
@@ -24,7 +24,7 @@ _ACTIVE = int(UnitStatus.ACTIVE)
 # after one unit moves, every other team's view is the same as before, and each side's view is
 # asked for at every move. At most _KEPT.
 _KEPT = 256
-_seen: OrderedDict[tuple[str, int, bytes, bytes], npt.NDArray[np.bool_]] = OrderedDict()
+_seen: Kept[tuple[str, int, bytes, bytes], npt.NDArray[np.bool_]] = Kept(_KEPT)
 
 
 def observed_hexes(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[np.bool_]:
@@ -40,11 +40,7 @@ def observed_hexes(scenario: Scenario, state: GameState, side: int) -> npt.NDArr
         mine = hexes[(status == _ACTIVE) & (hexes >= 0)]
         found = kernels.within(mine.astype(np.int64), grid.neighbor, radius, grid.size)
         found.flags.writeable = False
-        _seen[key] = found
-        while len(_seen) > _KEPT:
-            _seen.popitem(last=False)
-    else:
-        _seen.move_to_end(key)
+        _seen.put(key, found)
     return found
 
 

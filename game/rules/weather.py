@@ -17,7 +17,6 @@ one-zone map runs exactly the code it always ran):
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from functools import lru_cache
 from typing import Final
 
@@ -26,6 +25,7 @@ import numpy.typing as npt
 
 from game.enums import Weather
 from game.geo import HexMap
+from game.kept import Kept
 from game.scenario.model import Scenario
 from game.state import GameState
 
@@ -129,7 +129,7 @@ def uniform(weather: HexWeather) -> int | None:
 # Keys of read-only weather arrays (`local_weather`'s), by identity: the array is held here, so
 # its id is not reused while it is. At most _KEYS_KEPT.
 _KEYS_KEPT: Final = 64
-_keys: OrderedDict[int, tuple[npt.NDArray[np.uint8], int | str]] = OrderedDict()
+_keys: Kept[int, tuple[npt.NDArray[np.uint8], int | str]] = Kept(_KEYS_KEPT)
 
 
 def weather_key(weather: HexWeather) -> int | str:
@@ -148,9 +148,7 @@ def weather_key(weather: HexWeather) -> int | str:
     )
     if fixed:
         assert isinstance(weather, np.ndarray)
-        _keys[id(weather)] = (weather, key)
-        while len(_keys) > _KEYS_KEPT:
-            _keys.popitem(last=False)
+        _keys.put(id(weather), (weather, key))
     return key
 
 

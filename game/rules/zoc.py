@@ -10,7 +10,6 @@ ZOC is its whole team's; its enemies' ZOC is every other team's.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from functools import lru_cache
 
 import numpy as np
@@ -18,6 +17,7 @@ import numpy.typing as npt
 
 from game.enums import River
 from game.geo import HexMap
+from game.kept import Kept
 from game.rules import kernels
 from game.rules.weather import HexWeather, frozen, hex_weather, passable_ground, weather_key
 from game.scenario.model import Scenario
@@ -52,7 +52,7 @@ def spread_zone(grid: HexMap, occupied: BoolArray, weather: HexWeather) -> BoolA
 # side's movement phase asks for its enemies' zone at every move, and its enemies do not move
 # meanwhile. At most _ZONES_KEPT.
 _ZONES_KEPT = 256
-_zones: OrderedDict[tuple[str, int | str, bytes, bytes, bytes], BoolArray] = OrderedDict()
+_zones: Kept[tuple[str, int | str, bytes, bytes, bytes], BoolArray] = Kept(_ZONES_KEPT)
 
 
 def _spread(grid: HexMap, hexes: npt.NDArray[np.int64], weather: HexWeather) -> BoolArray:
@@ -66,7 +66,7 @@ def _spread(grid: HexMap, hexes: npt.NDArray[np.int64], weather: HexWeather) -> 
 # What a zone spreads over, by map and weather: the ice, the major rivers and the passable
 # ground change only with the weather. At most _GROUND_KEPT.
 _GROUND_KEPT = 32
-_grounds: OrderedDict[tuple[str, int | str], tuple[BoolArray, BoolArray, BoolArray]] = OrderedDict()
+_grounds: Kept[tuple[str, int | str], tuple[BoolArray, BoolArray, BoolArray]] = Kept(_GROUND_KEPT)
 
 
 def _zone_ground(grid: HexMap, weather: HexWeather) -> tuple[BoolArray, BoolArray, BoolArray]:
@@ -79,11 +79,7 @@ def _zone_ground(grid: HexMap, weather: HexWeather) -> tuple[BoolArray, BoolArra
         for layer in found:
             layer.flags.writeable = False
         if grid.frozen:
-            _grounds[key] = found
-            while len(_grounds) > _GROUND_KEPT:
-                _grounds.popitem(last=False)
-    else:
-        _grounds.move_to_end(key)
+            _grounds.put(key, found)
     return found
 
 
@@ -144,28 +140,15 @@ def _zone_of(
     found = _zones.get(key)
     if found is None:
         occupied = np.unique(hexes[(status == _ACTIVE) & (hexes >= 0) & (steps > 0)])
-        found = _spread_kept(grid, occupied.astype(np.int64), weather)
-        _zones[key] = found
-        while len(_zones) > _ZONES_KEPT:
-            _zones.popitem(last=False)
-    else:
-        _zones.move_to_end(key)
+        found = _zones.put(key, _spread_kept(grid, occupied.astype(np.int64), weather))
     return found
 
 
 # Zones already spread, by map, weather and the occupied hexes themselves: units that stand
 # alike in two states (the truth and a side's belief of it) share one zone. At most _ZONES_KEPT.
-_spreads: OrderedDict[tuple[str, int | str, bytes], BoolArray] = OrderedDict()
+_spreads: Kept[tuple[str, int | str, bytes], BoolArray] = Kept(_ZONES_KEPT)
 
 
 def _spread_kept(grid: HexMap, hexes: npt.NDArray[np.int64], weather: HexWeather) -> BoolArray:
     key = (grid.fingerprint(), weather_key(weather), hexes.tobytes())
-    found = _spreads.get(key)
-    if found is None:
-        found = _spread(grid, hexes, weather)
-        _spreads[key] = found
-        while len(_spreads) > _ZONES_KEPT:
-            _spreads.popitem(last=False)
-    else:
-        _spreads.move_to_end(key)
-    return found
+    return _spreads.get_or_make(key, lambda: _spread(grid, hexes, weather))

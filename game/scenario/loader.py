@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import math
 import tomllib
-from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from game import geo
 from game.data import data_dir
 from game.enums import WATER_TERRAIN, River, Terrain, parse_enum
+from game.kept import Kept
 from game.scenario.errors import FileProblemError, PathPart, Problem
 from game.scenario.locate import LineIndex, text_limits
 from game.scenario.schema import MapFile, MapHeader, PathPoint, WeatherRegionSpec
@@ -281,7 +281,7 @@ def resolve_points(
 
 
 _MAPS_KEPT = 8
-_maps: OrderedDict[tuple[str, str], geo.HexMap] = OrderedDict()
+_maps: Kept[tuple[str, str], geo.HexMap] = Kept(_MAPS_KEPT)
 
 
 def load_map(path: Path) -> geo.HexMap:
@@ -293,10 +293,7 @@ def load_map(path: Path) -> geo.HexMap:
     if grid is None:
         grid = _build_map(path)
         grid.freeze()
-        _maps[key] = grid
-        while len(_maps) > _MAPS_KEPT:
-            _maps.popitem(last=False)
-    _maps.move_to_end(key)
+        _maps.put(key, grid)
     return grid
 
 

@@ -9,7 +9,6 @@ and reduce the samples to one value. Distances are hex steps times the map's `he
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
@@ -17,6 +16,7 @@ import numpy.typing as npt
 
 from game.geo import HexMap
 from game.hexgrid import distance_array
+from game.kept import Kept
 from game.rules.losses import men_present
 from game.scenario.measures import group_mask, latitude, place_hexes
 from game.scenario.model import Scenario
@@ -30,7 +30,7 @@ Mask = npt.NDArray[np.bool_]
 
 _CHUNK = 256  # hexes per block of the nearest-hex search: 256 x sources int32s at a time
 _FIELD_CACHE_SIZE = 32  # a few maps x a few teams; fields are keyed by the map and the sources
-_fields: OrderedDict[tuple[str, str], I32] = OrderedDict()
+_fields: Kept[tuple[str, str], I32] = Kept(_FIELD_CACHE_SIZE)
 
 
 def nearest_hexes(grid: HexMap, sources: Mask) -> I32:
@@ -42,14 +42,10 @@ def nearest_hexes(grid: HexMap, sources: Mask) -> I32:
     key = (grid.fingerprint(), hashlib.sha256(np.packbits(sources).tobytes()).hexdigest())
     found = _fields.get(key)
     if found is not None:
-        _fields.move_to_end(key)
         return found
     field = _nearest(grid, sources)
     field.flags.writeable = False
-    _fields[key] = field
-    if len(_fields) > _FIELD_CACHE_SIZE:
-        _fields.popitem(last=False)
-    return field
+    return _fields.put(key, field)
 
 
 def _nearest(grid: HexMap, sources: Mask) -> I32:

@@ -31,7 +31,6 @@ import logging
 import re
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
@@ -43,6 +42,7 @@ import numpy as np
 
 from game.actions import EndPhase
 from game.ai.players import Player, make_player, play_one
+from game.kept import Kept
 from game.machine import available_cores
 from game.scenario.loader import file_hash
 from game.scenario.model import KnobValue, Scenario, load_scenario
@@ -212,8 +212,8 @@ class Batch:
         return outcome_row(run, record)
 
 
-_scenarios: OrderedDict[tuple[str, str, tuple[tuple[str, KnobValue], ...]], Scenario] = (
-    OrderedDict()
+_scenarios: Kept[tuple[str, str, tuple[tuple[str, KnobValue], ...]], Scenario] = Kept(
+    SCENARIOS_PER_WORKER
 )
 _scenarios_lock = threading.Lock()  # a Dask worker may run tasks on several threads
 
@@ -224,17 +224,13 @@ def worker_scenario(batch: Batch) -> Scenario:
     with _scenarios_lock:
         scenario = _scenarios.get(key)
         if scenario is not None:
-            _scenarios.move_to_end(key)
             return scenario
         scenario = load_scenario(Path(batch.path), dict(batch.knobs) or None)
         if scenario.source_hash != batch.source_hash:
             raise SchedulerError(
                 f"{batch.path} on worker differs from the file the batch was started with"
             )
-        _scenarios[key] = scenario
-        while len(_scenarios) > SCENARIOS_PER_WORKER:
-            _scenarios.popitem(last=False)
-        return scenario
+        return _scenarios.put(key, scenario)
 
 
 def play_run(batch: Batch, run: int, seed: int) -> Row:
