@@ -7,6 +7,7 @@ scattered at random, in every weather.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -215,14 +216,12 @@ def test_compiled_path_check_equals_the_reference(kharkov: Scenario, seed: int) 
     assert legal > 50
 
 
-def dial_field(
-    scenario: Scenario, sources: np.ndarray, klass: int, weather: int, toward: bool
+def plain_dijkstra(
+    sources: np.ndarray, neighbor: np.ndarray, step: Callable[[int, int, int], int]
 ) -> list[int]:
-    """The planning distance as a plain Dijkstra over the same hexside costs (no units)."""
-    grid = scenario.map
-    edge = engine.movement_rules(scenario).edge_cost(klass, weather)
-    n = grid.size
-    dist = [-1] * n
+    """Costs from the nearest source by a plain `heapq` Dijkstra (-1 unreached); `step(h, d,
+    nb)` is the cost of stepping from h to its neighbour nb on side d (< 0: not allowed)."""
+    dist = [-1] * neighbor.shape[0]
     queue = [(0, int(s)) for s in sources]
     for _, s in queue:
         dist[s] = 0
@@ -232,16 +231,28 @@ def dial_field(
         if cost != dist[h]:
             continue
         for d in range(6):
-            nb = int(grid.neighbor[h, d])
+            nb = int(neighbor[h, d])
             if nb < 0:
                 continue
-            step = int(edge[nb, (d + 3) % 6]) if toward else int(edge[h, d])
-            if step < 0:
+            paid = step(h, d, nb)
+            if paid < 0:
                 continue
-            if dist[nb] < 0 or cost + step < dist[nb]:
-                dist[nb] = cost + step
-                heapq.heappush(queue, (cost + step, nb))
+            if dist[nb] < 0 or cost + paid < dist[nb]:
+                dist[nb] = cost + paid
+                heapq.heappush(queue, (cost + paid, nb))
     return dist
+
+
+def dial_field(
+    scenario: Scenario, sources: np.ndarray, klass: int, weather: int, toward: bool
+) -> list[int]:
+    """The planning distance as a plain Dijkstra over the same hexside costs (no units)."""
+    edge = engine.movement_rules(scenario).edge_cost(klass, weather)
+
+    def step(h: int, d: int, nb: int) -> int:
+        return int(edge[nb, (d + 3) % 6]) if toward else int(edge[h, d])
+
+    return plain_dijkstra(sources, scenario.map.neighbor, step)
 
 
 @pytest.mark.parametrize("weather", list(Weather))
@@ -408,20 +419,12 @@ def test_distance_field_takes_free_steps_through_its_heap(kharkov: Scenario) -> 
     for low in (0, 1):
         push = rng.integers(low, 4, size=neighbor.shape).astype(np.int32)
         got = kernels.field(sources, neighbor, push, usable, 1 << 20)
-        dist = [1 << 20] * grid.size
-        queue = [(0, int(s)) for s in sources]
-        for _, s in queue:
-            dist[s] = 0
-        heapq.heapify(queue)
-        while queue:
-            cost, h = heapq.heappop(queue)
-            if cost != dist[h]:
-                continue
-            for d in range(6):
-                if usable[h, d] and cost + push[h, d] < dist[neighbor[h, d]]:
-                    dist[neighbor[h, d]] = int(cost + push[h, d])
-                    heapq.heappush(queue, (dist[neighbor[h, d]], int(neighbor[h, d])))
-        assert got.tolist() == dist
+
+        def step(h: int, d: int, nb: int, push: np.ndarray = push) -> int:
+            return int(push[h, d]) if usable[h, d] else -1
+
+        want = plain_dijkstra(sources, neighbor, step)
+        assert got.tolist() == [1 << 20 if w < 0 else w for w in want]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
