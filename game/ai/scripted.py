@@ -115,9 +115,9 @@ class HistoricalAI:
     # --- phases --------------------------------------------------------------------------
 
     def _belief(self, view: Observation) -> Belief:
-        # own units' status is the side's own business: the observation carries it
-        own_status = np.where(view.own, view.status, _WAITING).astype(np.uint8)
-        return belief_from_observation(self.scenario, view, own_status)
+        # own units' status is the side's own business: the observation carries it (the
+        # belief reads it for own units only)
+        return belief_from_observation(self.scenario, view, view.status)
 
     def _correct_stopped(self, view: Observation) -> None:
         """A move that met a hidden enemy stopped short: put the unit where it really is in the
