@@ -38,7 +38,7 @@ NO_ORDER = Order(Posture.HOLD, (), (), -1)
 _MOVING_PHASES = (Phase.MOVEMENT, Phase.EXPLOITATION)
 _COMBAT = Phase.COMBAT
 # plain ints: numpy compares them without looking up dunders on the enum class
-_ACTIVE, _WAITING = int(UnitStatus.ACTIVE), int(UnitStatus.WAITING)
+_ACTIVE = int(UnitStatus.ACTIVE)
 POSTURE_ORDER = {
     Posture.ATTACK: 0,
     Posture.HOLD: 1,
