@@ -7,6 +7,7 @@ import numpy as np
 import numpy.typing as npt
 
 from game.ai import fields
+from game.ai import kernels as ai_kernels
 from game.ai.belief import Belief
 from game.ai.plan import Order, Posture
 from game.ai.tactics import (
@@ -28,7 +29,6 @@ from game.ai.tactics import (
     THREAT_KM_FOOT,
     THREAT_KM_MECHANISED,
     PhaseContext,
-    _balls,
     _column_tables,
     _weather_shifts,
     free_depth,
@@ -184,6 +184,14 @@ def reference_scores(
 
     score += NOISE * rng.random(len(d))
     return score
+
+
+def _balls(scenario: Scenario, hexes: I32, radius: npt.NDArray[np.int64], weight: F64) -> F64:
+    """[N] the sum of each hex's `weight` over the hexes within its `radius` (hex distance)."""
+    grid = scenario.map
+    return ai_kernels.ball_sums(
+        hexes, radius, weight, grid.q, grid.r, grid.cols, grid.rows, grid.orientation == "flat"
+    )
 
 
 def reference_enemy_picture(

@@ -23,14 +23,15 @@ from game.state import GameState, UnitStatus
 # plain ints: numpy compares them without looking up dunders on the enum class
 _ACTIVE, _WAITING = int(UnitStatus.ACTIVE), int(UnitStatus.WAITING)
 GHOST_DAYS = 4  # an enemy seen within this many days is still assumed near where it was
+# A belief state needs a generator but is never drawn from (the AI has its own); seeding one costs
+# ~50 us, more than the rest of a belief, so every belief shares this one.
+_UNDRAWN = np.random.Generator(np.random.PCG64(0))
 
 
 @lru_cache(maxsize=16)
 def _ghost_turns(scenario: Scenario) -> int:
+    """GHOST_DAYS in the scenario's turns (every belief asks)."""
     return scenario.scale.turns(GHOST_DAYS)
-# A belief state needs a generator but is never drawn from (the AI has its own); seeding one costs
-# ~50 us, more than the rest of a belief, so every belief shares this one.
-_UNDRAWN = np.random.Generator(np.random.PCG64(0))
 
 
 @dataclass(frozen=True, eq=False)

@@ -79,15 +79,15 @@ def score_moves(
     friends_count: I32,
     inertia: float,
     noise: F64,
-    mover: F64,  # choosing: the unit's attack, defence and armour (0/1) for the running arrays
     choose: bool,
 ) -> tuple[F64, int]:
     """(scores, best) of ending the unit's move at each destination. With `choose` the unit is
-    first taken off its hex in the running arrays (`place`), and put where it scores best (the
-    first best: `np.argmax`); without, the arrays are not touched and best is -1."""
+    first taken off its hex in the running arrays (`place`, with its attack and armour from
+    `attacking` and its defence from `exposure`), and put where it scores best (the first best:
+    `np.argmax`); without, the arrays are not touched and best is -1."""
     if choose:
         place(
-            start, -1, neighbor, mover[0], mover[1], False,
+            start, -1, neighbor, attacking[1], exposure[1], False,
             covered, gathered, gathered_armour, friends_defence, friends_count,
         )  # fmt: skip
     k = len(d)
@@ -188,7 +188,7 @@ def score_moves(
             if score[i] > score[best]:
                 best = i
         place(
-            d[best], 1, neighbor, mover[0], mover[1], mover[2] > 0,
+            d[best], 1, neighbor, attacking[1], exposure[1], attacking[2] > 0,
             covered, gathered, gathered_armour, friends_defence, friends_count,
         )  # fmt: skip
     return score, best

@@ -138,14 +138,6 @@ _ACTIVE = int(UnitStatus.ACTIVE)
 _ANTI_ARMOUR_KIND = np.isin(np.arange(len(UnitKind)), [UnitKind.ARMOUR, UnitKind.ARTILLERY])
 
 
-def _balls(scenario: Scenario, hexes: I32, radius: npt.NDArray[np.int64], weight: F64) -> F64:
-    """[N] the sum of each hex's `weight` over the hexes within its `radius` (hex distance)."""
-    grid = scenario.map
-    return ai_kernels.ball_sums(
-        hexes, radius, weight, grid.q, grid.r, grid.cols, grid.rows, grid.orientation == "flat"
-    )
-
-
 _CITY_VALUES_KEPT = 8
 _city_values_kept: dict[tuple[str, bytes], F64] = {}
 
@@ -734,9 +726,6 @@ class PhaseContext:
             self.friends_count,
             INERTIA[posture],
             NOISE * rng.random(len(d)),
-            np.array(
-                [own_attack, float(self.defence_of[u]), 1.0 if units.kind[u] == _ARMOUR else 0.0]
-            ),
             choose,
         )
 
