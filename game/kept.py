@@ -11,6 +11,7 @@ from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
 V = TypeVar("V")
 
 
@@ -49,3 +50,18 @@ class Kept(Generic[K, V]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._items
+
+
+class KeptFor(Generic[T, V]):
+    """At most `limit` values kept for objects themselves, by identity (read-only arrays that
+    stand for a turn's weather or a map's neighbours): each object is held with its value, so
+    its id is not reused while it is kept."""
+
+    def __init__(self, limit: int) -> None:
+        self._kept: Kept[int, tuple[T, V]] = Kept(limit)
+
+    def get_or_make(self, obj: T, make: Callable[[], V]) -> V:
+        found = self._kept.get(id(obj))
+        if found is not None and found[0] is obj:
+            return found[1]
+        return self._kept.put(id(obj), (obj, make()))[1]

@@ -36,3 +36,17 @@ def test_a_value_is_made_once_while_kept() -> None:
 def test_a_cache_keeps_at_least_one_value() -> None:
     with pytest.raises(ValueError, match="at least one"):
         Kept(0)
+
+
+def test_a_value_kept_for_an_object_is_its_own() -> None:
+    """Kept by identity: an equal but other object gets its own value, and the object is held,
+    so a value never passes to a new object that took a freed one's id."""
+    import numpy as np
+
+    from game.kept import KeptFor
+
+    kept: KeptFor[np.ndarray, int] = KeptFor(4)
+    a, b = np.zeros(3), np.zeros(3)
+    assert kept.get_or_make(a, lambda: 1) == 1
+    assert kept.get_or_make(a, lambda: 2) == 1
+    assert kept.get_or_make(b, lambda: 3) == 3

@@ -135,9 +135,10 @@ LEAVE_ZOC_COST: Final = 2  # 1 MP to break contact
 _NO_BELTS: Final = np.zeros(0, dtype=np.bool_)  # `kernels.unit_reach`: no belt stops anyone
 _FIELD_INFINITY: Final = 1 << 29  # "not reached yet" in distance fields, far above any cost
 _ACTIVE: Final = int(UnitStatus.ACTIVE)  # a plain int: enum lookups cost in hot loops
-# Hexside cost arrays kept per MovementRules: one per (class, weather) and per (class, weather by
-# hex) met; weather by hex takes one array per distinct pattern of the calendar, so a bound of
-# 64 keeps every pattern of a long scenario with several regions, the least recently used dropped.
+# Hexside cost arrays (and distance-field grounds) kept per MovementRules: one per (class,
+# weather) and per (class, weather by hex) met; weather by hex takes one array per distinct
+# pattern of the calendar, so a bound of 64 keeps every pattern of a long scenario with several
+# regions, the least recently used dropped.
 _EDGES_KEPT: Final = 64
 
 
@@ -284,6 +285,10 @@ class MovementRules:
         if np.any((self.river_cost < 0) & (self.river_cost != IMPASSABLE)):
             raise ValueError("river costs are >= 0 or IMPASSABLE")
         self._edges: Kept[tuple[int, int | str], IntArray] = Kept(_EDGES_KEPT)
+        self._field_grounds: Kept[
+            tuple[int, int | str, bool],
+            tuple[npt.NDArray[np.intp], IntArray, BoolArray, BoolArray],
+        ] = Kept(_EDGES_KEPT)
         water = grid.water
         # [N] the column of the cost tables each hex is costed in: its terrain; LAKE for water
         # whose ice carries men, WATER for water that never does (a lake the map says stays open)
@@ -322,6 +327,37 @@ class MovementRules:
         cost[~on_map | (grid.water[into] & (enter < 0))] = IMPASSABLE
         cost.flags.writeable = False
         return self._edges.put(key, cost)
+
+    def field_ground(
+        self, klass: int, weather: HexWeather, toward: bool
+    ) -> tuple[npt.NDArray[np.intp], IntArray, BoolArray, BoolArray]:
+        """(neighbours with N for off the map, push, water nobody sets out from, usable steps)
+        of a distance field no unit blocks (`movement_field`): the same for every field of one
+        class, weather and direction (the AI's goal fields ask for many), so kept (read-only)."""
+        key = (*self._key(klass, weather), toward)
+        found = self._field_grounds.get(key)
+        if found is not None:
+            return found
+        grid = self.grid
+        n = grid.size
+        edge = self.edge_cost(klass, weather)
+        neighbor = np.where(grid.neighbor < 0, n, grid.neighbor).astype(np.intp)
+        # push[h, d]: cost of the search's step from h to its neighbour on side d. Moving away
+        # from the sources that is the move itself; toward them it is the move from the
+        # neighbour into h, i.e. the neighbour's cost across the opposite side.
+        if toward:
+            push = np.where(grid.neighbor >= 0, edge[neighbor.clip(max=n - 1), _OPPOSITE], -1)
+        else:
+            push = edge
+        push = np.ascontiguousarray(push, dtype=np.int32)
+        # nobody sets out from water the class cannot enter (ice it can cross is crossed)
+        entered = np.zeros(n + 1, dtype=np.bool_)
+        entered[neighbor[edge >= 0]] = True
+        blocked = grid.water & ~entered[:n]
+        usable = np.ascontiguousarray((push >= 0) & ~np.append(blocked, True)[neighbor])
+        for layer in (neighbor, push, blocked, usable):
+            layer.flags.writeable = False
+        return self._field_grounds.put(key, (neighbor, push, blocked, usable))
 
 
 # --- one unit's moves ----------------------------------------------------------------------------
@@ -539,48 +575,6 @@ def legal_prefix(
 # --- distance fields -----------------------------------------------------------------------------
 
 
-# What a field's search steps over, by cost tables, map, class, weather and direction (the
-# rules are held here, so their id is not reused while kept). At most _FIELD_GROUND_KEPT.
-_FIELD_GROUND_KEPT: Final = 64
-_field_grounds: Kept[
-    tuple[int, str, int, int | str, bool],
-    tuple[MovementRules, npt.NDArray[np.intp], IntArray, BoolArray, BoolArray],
-] = Kept(_FIELD_GROUND_KEPT)
-
-
-def _field_ground(
-    rules: MovementRules, grid: HexMap, klass: int, weather: HexWeather, toward: bool
-) -> tuple[npt.NDArray[np.intp], IntArray, BoolArray, BoolArray]:
-    """(neighbours with N for off the map, push, water nobody sets out from, usable steps) of a
-    field with no unit blocking it: the same for every field of the kind (the AI's goal
-    fields ask for many), so kept (read-only)."""
-    key = (id(rules), grid.fingerprint(), int(klass), weather_key(weather), toward)
-    found = _field_grounds.get(key)
-    if found is not None and found[0] is rules:
-        return found[1], found[2], found[3], found[4]
-    n = grid.size
-    edge = rules.edge_cost(klass, weather)
-    neighbor = np.where(grid.neighbor < 0, n, grid.neighbor).astype(np.intp)
-    # push[h, d]: cost of the search's step from h to its neighbour on side d. Moving away from
-    # the sources that is the move itself; toward them it is the move from the neighbour into h,
-    # i.e. the neighbour's cost across the opposite side.
-    if toward:
-        push = np.where(grid.neighbor >= 0, edge[neighbor.clip(max=n - 1), _OPPOSITE], -1)
-    else:
-        push = edge
-    push = np.ascontiguousarray(push, dtype=np.int32)
-    # nobody sets out from water the class cannot enter (ice it can cross is crossed)
-    entered = np.zeros(n + 1, dtype=np.bool_)
-    entered[neighbor[edge >= 0]] = True
-    blocked = grid.water & ~entered[:n]
-    usable = np.ascontiguousarray((push >= 0) & ~np.append(blocked, True)[neighbor])
-    for layer in (neighbor, push, blocked, usable):
-        layer.flags.writeable = False
-    if grid.frozen:
-        _field_grounds.put(key, (rules, neighbor, push, blocked, usable))
-    return neighbor, push, blocked, usable
-
-
 def movement_field(
     scenario: Scenario,
     state: GameState,
@@ -607,7 +601,7 @@ def movement_field(
     if rules is None:
         rules = MovementRules.build(scenario)
     grid = scenario.map
-    neighbor, push, water_blocked, usable = _field_ground(rules, grid, klass, weather, toward)
+    neighbor, push, water_blocked, usable = rules.field_ground(klass, weather, toward)
     source_index = np.asarray(sources, dtype=np.intp).ravel()
     if side is not None or water_blocked[source_index].any():
         blocked = water_blocked.copy()

@@ -84,7 +84,7 @@ import numpy.typing as npt
 
 from game import hexgrid
 from game.enums import Weather
-from game.kept import Kept
+from game.kept import KeptFor
 from game.rules import airlift, kernels
 from game.rules.control import friendly_ground
 from game.rules.losses import tanks_present
@@ -236,25 +236,21 @@ def _links(neighbor: I32, hexside: Bool | None = None) -> npt.NDArray[np.intp]:
     are kept (every supply trace asks for them).
     """
     if hexside is None and not neighbor.flags.writeable:
-        kept = _map_links.get(id(neighbor))
-        if kept is None or kept[0] is not neighbor:
-            made = _make_links(neighbor, None)
-            made.flags.writeable = False
-            kept = _map_links.put(id(neighbor), (neighbor, made))
-        return kept[1]
+        return _map_links.get_or_make(neighbor, lambda: _make_links(neighbor, None))
     return _make_links(neighbor, hexside)
 
 
-# `_links` of finished maps' neighbour tables, by identity (the table is held here, so its id is
-# not reused while it is). At most _MAP_LINKS_KEPT.
+# `_links` of finished maps' neighbour tables, by identity. At most _MAP_LINKS_KEPT.
 _MAP_LINKS_KEPT: Final = 8
-_map_links: Kept[int, tuple[I32, npt.NDArray[np.intp]]] = Kept(_MAP_LINKS_KEPT)
+_map_links: KeptFor[I32, npt.NDArray[np.intp]] = KeptFor(_MAP_LINKS_KEPT)
 
 
 def _make_links(neighbor: I32, hexside: Bool | None) -> npt.NDArray[np.intp]:
+    """`_links`, made (read-only: gathers read it, and a finished map's are shared)."""
     n = neighbor.shape[0]
     keep = neighbor >= 0 if hexside is None else (neighbor >= 0) & hexside
     links: npt.NDArray[np.intp] = np.ascontiguousarray(np.where(keep, neighbor, n).T, np.intp)
+    links.flags.writeable = False
     return links
 
 

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from game.enums import Weather
 from game.geo import HexMap
-from game.kept import Kept
+from game.kept import KeptFor
 from game.scenario.model import Scenario
 from game.state import GameState
 
@@ -126,30 +126,23 @@ def uniform(weather: HexWeather) -> int | None:
     return first if bool(np.all(codes == first)) else None
 
 
-# Keys of read-only weather arrays (`local_weather`'s), by identity: the array is held here, so
-# its id is not reused while it is. At most _KEYS_KEPT.
+# Keys of read-only weather arrays (`local_weather`'s), by identity. At most _KEYS_KEPT.
 _KEYS_KEPT: Final = 64
-_keys: Kept[int, tuple[npt.NDArray[np.uint8], int | str]] = Kept(_KEYS_KEPT)
+_keys: KeptFor[npt.NDArray[np.uint8], int | str] = KeptFor(_KEYS_KEPT)
 
 
 def weather_key(weather: HexWeather) -> int | str:
     """A cache key of a turn's weather: the code when every hex shares it, else a digest."""
-    fixed = isinstance(weather, np.ndarray) and not weather.flags.writeable
-    if fixed:
-        assert isinstance(weather, np.ndarray)
-        found = _keys.get(id(weather))
-        if found is not None and found[0] is weather:
-            return found[1]
+    if isinstance(weather, np.ndarray) and not weather.flags.writeable:
+        return _keys.get_or_make(weather, lambda: _key_of(weather))
+    return _key_of(weather)
+
+
+def _key_of(weather: HexWeather) -> int | str:
     single = uniform(weather)
-    key = (
-        single
-        if single is not None
-        else hashlib.sha256(np.asarray(weather, dtype=np.uint8).tobytes()).hexdigest()[:16]
-    )
-    if fixed:
-        assert isinstance(weather, np.ndarray)
-        _keys.put(id(weather), (weather, key))
-    return key
+    if single is not None:
+        return single
+    return hashlib.sha256(np.asarray(weather, dtype=np.uint8).tobytes()).hexdigest()[:16]
 
 
 def per_hex(weather: HexWeather, size: int) -> npt.NDArray[np.uint8]:
