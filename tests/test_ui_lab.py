@@ -18,7 +18,7 @@ from game.sim.runner import play_game
 from game.sim.store import open_store
 from game.sim.summary import read_runs_csv
 from game.ui import catalogue
-from game.ui.app import App, Settings
+from game.ui.app import App
 from game.ui.catalogue import Entry
 from game.ui.driver import button_center, click, frames, key
 from game.ui.lab import LabScreen, experiment_line
@@ -214,10 +214,8 @@ def test_cancel_stops_the_worker_and_keeps_the_finished_games_in_the_store(lab_a
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
 def test_the_lab_draws_at_both_sizes(tmp_path: Path, size: tuple[int, int]) -> None:
-    settings = Settings(ai_speed="instant", threaded_ai=False, save_dir=str(tmp_path / "saves"))
-    app = App(size, sounds=False, settings=settings)
+    app = menu_app(tmp_path, size)
     try:
-        app.push(MainMenu(app))
         app.open("lab", entry=catalogue.entries()[0])
         lab = app.stack.top
         assert isinstance(lab, LabScreen)
@@ -318,10 +316,8 @@ def test_a_watched_batch_game_is_the_game_the_batch_played() -> None:
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
 def test_the_what_now_dialog_fits_both_sizes(tmp_path: Path, size: tuple[int, int]) -> None:
-    settings = Settings(ai_speed="instant", threaded_ai=False, save_dir=str(tmp_path / "saves"))
-    app = App(size, sounds=False, settings=settings)
+    app = menu_app(tmp_path, size)
     try:
-        app.push(MainMenu(app))
         start_match(app, str(MINI), "solo", seed=7)
         frames(app, 2)
         key(app, pygame.K_y)
