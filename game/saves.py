@@ -24,7 +24,9 @@ format 1 saves were all made under rules version 1). A save from an older versio
 checked like any other: when the game never met a rule that changed, every hash matches and it
 loads; when it did, the first hash that differs is reported with both rules versions named. A
 scenario file may list earlier versions of itself that play the same game (`same_game_as`), so a
-change of words or of file layout does not orphan saves.
+change of words or of file layout does not orphan saves; a version that plays a different game is
+kept verbatim in `earlier/` beside the file, and a save made with it replays on it
+(`game.scenario.model.load_version`).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from game.files import ReadError, read_bounded
 from game.files import write_atomic as write_atomic  # re-exported: saves have always offered it
 from game.scenario.errors import FileProblemError, PathPart, Problem
 from game.scenario.loader import list_scenarios
-from game.scenario.model import KnobValue, Scenario, load_scenario
+from game.scenario.model import EARLIER, KnobValue, Scenario, load_scenario, load_version
 from game.session import Game, PhaseHash, TurnHash
 
 FORMAT = "eastfront-save"
@@ -328,16 +330,18 @@ def load_game(path: Path, check: bool = True, scenario_path: Path | None = None)
         raise report.error(("seed",), f"expected a whole number from 0 to {MAX_SEED}")
     rules = _rules_version(data, report)
     source = scenario_path or catalogue_scenario(path, meta["id"], report)
-    scenario = load_scenario(source)
-    if scenario.id != meta["id"]:
+    current = load_scenario(source)
+    if current.id != meta["id"]:
         raise report.error(
-            ("scenario", "id"), f"save is for scenario {meta['id']!r}, not {scenario.id!r}"
+            ("scenario", "id"), f"save is for scenario {meta['id']!r}, not {current.id!r}"
         )
-    same_game = {scenario.source_hash, *scenario.spec.scenario.same_game_as}
-    if meta["sha256"] not in same_game:
+    scenario = load_version(source, meta["sha256"], current)
+    if scenario is None:
         raise report.error(
             ("scenario", "sha256"),
-            f"the save was made with another version of {source.name}; it cannot be replayed exactly",
+            f"the save was made with another version of {source.name} "
+            f"(sha256 {meta['sha256'][:12]}…), neither this one nor one kept in "
+            f"{EARLIER}/ beside it; it cannot be replayed exactly",
         )
     report.rules = rules
     scenario = scenario.under_rules(rules)  # a game made under older rules replays under them

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -119,8 +120,51 @@ def test_an_edited_action_that_is_still_legal_breaks_the_hash_chain(
 def test_a_save_from_another_version_of_the_scenario(saved: tuple[Game, Path]) -> None:
     _, path = saved
     scenario = path.parent / "mini.toml"
+    made_with = hashlib.sha256(scenario.read_bytes()).hexdigest()
     scenario.write_text(scenario.read_text().replace("turns = 6", "turns = 7"))
-    assert "the save was made with another version of mini.toml" in first_error(path)
+    message = first_error(path)
+    assert "the save was made with another version of mini.toml" in message
+    assert made_with[:12] in message and "earlier/" in message
+
+
+def test_a_save_replays_on_the_version_kept_in_earlier_after_the_file_changed(
+    saved: tuple[Game, Path],
+) -> None:
+    """Recalibrating a scenario must not orphan saves: the version a save was made with, kept
+    verbatim in earlier/, replays it, maps read from the scenario folder."""
+    game, path = saved
+    scenario = path.parent / "mini.toml"
+    made_with = scenario.read_bytes()
+    digest = hashlib.sha256(made_with).hexdigest()
+    (path.parent / "earlier").mkdir()
+    (path.parent / "earlier" / f"mini-{digest[:12]}.toml").write_bytes(made_with)
+    scenario.write_text(scenario.read_text().replace("turns = 6", "turns = 7"))
+    loaded = load_game(path, check=True)
+    assert loaded.scenario.source_hash == digest and loaded.scenario.path.parent.name == "earlier"
+    assert loaded.state.state_hash() == game.state.state_hash()
+    # the kept file is found by its hash, not its name
+    (path.parent / "earlier" / f"mini-{digest[:12]}.toml").rename(path.parent / "earlier" / "mini-x.toml")
+    assert load_game(path).scenario.source_hash == digest
+
+
+def test_kept_earlier_versions_of_installed_scenarios_are_verbatim_and_load() -> None:
+    """A kept version is named by its own hash and loads with today's code and maps; it is one
+    of an installed scenario and plays another game than the current file (else it would be
+    listed in the file's same_game_as instead)."""
+    from game.scenario.loader import SCENARIO_DIR, list_scenarios
+    from game.scenario.model import earlier_versions
+
+    installed = {p.stem: p for p in list_scenarios()}
+    kept = sorted((SCENARIO_DIR / "earlier").glob("*.toml"))
+    assert kept
+    for old in kept:
+        stem, _, prefix = old.stem.rpartition("-")
+        assert stem in installed and old in earlier_versions(installed[stem])
+        assert hashlib.sha256(old.read_bytes()).hexdigest().startswith(prefix)
+        current = load_scenario(installed[stem])
+        scenario = load_scenario(old)
+        assert scenario.id == current.id and scenario.map.size == current.map.size
+        assert scenario.source_hash not in current.spec.scenario.same_game_as
 
 
 def test_an_unknown_format_version(saved: tuple[Game, Path]) -> None:
@@ -184,8 +228,10 @@ SAVES_FROM_MAIN_4FEB351 = sorted((DATA / "saves").glob("kharkov_*_4feb351.json")
 def test_third_kharkov_saves_written_by_an_earlier_main_replay_hash_for_hash(path: Path) -> None:
     """Whole AI-vs-AI games saved by main at commit 4feb351 (before sides became data and rule
     constants km and days) still replay and match every recorded hash: the rules of Third
-    Kharkov did not change."""
+    Kharkov did not change. The file has changed since, so they replay on a version kept in
+    earlier/ that plays their game."""
     game = load_game(path, check=True)
+    assert game.scenario.path.parent.name == "earlier"
     data = json.loads(path.read_text())
     assert game.state.over and len(game.actions) == len(data["actions"]) > 500
     assert game.state.state_hash() == data["final_hash"]

@@ -402,3 +402,28 @@ def test_the_unpaired_median_difference_sees_a_clear_shift_and_not_noise() -> No
     assert 20 < shift.low <= shift.value <= shift.high < 40
     noise = median_difference(low, list(rng.normal(100.0, 5.0, 40)), np.random.default_rng(1))
     assert noise.low < 0 < noise.high
+
+
+def test_an_experiment_reads_its_scenario_from_the_version_kept_in_earlier(
+    mini_path: Path, tmp_path: Path
+) -> None:
+    """After its scenario file is recalibrated, an experiment's own version, kept verbatim in
+    earlier/, is the one it is read and continued on, with no note; without it, a note says
+    the file changed (and continuing is refused)."""
+    import hashlib
+
+    from game.sim.experiments import StoreError, scenario_of
+
+    assert simulate(mini_path, tmp_path / "out") == 0
+    [e] = stored()
+    made_with = mini_path.read_bytes()
+    mini_path.write_text(mini_path.read_text().replace("turns = 6", "turns = 7"))
+    scenario, note = scenario_of(e, need_same_file=False)
+    assert note is not None and "has changed since" in note
+    with pytest.raises(StoreError):
+        scenario_of(e, need_same_file=True)
+    (mini_path.parent / "earlier").mkdir()
+    kept = mini_path.parent / "earlier" / f"mini-{hashlib.sha256(made_with).hexdigest()[:12]}.toml"
+    kept.write_bytes(made_with)
+    scenario, note = scenario_of(e, need_same_file=True)
+    assert note is None and scenario.path == kept and scenario.source_hash == e.scenario_hash

@@ -3,6 +3,12 @@
 `load_scenario` reads a scenario file and its map and builds them (`game.scenario.build`);
 `Scenario.with_knobs` rebuilds it with counterfactual knob values, so a variant is just another
 static scenario.
+
+A scenario file changes as it is calibrated, and a save or an experiment names the version it was
+played on by the file's hash. So that they outlive a change, earlier versions are kept verbatim in
+`earlier/` beside the file, as `<id>-<first 12 hex digits of their hash>.toml`, and
+`load_version` finds the one a hash names (its own hash, or one in its `same_game_as`). A kept
+version reads its map from the scenario folder's `maps/`, like the current file.
 """
 
 from __future__ import annotations
@@ -31,7 +37,17 @@ from game.scenario.loader import (
 from game.scenario.schema import HoldOrder, RulesSpec, ScenarioFile
 from game.scenario.tables import Calendar, KnobValue, Scale, SideTable, UnitTable, WeatherZones
 
-__all__ = ["RULES_VERSION", "KnobValue", "Scenario", "UnitTable", "coerce_knob", "load_scenario"]
+__all__ = [
+    "RULES_VERSION",
+    "KnobValue",
+    "Scenario",
+    "UnitTable",
+    "coerce_knob",
+    "load_scenario",
+    "load_version",
+]
+
+EARLIER = "earlier"  # the folder beside a scenario file that keeps its earlier versions
 
 # The rules version this program plays (saves record it). 3 added the file's switchable rules
 # (`[rules]`: bypassed ground, rail repair); a game made under 2 replays with them off.
@@ -233,7 +249,8 @@ def load_scenario(path: Path, knobs: Mapping[str, KnobValue] | None = None) -> S
     spec = check_model(ScenarioFile, data, reporter)
     reporter.raise_if_any()
     assert spec is not None
-    map_path = path.parent / "maps" / f"{spec.scenario.map}.toml"
+    folder = path.parent.parent if path.parent.name == EARLIER else path.parent
+    map_path = folder / "maps" / f"{spec.scenario.map}.toml"
     if not map_path.exists():
         reporter.add(("scenario", "map"), f"map file {map_path} not found")
         reporter.raise_if_any()
@@ -252,3 +269,28 @@ def load_scenario(path: Path, knobs: Mapping[str, KnobValue] | None = None) -> S
     assert built is not None
     scenario = Scenario.from_built(path, file_hash(path), spec, grid, built, values)
     return scenario.with_knobs(knobs) if knobs else scenario
+
+
+def earlier_versions(path: Path) -> list[Path]:
+    """The kept earlier versions of the scenario file at `path`, oldest name first."""
+    return sorted((path.parent / EARLIER).glob(f"{path.stem}-*.toml"))
+
+
+def load_version(path: Path, sha256: str, current: Scenario | None = None) -> Scenario | None:
+    """The scenario at `path` as it was when its file hashed to `sha256`: the file itself or a
+    kept earlier version, whichever plays that version's game (its own hash, or one it lists in
+    `same_game_as`); None when neither does. The current file is preferred, so a save made with a
+    version that only changed words keeps playing on today's file (`current`: it, loaded)."""
+    current = current or load_scenario(path)
+    if sha256 in {current.source_hash, *current.spec.scenario.same_game_as}:
+        return current
+    kept = earlier_versions(path)
+    named = [p for p in kept if p.stem.endswith(f"-{sha256[:12]}")]
+    for old in named + [p for p in kept if p not in named]:
+        scenario = load_scenario(old)
+        if scenario.id == current.id and sha256 in {
+            scenario.source_hash,
+            *scenario.spec.scenario.same_game_as,
+        }:
+            return scenario
+    return None

@@ -172,9 +172,10 @@ def pick_arm(e: Experiment, name: str | None) -> ArmRecord:
 
 def scenario_of(e: Experiment, need_same_file: bool) -> tuple[Scenario, str | None]:
     """The scenario an experiment played, loaded from its file (else the installed one of its
-    id), and a note when that file is not the one the games were played on."""
+    id) or from the version of it kept in `earlier/`, and a note when neither plays the game
+    the experiment's games were played on."""
     from game.scenario.loader import find_scenario
-    from game.scenario.model import load_scenario
+    from game.scenario.model import load_scenario, load_version
 
     tried: list[Path] = [Path(e.scenario_path)]
     with contextlib.suppress(OSError, ValueError):
@@ -187,8 +188,10 @@ def scenario_of(e: Experiment, need_same_file: bool) -> tuple[Scenario, str | No
             continue
         if scenario.id != e.scenario_id:
             continue
-        if scenario.source_hash == e.scenario_hash:
-            return scenario, None
+        with contextlib.suppress(FileProblemError, OSError, ValueError):
+            same = load_version(path, e.scenario_hash, scenario)  # today's, or a kept version
+            if same is not None:
+                return same, None
         fallback = fallback or scenario
     if fallback is not None and not need_same_file:
         return fallback, (
