@@ -1,7 +1,8 @@
 """Compiling the compiled kernels ahead of the first game, out of the player's way.
 
-The graph searches, the AI's scoring and the combat preview (`game.rules.kernels`,
-`game.ai.kernels`, `game.rules.preview_kernels`) are compiled by
+The graph searches, the AI's scoring, the combat preview and the building of combat batches
+(`game.rules.kernels`, `game.ai.kernels`, `game.rules.preview_kernels`,
+`game.rules.batch_kernels`) are compiled by
 numba the first time they run and the machine code is kept on disk (`cache=True`), so only the
 very first game after an install pays for it (several seconds). The game window starts
 `python -m game.warm` in the background when that cache is still empty: it plays the first turns
@@ -16,7 +17,7 @@ import sys
 from pathlib import Path
 
 from game.ai import kernels as ai_kernels
-from game.rules import kernels, preview_kernels
+from game.rules import batch_kernels, kernels, preview_kernels
 
 TURNS = 2  # enough turns to reach every kernel: moves, supply, combat, the AI's phases
 
@@ -43,6 +44,7 @@ def kernels_cached() -> bool:
             ai_kernels.score_moves,
             ai_kernels.enemy_picture,
             preview_kernels.preview_loops,
+            batch_kernels.stack_rows,
         )
     )
 

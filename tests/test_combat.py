@@ -520,3 +520,56 @@ def test_preview_matches_a_large_monte_carlo_sample() -> None:
     assert np.all(np.abs(frequency - p.outcome_probability) <= 5 * sigma + 1e-9)
     spread = r.defender_steps_lost.reshape(samples, batch.n_combats).std(axis=0) / np.sqrt(samples)
     assert np.all(np.abs(defender_lost - p.expected_defender_steps_lost) <= 5 * spread + 1e-9)
+
+
+def test_attack_batch_equals_the_batch_of_each_attacks_spec_on_real_positions() -> None:
+    """The AI's one-go batch (`combat_phase.attack_batch`) is the engine's batch of the same
+    attacks: every attack a moving side could make, alone or in pairs, at points through a
+    whole Third Kharkov game, many on the same target, with rivers, towns and surrounded
+    defenders among them."""
+    from game.actions import Attack
+    from game.rules import combat_phase
+    from game.rules.combat import build_batch
+    from game.scenario.model import load_scenario
+    from game.sim.runner import play_game
+    from tests.conftest import KHARKOV
+
+    scenario = load_scenario(KHARKOV)
+    game = play_game(scenario, seed=11, checkpoints=False).game
+    replay = type(game)(scenario, 11)
+    checked = rivers = surrounded = 0
+    for i, action in enumerate(game.actions):
+        replay.apply(action)
+        if i % 60:
+            continue
+        state = replay.state
+        side = scenario.sides[state.side_index]
+        units = scenario.units
+        mine = np.flatnonzero(state.active & (units.side == side) & (state.hex >= 0))
+        enemy = state.active & scenario.unit_hostile[side] & (state.hex >= 0)
+        targets = set(state.hex[enemy].tolist())
+        attacks: list[Attack] = []
+        for u in mine.tolist():
+            for t in scenario.map.neighbor[state.hex[u]].tolist():
+                if t in targets:
+                    attacks.append(Attack((u,), t))
+                    attacks += [Attack((u, a.attackers[0]), t) for a in attacks[:-1] if a.target == t]
+        if not attacks:
+            continue
+        enemies = sorted({int(s) for s in units.side[enemy]})
+        ground = combat_phase.CombatGround.of(scenario, state, side, enemies)
+        fast = combat_phase.attack_batch(scenario, state, attacks, ground)
+        specs = [combat_phase.combat_spec(scenario, state, a, ground) for a in attacks]
+        slow = build_batch(combat_phase.unit_arrays(scenario, state), specs)
+        for name in fast.__dataclass_fields__:
+            a, b = getattr(fast, name), getattr(slow, name)
+            if isinstance(a, np.ndarray):
+                assert a.dtype == b.dtype and np.array_equal(a, b), name
+            else:
+                for field in a.__dataclass_fields__:
+                    x, y = getattr(a, field), getattr(b, field)
+                    assert x.dtype == y.dtype and np.array_equal(x, y), (name, field)
+        checked += len(attacks)
+        rivers += int((fast.attackers.river > 0).sum())
+        surrounded += int(fast.surrounded.sum())
+    assert checked > 300 and rivers > 0 and surrounded > 0, (checked, rivers, surrounded)

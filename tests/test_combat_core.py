@@ -17,12 +17,14 @@ from game.enums import River, Terrain, UnitKind, Weather
 from game.rules.combat import (
     COMBAT_FIELDS,
     EMPTY_SLOT,
+    STACK_FIELDS,
     CombatBatch,
     CombatResult,
     CombatSpec,
     Outcome,
     batch_from_arrays,
     build_batch,
+    canonical_order,
     check_batch,
     draw,
     draw_games,
@@ -478,3 +480,68 @@ def test_build_batch_takes_each_games_units_from_its_row() -> None:
     assert batch.attackers.steps.tolist() == [[4, 1]]
     strengths = odds(batch).attack_strength // STRENGTH_SCALE
     assert strengths.tolist() == [12, 3]
+
+
+def _stacks_by_lexsort(
+    n: int, rows: dict[str, np.ndarray]
+) -> dict[str, dict[str, np.ndarray]]:
+    """The slots as `batch_from_arrays` laid them out before its loop was compiled: rows in
+    `canonical_order`, each (combat, side) group filling slots from 0, empty slots neutral."""
+    order = canonical_order(
+        rows["combat"], rows["attacking"], rows["kind"], rows["steps"], rows["unit"]
+    )
+    r = {k: np.asarray(v)[order] for k, v in rows.items()}
+    value = np.where(r["attacking"], r["attack"], r["defence"])
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for side, mask in (("attackers", r["attacking"]), ("defenders", ~r["attacking"])):
+        combats = r["combat"][mask]
+        slot = np.zeros(len(combats), dtype=np.intp)
+        for i in range(1, len(combats)):
+            slot[i] = slot[i - 1] + 1 if combats[i] == combats[i - 1] else 0
+        slots = int(slot.max(initial=-1)) + 1
+        fields = {
+            "unit": r["unit"][mask], "kind": r["kind"][mask], "steps": r["steps"][mask],
+            "max_steps": r["max_steps"][mask], "value": value[mask],
+            "supply": r["supply"][mask], "fatigue": r["fatigue"][mask],
+            "river": r["river"][mask] if side == "attackers" else 0 * r["river"][mask],
+        }  # fmt: skip
+        out[side] = {}
+        for name, values in fields.items():
+            empty = EMPTY_SLOT if name == "unit" else (1 if name == "max_steps" else 0)
+            array = np.full((slots, n), empty, dtype=np.int64)
+            array[slot, combats] = values
+            out[side][name] = array
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_compiled_slots_equal_the_lexsort_layout_for_random_rows(data: Any) -> None:
+    """The compiled stack builder lays out any rows exactly as sorting them does: groups of
+    any size, ties in class and steps broken by unit id, combats with no rows on a side."""
+    n = data.draw(st.integers(1, 6))
+    m = data.draw(st.integers(0, 24))
+    ints = lambda lo, hi: data.draw(st.lists(st.integers(lo, hi), min_size=m, max_size=m))  # noqa: E731
+    max_steps = ints(1, 4)
+    rows = {
+        "combat": np.array(ints(0, n - 1), dtype=np.intp),
+        "attacking": np.array(data.draw(st.lists(st.booleans(), min_size=m, max_size=m)), dtype=np.bool_),
+        "kind": np.array(ints(0, len(UnitKind) - 1), dtype=np.uint8),
+        "steps": np.array([data.draw(st.integers(0, s)) for s in max_steps], dtype=np.int8),
+        "max_steps": np.array(max_steps, dtype=np.int8),
+        "attack": np.array(ints(0, 40), dtype=np.int16),
+        "defence": np.array(ints(0, 40), dtype=np.int16),
+        "supply": np.array(ints(0, 3), dtype=np.uint8),
+        "fatigue": np.array(ints(0, 3), dtype=np.uint8),
+        "river": np.array(ints(0, len(River) - 1), dtype=np.uint8),
+        "unit": np.array(data.draw(st.permutations(range(m))), dtype=np.int32),
+    }
+    batch = batch_from_arrays(terrain=np.zeros(n, dtype=np.uint8), **rows)
+    expected = _stacks_by_lexsort(n, rows)
+    for side in ("attackers", "defenders"):
+        stack = getattr(batch, side)
+        for name in STACK_FIELDS:
+            got = getattr(stack, name)
+            assert got.shape == expected[side][name].shape, (side, name)
+            assert np.array_equal(got.astype(np.int64), expected[side][name]), (side, name)
+    assert check_batch(batch) == []

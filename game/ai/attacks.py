@@ -220,11 +220,8 @@ def _score(
 ) -> npt.NDArray[np.float64]:
     scenario = context.scenario
     state = context.belief.state
-    specs = [
-        combat_phase.combat_spec(scenario, state, Attack(c.attackers, c.target), ground)
-        for c in candidates
-    ]
-    batch = combat.build_batch(combat_phase.unit_arrays(scenario, state), specs)
+    attacks = [Attack(c.attackers, c.target) for c in candidates]
+    batch = combat_phase.attack_batch(scenario, state, attacks, ground)
     preview = combat.preview(batch)
     participants = batch.participants()
     rows = participants.unit.astype(np.intp)

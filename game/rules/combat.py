@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from game.enums import River, Terrain, UnitKind, Weather
+from game.rules import batch_kernels
 from game.rules.combat_core import MAX_SIDE_STEPS, odds, resolve
 from game.rules.combat_preview import Preview, preview
 from game.rules.combat_reference import (
@@ -178,24 +179,6 @@ def _per_combat(values: ArrayLike | None, n: int, dtype: type[np.generic]) -> np
     return array
 
 
-def _stack(
-    n: int,
-    combat: npt.NDArray[np.intp],
-    slot: npt.NDArray[np.intp],
-    fields: dict[str, npt.NDArray[Any]],
-) -> Stack:
-    """One side's rows (already in loss order) placed in slots; the rest are empty slots."""
-    slots = int(slot.max(initial=-1)) + 1
-    arrays: dict[str, npt.NDArray[Any]] = {}
-    for name in STACK_FIELDS:
-        dtype = _STACK_DTYPES[name]
-        empty = EMPTY_SLOT if name == "unit" else (1 if name == "max_steps" else 0)
-        array = np.full((slots, n), empty, dtype=dtype)
-        array[slot, combat] = fields[name]
-        arrays[name] = array
-    return Stack(**arrays)
-
-
 _STACK_DTYPES: dict[str, type[np.generic]] = {
     "unit": np.int32,
     "kind": np.uint8,
@@ -240,34 +223,35 @@ def batch_from_arrays(
     n = int(np.asarray(terrain).reshape(-1).shape[0])
     m = int(np.asarray(unit).reshape(-1).shape[0])
     combat_, attacking_ = _per_combat(combat, m, np.intp), _per_combat(attacking, m, np.bool_)
-    kind_, steps_, unit_ = (_per_combat(kind, m, np.uint8), _per_combat(steps, m, np.int8),
-                            _per_combat(unit, m, np.int32))  # fmt: skip
-    order = canonical_order(combat_, attacking_, kind_, steps_, unit_)
-
-    def rows(values: ArrayLike | None, dtype: type[np.generic]) -> npt.NDArray[Any]:
-        return _per_combat(values, m, dtype)[order]
-
-    combat_, attacking_, kind_, steps_, unit_ = (
-        a[order] for a in (combat_, attacking_, kind_, steps_, unit_)
-    )
     if m and (combat_.min() < 0 or combat_.max() >= n):
         raise ValueError(f"combat: rows must name combats 0..{n - 1}")
-    group = combat_ * 2 + ~attacking_  # sorted: rank = row - first row of its group
-    first = np.flatnonzero(np.diff(group, prepend=-1))
-    slot = np.arange(m) - np.repeat(first, np.diff(np.append(first, m)))
-    fields = {
-        "unit": unit_,
-        "kind": kind_,
-        "steps": steps_,
-        "max_steps": rows(max_steps, np.int8),
-        "value": np.where(attacking_, rows(attack, np.int16), rows(defence, np.int16)),
-        "supply": rows(supply, np.uint8),
-        "fatigue": rows(fatigue, np.uint8),
-        "river": np.where(attacking_, rows(river, np.uint8), 0),
-    }
+    kind_ = _per_combat(kind, m, np.uint8)
+    steps_ = _per_combat(steps, m, np.int8)
+    value = np.where(attacking_, _per_combat(attack, m, np.int16), _per_combat(defence, m, np.int16))
+    unit_ = _per_combat(unit, m, np.int32).astype(np.int64)
+    stacks = batch_kernels.stack_rows(
+        n,
+        combat_.astype(np.int64),
+        attacking_,
+        _loss_class(attacking_, kind_),
+        unit_,
+        kind_.astype(np.int64),
+        steps_.astype(np.int64),
+        _per_combat(max_steps, m, np.int8).astype(np.int64),
+        value.astype(np.int64),
+        _per_combat(supply, m, np.uint8).astype(np.int64),
+        _per_combat(fatigue, m, np.uint8).astype(np.int64),
+        _per_combat(river, m, np.uint8).astype(np.int64),
+        EMPTY_SLOT,
+    )
 
-    def side(mask: npt.NDArray[np.bool_]) -> Stack:
-        return _stack(n, combat_[mask], slot[mask], {k: v[mask] for k, v in fields.items()})
+    def side(arrays: Sequence[npt.NDArray[np.int64]]) -> Stack:
+        return Stack(
+            **{
+                name: array.astype(_STACK_DTYPES[name])
+                for name, array in zip(STACK_FIELDS, arrays, strict=True)
+            }
+        )
 
     return CombatBatch(
         game=_per_combat(game, n, np.int32),
@@ -283,8 +267,8 @@ def batch_from_arrays(
             else _per_combat(can_retreat, n, np.bool_)
         ),
         surrounded=_per_combat(surrounded, n, np.bool_),
-        attackers=side(attacking_),
-        defenders=side(~attacking_),
+        attackers=side(stacks[:8]),
+        defenders=side(stacks[8:]),
     )
 
 

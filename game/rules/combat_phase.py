@@ -108,32 +108,120 @@ def combat_spec(
     scenario: Scenario, state: GameState, attack: Attack, ground: CombatGround
 ) -> combat.CombatSpec:
     """The combat core's description of one declared attack on the current state."""
-    grid = scenario.map
-    target = attack.target
-    attacker_side = int(scenario.units.side[attack.attackers[0]])
-    defenders = np.nonzero(
-        state.active & (state.hex == target) & scenario.unit_hostile[attacker_side]
-    )[0]
-    defender_side = int(scenario.units.side[defenders[0]]) if len(defenders) else NO_SIDE
-    rivers = []
-    for u in attack.attackers:
-        d = int(np.nonzero(grid.neighbor[state.hex[u]] == target)[0][0])
-        rivers.append(int(grid.river[state.hex[u], d]))
-    c = int(grid.city_at[target])
-    artillery, air = support_shifts(scenario, attacker_side, defender_side)
+    target = _TargetFacts.of(scenario, state, attack, ground)
     return combat.CombatSpec(
         attackers=list(attack.attackers),
-        defenders=defenders.tolist(),
-        terrain=int(grid.terrain[target]),
-        rivers=rivers,
-        city=CITY_CODE[grid.cities[c].size] if c >= 0 else 0,
-        fortification=int(ground.fortification[defender_side][target]) if len(defenders) else 0,
-        weather=int(weather_of_hex(scenario, state.turn, target)),
-        artillery=artillery,
-        air=air,
-        can_retreat=bool(len(defenders)) and _can_retreat(grid, target, ground.retreat_room[defender_side]),
-        surrounded=bool(ground.isolated[defender_side][target]) if len(defenders) else False,
+        defenders=list(target.defenders),
+        terrain=target.terrain,
+        rivers=_rivers(scenario, state, attack),
+        city=target.city,
+        fortification=target.fortification,
+        weather=target.weather,
+        artillery=target.artillery,
+        air=target.air,
+        can_retreat=target.can_retreat,
+        surrounded=target.surrounded,
     )
+
+
+def attack_batch(
+    scenario: Scenario, state: GameState, attacks: Sequence[Attack], ground: CombatGround
+) -> combat.CombatBatch:
+    """The batch of these attacks (all by one side) on the current state: the same as
+    `combat.build_batch` over their `combat_spec`s, built in one go. The AI weighs hundreds of
+    attacks a turn, most of them on a few targets, so each target's facts are read once."""
+    facts: dict[int, _TargetFacts] = {}
+    per_combat: list[_TargetFacts] = []
+    rows: list[int] = []
+    combats: list[int] = []
+    attacking: list[bool] = []
+    rivers: list[int] = []
+    for c, attack in enumerate(attacks):
+        target = facts.get(attack.target)
+        if target is None:
+            target = facts[attack.target] = _TargetFacts.of(scenario, state, attack, ground)
+        per_combat.append(target)
+        rows += attack.attackers
+        rows += target.defenders
+        combats += [c] * (len(attack.attackers) + len(target.defenders))
+        attacking += [True] * len(attack.attackers) + [False] * len(target.defenders)
+        rivers += _rivers(scenario, state, attack) + [0] * len(target.defenders)
+    units = unit_arrays(scenario, state)
+    who = np.array(rows, dtype=np.intp)
+    return combat.batch_from_arrays(
+        terrain=[t.terrain for t in per_combat],
+        unit=who,
+        combat=combats,
+        attacking=attacking,
+        kind=units.kind[who],
+        steps=units.steps[who],
+        max_steps=units.max_steps[who],
+        attack=units.attack[who],
+        defence=units.defence[who],
+        supply=units.supply[who],
+        fatigue=units.fatigue[who],
+        river=rivers,
+        game=np.zeros(len(per_combat), dtype=np.int32),
+        city=[t.city for t in per_combat],
+        fortification=[t.fortification for t in per_combat],
+        weather=[t.weather for t in per_combat],
+        artillery=[t.artillery for t in per_combat],
+        air=[t.air for t in per_combat],
+        can_retreat=[t.can_retreat for t in per_combat],
+        surrounded=[t.surrounded for t in per_combat],
+    )
+
+
+@dataclass(frozen=True)
+class _TargetFacts:
+    """What a combat's description takes from its target hex and whoever holds it."""
+
+    defenders: tuple[int, ...]
+    terrain: int
+    city: int
+    fortification: int
+    weather: int
+    artillery: int
+    air: int
+    can_retreat: bool
+    surrounded: bool
+
+    @classmethod
+    def of(
+        cls, scenario: Scenario, state: GameState, attack: Attack, ground: CombatGround
+    ) -> _TargetFacts:
+        grid = scenario.map
+        target = attack.target
+        attacker_side = int(scenario.units.side[attack.attackers[0]])
+        defenders = np.nonzero(
+            state.active & (state.hex == target) & scenario.unit_hostile[attacker_side]
+        )[0]
+        held = len(defenders) > 0
+        defender_side = int(scenario.units.side[defenders[0]]) if held else NO_SIDE
+        c = int(grid.city_at[target])
+        artillery, air = support_shifts(scenario, attacker_side, defender_side)
+        return cls(
+            defenders=tuple(defenders.tolist()),
+            terrain=int(grid.terrain[target]),
+            city=CITY_CODE[grid.cities[c].size] if c >= 0 else 0,
+            fortification=int(ground.fortification[defender_side][target]) if held else 0,
+            weather=int(weather_of_hex(scenario, state.turn, target)),
+            artillery=artillery,
+            air=air,
+            can_retreat=held and _can_retreat(grid, target, ground.retreat_room[defender_side]),
+            surrounded=bool(ground.isolated[defender_side][target]) if held else False,
+        )
+
+
+def _rivers(scenario: Scenario, state: GameState, attack: Attack) -> list[int]:
+    """The river each attacker crosses into the target, in the order of the attackers."""
+    grid = scenario.map
+    crossed = []
+    for u in attack.attackers:
+        h = int(state.hex[u])
+        d = grid.neighbor[h].tolist().index(attack.target)
+        crossed.append(int(grid.river[h, d]))
+    return crossed
 
 
 def _retreat_room(
