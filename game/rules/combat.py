@@ -92,6 +92,7 @@ __all__ = [
     "draw_games",
     "draws_needed",
     "odds",
+    "per_combat_fields",
     "preview",
     "resolve",
     "resolve_reference",
@@ -305,7 +306,6 @@ def build_batch(units: UnitArrays, specs: Sequence[CombatSpec]) -> CombatBatch:
         return values[row_games, rows] if values.ndim == 2 else values[rows]
 
     return batch_from_arrays(
-        terrain=[s.terrain for s in specs],
         unit=rows,
         combat=combat_rows,
         attacking=attacking,
@@ -317,15 +317,14 @@ def build_batch(units: UnitArrays, specs: Sequence[CombatSpec]) -> CombatBatch:
         supply=attribute(units.supply),
         fatigue=attribute(units.fatigue),
         river=river,
-        game=[s.game for s in specs],
-        city=[s.city for s in specs],
-        fortification=[s.fortification for s in specs],
-        weather=[s.weather for s in specs],
-        artillery=[s.artillery for s in specs],
-        air=[s.air for s in specs],
-        can_retreat=[s.can_retreat for s in specs],
-        surrounded=[s.surrounded for s in specs],
+        **per_combat_fields(specs),
     )
+
+
+def per_combat_fields(combats: Sequence[Any]) -> dict[str, list[Any]]:
+    """`COMBAT_FIELDS` as lists, read off objects that carry them (`CombatSpec`s, or any
+    description of combats with the same attribute names), for `batch_from_arrays`."""
+    return {name: [getattr(c, name) for c in combats] for name in COMBAT_FIELDS}
 
 
 def check_batch(batch: CombatBatch) -> list[str]:

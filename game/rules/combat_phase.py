@@ -149,7 +149,6 @@ def attack_batch(
     units = unit_arrays(scenario, state)
     who = np.array(rows, dtype=np.intp)
     return combat.batch_from_arrays(
-        terrain=[t.terrain for t in per_combat],
         unit=who,
         combat=combats,
         attacking=attacking,
@@ -161,14 +160,7 @@ def attack_batch(
         supply=units.supply[who],
         fatigue=units.fatigue[who],
         river=rivers,
-        game=np.zeros(len(per_combat), dtype=np.int32),
-        city=[t.city for t in per_combat],
-        fortification=[t.fortification for t in per_combat],
-        weather=[t.weather for t in per_combat],
-        artillery=[t.artillery for t in per_combat],
-        air=[t.air for t in per_combat],
-        can_retreat=[t.can_retreat for t in per_combat],
-        surrounded=[t.surrounded for t in per_combat],
+        **combat.per_combat_fields(per_combat),
     )
 
 
@@ -185,6 +177,7 @@ class _TargetFacts:
     air: int
     can_retreat: bool
     surrounded: bool
+    game: int = 0  # one game's attacks
 
     @classmethod
     def of(
