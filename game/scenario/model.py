@@ -8,7 +8,9 @@ A scenario file changes as it is calibrated, and a save or an experiment names t
 played on by the file's hash. So that they outlive a change, earlier versions are kept verbatim in
 `earlier/` beside the file, as `<id>-<first 12 hex digits of their hash>.toml`, and
 `load_version` finds the one a hash names (its own hash, or one in its `same_game_as`). A kept
-version reads its map from the scenario folder's `maps/`, like the current file.
+version reads its map from the scenario folder's `maps/`, like the current file. So before a
+change to a scenario file that alters its games, copy the file as it is into `earlier/` under
+that name; a change of words only goes into the new file's `same_game_as` instead.
 """
 
 from __future__ import annotations
