@@ -92,7 +92,6 @@ __all__ = [
     "draw_games",
     "draws_needed",
     "odds",
-    "per_combat_fields",
     "preview",
     "resolve",
     "resolve_reference",
@@ -317,14 +316,8 @@ def build_batch(units: UnitArrays, specs: Sequence[CombatSpec]) -> CombatBatch:
         supply=attribute(units.supply),
         fatigue=attribute(units.fatigue),
         river=river,
-        **per_combat_fields(specs),
+        **{name: [getattr(s, name) for s in specs] for name in COMBAT_FIELDS},
     )
-
-
-def per_combat_fields(combats: Sequence[Any]) -> dict[str, list[Any]]:
-    """`COMBAT_FIELDS` as lists, read off objects that carry them (`CombatSpec`s, or any
-    description of combats with the same attribute names), for `batch_from_arrays`."""
-    return {name: [getattr(c, name) for c in combats] for name in COMBAT_FIELDS}
 
 
 def check_batch(batch: CombatBatch) -> list[str]:

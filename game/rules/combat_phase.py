@@ -108,60 +108,23 @@ def combat_spec(
     scenario: Scenario, state: GameState, attack: Attack, ground: CombatGround
 ) -> combat.CombatSpec:
     """The combat core's description of one declared attack on the current state."""
-    target = _TargetFacts.of(scenario, state, attack, ground)
-    return combat.CombatSpec(
-        attackers=list(attack.attackers),
-        defenders=list(target.defenders),
-        terrain=target.terrain,
-        rivers=_rivers(scenario, state, attack),
-        city=target.city,
-        fortification=target.fortification,
-        weather=target.weather,
-        artillery=target.artillery,
-        air=target.air,
-        can_retreat=target.can_retreat,
-        surrounded=target.surrounded,
-    )
+    return _TargetFacts.of(scenario, state, attack, ground).spec(scenario, state, attack)
 
 
 def attack_batch(
     scenario: Scenario, state: GameState, attacks: Sequence[Attack], ground: CombatGround
 ) -> combat.CombatBatch:
-    """The batch of these attacks (all by one side) on the current state: the same as
-    `combat.build_batch` over their `combat_spec`s, built in one go. The AI weighs hundreds of
-    attacks a turn, most of them on a few targets, so each target's facts are read once."""
+    """The batch of these attacks (all by one side) on the current state, as
+    `combat.build_batch` over their `combat_spec`s. The AI weighs hundreds of attacks a turn,
+    most of them on a few targets, so each target's facts are read once."""
     facts: dict[int, _TargetFacts] = {}
-    per_combat: list[_TargetFacts] = []
-    rows: list[int] = []
-    combats: list[int] = []
-    attacking: list[bool] = []
-    rivers: list[int] = []
-    for c, attack in enumerate(attacks):
+    specs = []
+    for attack in attacks:
         target = facts.get(attack.target)
         if target is None:
             target = facts[attack.target] = _TargetFacts.of(scenario, state, attack, ground)
-        per_combat.append(target)
-        rows += attack.attackers
-        rows += target.defenders
-        combats += [c] * (len(attack.attackers) + len(target.defenders))
-        attacking += [True] * len(attack.attackers) + [False] * len(target.defenders)
-        rivers += _rivers(scenario, state, attack) + [0] * len(target.defenders)
-    units = unit_arrays(scenario, state)
-    who = np.array(rows, dtype=np.intp)
-    return combat.batch_from_arrays(
-        unit=who,
-        combat=combats,
-        attacking=attacking,
-        kind=units.kind[who],
-        steps=units.steps[who],
-        max_steps=units.max_steps[who],
-        attack=units.attack[who],
-        defence=units.defence[who],
-        supply=units.supply[who],
-        fatigue=units.fatigue[who],
-        river=rivers,
-        **combat.per_combat_fields(per_combat),
-    )
+        specs.append(target.spec(scenario, state, attack))
+    return combat.build_batch(unit_arrays(scenario, state), specs)
 
 
 @dataclass(frozen=True)
@@ -177,7 +140,6 @@ class _TargetFacts:
     air: int
     can_retreat: bool
     surrounded: bool
-    game: int = 0  # one game's attacks
 
     @classmethod
     def of(
@@ -203,6 +165,22 @@ class _TargetFacts:
             air=air,
             can_retreat=held and _can_retreat(grid, target, ground.retreat_room[defender_side]),
             surrounded=bool(ground.isolated[defender_side][target]) if held else False,
+        )
+
+    def spec(self, scenario: Scenario, state: GameState, attack: Attack) -> combat.CombatSpec:
+        """The description of `attack` on this target."""
+        return combat.CombatSpec(
+            attackers=list(attack.attackers),
+            defenders=list(self.defenders),
+            terrain=self.terrain,
+            rivers=_rivers(scenario, state, attack),
+            city=self.city,
+            fortification=self.fortification,
+            weather=self.weather,
+            artillery=self.artillery,
+            air=self.air,
+            can_retreat=self.can_retreat,
+            surrounded=self.surrounded,
         )
 
 
