@@ -64,6 +64,13 @@ def _pop_hex(heap: I64, size: int, stride: int) -> tuple[int, int, int]:
 
 
 @njit(cache=True, nogil=True)
+def _ends_move(zone: Bool, belts: Bool, h: int, friends_here: int) -> bool:
+    """Entering hex h ends a move: enemy ZOC no friend stands in, or a standing enemy belt
+    (`belts` is empty while none stands). One rule for the search and the path check."""
+    return bool((zone[h] and friends_here == 0) or (len(belts) > 0 and belts[h]))
+
+
+@njit(cache=True, nogil=True)
 def unit_reach(
     unit: int,
     budget: int,
@@ -101,7 +108,6 @@ def unit_reach(
             enemy[h] = True
         elif friendly[u]:
             friends[h] += 1
-    has_belts = len(belts) > 0
     start = hexes[unit]
     start_in_zoc = zone[start] and friends[start] == 0
     dist = np.full(n, -1, dtype=np.int32)
@@ -121,7 +127,7 @@ def unit_reach(
         leaving = False
         if h == start:
             leaving = start_in_zoc
-        elif (zone[h] and friends[h] == 0) or (has_belts and belts[h]):
+        elif _ends_move(zone, belts, h, friends[h]):
             continue  # entering enemy ZOC (or a standing belt) ended the move
         extra = leave_zoc_cost if leaving else 0
         for d in range(6):
@@ -149,7 +155,7 @@ def unit_reach(
     ends = 0
     for i in range(count):
         h = reached[i]
-        stops[h] = (zone[h] and friends[h] == 0) or (has_belts and belts[h])
+        stops[h] = _ends_move(zone, belts, h, friends[h])
         if h == start or (friends[h] + 1 <= limit and not water[h]):
             cost_at[h] = dist[h]
             ends += 1
@@ -205,7 +211,7 @@ def path_cost(
     for i in range(1, length):
         a = path[i - 1]
         b = path[i]
-        if i > 1 and ((zone[a] and friends[i - 1] == 0) or (len(belts) > 0 and belts[a])):
+        if i > 1 and _ends_move(zone, belts, a, friends[i - 1]):
             return -1, False  # movement ended on entering enemy ZOC or an enemy belt
         side = -1
         if b >= 0:
@@ -232,8 +238,7 @@ def path_cost(
     last = length - 1
     if last > 0 and path[last] != path[0] and (friends[last] + 1 > limit or water[path[last]]):
         return -1, False
-    stops = (zone[path[last]] and friends[last] == 0) or (len(belts) > 0 and belts[path[last]])
-    return total, bool(stops) and length > 1
+    return total, _ends_move(zone, belts, path[last], friends[last]) and length > 1
 
 
 @njit(cache=True, nogil=True)
