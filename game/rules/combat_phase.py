@@ -108,7 +108,7 @@ def combat_spec(
     scenario: Scenario, state: GameState, attack: Attack, ground: CombatGround
 ) -> combat.CombatSpec:
     """The combat core's description of one declared attack on the current state."""
-    return _TargetFacts.of(scenario, state, attack, ground).spec(scenario, state, attack)
+    return _by(scenario, state, attack, _target_spec(scenario, state, attack, ground))
 
 
 def attack_batch(
@@ -116,72 +116,53 @@ def attack_batch(
 ) -> combat.CombatBatch:
     """The batch of these attacks (all by one side) on the current state, as
     `combat.build_batch` over their `combat_spec`s. The AI weighs hundreds of attacks a turn,
-    most of them on a few targets, so each target's facts are read once."""
-    facts: dict[int, _TargetFacts] = {}
+    most of them on a few targets, so each target is described once."""
+    targets: dict[int, combat.CombatSpec] = {}
     specs = []
     for attack in attacks:
-        target = facts.get(attack.target)
+        target = targets.get(attack.target)
         if target is None:
-            target = facts[attack.target] = _TargetFacts.of(scenario, state, attack, ground)
-        specs.append(target.spec(scenario, state, attack))
+            target = targets[attack.target] = _target_spec(scenario, state, attack, ground)
+        specs.append(_by(scenario, state, attack, target))
     return combat.build_batch(unit_arrays(scenario, state), specs)
 
 
-@dataclass(frozen=True)
-class _TargetFacts:
-    """What a combat's description takes from its target hex and whoever holds it."""
+def _target_spec(
+    scenario: Scenario, state: GameState, attack: Attack, ground: CombatGround
+) -> combat.CombatSpec:
+    """What an attack's description takes from its target hex and whoever holds it (no
+    attackers yet): the same for every attack on that hex."""
+    grid = scenario.map
+    target = attack.target
+    attacker_side = int(scenario.units.side[attack.attackers[0]])
+    defenders = np.nonzero(
+        state.active & (state.hex == target) & scenario.unit_hostile[attacker_side]
+    )[0]
+    held = len(defenders) > 0
+    defender_side = int(scenario.units.side[defenders[0]]) if held else NO_SIDE
+    c = int(grid.city_at[target])
+    artillery, air = support_shifts(scenario, attacker_side, defender_side)
+    return combat.CombatSpec(
+        attackers=[],
+        defenders=defenders.tolist(),
+        terrain=int(grid.terrain[target]),
+        city=CITY_CODE[grid.cities[c].size] if c >= 0 else 0,
+        fortification=int(ground.fortification[defender_side][target]) if held else 0,
+        weather=int(weather_of_hex(scenario, state.turn, target)),
+        artillery=artillery,
+        air=air,
+        can_retreat=held and _can_retreat(grid, target, ground.retreat_room[defender_side]),
+        surrounded=bool(ground.isolated[defender_side][target]) if held else False,
+    )
 
-    defenders: tuple[int, ...]
-    terrain: int
-    city: int
-    fortification: int
-    weather: int
-    artillery: int
-    air: int
-    can_retreat: bool
-    surrounded: bool
 
-    @classmethod
-    def of(
-        cls, scenario: Scenario, state: GameState, attack: Attack, ground: CombatGround
-    ) -> _TargetFacts:
-        grid = scenario.map
-        target = attack.target
-        attacker_side = int(scenario.units.side[attack.attackers[0]])
-        defenders = np.nonzero(
-            state.active & (state.hex == target) & scenario.unit_hostile[attacker_side]
-        )[0]
-        held = len(defenders) > 0
-        defender_side = int(scenario.units.side[defenders[0]]) if held else NO_SIDE
-        c = int(grid.city_at[target])
-        artillery, air = support_shifts(scenario, attacker_side, defender_side)
-        return cls(
-            defenders=tuple(defenders.tolist()),
-            terrain=int(grid.terrain[target]),
-            city=CITY_CODE[grid.cities[c].size] if c >= 0 else 0,
-            fortification=int(ground.fortification[defender_side][target]) if held else 0,
-            weather=int(weather_of_hex(scenario, state.turn, target)),
-            artillery=artillery,
-            air=air,
-            can_retreat=held and _can_retreat(grid, target, ground.retreat_room[defender_side]),
-            surrounded=bool(ground.isolated[defender_side][target]) if held else False,
-        )
-
-    def spec(self, scenario: Scenario, state: GameState, attack: Attack) -> combat.CombatSpec:
-        """The description of `attack` on this target."""
-        return combat.CombatSpec(
-            attackers=list(attack.attackers),
-            defenders=list(self.defenders),
-            terrain=self.terrain,
-            rivers=_rivers(scenario, state, attack),
-            city=self.city,
-            fortification=self.fortification,
-            weather=self.weather,
-            artillery=self.artillery,
-            air=self.air,
-            can_retreat=self.can_retreat,
-            surrounded=self.surrounded,
-        )
+def _by(
+    scenario: Scenario, state: GameState, attack: Attack, target: combat.CombatSpec
+) -> combat.CombatSpec:
+    """The target's description with the attack's units and the rivers they cross."""
+    return dataclasses.replace(
+        target, attackers=list(attack.attackers), rivers=_rivers(scenario, state, attack)
+    )
 
 
 def _rivers(scenario: Scenario, state: GameState, attack: Attack) -> list[int]:
