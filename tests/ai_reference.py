@@ -116,7 +116,10 @@ def reference_scores(
             & ~self.enemy_anti_armour[safe]
         )
         with_me = attack_value(
-            self.gathered[safe] + own_attack, defence, shift + bonus, self.take_value[safe]
+            self.gathered[safe] + own_attack * self.into[units.kind[u]][d],
+            defence,
+            shift + bonus,
+            self.take_value[safe],
         )
         bonus_before = (
             self.gathered_armour[safe] & self.open_ground[safe] & ~self.enemy_anti_armour[safe]

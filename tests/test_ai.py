@@ -10,7 +10,7 @@ import numpy.typing as npt
 import pytest
 
 from game import engine
-from game.actions import EndPhase, Move
+from game.actions import Attack, EndPhase, Move
 from game.ai import fields
 from game.ai.attacks import NO_ORDER, choose_attacks
 from game.ai.belief import belief_from_observation
@@ -18,8 +18,10 @@ from game.ai.plan import PlanTracker, Posture
 from game.ai.players import make_player, play_one
 from game.ai.scripted import HistoricalAI
 from game.ai.tactics import PhaseContext, depth_beyond, free_depth
-from game.enums import Terrain, Weather
+from game.enums import Terrain, UnitKind, Weather
 from game.observation import observe
+from game.rules import combat, combat_phase
+from game.rules import combat_reference as combat_rules
 from game.rules.visibility import observed_hexes
 from game.rules.weather import local_weather, weather_key
 from game.scenario.model import Scenario, load_scenario
@@ -469,3 +471,48 @@ def test_the_enemy_zone_the_ai_keeps_for_a_phase_is_the_one_its_belief_gives(
     monkeypatch.setattr(movement, "legal_moves", checking)
     play_game(kharkov, 5, checkpoints=False)
     assert checked > 500
+
+
+@pytest.mark.parametrize("turn", [12, 14])  # 15 Mar, frozen; 17 Mar, the thaw (rivers count)
+def test_the_move_scoring_counts_each_attack_as_the_combat_rules_do(
+    kharkov: Scenario, turn: int
+) -> None:
+    """What a German unit would add to an attack from a hex (`attack_of` times `into`, the
+    share a river hexside and closed ground leave it) is the attack strength the combat rules
+    give it there, for panzer, motorised and infantry divisions on every hexside round Kharkov
+    and the rivers west of it. The SS divisions used to be counted at full strength across the
+    Udy and into the city, so the AI stood them there and then found no attack worth making."""
+    state, _ = engine.new_game(kharkov, 7)
+    state.turn = turn
+    grid = kharkov.map
+    ids = list(kharkov.units.ids)
+    movers = [ids.index(name) for name in ("lssah", "grossdeutschland", "infantry_320")]
+    kharkov_hex = grid.city_by_id("kharkov").hex  # type: ignore[union-attr]
+    near = fields.hex_distance_from(kharkov, np.array([kharkov_hex], dtype=np.int32))[0]
+    hexes = np.nonzero((near <= 2) & (grid.terrain != Terrain.WATER))[0]
+    crossings = closed = 0
+    for u in movers:
+        state.hex[u] = hexes[0]
+        view = observe(kharkov, state, AXIS)
+        own_status = np.where(view.own, view.status, UnitStatus.WAITING).astype(np.uint8)
+        context = PhaseContext.build(
+            kharkov, AXIS, belief_from_observation(kharkov, view, own_status), {}
+        )
+        kind = int(kharkov.units.kind[u])
+        for h in hexes.tolist():
+            state.hex[u] = h
+            for j, target in enumerate(grid.neighbor[h].tolist()):
+                if target < 0 or grid.terrain[target] == Terrain.WATER:
+                    continue
+                attack = Attack((u,), target)
+                ground = combat_phase.CombatGround.for_attacks(kharkov, state, [attack])
+                spec = combat_phase.combat_spec(kharkov, state, attack, ground)
+                batch = combat.build_batch(combat_phase.unit_arrays(kharkov, state), [spec])
+                rules = float(combat.odds(batch).attack_strength[0]) / combat_rules.STRENGTH_SCALE
+                share = float(context.into[kind, h, j])
+                assert rules == pytest.approx(float(context.attack_of[u]) * share), (u, h, target)
+                foot = kind == UnitKind.INFANTRY
+                crossings += int(foot and grid.river[h, j] > 0 and share < 1.0)
+                closed += int(not foot and grid.city_at[target] >= 0 and share < 1.0)
+    assert closed > 0  # the panzers into Kharkov itself, in every weather
+    assert (crossings > 0) == (turn == 14)  # frozen minor rivers are no obstacle to infantry

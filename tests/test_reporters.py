@@ -84,7 +84,7 @@ def test_kharkov_columns_keep_their_names_and_meaning() -> None:
     holder at the start (looked at after each action that ended a phase), and the last turn it
     changed hands (`control_changed`)."""
     scenario = load_scenario(KHARKOV)
-    seed = 3
+    seed = 4  # a game in which the Germans take Kharkov
     game = Game(scenario, seed)
     players = {s: make_player(scenario, s, ai_seed(seed, s)) for s in scenario.sides}
     cities = {c: scenario.map.city_by_id(c) for c in report_cities(scenario)}

@@ -49,6 +49,7 @@ def score_moves(
     goal_field: I32,
     goal: F64,  # has goals, slack, weight, scale, reach the nearest goal (0/1)
     attacking: F64,  # weight (0: no attacks scored), own attack, armour (0/1)
+    into: F64,  # [N, 6] share of its attack the unit brings from a hex against each neighbour
     enemy_defence: F64,
     attack_shift: I8,
     gathered: F64,
@@ -87,7 +88,7 @@ def score_moves(
     `np.argmax`); without, the arrays are not touched and best is -1."""
     if choose:
         place(
-            start, -1, neighbor, attacking[1], exposure[1], False,
+            start, -1, neighbor, attacking[1], into, exposure[1], False,
             covered, gathered, gathered_armour, friends_defence, friends_count,
         )  # fmt: skip
     k = len(d)
@@ -121,7 +122,7 @@ def score_moves(
                         and not enemy_anti_armour[nb]
                     )
                     with_me = _attack_value(
-                        gathered[nb] + attacking[1],
+                        gathered[nb] + attacking[1] * into[h, j],
                         enemy_defence[nb],
                         int(attack_shift[nb]) + int(bonus),
                         take_value[nb],
@@ -188,7 +189,7 @@ def score_moves(
             if score[i] > score[best]:
                 best = i
         place(
-            d[best], 1, neighbor, attacking[1], exposure[1], attacking[2] > 0,
+            d[best], 1, neighbor, attacking[1], into, exposure[1], attacking[2] > 0,
             covered, gathered, gathered_armour, friends_defence, friends_count,
         )  # fmt: skip
     return score, best
@@ -319,6 +320,7 @@ def place(
     sign: int,
     neighbor: I32,
     attack: float,
+    into: F64,
     defence: float,
     armour: bool,
     covered: I32,
@@ -334,7 +336,7 @@ def place(
         if nb < 0:
             continue
         covered[nb] += sign
-        gathered[nb] += sign * attack
+        gathered[nb] += sign * attack * into[h, d]
         if armour:
             gathered_armour[nb] = True
     friends_defence[h] += sign * defence

@@ -28,7 +28,7 @@ from game.ai import fields
 from game.ai import kernels as ai_kernels
 from game.ai.belief import Belief
 from game.ai.plan import Order, Posture
-from game.enums import MECHANISED_KINDS, Terrain, UnitKind, Weather
+from game.enums import MECHANISED_KINDS, River, Terrain, UnitKind, Weather
 from game.rules import combat_phase, kernels, supply
 from game.rules import combat_reference as combat_rules
 from game.rules.movement import MOVEMENT_CLASS
@@ -192,14 +192,25 @@ def ground_shift_table(weather: int) -> npt.NDArray[np.int8]:
     return table
 
 
-@cache
-def open_ground_table(weather: int) -> npt.NDArray[np.bool_]:
-    """[terrain, city code] ground where attacking armour gets its shift, by the combat rules."""
+def _ground_rule(rule: Callable[[int, int, int], bool], weather: int) -> npt.NDArray[np.bool_]:
+    """[terrain, city code] where a combat rule about the ground holds in this weather."""
     table = np.zeros((len(Terrain), combat_rules.MAX_CITY + 1), dtype=np.bool_)
     for t in range(len(Terrain)):
         for c in range(combat_rules.MAX_CITY + 1):
-            table[t, c] = combat_rules.open_ground(weather, t, c)
+            table[t, c] = rule(weather, t, c)
     return table
+
+
+@cache
+def open_ground_table(weather: int) -> npt.NDArray[np.bool_]:
+    """[terrain, city code] ground where attacking armour gets its shift, by the combat rules."""
+    return _ground_rule(combat_rules.open_ground, weather)
+
+
+@cache
+def _closed_table(weather: int) -> npt.NDArray[np.bool_]:
+    """[terrain, city code] ground where attacking armour is halved, by the combat rules."""
+    return _ground_rule(combat_rules.closed_ground, weather)
 
 
 def _ground(scenario: Scenario, weather: HexWeather) -> tuple[npt.NDArray[Any], Bool]:
@@ -244,6 +255,54 @@ def _attack_factors() -> F64:
                     factor = combat_rules.attack_factor(kind, 0, w, False, s, f)
                     table[w, kind, s, f] = float(factor)
     return table
+
+
+@cache
+def _crossing_factors() -> F64:
+    """[weather, kind, river, closed] what crossing a river and going into closed ground leave
+    of an attacker's open-ground strength, by the combat rules."""
+    table = np.ones((len(Weather), len(UnitKind), len(River), 2))
+    for w in range(len(Weather)):
+        for kind in range(len(UnitKind)):
+            base = combat_rules.attack_factor(kind, 0, w, False, 0, 0)
+            for r in range(len(River)):
+                for closed in (False, True):
+                    factor = combat_rules.attack_factor(kind, r, w, closed, 0, 0) / base
+                    table[w, kind, r, int(closed)] = float(factor)
+    return table
+
+
+def _into(scenario: Scenario, weather: HexWeather) -> F64:
+    """[kind, N, 6] the share of its attack a unit of each kind standing in a hex brings against
+    each neighbour: rivers on the hexside and closed ground in the target, in the target's
+    weather. Kept by scenario while the whole map shares one weather."""
+    single = uniform(weather)
+    if single is not None:
+        return _into_in(scenario, single)
+    return _into_of(scenario, per_hex(weather, scenario.map.size))
+
+
+@lru_cache(maxsize=32)
+def _into_in(scenario: Scenario, weather: int) -> F64:
+    found = _into_of(scenario, np.full(scenario.map.size, weather, dtype=np.uint8))
+    found.flags.writeable = False
+    return found
+
+
+def _into_of(scenario: Scenario, weather: npt.NDArray[np.uint8]) -> F64:
+    grid = scenario.map
+    closed = by_weather(weather, _closed_table, grid.terrain, city_codes(scenario))
+    codes = weather.astype(np.int64)
+    target = np.maximum(grid.neighbor, 0)
+    table = _crossing_factors()
+    into = table[
+        codes[target][None, :, :],
+        np.arange(len(UnitKind))[:, None, None],
+        grid.river[None, :, :],
+        closed[target].astype(np.int64)[None, :, :],
+    ]
+    into[:, grid.neighbor < 0] = 1.0
+    return np.ascontiguousarray(into)
 
 
 def by_weather(
@@ -454,6 +513,8 @@ class PhaseContext:
     friends_count: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     weather_shift: F64 = field(default_factory=lambda: np.zeros(0))  # [N] the weather's own shift
     exposed: Bool = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))  # ran out ahead
+    # [kind, N, 6] share of its attack a unit brings from a hex against each neighbour (`_into`)
+    into: F64 = field(default_factory=lambda: np.ones((len(UnitKind), 0, 6)))
     _no_field: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # goal-less units
     _orders_seen: dict[Order, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = field(
         default_factory=dict
@@ -523,6 +584,7 @@ class PhaseContext:
         context._see_armour()
         context.enemy_zone = enemy_zone_of_control(scenario, state, side, weather)
         context.weather_shift = _weather_shifts()[per_hex(weather, n)]
+        context.into = _into(scenario, weather)
         context._no_field = np.zeros(n, dtype=np.int32)
         context.covered = np.zeros(n, dtype=np.int32)
         context.gathered = np.zeros(n)
@@ -536,7 +598,7 @@ class PhaseContext:
         around = grid.neighbor[where]
         valid = around >= 0
         np.add.at(context.covered, around[valid], 1)
-        attack_rows = np.repeat(context.attack_of[own][:, None], 6, axis=1)
+        attack_rows = context.attack_of[own][:, None] * context.into[units.kind[own], where]
         np.add.at(context.gathered, around[valid], attack_rows[valid])
         armour = np.repeat((units.kind[own] == UnitKind.ARMOUR)[:, None], 6, axis=1)
         context.gathered_armour[around[valid & armour]] = True
@@ -570,6 +632,7 @@ class PhaseContext:
             sign,
             self.scenario.map.neighbor,
             float(self.attack_of[u]),
+            self.into[int(self.scenario.units.kind[u])],
             float(self.defence_of[u]),
             sign > 0 and int(self.scenario.units.kind[u]) == _ARMOUR,
             self.covered,
@@ -638,7 +701,8 @@ class PhaseContext:
         The terms, in the order they are added (`ai.kernels.score_moves` does the arithmetic):
         progress toward the goals along the distance field (a garrison's own city counts four
         times, an attacker gets a bonus for reaching its next goal); the best attack the move
-        would add to next to a known enemy stack (not in exploitation: no combat follows);
+        would add to next to a known enemy stack, with what the river on that hexside and closed
+        ground in the target leave of the unit's attack (not in exploitation: no combat follows);
         keeping in contact or out of it; exposure: enemy attack that can reach the hex against
         what would stand in it; covering the front with the zone of control, counted only as far
         as the stack is likely to stand (a line of lone weak divisions before a panzer corps is a
@@ -697,6 +761,7 @@ class PhaseContext:
             goal_field,
             terms[0:5],
             terms[5:8],
+            self.into[int(units.kind[u])],
             self.enemy_defence,
             self.attack_shift,
             self.gathered,
