@@ -34,10 +34,10 @@ SOVIET_MEN_LOST = (86_469, 150_000)
 # and 6th Army's ~145 in late February: ~440 (the file's [historical] block), of the 450 the
 # scenario brings. Those 322 were more than the ~315 the fronts began with, for ~43 % of their men,
 # so the file has Soviet armour lose tanks at 230 % of the men's rate (`tank_losses`). Medians
-# with it: 252.5 (24 games, this seed), 265 (120, the soak's seed), 244 (48, seed 777); 236, 224.5
-# and 207.5 without it. The floor pins the rule's effect; the rest of the gap to ~440 is mostly 2nd
-# Guards Tank Corps (120 tanks, arriving 9 Mar), which loses a step (92 tanks) in only a quarter to
-# a half of the games, so the median swings with the seed: ordered into its historical
+# with it: 262.5 (24 games, this seed), 275 (120, the soak's seed), 275 (48, seed 777). The floor
+# pins the rule's effect; the rest of the gap to ~440 is mostly 2nd Guards Tank Corps (120 tanks,
+# arriving 9 Mar), which loses a step (92 tanks) in only a quarter to a half of the games, so the
+# median swings with the seed: ordered into its historical
 # counter-attacks north of Kharkov it breaks the SS ring round the city and Kharkov stays Soviet
 # too often (the scenario file's Soviet "hold_kharkov" phase has the figures).
 SOVIET_TANKS_LOST_AT_LEAST = 235
@@ -66,8 +66,9 @@ def check_bands(rows: list[Row]) -> list[str]:
 
     # history.md: Kharkov retaken 14-16 Mar
     retaken = [r for r in rows if r["owner_kharkov"] == "axis"]
+    # (79-90 % of games on three seeds: this one, the soak's and 777)
     band(
-        len(retaken) >= 0.6 * len(rows), f"Kharkov German at the end in {len(retaken)}/{len(rows)}"
+        len(retaken) >= 0.7 * len(rows), f"Kharkov German at the end in {len(retaken)}/{len(rows)}"
     )
     median = median_date([date(r["taken_kharkov"]) for r in retaken])
     band(
@@ -165,12 +166,19 @@ def test_bands_hold_over_many_games() -> None:
 def test_no_first_turn_raid_takes_krasnograd_or_sumy(rows: list[Row]) -> None:
     """history.md: the SS Panzer Corps struck from Krasnograd on 19 Feb, its base; Sumy stayed
     German until September. Neither changes hands on 19-20 February (the first turn) in any
-    game (they used to, to Soviet rifle divisions and tank brigades walking in). Both still
-    fall later, which did not happen: Krasnograd, empty once the SS corps strikes south, to
-    3rd Tank Army on 21 Feb in ~95 % of games (German again by the end in ~90 %), and Sumy,
-    whose German corps only arrives on 1 Mar, to 40th Army on 23 Feb. Garrisons or other
-    orders for them cost the drive on Kharkov (the scenario file's axis hold orders have the
-    figures), so this pins the first turn only."""
+    game (they used to, to Soviet rifle divisions and tank brigades walking in). Krasnograd,
+    empty once the SS corps strikes south, still falls to 3rd Tank Army on 21 Feb in ~95 % of
+    games (German again by the end in ~90 %), which did not happen: garrisons or a screen for
+    it cost the drive on Kharkov or open the town on the first turn (the scenario file's axis
+    hold orders have the figures)."""
     for city in ("krasnograd", "sumy"):
         first = [r.get(f"first_taken_{city}") for r in rows]
         assert all(not d or d > "1943-02-20" for d in first), (city, sorted(d for d in first if d))
+
+
+def test_sumy_stays_german(rows: list[Row]) -> None:
+    """Sumy stayed German until September: 40th Army took Akhtyrka and Lebedin on 22-23 Feb and
+    its right wing was only ordered on Sumy. It used to fall to 40th Army on 23 Feb in every game,
+    while its German corps was still on the way; now in 3 of 120 (on 5 Mar)."""
+    taken = share(rows, lambda r: bool(r.get("first_taken_sumy")))
+    assert taken <= 0.10, taken
