@@ -516,3 +516,35 @@ def test_the_move_scoring_counts_each_attack_as_the_combat_rules_do(
                 closed += int(not foot and grid.city_at[target] >= 0 and share < 1.0)
     assert closed > 0  # the panzers into Kharkov itself, in every weather
     assert (crossings > 0) == (turn == 14)  # frozen minor rivers are no obstacle to infantry
+
+
+def test_a_stand_in_garrison_is_relieved_by_a_unit_the_hold_order_names(
+    kharkov: Scenario,
+) -> None:
+    """LSSAH, first into Lozovaya, used to stay there as its garrison to the end of the game
+    (the hold order names 4th Panzer Army and XLVIII Panzer Corps), a third of the SS corps
+    missing at Kharkov. It now holds only until a named unit takes over: that one is sent
+    (foot soldiers first), and once it is in the town LSSAH is free."""
+    state, _ = engine.new_game(kharkov, 7)
+    state.turn = 6  # 1 Mar: the hold on Lozovaya is in force
+    lozovaya = kharkov.map.city_by_id("lozovaya")
+    assert lozovaya is not None
+    lssah = kharkov.units.index("lssah")
+    state.control[lozovaya.hex] = AXIS
+    state.hex[lssah] = lozovaya.hex
+    ai = HistoricalAI(kharkov, AXIS, 1)
+    named = dict(ai.plan.hold_orders(state.turn))[lozovaya.hex]
+    own = np.nonzero(state.active & (kharkov.units.side == AXIS))[0]
+
+    def garrison_of_lozovaya() -> set[int]:
+        view = observe(kharkov, state, AXIS)
+        own_status = np.where(view.own, view.status, UnitStatus.WAITING).astype(np.uint8)
+        ai._assign_garrisons(belief_from_observation(kharkov, view, own_status), own)
+        return {u for u, city in ai.garrisons.items() if city == lozovaya.hex}
+
+    first = garrison_of_lozovaya()
+    relief = first - {lssah}
+    assert lssah in first and len(relief) == 1 and relief <= named
+    assert kharkov.units.kind[next(iter(relief))] == UnitKind.INFANTRY
+    state.hex[next(iter(relief))] = lozovaya.hex
+    assert garrison_of_lozovaya() == relief

@@ -198,7 +198,9 @@ class HistoricalAI:
         self.plan.update(state.turn, state.control, share, frozenset(pocketed))
 
     def _assign_garrisons(self, belief: Belief, own: np.ndarray) -> None:
-        """One unit per hold-order city we hold: the one already there, else the nearest."""
+        """One unit per hold-order city we hold: the one already there, else the nearest. A unit
+        the order does not name holds only until one it names is free to take over: that one is
+        sent (foot soldiers first), and the stand-in goes once it is there."""
         state = belief.state
         units = self.scenario.units
         grid = self.scenario.map
@@ -222,6 +224,20 @@ class HistoricalAI:
                     )
                 )
                 pick = present[0]
+                relief = [u for u in listed if state.hex[u] != city] if chosen else []
+                if pick not in listed and relief:
+                    # a stand-in holds until one of the units the order names comes to take over
+                    target = grid.hex_of(city)
+                    named = min(
+                        relief,
+                        key=lambda u: (
+                            units.kind[u] in (UnitKind.ARMOUR, UnitKind.MECHANISED),
+                            hex_distance(grid.hex_of(int(state.hex[u])), target),
+                            u,
+                        ),
+                    )
+                    taken.add(named)
+                    self.garrisons[named] = city
             else:
                 choices = listed or pool
                 if not choices:
