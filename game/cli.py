@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from game.enums import NO_SIDE
-from game.files import FolderInUseError, FolderLock, file_target_problem, folder_problem
+from game.files import (
+    NUL_IN_NAME,
+    FolderInUseError,
+    FolderLock,
+    file_target_problem,
+    folder_problem,
+)
 from game.scenario.errors import FileProblemError
 from game.scenario.loader import find_scenario, list_scenarios, load_map, read_toml
 from game.scenario.model import KnobValue, Scenario, load_scenario
@@ -297,6 +303,8 @@ def validate_file(path: Path) -> str:
         mode = os.stat(path).st_mode
     except OSError as exc:
         raise refuse(f"cannot read file: {exc.strerror}") from None
+    except ValueError:
+        raise refuse(f"cannot read file: {NUL_IN_NAME}") from None
     if stat.S_ISDIR(mode):
         raise refuse(f"is a folder; validate takes files: {KINDS}")
     if not stat.S_ISREG(mode):

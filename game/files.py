@@ -71,6 +71,9 @@ def atomic_path(path: Path, suffix: str = "") -> Iterator[Path]:
         raise
 
 
+NUL_IN_NAME = "the name holds a NUL character"  # what the OS refuses before any file is looked at
+
+
 def read_bounded(path: Path, limit: int) -> bytes:
     """A regular file's bytes, at most `limit` of them; ReadError says why not."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -78,6 +81,8 @@ def read_bounded(path: Path, limit: int) -> bytes:
         fd = os.open(path, flags)  # O_NONBLOCK: opening a pipe must not wait for a writer
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL character in the name: no file can have it
+        raise ReadError(f"cannot read file: {NUL_IN_NAME}") from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -114,6 +119,8 @@ def folder_problem(path: Path) -> str | None:
             pass  # not there (or under a file): look further up
         except OSError as exc:
             return f"cannot be used: {probe}: {exc.strerror}"
+        except ValueError:
+            return f"cannot be used: {NUL_IN_NAME}"
         else:
             if not stat.S_ISDIR(mode):
                 kind = "a file" if stat.S_ISREG(mode) else "a device, pipe or socket"
@@ -137,6 +144,8 @@ def file_target_problem(path: Path) -> str | None:
         return folder_problem(path.parent) if str(path.parent) not in ("", ".") else None
     except OSError as exc:
         return f"cannot be used: {exc.strerror}"
+    except ValueError:
+        return f"cannot be used: {NUL_IN_NAME}"
     if stat.S_ISDIR(mode):
         return "is a folder, not a file"
     if not stat.S_ISREG(mode):

@@ -143,6 +143,10 @@ def test_set_errors_name_the_set_argument_not_the_scenario_file(
         (["play", "--seed", "-5"], "argument --seed"),
         (["play", "--frames", "-1"], "argument --frames"),
         (["nonsense"], "argument command: invalid choice"),
+        # a NUL in a name (only a program can pass one; the fuzz soak found the traceback)
+        (["validate", "a\x00.toml"], "cannot read file: the name holds a NUL character"),
+        (["replay", "\x00"], "cannot read file: the name holds a NUL character"),
+        (["map", str(KHARKOV), "--png", "a\x00.png"], "the name holds a NUL character"),
         ([], "the following arguments are required: command"),
     ],
 )
