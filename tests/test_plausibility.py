@@ -33,14 +33,16 @@ SOVIET_MEN_LOST = (86_469, 150_000)
 # history.md: 322 Soviet tanks lost 4-25 Mar (Soviet data), on top of most of Mobile Group Popov's
 # and 6th Army's ~145 in late February: ~440 (the file's [historical] block), of the 450 the
 # scenario brings. Those 322 were more than the ~315 the fronts began with, for ~43 % of their men,
-# so the file has Soviet armour lose tanks at 230 % of the men's rate (`tank_losses`). Medians
-# with it: 262.5 (24 games, this seed), 275 (120, the soak's seed), 275 (48, seed 777). The floor
-# pins the rule's effect; the rest of the gap to ~440 is mostly 2nd Guards Tank Corps (120 tanks,
-# arriving 9 Mar), which loses a step (92 tanks) in only a quarter to a half of the games, so the
-# median swings with the seed: ordered into its historical
-# counter-attacks north of Kharkov it breaks the SS ring round the city and Kharkov stays Soviet
-# too often (the scenario file's Soviet "hold_kharkov" phase has the figures).
-SOVIET_TANKS_LOST_AT_LEAST = 235
+# so the file has Soviet armour lose tanks at 230 % of the men's rate (`tank_losses`), and the
+# German AI prices a Soviet step it may destroy at the tanks that rule makes it lose. Medians:
+# 295.5 (24 games, this seed), 292.5 (120, the soak's seed), 288.5 (48, seed 777); 263.5, 275
+# and 265.5 with the rule alone. The floor pins both. The rest of the gap to ~440: the file's 450
+# tanks are all the Soviets get (losses above the strength they began with mean replacements came
+# in; the file brings none), and 2nd Guards Tank Corps (120 tanks, arriving 9 Mar) loses a step
+# (92 tanks) in only part of the games: ordered into its
+# historical counter-attacks north of Kharkov it breaks the SS ring round the city and Kharkov
+# stays Soviet too often (the scenario file's Soviet "hold_kharkov" phase has the figures).
+SOVIET_TANKS_LOST_AT_LEAST = 270
 
 
 @pytest.fixture(scope="module")

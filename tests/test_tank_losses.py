@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from game.ai.tactics import step_value
 from game.cli import main
 from game.rules.losses import accounting, lose_steps, tank_loss_percent, tanks_present
 from game.scenario.model import Scenario, load_scenario
@@ -205,3 +206,18 @@ def test_the_unit_panel_shows_the_tanks_the_rule_leaves(winter_storm: Scenario) 
     side = int(winter_storm.units.side[panzer])
     html = unit_html(winter_storm, game.state, observe(winter_storm, game.state, side), panzer)
     assert ", 32 tanks" in html and "128 tanks" not in html
+
+
+def test_the_ai_prices_an_enemy_tank_step_at_the_tanks_the_rule_makes_it_lose() -> None:
+    """A step of 2nd Guards Tank Corps (120 tanks, three steps) costs the Soviets 92 tanks under
+    the file's 230 % rule, not 40: the German AI weighs destroying it at that, so Soviet armour
+    is worth hunting as the losses history.md gives (322 tanks in 4-25 March). Rifle divisions
+    and the Germans' own units (no rule) keep their even share."""
+    kharkov = load_scenario(KHARKOV)
+    ids = list(kharkov.units.ids)
+    units = np.array(
+        [ids.index(u) for u in ("guards_tank_corps_2", "rifle_6", "lssah")], dtype=np.intp
+    )
+    even, priced = step_value(kharkov, units), step_value(kharkov, units, tank_rate=True)
+    assert priced[0] - even[0] == pytest.approx((92 - 40) / 20.0)
+    assert priced[1:].tolist() == even[1:].tolist()

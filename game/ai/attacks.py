@@ -225,7 +225,12 @@ def _score(
     preview = combat.preview(batch)
     participants = batch.participants()
     rows = participants.unit.astype(np.intp)
-    value = step_value(scenario, rows) * preview.expected_steps_lost(batch)
+    # the enemy's steps at what the file's tank rule makes it lose, our own at the even share
+    value = np.where(
+        participants.attacking,
+        step_value(scenario, rows),
+        step_value(scenario, rows, tank_rate=True),
+    ) * preview.expected_steps_lost(batch)
     weight = np.ones(len(rows))
     for i, c in enumerate(candidates):
         in_combat = (participants.combat == i) & participants.attacking

@@ -31,6 +31,7 @@ from game.ai.plan import Order, Posture
 from game.enums import MECHANISED_KINDS, River, Terrain, UnitKind, Weather
 from game.rules import combat_phase, kernels, supply
 from game.rules import combat_reference as combat_rules
+from game.rules.losses import tank_loss_percent
 from game.rules.movement import MOVEMENT_CLASS
 from game.rules.weather import HexWeather, local_weather, per_hex, uniform
 from game.rules.zoc import enemy_zone_of_control
@@ -372,11 +373,19 @@ def unit_defence(scenario: Scenario, belief: Belief, units: npt.NDArray[np.intp]
     return result
 
 
-def step_value(scenario: Scenario, units: npt.NDArray[np.intp]) -> F64:
-    """What losing one step of each unit costs, in 'steps' (about 1 for a 2,000-man step)."""
+def step_value(scenario: Scenario, units: npt.NDArray[np.intp], tank_rate: bool = False) -> F64:
+    """What losing one step of each unit costs, in 'steps' (about 1 for a 2,000-man step).
+
+    Tanks count at their even share of a step, or with `tank_rate` as many as a first step
+    lost costs under the side's `tank_losses` (`game.rules.losses`): all of a two-step tank
+    corps' at 230 %, not half. The AI prices the enemy's steps it may destroy that way; its
+    own stay at the even share, since what it may risk is its plan's (`own_loss_weight`)."""
     u = scenario.units
     steps = np.maximum(u.max_steps[units], 1)
-    result: F64 = 0.5 + u.men[units] / steps / 4000.0 + u.tanks[units] / steps / 20.0
+    tanks = u.tanks[units] / steps
+    if tank_rate:
+        tanks = np.minimum(tanks * (tank_loss_percent(scenario)[units] / 100.0), u.tanks[units])
+    result: F64 = 0.5 + u.men[units] / steps / 4000.0 + tanks / 20.0
     return result
 
 
