@@ -68,7 +68,7 @@ def check_bands(rows: list[Row]) -> list[str]:
 
     # history.md: Kharkov retaken 14-16 Mar
     retaken = [r for r in rows if r["owner_kharkov"] == "axis"]
-    # (79-90 % of games on three seeds: this one, the soak's and 777)
+    # (83-90 % of games on three seeds: this one, the soak's and 777)
     band(
         len(retaken) >= 0.7 * len(rows), f"Kharkov German at the end in {len(retaken)}/{len(rows)}"
     )
