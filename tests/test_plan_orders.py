@@ -109,3 +109,27 @@ def test_a_tasks_own_loss_weight_is_the_price_of_its_attacks(mini: MiniWriter) -
     assert price(keen, holding, exposed=True) == attacks.OWN_LOSS_WEIGHT[Posture.ATTACK]
     assert price(keen, exposed=True) == 0.5
     assert price(keen, withdrawing, exposed=True) == attacks.OWN_LOSS_WEIGHT[Posture.WITHDRAW]
+
+
+def test_a_hold_order_with_from_starts_that_day(mini: MiniWriter) -> None:
+    """Third Kharkov holds Krasnograd with Totenkopf from the day it arrives there: before that
+    day the order is not in force, so it pulls no unit at hand into the empty town."""
+    text = HOLD_POINT.replace("note =", "from = 1943-03-09\nuntil = 1943-03-10\nnote =")
+    scenario = load_scenario(mini(append=PLAN + text))
+    hill = int(scenario.map.hex_of_latlon(*HILL))
+    reich = scenario.units.index("das_reich")
+    tracker = PlanTracker.for_side(scenario, AXIS)
+    in_force = {
+        scenario.date_of_turn(t).isoformat(): tracker.hold_orders(t) for t in (1, 2, 3)
+    }
+    assert in_force == {
+        "1943-03-07": [],
+        "1943-03-09": [(hill, frozenset({reich}))],
+        "1943-03-11": [],
+    }
+
+
+def test_a_hold_order_ending_before_it_starts_is_refused(mini: MiniWriter) -> None:
+    text = HOLD_POINT.replace("note =", "from = 1943-03-11\nuntil = 1943-03-09\nnote =")
+    [problem] = problems_of(mini(append=PLAN + text))
+    assert problem.endswith("plans.axis.hold.0.until: until comes before from")

@@ -285,6 +285,8 @@ class PlanTracker:
         for hold in self.scenario.holds.get(self.side, ()):
             if hold.until is not None and date > hold.until:
                 continue
+            if hold.from_date is not None and date < hold.from_date:
+                continue
             found = self._named.get(id(hold))
             if found is None:  # the same every turn: asked for at every phase
                 place = hold.city if hold.city is not None else hold.point

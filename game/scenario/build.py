@@ -722,6 +722,8 @@ def plan_holds(
             for k, uid in enumerate(hold.units):
                 if uid not in check.unit_ids:
                     check.add(("plans", side_name, "hold", h_i, "units", k), f"unknown unit {uid!r}")
+            if hold.from_date and hold.until and hold.until < hold.from_date:
+                check.add(("plans", side_name, "hold", h_i, "until"), "until comes before from")
             if hold.city is None or hold_switch.get((side_name, hold.city), True):
                 orders.append(hold)
         for (knob_side, city_id), on in hold_switch.items():

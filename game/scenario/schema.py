@@ -476,14 +476,18 @@ class HoldOrder(Strict):
     one first, else any), or sends the nearest named unit; while none of the named units is
     left to take (not arrived, gone, or garrisoning elsewhere) it sends the nearest unit of any
     formation. Calibrated scenarios lean on this: a hold order naming late arrivals garrisons
-    with whoever is at hand until they come."""
+    with whoever is at hand until they come. An order with `from` starts that day: a base a
+    formation arrives at, empty before it comes, is not garrisoned with whoever is at hand."""
 
     city: Identifier | None = None
     point: LatLon | None = None
     formations: ManyOf[Name] = []
     units: ManyOf[Identifier] = []
+    from_date: Date | None = Field(default=None, alias="from")
     until: Date | None = None
     note: Text = ""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @model_validator(mode="after")
     def _one_place(self) -> HoldOrder:
