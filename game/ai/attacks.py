@@ -23,7 +23,7 @@ import numpy.typing as npt
 from game.actions import Attack
 from game.ai import fields
 from game.ai.plan import Order, Posture
-from game.ai.tactics import AttackContext, PhaseContext, step_value, unit_attack
+from game.ai.tactics import AttackContext, PhaseContext, step_values, unit_attack
 from game.rules import combat, combat_phase
 
 # How much a step of our own lost weighs against a step of the enemy's, per posture: attacking
@@ -227,9 +227,7 @@ def _score(
     rows = participants.unit.astype(np.intp)
     # the enemy's steps at what the file's tank rule makes it lose, our own at the even share
     value = np.where(
-        participants.attacking,
-        step_value(scenario, rows),
-        step_value(scenario, rows, tank_rate=True),
+        participants.attacking, step_values(scenario)[rows], step_values(scenario, True)[rows]
     ) * preview.expected_steps_lost(batch)
     weight = np.ones(len(rows))
     for i, c in enumerate(candidates):

@@ -31,7 +31,7 @@ from game.observation import Observation
 from game.rules import breakout, movement, supply
 from game.rules.movement import MOVEMENT_CLASS, is_mechanised
 from game.scenario.model import Scenario
-from game.state import Phase, UnitStatus
+from game.state import GameState, Phase, UnitStatus
 
 NO_ORDER = Order(Posture.HOLD, (), (), -1)
 # module names for what every call reads (attribute lookups on an enum class are slow in 3.11)
@@ -203,7 +203,6 @@ class HistoricalAI:
         sent (foot soldiers first), and the stand-in goes once it is there."""
         state = belief.state
         units = self.scenario.units
-        grid = self.scenario.map
         self.garrisons = {}
         # a pocket breaking out leaves its cities: its units garrison nothing
         going = self.plan.breaking_out()
@@ -224,35 +223,32 @@ class HistoricalAI:
                     )
                 )
                 pick = present[0]
-                relief = [u for u in listed if state.hex[u] != city] if chosen else []
-                if pick not in listed and relief:
-                    # a stand-in holds until one of the units the order names comes to take over
-                    target = grid.hex_of(city)
-                    named = min(
-                        relief,
-                        key=lambda u: (
-                            units.kind[u] in (UnitKind.ARMOUR, UnitKind.MECHANISED),
-                            hex_distance(grid.hex_of(int(state.hex[u])), target),
-                            u,
-                        ),
-                    )
-                    taken.add(named)
-                    self.garrisons[named] = city
+                if pick not in listed and listed:
+                    # a stand-in (none of the listed is there) holds until one of them takes over
+                    relief = self._nearest(state, listed, city, foot_first=True)
+                    taken.add(relief)
+                    self.garrisons[relief] = city
             else:
                 choices = listed or pool
                 if not choices:
                     continue
-                target = grid.hex_of(city)
-                pick = min(
-                    choices,
-                    key=lambda u: (
-                        hex_distance(grid.hex_of(int(state.hex[u])), target),
-                        units.kind[u] in (UnitKind.ARMOUR, UnitKind.MECHANISED),
-                        u,
-                    ),
-                )
+                pick = self._nearest(state, choices, city, foot_first=False)
             taken.add(pick)
             self.garrisons[pick] = city
+
+    def _nearest(self, state: GameState, choices: list[int], city: int, foot_first: bool) -> int:
+        """The unit to send to garrison `city`: the nearest, foot soldiers on ties (tanks are
+        better used moving), or with `foot_first` foot soldiers before any tanks."""
+        units = self.scenario.units
+        grid = self.scenario.map
+        target = grid.hex_of(city)
+
+        def key(u: int) -> tuple[int, int, int]:
+            distance = hex_distance(grid.hex_of(int(state.hex[u])), target)
+            tanks = int(units.kind[u] in (UnitKind.ARMOUR, UnitKind.MECHANISED))
+            return (tanks, distance, u) if foot_first else (distance, tanks, u)
+
+        return min(choices, key=key)
 
     def _move_order(self, belief: Belief, movable: list[int]) -> list[int]:
         """Garrisons first, then attackers (tanks first, the nearest their goal first), then the

@@ -390,9 +390,10 @@ def step_value(scenario: Scenario, units: npt.NDArray[np.intp], tank_rate: bool 
 
 
 @lru_cache(maxsize=8)
-def _step_values(scenario: Scenario) -> F64:
-    """`step_value` of every unit, kept by scenario: it is asked for at every move scored."""
-    values = step_value(scenario, np.arange(scenario.units.count, dtype=np.intp))
+def step_values(scenario: Scenario, tank_rate: bool = False) -> F64:
+    """`step_value` of every unit, kept by scenario: it is asked for at every move and every
+    attack scored."""
+    values = step_value(scenario, np.arange(scenario.units.count, dtype=np.intp), tank_rate)
     values.flags.writeable = False
     return values
 
@@ -739,7 +740,7 @@ class PhaseContext:
         attack_weight = ATTACK_WEIGHT[posture]
         if own_attack <= 0 or self.phase == _EXPLOITATION:
             attack_weight = 0.0
-        value = float(_step_values(scenario)[u]) * float(state.steps[u])
+        value = float(step_values(scenario)[u]) * float(state.steps[u])
         forward = posture in _GOING_FORWARD
         # the unit's and its order's numbers in one array, handed to the kernel in parts
         terms = np.array(
