@@ -148,3 +148,36 @@ def test_the_belgorod_hold_order_garrisons_the_city_once_taken() -> None:
                 garrisoned += bool((here & (scenario.units.side == axis)).any())
     assert held >= 5
     assert garrisoned == held
+
+
+def test_german_sumy_is_supplied_over_the_north_edge_through_a_game() -> None:
+    """Sumy stayed German to September (history.md), fed by its railway north to Vorozhba and
+    Konotop. Without the north edge among the German supply edges, the town and LII Corps round
+    it stood out of supply all game. At the end of every German turn of a played game in which
+    Sumy is German, its hex is in German supply, and so is every German unit within 30 km."""
+    scenario = load_scenario(KHARKOV)
+    axis = scenario.side_table.index("axis")
+    sumy = scenario.map.hex_of_point("sumy")
+    x, y = scenario.map.center_km(np.arange(scenario.map.size))
+    near = np.hypot(x - x[sumy], y - y[sumy]) <= 30.0
+    game = Game(scenario, 5, undo=False)
+    players = {s: make_player(scenario, s, 50 + s) for s in scenario.sides}
+    turns = units_seen = 0
+    while not game.state.over:
+        before = (game.state.turn, game.state.side_index)
+        play_one(game, players[scenario.sides[game.state.side_index]])
+        state = game.state
+        if (state.turn, state.side_index) == before or before[1] != axis:
+            continue
+        if state.control[sumy] != axis:
+            continue
+        turns += 1
+        assert supply.trace_supply(scenario, state, axis)[sumy], state.turn
+        german = (state.status == UnitStatus.ACTIVE) & (scenario.units.side == axis)
+        german &= state.hex >= 0
+        german[german] = near[state.hex[german]]
+        supplied = supply.unit_supply(scenario, state)
+        assert supplied[german].all(), (state.turn, np.nonzero(german & ~supplied)[0])
+        units_seen = max(units_seen, int(german.sum()))
+    assert turns >= 10
+    assert units_seen >= 2

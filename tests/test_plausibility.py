@@ -1,7 +1,7 @@
 """Third Kharkov played by the historical AIs stays historically plausible over many seeded games.
 
 The bands come from history.md (see the comment on each test). The default run plays
-`EASTFRONT_PLAUSIBILITY_RUNS` games (24 unless set) on two processes, a few minutes at most; the
+`EASTFRONT_PLAUSIBILITY_RUNS` games (48 unless set) on two processes, a few minutes at most; the
 `soak` variant plays 120. A miss means the model, the data or the AI needs fixing, not the band.
 """
 
@@ -20,7 +20,7 @@ from tests.conftest import KHARKOV
 
 pytestmark = pytest.mark.plausibility
 
-RUNS = int(os.environ.get("EASTFRONT_PLAUSIBILITY_RUNS", "24"))
+RUNS = int(os.environ.get("EASTFRONT_PLAUSIBILITY_RUNS", "48"))
 SOAK_RUNS = 120
 SEED = 19430219
 WORKERS = max(1, min(2, os.cpu_count() or 1))
@@ -31,18 +31,23 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))
 # 170,000; claims run high, so the upper bound is kept at 150,000.
 SOVIET_MEN_LOST = (86_469, 150_000)
 # history.md: 322 Soviet tanks lost 4-25 Mar (Soviet data), on top of most of Mobile Group Popov's
-# and 6th Army's ~145 in late February: ~440 (the file's [historical] block), of the 450 the
+# and 6th Army's ~145 in late February: ~440 (the file's [historical] block), of the 430 the
 # scenario brings. Those 322 were more than the ~315 the fronts began with, for ~43 % of their men,
 # so the file has Soviet armour lose tanks at 230 % of the men's rate (`tank_losses`), and the
-# German AI prices a Soviet step it may destroy at the tanks that rule makes it lose. Medians:
-# 296.5 (24 games, this seed), 300 (120, the soak's seed), 304.5 (48, seed 777); with the rule
-# alone (before the Krasnograd hold orders too) 263.5, 275 and 265.5. The floor pins both. The rest of the gap to ~440: the file's 450
-# tanks are all the Soviets get (losses above the strength they began with mean replacements came
-# in; the file brings none), and 2nd Guards Tank Corps (120 tanks, arriving 9 Mar) loses a step
-# (92 tanks) in only part of the games: ordered into its
-# historical counter-attacks north of Kharkov it breaks the SS ring round the city and Kharkov
-# stays Soviet too often (the scenario file's Soviet "hold_kharkov" phase has the figures).
-SOVIET_TANKS_LOST_AT_LEAST = 270
+# German AI prices a Soviet step it may destroy at the tanks that rule makes it lose.
+# The band is on the mean, not the median: 2nd Guards Tank Corps (120 tanks, arriving 9 Mar)
+# loses a 92-tank step in about half the games, so the per-game figure is two humps ~90 apart and
+# a median over a few dozen games jumps between them. Over 696 games on three seed sets the mean
+# is 298 (the median 290-300); the suite's 48 games give 282, their 24 first gave medians from
+# 256 to 296 for a change that moved the 696-game mean by under 1 tank. The floor is ~3 standard
+# errors of a 48-game mean (sd ~80) below 298. Before the AI priced tank steps and Krasnograd
+# was held, the medians ran 263-275.
+# The rest of the gap to ~440: the file's 430 tanks are all the Soviets get (losses above the
+# strength they began with mean replacements came in; the file brings none), and 2nd Guards Tank
+# Corps loses its step in only half the games: ordered into its historical counter-attacks north
+# of Kharkov it breaks the SS ring round the city and Kharkov stays Soviet too often (the scenario
+# file's Soviet "hold_kharkov" phase has the figures).
+SOVIET_TANKS_LOST_AT_LEAST = 265
 
 
 @pytest.fixture(scope="module")
@@ -89,10 +94,8 @@ def check_bands(rows: list[Row]) -> list[str]:
     # history.md: 322 Soviet tanks (4-25 Mar) against far fewer German write-offs
     tanks = [r["tanks_lost_soviet"] / max(r["tanks_lost_axis"], 1) for r in rows]
     band(float(np.median(tanks)) >= 1.5, f"median tank loss ratio {np.median(tanks):.2f}")
-    soviet_tanks = float(np.median([r["tanks_lost_soviet"] for r in rows]))
-    band(
-        soviet_tanks >= SOVIET_TANKS_LOST_AT_LEAST, f"median Soviet tanks lost {soviet_tanks:.0f}"
-    )
+    soviet_tanks = float(np.mean([r["tanks_lost_soviet"] for r in rows]))
+    band(soviet_tanks >= SOVIET_TANKS_LOST_AT_LEAST, f"mean Soviet tanks lost {soviet_tanks:.0f}")
     # not decided on the first turns: nothing ends before 9 March (turn 10)
     band(min(int(r["turns"]) for r in rows) >= 10, "a game ended before turn 10")
     # history.md: Manstein wins; Pavlograd back ~22-24 Feb, Lozovaya 26-27 Feb, Belgorod 18 Mar
@@ -156,7 +159,7 @@ def test_soviet_men_lost_match_the_two_windows_history_gives(rows: list[Row]) ->
 
 
 def test_the_soviet_tank_corps_are_worn_down(rows: list[Row]) -> None:
-    soviet = float(np.median([r["tanks_lost_soviet"] for r in rows]))
+    soviet = float(np.mean([r["tanks_lost_soviet"] for r in rows]))
     assert soviet >= SOVIET_TANKS_LOST_AT_LEAST, soviet
 
 
