@@ -209,8 +209,8 @@ def test_the_unit_panel_shows_the_tanks_the_rule_leaves(winter_storm: Scenario) 
 
 
 def test_the_ai_prices_an_enemy_tank_step_at_the_tanks_the_rule_makes_it_lose() -> None:
-    """A step of 2nd Guards Tank Corps (120 tanks, three steps) costs the Soviets 92 tanks under
-    the file's 230 % rule, not 40: the German AI weighs destroying it at that, so Soviet armour
+    """A step of 2nd Guards Tank Corps (201 tanks, three steps) costs the Soviets 154 tanks under
+    the file's 230 % rule, not 67: the German AI weighs destroying it at that, so Soviet armour
     is worth hunting as the losses history.md gives (322 tanks in 4-25 March). Rifle divisions
     and the Germans' own units (no rule) keep their even share."""
     kharkov = load_scenario(KHARKOV)
@@ -219,5 +219,5 @@ def test_the_ai_prices_an_enemy_tank_step_at_the_tanks_the_rule_makes_it_lose() 
         [ids.index(u) for u in ("guards_tank_corps_2", "rifle_6", "lssah")], dtype=np.intp
     )
     even, priced = step_value(kharkov, units), step_value(kharkov, units, tank_rate=True)
-    assert priced[0] - even[0] == pytest.approx((92 - 40) / 20.0)
+    assert priced[0] - even[0] == pytest.approx((201 / 3 * 2.3 - 201 / 3) / 20.0)
     assert priced[1:].tolist() == even[1:].tolist()
