@@ -304,6 +304,82 @@ def test_compiled_supply_trace_equals_the_array_form(kharkov: Scenario, seed: in
             assert np.array_equal(one, batch)
 
 
+def array_supply_ground(
+    scenario: Scenario, state: GameState, side: int
+) -> tuple[np.ndarray, ...]:
+    """`supply.supply_ground` in whole-map array operations (the rule as first written): the
+    reference the compiled pass is held to. (friendly, enemy, enterable, passable, sources)."""
+    grid = scenario.map
+    on_map = state.active & (state.hex >= 0)
+
+    def occupied(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(state.hex[mask & on_map], minlength=grid.size) > 0
+
+    friendly = occupied(scenario.unit_friendly[side])
+    enemy = occupied(scenario.unit_hostile[side])
+    weather = hex_weather(scenario, state)
+    enemy_zoc = zoc.enemy_zone_of_control(scenario, state, side, weather)
+    enterable = supply.passable_ground(grid, weather) & ~enemy
+    passable = enterable & (~enemy_zoc | friendly)
+    held = passable & scenario.side_table.friendly_ground[side][state.control]
+    entry = supply.gateways(scenario, side) & held
+    rail_nodes = held & supply.rail_repaired(scenario, state)
+    labels = supply._components(grid.neighbor, rail_nodes[None, :], grid.rail)[0]
+    network = np.isin(labels, labels[entry & rail_nodes]) & rail_nodes
+    roles = supply._city_roles(scenario)
+    sources = entry | network | ((roles == supply.RAILHEAD) & network)
+    sources |= (roles == supply.DEPOT) & held
+    return friendly, enemy, enterable, passable, sources
+
+
+def shuffled_control(scenario: Scenario, state: GameState, seed: int) -> None:
+    """A third of the hexes to a random side, some taken on recent turns (railways still being
+    relaid), so that held ground, entries and repairs vary."""
+    rng = np.random.default_rng(seed + 1000)
+    n = scenario.map.size
+    flip = rng.random(n) < 0.33
+    state.control[flip] = rng.choice(np.array(scenario.sides, dtype=np.uint8), size=int(flip.sum()))
+    state.control_changed[flip] = rng.integers(0, state.turn + 1, size=int(flip.sum()))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_compiled_supply_ground_equals_the_array_form(kharkov: Scenario, seed: int) -> None:
+    """Occupation, passability and sources (edges, the railway joined to them, depots) of the
+    compiled pass are the array form's, for both sides, railways under repair included; so are
+    the cut-off ground and the zone-of-control hexes it starts from."""
+    from game.rules import kernels
+
+    state = scattered(kharkov, seed)
+    shuffled_control(kharkov, state, seed)
+    grid = kharkov.map
+    for side in kharkov.sides:
+        ground = supply.supply_ground(kharkov, state, side)
+        got = (ground.friendly, ground.enemy, ground.enterable, ground.passable, ground.sources)
+        for name, one, want in zip(
+            ("friendly", "enemy", "enterable", "passable", "sources"),
+            got,
+            array_supply_ground(kharkov, state, side),
+            strict=True,
+        ):
+            assert np.array_equal(one, want), name
+        batch = supply._isolated(
+            kharkov,
+            supply.SupplyGround(
+                side,
+                *(layer[None, :] for layer in got[:2]),
+                ground.enemy_zoc[None, :],
+                *(layer[None, :] for layer in got[2:]),
+            ),
+        )[0]
+        assert np.array_equal(supply._isolated(kharkov, ground), batch)
+        units = np.flatnonzero(kharkov.unit_hostile[side])
+        live = state.active[units] & (state.hex[units] >= 0) & (state.steps[units] > 0)
+        occupied = kernels.occupied_hexes(
+            state.hex, state.status, state.steps, units, int(UnitStatus.ACTIVE), grid.size
+        )
+        assert occupied.tolist() == np.unique(state.hex[units][live]).tolist()
+
+
 def test_compiled_move_scores_equal_the_array_form(kharkov: Scenario) -> None:
     """Through a whole game, at every unit the German and Soviet AIs move, the compiled scores of
     its destinations are the array form's, to the last bit."""

@@ -26,7 +26,7 @@ from game.ai.belief import Belief, belief_from_observation
 from game.ai.plan import Order, PlanTracker, Posture
 from game.ai.tactics import AttackContext, PhaseContext
 from game.enums import UnitKind
-from game.hexgrid import distance as hex_distance
+from game.hexgrid import distance_array
 from game.observation import Observation
 from game.rules import breakout, movement, supply
 from game.rules.movement import MOVEMENT_CLASS, is_mechanised
@@ -39,6 +39,7 @@ _MOVING_PHASES = (Phase.MOVEMENT, Phase.EXPLOITATION)
 _COMBAT = Phase.COMBAT
 # plain ints: numpy compares them without looking up dunders on the enum class
 _ACTIVE = int(UnitStatus.ACTIVE)
+_TANK_KINDS = (int(UnitKind.ARMOUR), int(UnitKind.MECHANISED))  # sent to garrison last
 POSTURE_ORDER = {
     Posture.ATTACK: 0,
     Posture.HOLD: 1,
@@ -215,13 +216,7 @@ class HistoricalAI:
             present = [u for u in pool if state.hex[u] == city]
             if present:
                 # prefer the listed formations, then foot soldiers (tanks are better used moving)
-                present.sort(
-                    key=lambda u: (
-                        u not in listed,
-                        units.kind[u] in (UnitKind.ARMOUR, UnitKind.MECHANISED),
-                        u,
-                    )
-                )
+                present.sort(key=lambda u: (u not in listed, int(units.kind[u]) in _TANK_KINDS, u))
                 pick = present[0]
                 if pick not in listed and listed:
                     # a stand-in (none of the listed is there) holds until one of them takes over
@@ -239,16 +234,13 @@ class HistoricalAI:
     def _nearest(self, state: GameState, choices: list[int], city: int, foot_first: bool) -> int:
         """The unit to send to garrison `city`: the nearest, foot soldiers on ties (tanks are
         better used moving), or with `foot_first` foot soldiers before any tanks."""
-        units = self.scenario.units
         grid = self.scenario.map
-        target = grid.hex_of(city)
-
-        def key(u: int) -> tuple[int, int, int]:
-            distance = hex_distance(grid.hex_of(int(state.hex[u])), target)
-            tanks = int(units.kind[u] in (UnitKind.ARMOUR, UnitKind.MECHANISED))
-            return (tanks, distance, u) if foot_first else (distance, tanks, u)
-
-        return min(choices, key=key)
+        at = state.hex[choices]
+        distance = distance_array(grid.q[at], grid.r[at], grid.q[city], grid.r[city]).tolist()
+        tanks = np.isin(self.scenario.units.kind[choices], _TANK_KINDS).tolist()
+        if foot_first:
+            return min(zip(tanks, distance, choices, strict=True))[2]
+        return min(zip(distance, tanks, choices, strict=True))[2]
 
     def _move_order(self, belief: Belief, movable: list[int]) -> list[int]:
         """Garrisons first, then attackers (tanks first, the nearest their goal first), then the

@@ -29,6 +29,7 @@ from game.ai import kernels as ai_kernels
 from game.ai.belief import Belief
 from game.ai.plan import Order, Posture
 from game.enums import MECHANISED_KINDS, River, Terrain, UnitKind, Weather
+from game.kept import Kept
 from game.rules import combat_phase, kernels, supply
 from game.rules import combat_reference as combat_rules
 from game.rules.losses import tank_loss_percent
@@ -610,7 +611,7 @@ class PhaseContext:
         np.add.at(context.covered, around[valid], 1)
         attack_rows = context.attack_of[own][:, None] * context.into[units.kind[own], where]
         np.add.at(context.gathered, around[valid], attack_rows[valid])
-        armour = np.repeat((units.kind[own] == UnitKind.ARMOUR)[:, None], 6, axis=1)
+        armour = np.repeat((units.kind[own] == _ARMOUR)[:, None], 6, axis=1)
         context.gathered_armour[around[valid & armour]] = True
         return context
 
@@ -823,9 +824,30 @@ def armour_contact(scenario: Scenario, side: int, belief: Belief) -> I32:
 
 
 def depth_beyond(scenario: Scenario, held: Bool) -> I32:
-    """[N] hex steps from each hex to the nearest `held` hex (0 inside; capped past any use)."""
-    cap = max(free_depth(scenario, p) for p in Posture) + 16
-    return kernels.steps_from(scenario.map.neighbor, np.ascontiguousarray(held), cap)
+    """[N] hex steps from each hex to the nearest `held` hex (0 inside; capped past any use).
+    Kept by map and ground: a side's movement and exploitation phases measure from the same
+    line (read-only)."""
+    key = (scenario.map.fingerprint(), _depth_cap(scenario), held.tobytes())
+    return _depths.get_or_make(key, lambda: _depth_beyond(scenario, held))
+
+
+def _depth_beyond(scenario: Scenario, held: Bool) -> I32:
+    depth = kernels.steps_from(
+        scenario.map.neighbor, np.ascontiguousarray(held), _depth_cap(scenario)
+    )
+    depth.flags.writeable = False
+    return depth
+
+
+@lru_cache(maxsize=16)
+def _depth_cap(scenario: Scenario) -> int:
+    return max(free_depth(scenario, p) for p in Posture) + 16
+
+
+# `depth_beyond` by map, cap and held ground: each side's phases of a turn share one; at most
+# _DEPTHS_KEPT.
+_DEPTHS_KEPT = 8
+_depths: Kept[tuple[str, int, bytes], I32] = Kept(_DEPTHS_KEPT)
 
 
 def support_by_hex(scenario: Scenario, side: int, belief: Belief, weather: HexWeather) -> I32:

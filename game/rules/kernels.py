@@ -413,6 +413,136 @@ def _capped_distance_heap(
 
 
 @njit(cache=True, nogil=True)
+def occupied_hexes(
+    hexes: I32,
+    status: npt.NDArray[np.uint8],
+    steps: npt.NDArray[np.int8],
+    units: npt.NDArray[np.intp],
+    active: int,
+    n: int,
+    with_steps: bool = True,
+) -> I64:
+    """The hexes (sorted, each once) where one of `units` stands active (with steps left, or
+    with none too when not `with_steps`)."""
+    here = np.zeros(n, dtype=np.bool_)
+    count = 0
+    for u in units:
+        h = hexes[u]
+        if status[u] == active and h >= 0 and (steps[u] > 0 or not with_steps) and not here[h]:
+            here[h] = True
+            count += 1
+    found = np.empty(count, dtype=np.int64)
+    k = 0
+    for h in range(n):
+        if here[h]:
+            found[k] = h
+            k += 1
+    return found
+
+
+@njit(cache=True, nogil=True)
+def joined(neighbor: I32, nodes: Bool, seeds: Bool, hexside: Bool, use_hexside: bool) -> Bool:
+    """`nodes` hexes a chain of nodes joins to a seed node (only across marked `hexside`s when
+    `use_hexside`): the components of `components` that hold a seed, found by a flood from the
+    seeds alone (hexside layers are symmetric, `geo.HexMap`)."""
+    n = neighbor.shape[0]
+    found = np.zeros(n, dtype=np.bool_)
+    queue = np.empty(n, dtype=np.int32)
+    tail = 0
+    for h in range(n):
+        if seeds[h] and nodes[h]:
+            found[h] = True
+            queue[tail] = h
+            tail += 1
+    head = 0
+    while head < tail:
+        h = queue[head]
+        head += 1
+        for d in range(6):
+            nb = neighbor[h, d]
+            if nb < 0 or found[nb] or not nodes[nb]:
+                continue
+            if use_hexside and not hexside[h, d]:
+                continue
+            found[nb] = True
+            queue[tail] = nb
+            tail += 1
+    return found
+
+
+@njit(cache=True, nogil=True)
+def supply_layers(
+    unit_hex: I32,
+    status: npt.NDArray[np.uint8],
+    active: int,
+    friendly_unit: Bool,
+    hostile_unit: Bool,
+    ground: Bool,
+    enemy_zoc: Bool,
+    held: Bool,
+    repaired: Bool,
+    gateway: Bool,
+    rail: Bool,
+    neighbor: I32,
+    roles: npt.NDArray[np.uint8],
+    depot: int,
+) -> tuple[Bool, Bool, Bool, Bool, Bool]:
+    """(friendly, enemy, enterable, passable, sources) of `supply.supply_ground` in one pass:
+    `ground` is the turn's passable ground, `held` the side's team's ground, `repaired` the
+    railway hexes that carry its holder's trains."""
+    n = neighbor.shape[0]
+    friendly = np.zeros(n, dtype=np.bool_)
+    enemy = np.zeros(n, dtype=np.bool_)
+    for u in range(len(unit_hex)):
+        h = unit_hex[u]
+        if status[u] != active or h < 0:
+            continue
+        if friendly_unit[u]:
+            friendly[h] = True
+        if hostile_unit[u]:
+            enemy[h] = True
+    enterable = np.empty(n, dtype=np.bool_)
+    passable = np.empty(n, dtype=np.bool_)
+    mine = np.empty(n, dtype=np.bool_)  # passable ground the team holds
+    network_nodes = np.empty(n, dtype=np.bool_)
+    entry = np.empty(n, dtype=np.bool_)
+    for h in range(n):
+        enterable[h] = ground[h] and not enemy[h]
+        passable[h] = enterable[h] and (not enemy_zoc[h] or friendly[h])
+        mine[h] = passable[h] and held[h]
+        network_nodes[h] = mine[h] and repaired[h]
+        entry[h] = gateway[h] and mine[h]
+    network = joined(neighbor, network_nodes, entry, rail, True)
+    sources = np.empty(n, dtype=np.bool_)
+    for h in range(n):
+        # railheads are hexes of the network already: they add nothing beyond it
+        sources[h] = entry[h] or network[h] or (roles[h] == depot and mine[h])
+    return friendly, enemy, enterable, passable, sources
+
+
+@njit(cache=True, nogil=True)
+def cut_off(neighbor: I32, passable: Bool, enterable: Bool, sources: Bool) -> Bool:
+    """`supply._isolated`: hexes neither joined to a source over passable ground nor an
+    enterable hex one step from such ground."""
+    n = neighbor.shape[0]
+    linked = joined(neighbor, passable, sources, np.zeros((1, 6), dtype=np.bool_), False)
+    cut = np.empty(n, dtype=np.bool_)
+    for h in range(n):
+        if linked[h]:
+            cut[h] = False
+            continue
+        near = False
+        if enterable[h]:
+            for d in range(6):
+                nb = neighbor[h, d]
+                if nb >= 0 and linked[nb]:
+                    near = True
+                    break
+        cut[h] = not near
+    return cut
+
+
+@njit(cache=True, nogil=True)
 def components(neighbor: I32, nodes: Bool, hexside: Bool, use_hexside: bool) -> I32:
     """Connected components of `nodes` over neighbour links (only across marked `hexside`s when
     `use_hexside`): each node gets the smallest hex index of its component, others N."""

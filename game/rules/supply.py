@@ -130,6 +130,8 @@ WEATHER_REACH: dict[Weather, tuple[int, int, float]] = {
 _SUPPLY_ROLES = {"none": 0, "railhead": 1, "depot": 2}
 RAILHEAD = 1
 DEPOT = 2
+_ACTIVE = int(UnitStatus.ACTIVE)
+_NO_HEXSIDE = np.zeros((1, 6), dtype=np.bool_)  # the hexside layer of a flood that takes none
 
 
 # --- reach and stages ----------------------------------------------------------------------------
@@ -294,13 +296,11 @@ def _components(neighbor: I32, nodes: Bool, hexside: Bool | None = None) -> I32:
 def _connected(neighbor: I32, nodes: Bool, seeds: Bool, hexside: Bool | None = None) -> Bool:
     """`nodes` hexes in a component (see `_components`) that holds a seed."""
     n = neighbor.shape[0]
-    labels = _components(neighbor, nodes, hexside)
-    if labels.ndim == 1:  # one game: plain indexing does what the batch form's gathers do
-        one = np.zeros(n + 1, dtype=np.bool_)
-        one[labels[seeds & nodes]] = True
-        one[n] = False
-        found: Bool = one[labels]
+    if nodes.ndim == 1:  # one game: a compiled flood from the seeds finds the same hexes
+        rail = hexside if hexside is not None else _NO_HEXSIDE
+        found: Bool = kernels.joined(neighbor, nodes, seeds, rail, hexside is not None)
         return found
+    labels = _components(neighbor, nodes, hexside)
     has_seed = np.zeros((*labels.shape[:-1], n + 1), dtype=np.bool_)
     np.put_along_axis(has_seed, np.where(seeds & nodes, labels, n), True, axis=-1)
     has_seed[..., n] = False
@@ -368,12 +368,6 @@ class SupplyGround:
     enterable: Bool  # ground a unit can be on this turn (land, frozen ice), no enemy unit
     passable: Bool  # enterable and (not in enemy ZOC or contested): passes supply on
     sources: Bool  # gateways (edges, ports, named sources), the railway they feed, and depots
-
-
-def _occupied(scenario: Scenario, state: GameState, mask: Bool) -> Bool:
-    hexes = state.hex[mask & state.active & (state.hex >= 0)]
-    occupied: Bool = np.bincount(hexes, minlength=scenario.map.size) > 0
-    return occupied
 
 
 _ROLES_KEPT = 8
@@ -448,22 +442,33 @@ def supply_ground(
     scenario: Scenario, state: GameState, side: int, enemy_zoc: Bool | None = None
 ) -> SupplyGround:
     """Occupation, ZOC, passability and supply sources for `side`'s team (the sides of every
-    other team are enemies). `enemy_zoc` defaults to the movement rules' ZOC of the enemy."""
+    other team are enemies). `enemy_zoc` defaults to the movement rules' ZOC of the enemy.
+
+    Ground a unit can be on with no enemy unit in it is enterable, and passable unless enemy ZOC
+    covers it with no friend standing there. The sources are the gateways the team holds on
+    passable ground, the railway joined to them over held, repaired, passable railway hexes
+    (railheads on it), and depots the team holds (`kernels.supply_layers`, one compiled pass:
+    every supply trace starts here)."""
     grid = scenario.map
-    friendly = _occupied(scenario, state, scenario.unit_friendly[side])
-    enemy = _occupied(scenario, state, scenario.unit_hostile[side])
     weather = hex_weather(scenario, state)
     if enemy_zoc is None:
         enemy_zoc = enemy_zone_of_control(scenario, state, side, weather)
-    enterable = passable_ground(grid, weather) & ~enemy
-    passable = enterable & (~enemy_zoc | friendly)
-    held = passable & friendly_ground(scenario, state.control, side)
-    entry = gateways(scenario, side) & held
-    network = _connected(grid.neighbor, held & rail_repaired(scenario, state), entry, grid.rail)
-    roles = _city_roles(scenario)
-    railheads = (roles == RAILHEAD) & network  # already rail hexes of the network: no extra
-    depots = (roles == DEPOT) & held
-    sources = entry | network | railheads | depots
+    friendly, enemy, enterable, passable, sources = kernels.supply_layers(
+        state.hex,
+        state.status,
+        _ACTIVE,
+        scenario.unit_friendly[side],
+        scenario.unit_hostile[side],
+        passable_ground(grid, weather),
+        enemy_zoc,
+        friendly_ground(scenario, state.control, side),
+        rail_repaired(scenario, state),
+        gateways(scenario, side),
+        grid.rail,
+        grid.neighbor,
+        _city_roles(scenario),
+        DEPOT,
+    )
     return SupplyGround(side, friendly, enemy, enemy_zoc, enterable, passable, sources)
 
 
@@ -519,6 +524,9 @@ def isolated(
 
 def _isolated(scenario: Scenario, ground: SupplyGround) -> Bool:
     neighbor = scenario.map.neighbor
+    if ground.passable.ndim == 1:  # one game: the compiled form of the lines below
+        found: Bool = kernels.cut_off(neighbor, ground.passable, ground.enterable, ground.sources)
+        return found
     linked = _connected(neighbor, ground.passable, ground.sources)
     # an enterable hex next to a linked passable hex is reached as the trace's last step
     last_step = _any_neighbor(linked, _links(neighbor))
@@ -601,8 +609,13 @@ def find_pockets(
 ) -> list[Pocket]:
     """The side's pockets: isolated out-of-supply units grouped by area, biggest first."""
     ground = supply_ground(scenario, state, side, enemy_zoc)
+    cut = _isolated(scenario, ground)
+    units = scenario.units
+    mine = state.active & (state.hex >= 0) & (units.side == side)
+    if not cut[state.hex[mine]].any():
+        return []  # nobody stands on cut-off ground: no pocket, whatever the trace's reach
     in_supply = _supply_distance(scenario, state, ground) >= 0
-    return _pockets(scenario, state, ground, _isolated(scenario, ground), in_supply)
+    return _pockets(scenario, state, ground, cut, in_supply)
 
 
 # --- the supply phase ----------------------------------------------------------------------------

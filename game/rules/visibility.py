@@ -20,25 +20,25 @@ from game.state import GameState, UnitStatus
 RECON_KM: Final = 20.0
 _ACTIVE = int(UnitStatus.ACTIVE)
 
-# Hexes seen, by map, radius and where the team's units stand (and whether they are on the map):
-# after one unit moves, every other team's view is the same as before, and each side's view is
-# asked for at every move. At most _KEPT.
+# Hexes seen, by map, radius and the hexes the team's units stand on: after one unit moves, every
+# other team's view is the same as before, and each side's view is asked for at every move. At
+# most _KEPT.
 _KEPT = 256
-_seen: Kept[tuple[str, int, bytes, bytes], npt.NDArray[np.bool_]] = Kept(_KEPT)
+_seen: Kept[tuple[str, int, bytes], npt.NDArray[np.bool_]] = Kept(_KEPT)
 
 
 def observed_hexes(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[np.bool_]:
     """[N] hexes `side` sees now: within reconnaissance range of its team's units on the map.
     The array is shared and read-only."""
     grid = scenario.map
-    team = _team_units(scenario)[side]
-    hexes, status = state.hex[team], state.status[team]
+    mine = kernels.occupied_hexes(
+        state.hex, state.status, state.steps, _team_units(scenario)[side], _ACTIVE, grid.size, False
+    )
     radius = scenario.scale.hexes(RECON_KM)
-    key = (grid.fingerprint(), radius, hexes.tobytes(), status.tobytes())
+    key = (grid.fingerprint(), radius, mine.tobytes())
     found = _seen.get(key)
     if found is None:
-        mine = hexes[(status == _ACTIVE) & (hexes >= 0)]
-        found = kernels.within(mine.astype(np.int64), grid.neighbor, radius, grid.size)
+        found = kernels.within(mine, grid.neighbor, radius, grid.size)
         found.flags.writeable = False
         _seen.put(key, found)
     return found

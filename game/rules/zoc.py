@@ -48,13 +48,6 @@ def spread_zone(grid: HexMap, occupied: BoolArray, weather: HexWeather) -> BoolA
     return zone
 
 
-# Zones already spread, by map, weather and where the units stand (their status and steps): a
-# side's movement phase asks for its enemies' zone at every move, and its enemies do not move
-# meanwhile. At most _ZONES_KEPT.
-_ZONES_KEPT = 256
-_zones: Kept[tuple[str, int | str, bytes, bytes, bytes], BoolArray] = Kept(_ZONES_KEPT)
-
-
 def _spread(grid: HexMap, hexes: npt.NDArray[np.int64], weather: HexWeather) -> BoolArray:
     """The zone of the occupied `hexes` (sorted, unique) in one compiled pass; read-only."""
     ice, major, passable = _zone_ground(grid, weather)
@@ -125,27 +118,21 @@ def _zone_of(
     scenario: Scenario, state: GameState, units: npt.NDArray[np.intp], weather: HexWeather | None
 ) -> BoolArray:
     """The zone of `units` (unit numbers) with steps left: `spread_zone` of the hexes they
-    occupy, kept by where they stand (asked for at every move, and their places change seldom)."""
+    occupy, kept by those hexes (asked for at every move, and their places change seldom)."""
     if weather is None:
         weather = hex_weather(scenario, state)
     grid = scenario.map
-    hexes, status, steps = state.hex[units], state.status[units], state.steps[units]
-    key = (
-        grid.fingerprint(),
-        weather_key(weather),
-        hexes.tobytes(),
-        status.tobytes(),
-        steps.tobytes(),
+    occupied = kernels.occupied_hexes(
+        state.hex, state.status, state.steps, units, _ACTIVE, grid.size
     )
-    found = _zones.get(key)
-    if found is None:
-        occupied = np.unique(hexes[(status == _ACTIVE) & (hexes >= 0) & (steps > 0)])
-        found = _zones.put(key, _spread_kept(grid, occupied.astype(np.int64), weather))
-    return found
+    return _spread_kept(grid, occupied, weather)
 
 
-# Zones already spread, by map, weather and the occupied hexes themselves: units that stand
-# alike in two states (the truth and a side's belief of it) share one zone. At most _ZONES_KEPT.
+# Zones already spread, by map, weather and the occupied hexes themselves: a side's movement
+# phase asks for its enemies' zone at every move, and its enemies do not move meanwhile; units
+# that stand alike in two states (the truth and a side's belief of it) share one zone. At most
+# _ZONES_KEPT.
+_ZONES_KEPT = 256
 _spreads: Kept[tuple[str, int | str, bytes], BoolArray] = Kept(_ZONES_KEPT)
 
 
