@@ -174,19 +174,24 @@ def _on_goal(context: AttackContext | PhaseContext, candidate: Candidate) -> boo
 def _near_objectives(context: AttackContext | PhaseContext) -> dict[int, set[int]]:
     """Per unit, the enemy-held hexes within COUNTER_KM of its order's objectives."""
     enemy = context.enemy_hex
+    keys = {
+        u: order.objectives + ((order.garrison,) if order.garrison >= 0 else ())
+        for u, order in context.orders.items()
+    }
+    places = sorted({h for key in keys.values() for h in key})
+    near_place: dict[int, set[int]] = {}
+    if places and len(enemy):
+        # every objective against every enemy stack at once: one row of enemies near each place
+        reach = context.scenario.scale.hexes(COUNTER_KM)
+        close = fields.hex_distance_between(
+            context.scenario, np.array(places, dtype=np.int32), enemy
+        ) <= reach
+        near_place = {h: set(enemy[row].tolist()) for h, row in zip(places, close, strict=True)}
     out: dict[int, set[int]] = {}
     cache: dict[tuple[int, ...], set[int]] = {}
-    for u, order in context.orders.items():
-        key = order.objectives + ((order.garrison,) if order.garrison >= 0 else ())
+    for u, key in keys.items():
         if key not in cache:
-            near: set[int] = set()
-            if key and len(enemy):
-                d = fields.hex_distance_between(
-                    context.scenario, np.array(key, dtype=np.int32), enemy
-                )
-                reach = context.scenario.scale.hexes(COUNTER_KM)
-                near = set(enemy[(d <= reach).any(axis=0)].tolist())
-            cache[key] = near
+            cache[key] = set().union(*(near_place.get(h, set()) for h in key))
         out[u] = cache[key]
     return out
 
