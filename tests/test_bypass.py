@@ -5,6 +5,7 @@ replay without them."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -123,6 +124,18 @@ def test_third_kharkov_switches_both_rules_on_and_old_saves_play_without_them() 
     assert scenario.rules_version == engine.RULES_VERSION == 3
 
 
+def turn_ends(scenario: Scenario, seed: int, side: int) -> Iterator[GameState]:
+    """The state at the end of each of `side`'s turns in an AI-vs-AI game (AI seeds seed * 10
+    + side)."""
+    game = Game(scenario, seed, undo=False)
+    players = {s: make_player(scenario, s, seed * 10 + s) for s in scenario.sides}
+    while not game.state.over:
+        before = (game.state.turn, game.state.side_index)
+        play_one(game, players[scenario.sides[game.state.side_index]])
+        if (game.state.turn, game.state.side_index) != before and before[1] == side:
+            yield game.state
+
+
 def test_the_belgorod_hold_order_garrisons_the_city_once_taken() -> None:
     """A German-held Belgorod at the end of a German turn has a German unit in it (the hold
     order's garrison), so it is never bypassed ground; games are played until the Germans have
@@ -134,14 +147,7 @@ def test_the_belgorod_hold_order_garrisons_the_city_once_taken() -> None:
     for seed in range(2, 12):
         if held >= 5:
             break
-        game = Game(scenario, seed, undo=False)
-        players = {s: make_player(scenario, s, seed * 10 + s) for s in scenario.sides}
-        while not game.state.over:
-            before = (game.state.turn, game.state.side_index)
-            play_one(game, players[scenario.sides[game.state.side_index]])
-            state = game.state
-            if (state.turn, state.side_index) == before or before[1] != axis:
-                continue
+        for state in turn_ends(scenario, seed, axis):
             if state.control[belgorod] == axis:
                 held += 1
                 here = (state.hex == belgorod) & (state.status == UnitStatus.ACTIVE)
@@ -160,15 +166,8 @@ def test_german_sumy_is_supplied_over_the_north_edge_through_a_game() -> None:
     sumy = scenario.map.hex_of_point("sumy")
     x, y = scenario.map.center_km(np.arange(scenario.map.size))
     near = np.hypot(x - x[sumy], y - y[sumy]) <= 30.0
-    game = Game(scenario, 5, undo=False)
-    players = {s: make_player(scenario, s, 50 + s) for s in scenario.sides}
     turns = units_seen = 0
-    while not game.state.over:
-        before = (game.state.turn, game.state.side_index)
-        play_one(game, players[scenario.sides[game.state.side_index]])
-        state = game.state
-        if (state.turn, state.side_index) == before or before[1] != axis:
-            continue
+    for state in turn_ends(scenario, 5, axis):
         if state.control[sumy] != axis:
             continue
         turns += 1

@@ -441,32 +441,51 @@ def occupied_hexes(
 
 
 @njit(cache=True, nogil=True)
-def joined(neighbor: I32, nodes: Bool, seeds: Bool, hexside: Bool, use_hexside: bool) -> Bool:
-    """`nodes` hexes a chain of nodes joins to a seed node (only across marked `hexside`s when
-    `use_hexside`): the components of `components` that hold a seed, found by a flood from the
-    seeds alone (hexside layers are symmetric, `geo.HexMap`)."""
-    n = neighbor.shape[0]
-    found = np.zeros(n, dtype=np.bool_)
-    queue = np.empty(n, dtype=np.int32)
-    tail = 0
-    for h in range(n):
-        if seeds[h] and nodes[h]:
-            found[h] = True
-            queue[tail] = h
-            tail += 1
+def _flood(
+    neighbor: I32,
+    nodes: Bool,
+    hexside: Bool,
+    use_hexside: bool,
+    labels: I32,
+    queue: I32,
+    tail: int,
+    label: int,
+    unset: int,
+) -> None:
+    """Give `label` to every unlabelled (`unset`) node a chain of nodes joins to the first
+    `tail` hexes of `queue` (labelled already), only across marked `hexside`s when
+    `use_hexside`: the one flood of `components` and `joined`."""
     head = 0
     while head < tail:
         h = queue[head]
         head += 1
         for d in range(6):
             nb = neighbor[h, d]
-            if nb < 0 or found[nb] or not nodes[nb]:
+            if nb < 0 or not nodes[nb] or labels[nb] != unset:
                 continue
             if use_hexside and not hexside[h, d]:
                 continue
-            found[nb] = True
+            labels[nb] = label
             queue[tail] = nb
             tail += 1
+
+
+@njit(cache=True, nogil=True)
+def joined(neighbor: I32, nodes: Bool, seeds: Bool, hexside: Bool, use_hexside: bool) -> Bool:
+    """`nodes` hexes a chain of nodes joins to a seed node (only across marked `hexside`s when
+    `use_hexside`): the components of `components` that hold a seed, found by a flood from the
+    seeds alone (hexside layers are symmetric, `geo.HexMap`)."""
+    n = neighbor.shape[0]
+    labels = np.full(n, n, dtype=np.int32)
+    queue = np.empty(n, dtype=np.int32)
+    tail = 0
+    for h in range(n):
+        if seeds[h] and nodes[h]:
+            labels[h] = 0
+            queue[tail] = h
+            tail += 1
+    _flood(neighbor, nodes, hexside, use_hexside, labels, queue, tail, 0, n)
+    found: Bool = labels == 0
     return found
 
 
@@ -553,20 +572,8 @@ def components(neighbor: I32, nodes: Bool, hexside: Bool, use_hexside: bool) -> 
         if not nodes[first] or labels[first] != n:
             continue
         labels[first] = first  # met in index order, so the smallest of its component
-        head, tail = 0, 1
         queue[0] = first
-        while head < tail:
-            h = queue[head]
-            head += 1
-            for d in range(6):
-                nb = neighbor[h, d]
-                if nb < 0 or not nodes[nb] or labels[nb] != n:
-                    continue
-                if use_hexside and not hexside[h, d]:
-                    continue
-                labels[nb] = first
-                queue[tail] = nb
-                tail += 1
+        _flood(neighbor, nodes, hexside, use_hexside, labels, queue, 1, first, n)
     return labels
 
 
