@@ -351,7 +351,6 @@ def test_compiled_supply_ground_equals_the_array_form(kharkov: Scenario, seed: i
 
     state = scattered(kharkov, seed)
     shuffled_control(kharkov, state, seed)
-    grid = kharkov.map
     for side in kharkov.sides:
         ground = supply.supply_ground(kharkov, state, side)
         got = (ground.friendly, ground.enemy, ground.enterable, ground.passable, ground.sources)
@@ -375,7 +374,7 @@ def test_compiled_supply_ground_equals_the_array_form(kharkov: Scenario, seed: i
         units = np.flatnonzero(kharkov.unit_hostile[side])
         live = state.active[units] & (state.hex[units] >= 0) & (state.steps[units] > 0)
         occupied = kernels.occupied_hexes(
-            state.hex, state.status, state.steps, units, int(UnitStatus.ACTIVE), grid.size
+            state.hex, state.status, state.steps, units, int(UnitStatus.ACTIVE)
         )
         assert occupied.tolist() == np.unique(state.hex[units][live]).tolist()
 

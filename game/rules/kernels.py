@@ -419,25 +419,25 @@ def occupied_hexes(
     steps: npt.NDArray[np.int8],
     units: npt.NDArray[np.intp],
     active: int,
-    n: int,
     with_steps: bool = True,
 ) -> I64:
     """The hexes (sorted, each once) where one of `units` stands active (with steps left, or
-    with none too when not `with_steps`)."""
-    here = np.zeros(n, dtype=np.bool_)
+    with none too when not `with_steps`). Asked for at every move: it looks at the units only,
+    never at the whole map."""
+    found = np.empty(len(units), dtype=np.int64)
     count = 0
     for u in units:
         h = hexes[u]
-        if status[u] == active and h >= 0 and (steps[u] > 0 or not with_steps) and not here[h]:
-            here[h] = True
+        if status[u] == active and h >= 0 and (steps[u] > 0 or not with_steps):
+            found[count] = h
             count += 1
-    found = np.empty(count, dtype=np.int64)
-    k = 0
-    for h in range(n):
-        if here[h]:
-            found[k] = h
-            k += 1
-    return found
+    ordered = np.sort(found[:count])
+    kept = 0
+    for i in range(count):
+        if kept == 0 or ordered[i] != ordered[kept - 1]:
+            ordered[kept] = ordered[i]
+            kept += 1
+    return ordered[:kept]
 
 
 @njit(cache=True, nogil=True)

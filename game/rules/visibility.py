@@ -32,7 +32,7 @@ def observed_hexes(scenario: Scenario, state: GameState, side: int) -> npt.NDArr
     The array is shared and read-only."""
     grid = scenario.map
     mine = kernels.occupied_hexes(
-        state.hex, state.status, state.steps, _team_units(scenario)[side], _ACTIVE, grid.size, False
+        state.hex, state.status, state.steps, _team_units(scenario)[side], _ACTIVE, False
     )
     radius = scenario.scale.hexes(RECON_KM)
     key = (grid.fingerprint(), radius, mine.tobytes())

@@ -122,9 +122,7 @@ def _zone_of(
     if weather is None:
         weather = hex_weather(scenario, state)
     grid = scenario.map
-    occupied = kernels.occupied_hexes(
-        state.hex, state.status, state.steps, units, _ACTIVE, grid.size
-    )
+    occupied = kernels.occupied_hexes(state.hex, state.status, state.steps, units, _ACTIVE)
     return _spread_kept(grid, occupied, weather)
 
 
