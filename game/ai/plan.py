@@ -318,6 +318,8 @@ class PlanTracker:
         formation = self.scenario.units.formation
         result: dict[int, Order] = {}
         rule = self._breakout(hexes, active)
+        ours = self.scenario.side_table.friendly_ground[self.side][control]
+        goals_of: dict[int, tuple[int, ...]] = {}  # an attack's goals, by task: the same for all
         for u in units.tolist():
             f = int(formation[u])
             if rule is not None and f in rule.formations:
@@ -325,11 +327,12 @@ class PlanTracker:
                 continue
             for t, task in enumerate(self.tasks):
                 if f in task.formations:
-                    goals = (
-                        self._toward(task.toward, hexes, active)
-                        if task.posture == Posture.BREAKOUT
-                        else self._goals(task, control)
-                    )
+                    if task.posture == Posture.BREAKOUT:
+                        goals = self._toward(task.toward, hexes, active)
+                    else:
+                        if t not in goals_of:
+                            goals_of[t] = self._goals(task, ours)
+                        goals = goals_of[t]
                     result[u] = Order(
                         posture=task.posture,
                         goals=goals,
@@ -389,12 +392,11 @@ class PlanTracker:
         picked &= active & (hexes >= 0) & (units.side == self.side)
         return tuple(dict.fromkeys(int(h) for h in hexes[picked].tolist()))
 
-    def _goals(self, task: Task, control: npt.NDArray[np.uint8]) -> tuple[int, ...]:
-        """Hexes still to reach: for attacks, axis waypoints and objectives not yet held (in
-        order); for the other postures, the objectives themselves."""
+    def _goals(self, task: Task, ours: npt.NDArray[np.bool_]) -> tuple[int, ...]:
+        """Hexes still to reach: for attacks, axis waypoints and objectives not yet held (`ours`:
+        the side's team's ground), in order; for the other postures, the objectives themselves."""
         if task.posture != Posture.ATTACK:
             return task.objectives
-        ours = self.scenario.side_table.friendly_ground[self.side][control]
         route = list(task.axis)
         # waypoints up to the last one already held are behind us
         held = [i for i, h in enumerate(route) if ours[h]]
