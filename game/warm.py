@@ -41,6 +41,8 @@ def kernels_cached() -> bool:
             kernels.unit_reach,
             kernels.path_cost,
             kernels.zone,
+            kernels.occupied_hexes,
+            kernels.supply_layers,
             ai_kernels.score_moves,
             ai_kernels.enemy_picture,
             preview_kernels.preview_loops,
