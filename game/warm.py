@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 from game.ai import kernels as ai_kernels
 from game.rules import batch_kernels, kernels, preview_kernels
@@ -23,12 +22,13 @@ TURNS = 2  # enough turns to reach every kernel: moves, supply, combat, the AI's
 
 
 def _compiled(dispatcher: object) -> bool:
-    """Whether a numba dispatcher has machine code cached on disk (best effort)."""
+    """Whether a numba dispatcher has machine code cached on disk for its current source (best
+    effort): numba's own index of it, which comes back empty when missing or made from another
+    version of the source (a kernel moved or changed is compiled again)."""
     try:
-        cache = dispatcher._cache  # type: ignore[attr-defined]
-        name = dispatcher.py_func.__qualname__  # type: ignore[attr-defined]
-        return any(Path(cache._cache_path).glob(f"*{name}-*.nbi"))
-    except (AttributeError, OSError, TypeError):
+        index = dispatcher._cache._cache_file._load_index()  # type: ignore[attr-defined]
+        return bool(index)
+    except (AttributeError, OSError, TypeError, ValueError, EOFError):
         return False
 
 
