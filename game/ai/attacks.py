@@ -232,7 +232,9 @@ def _score(
     rows = participants.unit.astype(np.intp)
     # the enemy's steps at what the file's tank rule makes it lose, our own at the even share
     value = np.where(
-        participants.attacking, step_values(scenario)[rows], step_values(scenario, True)[rows]
+        participants.attacking,
+        step_values(scenario)[rows],
+        step_values(scenario, tank_rate=True)[rows],
     ) * preview.expected_steps_lost(batch)
     weight = np.ones(len(rows))
     for i, c in enumerate(candidates):

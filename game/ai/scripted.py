@@ -25,7 +25,6 @@ from game.ai.attacks import choose_attacks
 from game.ai.belief import Belief, belief_from_observation
 from game.ai.plan import Order, PlanTracker, Posture
 from game.ai.tactics import AttackContext, PhaseContext
-from game.enums import UnitKind
 from game.hexgrid import distance_array
 from game.observation import Observation
 from game.rules import breakout, movement, supply
@@ -39,7 +38,6 @@ _MOVING_PHASES = (Phase.MOVEMENT, Phase.EXPLOITATION)
 _COMBAT = Phase.COMBAT
 # plain ints: numpy compares them without looking up dunders on the enum class
 _ACTIVE = int(UnitStatus.ACTIVE)
-_TANK_KINDS = (int(UnitKind.ARMOUR), int(UnitKind.MECHANISED))  # sent to garrison last
 POSTURE_ORDER = {
     Posture.ATTACK: 0,
     Posture.HOLD: 1,
@@ -216,7 +214,7 @@ class HistoricalAI:
             present = [u for u in pool if state.hex[u] == city]
             if present:
                 # prefer the listed formations, then foot soldiers (tanks are better used moving)
-                present.sort(key=lambda u: (u not in listed, int(units.kind[u]) in _TANK_KINDS, u))
+                present.sort(key=lambda u: (u not in listed, is_mechanised(self.scenario, u), u))
                 pick = present[0]
                 if pick not in listed and listed:
                     # a stand-in (none of the listed is there) holds until one of them takes over
@@ -237,7 +235,7 @@ class HistoricalAI:
         grid = self.scenario.map
         at = state.hex[choices]
         distance = distance_array(grid.q[at], grid.r[at], grid.q[city], grid.r[city]).tolist()
-        tanks = np.isin(self.scenario.units.kind[choices], _TANK_KINDS).tolist()
+        tanks = [is_mechanised(self.scenario, u) for u in choices]
         if foot_first:
             return min(zip(tanks, distance, choices, strict=True))[2]
         return min(zip(distance, tanks, choices, strict=True))[2]
