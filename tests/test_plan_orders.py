@@ -14,6 +14,7 @@ from game.ai.plan import Order, PlanTracker, Posture
 from game.ai.players import play_one
 from game.ai.scripted import HistoricalAI
 from game.ai.tactics import PhaseContext
+from game.hexgrid import distance_array
 from game.scenario.model import load_scenario
 from game.session import Game
 from tests.conftest import MiniWriter
@@ -133,3 +134,55 @@ def test_a_hold_order_ending_before_it_starts_is_refused(mini: MiniWriter) -> No
     text = HOLD_POINT.replace("note =", "from = 1943-03-11\nuntil = 1943-03-09\nnote =")
     [problem] = problems_of(mini(append=PLAN + text))
     assert problem.endswith("plans.axis.hold.0.until: until comes before from")
+
+
+def test_a_hold_order_stays_past_until_while_an_enemy_is_near(mini: MiniWriter) -> None:
+    """Third Kharkov's Kempf leaves Krasnograd on 6 Mar unless Soviet units are still about it
+    (cut-off units used to walk through the empty town on their way east the next day): past
+    `until` an order with `while_enemy_within_km` stays in force only while a known enemy
+    stands that near its place."""
+    text = HOLD_POINT.replace("note =", "until = 1943-03-07\nwhile_enemy_within_km = 30\nnote =")
+    scenario = load_scenario(mini(append=PLAN + text))
+    grid = scenario.map
+    hill = int(grid.hex_of_latlon(*HILL))
+    reich = scenario.units.index("das_reich")
+    steps = distance_array(grid.q, grid.r, grid.q[hill], grid.r[hill])
+    reach = scenario.scale.hexes(30)
+    near = np.flatnonzero(steps == reach)[:1]
+    far = np.flatnonzero(steps == reach + 1)[:1]
+    tracker = PlanTracker.for_side(scenario, AXIS)
+    order = [(hill, frozenset({reich}))]
+    assert tracker.hold_orders(1) == order  # up to `until` as any order
+    assert tracker.hold_orders(2, near) == order
+    assert tracker.hold_orders(2, np.concatenate([far, near])) == order
+    assert tracker.hold_orders(2, far) == []
+    assert tracker.hold_orders(2, np.zeros(0, dtype=np.intp)) == []
+    assert tracker.hold_orders(2) == []
+
+
+def test_the_ai_keeps_a_garrison_past_until_beside_the_enemy_it_sees(mini: MiniWriter) -> None:
+    """The scripted AI asks the order with what its side knows: a Soviet division seen two hexes
+    (20 km) from the height keeps Das Reich on it past `until` at 30 km, not at 10 km; in Kharkov,
+    30 km off and out of sight, it keeps nobody there even at 30 km."""
+    beside = {'at = "kharkov"': "lat = 49.998\nlon = 36.15"}
+    for km, replace, kept in ((30, beside, True), (10, beside, False), (30, {}, False)):
+        text = HOLD_POINT.replace(
+            "note =", f"until = 1943-03-06\nwhile_enemy_within_km = {km}\nnote ="
+        )
+        scenario = load_scenario(mini(replace=replace, append=PLAN + text))
+        reich = scenario.units.index("das_reich")
+        game = Game(scenario, seed=1, undo=False)
+        ai = HistoricalAI(scenario, AXIS, seed=1)
+        play_one(game, ai)
+        assert (reich in ai.garrisons) == kept, (km, replace)
+
+
+def test_while_enemy_within_km_needs_until(mini: MiniWriter) -> None:
+    text = HOLD_POINT.replace("note =", "while_enemy_within_km = 30\nnote =")
+    [problem] = problems_of(mini(append=PLAN + text))
+    assert problem.endswith(
+        "plans.axis.hold.0: while_enemy_within_km keeps an order past its until: give until"
+    )
+    text = HOLD_POINT.replace("note =", "until = 1943-03-09\nwhile_enemy_within_km = 0\nnote =")
+    [problem] = problems_of(mini(append=PLAN + text))
+    assert "plans.axis.hold.0.while_enemy_within_km: 0 is out of range" in problem

@@ -180,10 +180,14 @@ def test_krasnograd_holds_while_the_ss_corps_is_away(rows: list[Row]) -> None:
     """Krasnograd, the SS corps' base, stayed German. Empty once the corps struck south, it fell
     to 3rd Tank Army's tank corps on 21 Feb in ~95 % of games; Totenkopf and then Kempf now hold
     it (the scenario file's hold orders). It still falls on 21 Feb when the tank corps beat
-    Totenkopf in the town (~9 % of 120 games) and after the orders end on 6 Mar (~9 %)."""
-    early = share(rows, lambda r: bool(r.get("first_taken_krasnograd", "9999") < "1943-03-07"))
-    assert early <= 0.25, early
-    assert share(rows, lambda r: r["owner_krasnograd"] == "axis") >= 0.85
+    Totenkopf in the town (~10 % of games). Kempf's order ends on 6 Mar, but not while Soviet
+    units are about the town: cut-off units used to walk through it on their way east on 7-11
+    Mar (~9 % of games, 4 of the suite's 48); now 3 of 468 games on five seed sets."""
+    first = [r.get("first_taken_krasnograd") or "9999" for r in rows]
+    assert sum(d < "1943-03-07" for d in first) <= 0.25 * len(rows), sorted(first)
+    late = [d for d in first if "1943-03-07" <= d < "9999"]
+    assert len(late) <= 0.05 * len(rows), late
+    assert share(rows, lambda r: r["owner_krasnograd"] == "axis") >= 0.9
 
 
 def test_sumy_stays_german(rows: list[Row]) -> None:

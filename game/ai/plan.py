@@ -32,10 +32,11 @@ import numpy as np
 import numpy.typing as npt
 
 from game.enums import parse_enum
+from game.hexgrid import distance_array
 from game.rules import breakout
 from game.scenario.knob_effects import day_after_start, knob_values
 from game.scenario.model import Scenario
-from game.scenario.schema import PathPoint, PlanPhase, PlanSpec, Trigger
+from game.scenario.schema import HoldOrder, PathPoint, PlanPhase, PlanSpec, Trigger
 
 
 class Posture(IntEnum):
@@ -275,16 +276,17 @@ class PlanTracker:
             return len(pocket_units - self.pockets_at_start) >= 2
         return False  # pragma: no cover - the schema allows no other kinds
 
-    def hold_orders(self, turn: int) -> list[tuple[int, frozenset[int]]]:
+    def hold_orders(
+        self, turn: int, enemy: npt.NDArray[np.intp] | None = None
+    ) -> list[tuple[int, frozenset[int]]]:
         """(city or point hex, the units that should garrison it; empty = any) of the side's
         hold orders still in force: the units the order names and the units of the formations
-        it names."""
+        it names. `enemy`: the hexes of the enemy units the side knows of, which keep an order
+        with `while_enemy_within_km` in force past its `until` (none given: none known)."""
         date = self.scenario.date_of_turn(turn)
         units = self.scenario.units
         out = []
         for hold in self.scenario.holds.get(self.side, ()):
-            if hold.until is not None and date > hold.until:
-                continue
             if hold.from_date is not None and date < hold.from_date:
                 continue
             found = self._named.get(id(hold))
@@ -301,9 +303,21 @@ class PlanTracker:
                     ),
                 )
                 self._named[id(hold)] = found
+            past = hold.until is not None and date > hold.until
+            if past and not self._enemy_near(hold, found[0], enemy):
+                continue
             if found[0] >= 0:
                 out.append(found)
         return out
+
+    def _enemy_near(self, hold: HoldOrder, place: int, enemy: npt.NDArray[np.intp] | None) -> bool:
+        """A known enemy unit stands within the order's `while_enemy_within_km` of its place."""
+        km = hold.while_enemy_within_km
+        if km is None or enemy is None or len(enemy) == 0 or place < 0:
+            return False
+        grid = self.scenario.map
+        steps = distance_array(grid.q[enemy], grid.r[enemy], grid.q[place], grid.r[place])
+        return bool(np.any(steps <= self.scenario.scale.hexes(km)))
 
     def orders(
         self,

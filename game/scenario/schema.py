@@ -477,7 +477,10 @@ class HoldOrder(Strict):
     left to take (not arrived, gone, or garrisoning elsewhere) it sends the nearest unit of any
     formation. Calibrated scenarios lean on this: a hold order naming late arrivals garrisons
     with whoever is at hand until they come. An order with `from` starts that day: a base a
-    formation arrives at, empty before it comes, is not garrisoned with whoever is at hand."""
+    formation arrives at, empty before it comes, is not garrisoned with whoever is at hand. An
+    order with `until` and `while_enemy_within_km` stays in force past `until` while the side
+    knows of an enemy unit that near the place (seen now, or remembered where last seen): a base
+    is not left empty beside enemy units that would walk in, and is let go once they are gone."""
 
     city: Identifier | None = None
     point: LatLon | None = None
@@ -485,6 +488,7 @@ class HoldOrder(Strict):
     units: ManyOf[Identifier] = []
     from_date: Date | None = Field(default=None, alias="from")
     until: Date | None = None
+    while_enemy_within_km: Annotated[Float, Field(gt=0.0, le=500.0)] | None = None
     note: Text = ""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -493,6 +497,8 @@ class HoldOrder(Strict):
     def _one_place(self) -> HoldOrder:
         if (self.city is None) == (self.point is None):
             raise ValueError("a hold order names exactly one of city or point")
+        if self.while_enemy_within_km is not None and self.until is None:
+            raise ValueError("while_enemy_within_km keeps an order past its until: give until")
         return self
 
 
