@@ -10,10 +10,12 @@ import pytest
 
 from game.cli import main
 from game.scenario.model import load_scenario
+from game.sim import stats
 from game.sim.headlines import Outcome, comparison_sentence, main_outcomes
 from game.sim.stats import (
     Estimate,
     bootstrap_median,
+    median_difference,
     paired_median_difference,
     paired_share_difference,
     points_text,
@@ -98,6 +100,41 @@ def test_bootstrap_median_is_reproducible_and_brackets_the_median() -> None:
     assert first.low >= 12.0 and first.high <= 40.0
     same = bootstrap_median([5.0] * 6, np.random.default_rng(1))
     assert (same.low, same.value, same.high) == (5.0, 5.0, 5.0)
+
+
+def test_bootstraps_draw_in_blocks_what_one_draw_of_every_resample_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bootstrap draws its game indices a block at a time, so that 10,000 games no longer
+    take ~500 MB at once: the intervals are the ones drawing every resample at once gives,
+    whatever the block (one resample, a few, an uneven last one) and for odd and even counts."""
+    data = np.random.default_rng(11).gamma(2.0, 150.0, size=(2, 301))
+
+    def at_once(seed: int, resamples: int) -> tuple[float, ...]:
+        rng = np.random.default_rng(seed)
+        a, b = data[0], data[1][:300]
+        picks = rng.integers(0, a.size, size=(resamples, a.size))
+        single = np.percentile(np.median(a[picks], axis=1), [2.5, 97.5])
+        picks_a = rng.integers(0, a[:300].size, size=(resamples, 300))
+        picks_b = rng.integers(0, b.size, size=(resamples, 300))
+        apart = np.median(b[picks_b], axis=1) - np.median(a[:300][picks_a], axis=1)
+        picks = rng.integers(0, 300, size=(resamples, 300))
+        paired = np.median(b[picks], axis=1) - np.median(a[:300][picks], axis=1)
+        ends = (*single, *np.percentile(apart, [2.5, 97.5]), *np.percentile(paired, [2.5, 97.5]))
+        return tuple(float(x) for x in ends)
+
+    def blocked(seed: int, resamples: int) -> tuple[float, ...]:
+        rng = np.random.default_rng(seed)
+        a, b = data[0], data[1][:300]
+        single = bootstrap_median(a, rng, resamples)
+        apart = median_difference(a[:300], b, rng, resamples)
+        paired = paired_median_difference(a[:300], b, rng, resamples)
+        return (single.low, single.high, apart.low, apart.high, paired.low, paired.high)
+
+    for block_picks in (1, 301 * 3, 300 * 7 + 5, stats.BLOCK_PICKS):
+        monkeypatch.setattr(stats, "BLOCK_PICKS", block_picks)
+        for seed, resamples in ((5, 50), (6, 53)):
+            assert blocked(seed, resamples) == at_once(seed, resamples), block_picks
 
 
 def test_paired_median_difference_sees_a_shift_of_every_game() -> None:
