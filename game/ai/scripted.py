@@ -139,9 +139,7 @@ class HistoricalAI:
         if state.phase == Phase.MOVEMENT:
             self._update_plan(view, belief)
             self.orders = self.plan.orders(own, state.control, state.hex, state.active)
-            holds = self.plan.hold_orders(state.turn, self._known_enemy(belief))
-            self._assign_garrisons(belief, own, holds)
-            self._hold_cities = {city for city, _ in holds}
+            self._assign_garrisons(belief, own)
             for u, city in self.garrisons.items():
                 base = self.orders.get(u, NO_ORDER)
                 self.orders[u] = Order(Posture.HOLD, (city,), base.objectives, base.task, city)
@@ -197,25 +195,15 @@ class HistoricalAI:
                     pocketed.update(int(u) for u in pocket.units.tolist())
         self.plan.update(state.turn, state.control, share, frozenset(pocketed))
 
-    def _known_enemy(self, belief: Belief) -> np.ndarray:
-        """Hexes of the enemy units the side knows of: seen now, or remembered where last seen."""
+    def _assign_garrisons(self, belief: Belief, own: np.ndarray) -> None:
+        """One unit per hold-order city we hold: the one already there, else the nearest. A unit
+        the order does not name holds only until one it names is free to take over: that one is
+        sent (foot soldiers first), and the stand-in goes once it is there. The orders in force
+        are asked with the enemy the side knows of (seen now, or remembered where last seen)."""
         state = belief.state
-        seen = state.active & (state.hex >= 0) & self.scenario.unit_hostile[self.side]
-        return np.concatenate([state.hex[seen], belief.ghosts[belief.ghosts >= 0]]).astype(np.intp)
-
-    def _assign_garrisons(
-        self,
-        belief: Belief,
-        own: np.ndarray,
-        holds: list[tuple[int, frozenset[int]]] | None = None,
-    ) -> None:
-        """One unit per hold-order city we hold (`holds`: the orders in force, found from the
-        belief when not given): the one already there, else the nearest. A unit the order does
-        not name holds only until one it names is free to take over: that one is sent (foot
-        soldiers first), and the stand-in goes once it is there."""
-        state = belief.state
-        if holds is None:
-            holds = self.plan.hold_orders(state.turn, self._known_enemy(belief))
+        known = np.concatenate([state.hex[belief.enemy_visible], belief.ghosts[belief.ghosts >= 0]])
+        holds = self.plan.hold_orders(state.turn, known.astype(np.intp))
+        self._hold_cities = {city for city, _ in holds}
         units = self.scenario.units
         self.garrisons = {}
         # a pocket breaking out leaves its cities: its units garrison nothing
