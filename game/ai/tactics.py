@@ -854,18 +854,27 @@ def support_by_hex(scenario: Scenario, side: int, belief: Belief, weather: HexWe
     """[N] the artillery and air column shift `side` gets attacking each hex (in the weather of
     the hex): against the side of the known enemy standing there, elsewhere against the first
     enemy side (move order)."""
-    enemies = [s for s in scenario.sides if not scenario.side_table.allied(side, s)]
-    shift = np.zeros((len(Weather), len(scenario.sides)), dtype=np.int32)
-    for enemy in enemies:
-        artillery, air = combat_phase.support_shifts(scenario, side, enemy)
-        for w in range(len(Weather)):
-            shift[w, enemy] = combat_rules.support_shift(artillery, air, w)
+    enemies, shift = _support_table(scenario, side)
     state = belief.state
     holder = np.full(scenario.map.size, enemies[0] if enemies else side, dtype=np.intp)
     seen = np.nonzero(state.active & (state.hex >= 0) & scenario.unit_hostile[side])[0]
     holder[state.hex[seen]] = scenario.units.side[seen]
     result: I32 = shift[per_hex(weather, scenario.map.size), holder]
     return result
+
+
+@lru_cache(maxsize=32)
+def _support_table(scenario: Scenario, side: int) -> tuple[tuple[int, ...], I32]:
+    """`side`'s enemies, and its support column shift [weather, enemy side] (fixed by the file:
+    every phase of the side asks for it)."""
+    enemies = tuple(s for s in scenario.sides if not scenario.side_table.allied(side, s))
+    shift = np.zeros((len(Weather), len(scenario.sides)), dtype=np.int32)
+    for enemy in enemies:
+        artillery, air = combat_phase.support_shifts(scenario, side, enemy)
+        for w in range(len(Weather)):
+            shift[w, enemy] = combat_rules.support_shift(artillery, air, w)
+    shift.flags.writeable = False
+    return enemies, shift
 
 
 @cache
