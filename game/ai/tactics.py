@@ -160,8 +160,9 @@ def _city_values(scenario: Scenario) -> F64:
     return values
 
 
+@lru_cache(maxsize=64)
 def free_depth(scenario: Scenario, posture: Posture) -> int:
-    """FREE_DEPTH_KM of a posture in hexes of the scenario's map."""
+    """FREE_DEPTH_KM of a posture in hexes of the scenario's map (every unit's move asks)."""
     return scenario.scale.hexes(FREE_DEPTH_KM[posture], minimum=0)
 
 
@@ -527,7 +528,9 @@ class PhaseContext:
     # [kind, N, 6] share of its attack a unit brings from a hex against each neighbour (`_into`)
     into: F64 = field(default_factory=lambda: np.ones((len(UnitKind), 0, 6)))
     _no_field: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # goal-less units
-    _orders_seen: dict[Order, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = field(
+    # by the order's id (the order kept alongside, so the id stays its own): hashing a frozen
+    # order at every unit's move cost more than the lookup saves
+    _orders_seen: dict[int, tuple[Order, npt.NDArray[np.int64], npt.NDArray[np.int64]]] = field(
         default_factory=dict
     )
     # the enemies' zone of control as the side sees them: fixed while no enemy comes into view or
@@ -658,14 +661,15 @@ class PhaseContext:
     def _order_arrays(self, order: Order) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """An order's objectives, and its goals and objectives, as the move scoring takes them
         (kept for the phase: many units share an order)."""
-        found = self._orders_seen.get(order)
-        if found is None:
+        found = self._orders_seen.get(id(order))
+        if found is None or found[0] is not order:
             found = (
+                order,
                 np.array(order.objectives, dtype=np.int64),
                 np.array(order.goals + order.objectives, dtype=np.int64),
             )
-            self._orders_seen[order] = found
-        return found
+            self._orders_seen[id(order)] = found
+        return found[1], found[2]
 
     def goal_field(self, goals: tuple[int, ...], klass: int) -> I32:
         """`fields.goal_field` toward `goals` in the phase's weather, kept for the phase: every
@@ -728,13 +732,13 @@ class PhaseContext:
         state = self.belief.state
         start = int(state.hex[u])
         posture = order.posture
-        d = np.asarray(destinations, dtype=np.int64)
+        d = destinations.astype(np.int64)
         goals = order.goals if order.goals else order.objectives
         garrison = order.garrison >= 0
         if garrison:
             goals = (order.garrison,)
         if goals:
-            goal_field = self.goal_field(goals, int(MOVEMENT_CLASS[units.kind[u]]))
+            goal_field = self.goal_field(goals, _movement_classes(scenario)[u])
         else:
             goal_field = self._no_field
         own_attack = float(self.attack_of[u])
@@ -861,6 +865,13 @@ def support_by_hex(scenario: Scenario, side: int, belief: Belief, weather: HexWe
     holder[state.hex[seen]] = scenario.units.side[seen]
     result: I32 = shift[per_hex(weather, scenario.map.size), holder]
     return result
+
+
+@lru_cache(maxsize=16)
+def _movement_classes(scenario: Scenario) -> list[int]:
+    """Each unit's movement class, as a plain list (read for every unit's move)."""
+    classes: list[int] = MOVEMENT_CLASS[scenario.units.kind].tolist()
+    return classes
 
 
 @lru_cache(maxsize=32)
