@@ -333,30 +333,35 @@ class PlanTracker:
         result: dict[int, Order] = {}
         rule = self._breakout(hexes, active)
         ours = self.scenario.side_table.friendly_ground[self.side][control]
-        goals_of: dict[int, tuple[int, ...]] = {}  # an attack's goals, by task: the same for all
+        # one order per task, shared by its units (orders are frozen): a task's goals are the
+        # same for all of them, and the move scoring keeps its arrays by order
+        of_task: dict[int, Order] = {}
+        none = Order(Posture.HOLD, (), (), -1)
+        breaking = None if rule is None else Order(Posture.BREAKOUT, rule.axis, (), -1)
         for u in units.tolist():
             f = int(formation[u])
-            if rule is not None and f in rule.formations:
-                result[u] = Order(Posture.BREAKOUT, rule.axis, (), -1)
+            if breaking is not None and rule is not None and f in rule.formations:
+                result[u] = breaking
                 continue
             for t, task in enumerate(self.tasks):
                 if f in task.formations:
-                    if task.posture == Posture.BREAKOUT:
-                        goals = self._toward(task.toward, hexes, active)
-                    else:
-                        if t not in goals_of:
-                            goals_of[t] = self._goals(task, ours)
-                        goals = goals_of[t]
-                    result[u] = Order(
-                        posture=task.posture,
-                        goals=goals,
-                        objectives=task.objectives,
-                        task=t,
-                        own_loss_weight=task.own_loss_weight,
-                    )
+                    order = of_task.get(t)
+                    if order is None:
+                        if task.posture == Posture.BREAKOUT:
+                            goals = self._toward(task.toward, hexes, active)
+                        else:
+                            goals = self._goals(task, ours)
+                        order = of_task[t] = Order(
+                            posture=task.posture,
+                            goals=goals,
+                            objectives=task.objectives,
+                            task=t,
+                            own_loss_weight=task.own_loss_weight,
+                        )
+                    result[u] = order
                     break
             else:
-                result[u] = Order(Posture.HOLD, (), (), -1)
+                result[u] = none
         return result
 
     def breaking_out(self) -> frozenset[int]:
