@@ -208,13 +208,15 @@ class HistoricalAI:
         self.garrisons = {}
         # a pocket breaking out leaves its cities: its units garrison nothing
         going = self.plan.breaking_out()
-        taken: set[int] = {u for u in own.tolist() if int(units.formation[u]) in going}
+        mine: list[int] = own.tolist()
+        at = dict(zip(mine, state.hex[own].tolist(), strict=True))
+        taken: set[int] = {u for u in mine if int(units.formation[u]) in going}
         for city, chosen in holds:
             if not self.scenario.side_table.friendly_ground[self.side][state.control[city]]:
                 continue
-            pool = [int(u) for u in own.tolist() if int(u) not in taken]
+            pool = [u for u in mine if u not in taken]
             listed = [u for u in pool if not chosen or u in chosen]
-            present = [u for u in pool if state.hex[u] == city]
+            present = [u for u in pool if at[u] == city]
             if present:
                 # prefer the listed formations, then foot soldiers (tanks are better used moving)
                 present.sort(key=lambda u: (u not in listed, is_mechanised(self.scenario, u), u))
