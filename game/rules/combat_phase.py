@@ -26,10 +26,9 @@ from game import hexgrid
 from game.actions import Attack
 from game.enums import NO_SIDE
 from game.events import Event
-from game.geo import HexMap
 from game.rules import combat, fortification, losses, movement, stacking, supply
 from game.rules.control import take_control
-from game.rules.weather import weather_of_hex
+from game.rules.weather import local_weather
 from game.rules.zoc import zone_of_control
 from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
@@ -114,45 +113,163 @@ def combat_spec(
 def attack_batch(
     scenario: Scenario, state: GameState, attacks: Sequence[Attack], ground: CombatGround
 ) -> combat.CombatBatch:
-    """The batch of these attacks (all by one side) on the current state, as
-    `combat.build_batch` over their `combat_spec`s. The AI weighs hundreds of attacks a turn,
-    most of them on a few targets, so each target is described once."""
-    targets: dict[int, combat.CombatSpec] = {}
-    specs = []
-    for attack in attacks:
-        target = targets.get(attack.target)
-        if target is None:
-            target = targets[attack.target] = _target_spec(scenario, state, attack, ground)
-        specs.append(_by(scenario, state, attack, target))
-    return combat.build_batch(unit_arrays(scenario, state), specs)
+    """The batch of these attacks (all by one side) on the current state: `combat.build_batch`
+    over their `combat_spec`s (the tests hold the two equal), built as `candidate_batch`."""
+    return candidate_batch(
+        scenario, state, [a.target for a in attacks], [a.attackers for a in attacks], ground
+    )
+
+
+def candidate_batch(
+    scenario: Scenario,
+    state: GameState,
+    targets: Sequence[int],
+    attackers: Sequence[Sequence[int]],
+    ground: CombatGround,
+) -> combat.CombatBatch:
+    """The batch of attacks `attackers[i]` on `targets[i]` (all by one side) on the current
+    state, straight into arrays. The AI weighs hundreds of attacks a turn, most of them on a
+    few targets, so each target is described once (`_target_facts`, all targets in one go) and
+    each combat takes its target's row; at a few units a combat, plain lists lay out the rows
+    faster than numpy would."""
+    n = len(targets)
+    if n == 0:
+        return combat.build_batch(unit_arrays(scenario, state), [])
+    grid = scenario.map
+    attacker_side = int(scenario.units.side[attackers[0][0]])
+    distinct = sorted(set(targets))
+    index = {t: i for i, t in enumerate(distinct)}
+    which = [index[t] for t in targets]
+    target_hexes = np.array(distinct, dtype=np.intp)
+    held = _defenders_at(scenario, state, attacker_side, target_hexes)
+    sides = scenario.units.side
+    facts = _target_facts(
+        scenario,
+        state,
+        target_hexes,
+        [int(sides[d[0]]) if d else NO_SIDE for d in held],
+        attacker_side,
+        ground,
+    )[which]
+    # rows: each combat's attackers, then its defenders
+    unit_rows: list[int] = []
+    combat_rows: list[int] = []
+    attacking_rows: list[bool] = []
+    for c, (i, attack) in enumerate(zip(which, attackers, strict=True)):
+        defenders = held[i]
+        unit_rows += attack
+        unit_rows += defenders
+        combat_rows += [c] * (len(attack) + len(defenders))
+        attacking_rows += [True] * len(attack)
+        attacking_rows += [False] * len(defenders)
+    rows = np.array(unit_rows, dtype=np.intp)
+    combat_of = np.array(combat_rows, dtype=np.intp)
+    attacking = np.array(attacking_rows, dtype=np.bool_)
+    # the river each attacker crosses: the hexside of its hex that faces the target
+    from_hex = state.hex[rows]
+    facing = grid.neighbor[from_hex] == target_hexes[np.array(which, dtype=np.intp)][combat_of, None]
+    if not facing.any(axis=1)[attacking].all():
+        raise ValueError("an attacker is not next to its target")
+    river = np.where(attacking, grid.river[from_hex, facing.argmax(axis=1)], 0).astype(np.uint8)
+    units = scenario.units
+    return combat.assemble_batch(
+        game=np.zeros(n, dtype=np.int32),
+        terrain=facts[:, 0].astype(np.uint8),
+        city=facts[:, 1].astype(np.uint8),
+        fortification=facts[:, 2].astype(np.uint8),
+        weather=facts[:, 3].astype(np.uint8),
+        artillery=facts[:, 4].astype(np.int8),
+        air=facts[:, 5].astype(np.int8),
+        can_retreat=facts[:, 6].astype(np.bool_),
+        surrounded=facts[:, 7].astype(np.bool_),
+        combat=combat_of,
+        attacking=attacking,
+        unit=rows.astype(np.int32),
+        kind=units.kind[rows],
+        steps=state.steps[rows],
+        max_steps=units.max_steps[rows],
+        value=np.where(attacking, units.attack[rows], units.defence[rows]),
+        supply=supply.supply_stage(scenario, state.supply[rows]),
+        fatigue=state.fatigue[rows],
+        river=river,
+    )
+
+
+def _defenders_at(
+    scenario: Scenario, state: GameState, attacker_side: int, targets: npt.NDArray[np.intp]
+) -> list[list[int]]:
+    """The units holding each of `targets` against `attacker_side` (`_defenders`' test, all
+    targets at once), ascending."""
+    index = np.full(scenario.map.size + 1, -1, dtype=np.intp)  # hex -1 (off the map) reads -1
+    index[targets] = np.arange(targets.shape[0])
+    at = index[state.hex]
+    found = np.flatnonzero(state.active & scenario.unit_hostile[attacker_side] & (at >= 0))
+    held: list[list[int]] = [[] for _ in range(targets.shape[0])]
+    for u, i in zip(found.tolist(), at[found].tolist(), strict=True):
+        held[i].append(u)
+    return held
+
+
+def _target_facts(
+    scenario: Scenario,
+    state: GameState,
+    targets: npt.NDArray[np.intp],
+    defender_side: Sequence[int],
+    attacker_side: int,
+    ground: CombatGround,
+) -> npt.NDArray[np.int64]:
+    """What an attack's description takes from its target hex and whoever holds it (no
+    attackers yet), the same for every attack on that hex: per target (`defender_side` NO_SIDE
+    where nobody holds it) terrain, city, fortification, weather, artillery, air, can_retreat,
+    surrounded (`combat.CombatSpec`'s fields)."""
+    grid = scenario.map
+    k = targets.shape[0]
+    facts = np.zeros((k, 8), dtype=np.int64)
+    facts[:, 0] = grid.terrain[targets]
+    facts[:, 1] = [
+        CITY_CODE[grid.cities[c].size] if c >= 0 else 0 for c in grid.city_at[targets].tolist()
+    ]
+    facts[:, 3] = np.broadcast_to(local_weather(scenario, state.turn), (grid.size,))[targets]
+    side_of = np.array(defender_side, dtype=np.intp)
+    for side in sorted(set(defender_side)):
+        rows = side_of == side
+        facts[rows, 4:6] = support_shifts(scenario, attacker_side, side)
+        if side == NO_SIDE:
+            continue  # nobody holds it: no fortification, no retreat, not surrounded
+        held = targets[rows]
+        around = grid.neighbor[held]
+        facts[rows, 2] = ground.fortification[side][held]
+        facts[rows, 6] = (ground.retreat_room[side][around] & (around >= 0)).any(axis=1)
+        facts[rows, 7] = ground.isolated[side][held]
+    return facts
 
 
 def _target_spec(
     scenario: Scenario, state: GameState, attack: Attack, ground: CombatGround
 ) -> combat.CombatSpec:
-    """What an attack's description takes from its target hex and whoever holds it (no
-    attackers yet): the same for every attack on that hex."""
-    grid = scenario.map
-    target = attack.target
+    """`_target_facts` as a spec, with the defenders (no attackers yet)."""
     attacker_side = int(scenario.units.side[attack.attackers[0]])
-    defenders = np.nonzero(
-        state.active & (state.hex == target) & scenario.unit_hostile[attacker_side]
-    )[0]
-    held = len(defenders) > 0
-    defender_side = int(scenario.units.side[defenders[0]]) if held else NO_SIDE
-    c = int(grid.city_at[target])
-    artillery, air = support_shifts(scenario, attacker_side, defender_side)
+    defenders = _defenders(scenario, state, attack)
+    defender_side = int(scenario.units.side[defenders[0]]) if defenders else NO_SIDE
+    terrain, city, fortified, weather, artillery, air, can_retreat, surrounded = _target_facts(
+        scenario,
+        state,
+        np.array([attack.target], dtype=np.intp),
+        [defender_side],
+        attacker_side,
+        ground,
+    )[0].tolist()
     return combat.CombatSpec(
         attackers=[],
-        defenders=defenders.tolist(),
-        terrain=int(grid.terrain[target]),
-        city=CITY_CODE[grid.cities[c].size] if c >= 0 else 0,
-        fortification=int(ground.fortification[defender_side][target]) if held else 0,
-        weather=int(weather_of_hex(scenario, state.turn, target)),
+        defenders=defenders,
+        terrain=terrain,
+        city=city,
+        fortification=fortified,
+        weather=weather,
         artillery=artillery,
         air=air,
-        can_retreat=held and _can_retreat(grid, target, ground.retreat_room[defender_side]),
-        surrounded=bool(ground.isolated[defender_side][target]) if held else False,
+        can_retreat=bool(can_retreat),
+        surrounded=bool(surrounded),
     )
 
 
@@ -196,11 +313,6 @@ def _retreat_room(
         & ~(enemy_zoc & (friendly == 0))
     )
     return room
-
-
-def _can_retreat(grid: HexMap, h: int, room: npt.NDArray[np.bool_]) -> bool:
-    around = grid.neighbor[h]
-    return bool(room[around[around >= 0]].any())
 
 
 def retreat_options(
