@@ -14,8 +14,9 @@ their own objectives and mop up cut-off enemies, so a quiet sector stays quiet.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -85,8 +86,8 @@ def choose_attacks(
             strict=True,
         )
     )
-    near_objective = _near_objectives(context)
     exposed = set(np.nonzero(context.exposed)[0].tolist())
+    start_pool = sorted(pool)
 
     def allowed(u: int, target: int) -> bool:
         """Attacking formations attack anything; the others only counter-attack next to their
@@ -97,13 +98,25 @@ def choose_attacks(
             return True
         if order.posture != Posture.WITHDRAW and target in exposed:
             return True
-        return bool(isolated[target]) or target in near_objective.get(u, set())
+        return bool(isolated[target]) or near_objective().near(u, target)
+
+    @cache
+    def near_objective() -> _Objectives:
+        """Traced on first need (in many phases every attacker may attack anyway), for the
+        units whose posture asks it."""
+        cautious = [
+            u
+            for u in start_pool
+            if context.orders.get(u, NO_ORDER).posture not in (Posture.ATTACK, Posture.BREAKOUT)
+        ]
+        return _Objectives.of(context, cautious)
 
     chosen: list[Attack] = []
     targets = set(enemy_at)
+    ready = _ready(grid.neighbor, state.hex, pool, targets, strength, allowed)
     known: dict[Candidate, float] = {}  # scores stay valid: the state does not change meanwhile
     for _ in range(MAX_ROUNDS):
-        candidates = _candidates(grid.neighbor, state.hex, pool, targets, strength, allowed)
+        candidates = _candidates(ready, pool, targets)
         if not candidates:
             break
         new = [c for c in candidates if c not in known]
@@ -210,49 +223,75 @@ def _own_loss_weight(
     return float(_Terms.of(context, [candidate], exposed).own_loss_weight[0])
 
 
-def _near_objectives(context: AttackContext | PhaseContext) -> dict[int, set[int]]:
-    """Per unit, the enemy-held hexes within COUNTER_KM of its order's objectives."""
-    enemy = context.enemy_hex
-    keys = {
-        u: order.objectives + ((order.garrison,) if order.garrison >= 0 else ())
-        for u, order in context.orders.items()
-    }
-    places = sorted({h for key in keys.values() for h in key})
-    near_place: dict[int, set[int]] = {}
-    if places and len(enemy):
-        # every objective against every enemy stack at once: one row of enemies near each place
+@dataclass(frozen=True, eq=False)
+class _Objectives:
+    """Which enemy-held hexes lie within COUNTER_KM of each unit's objectives (its order's
+    objectives and garrison): every objective against every enemy stack at once, asked one
+    (unit, target) pair at a time."""
+
+    keys: dict[int, tuple[int, ...]]  # per unit with orders, its objective hexes
+    row: dict[int, int]  # objective hex -> row of `close`
+    column: dict[int, int]  # enemy hex -> column of `close`
+    close: npt.NDArray[np.bool_]
+
+    @classmethod
+    def of(cls, context: AttackContext | PhaseContext, units: Iterable[int]) -> _Objectives:
+        enemy = context.enemy_hex
+        keys = {
+            u: order.objectives + ((order.garrison,) if order.garrison >= 0 else ())
+            for u in units
+            if (order := context.orders.get(u)) is not None
+        }
+        places = sorted({h for key in keys.values() for h in key})
         reach = context.scenario.scale.hexes(COUNTER_KM)
         close = fields.hex_distance_between(
             context.scenario, np.array(places, dtype=np.int32), enemy
         ) <= reach
-        near_place = {h: set(enemy[row].tolist()) for h, row in zip(places, close, strict=True)}
-    out: dict[int, set[int]] = {}
-    cache: dict[tuple[int, ...], set[int]] = {}
-    for u, key in keys.items():
-        if key not in cache:
-            cache[key] = set().union(*(near_place.get(h, set()) for h in key))
-        out[u] = cache[key]
-    return out
+        return cls(
+            keys,
+            {h: i for i, h in enumerate(places)},
+            {h: i for i, h in enumerate(enemy.tolist())},
+            close,
+        )
+
+    def near(self, u: int, target: int) -> bool:
+        """Whether enemy-held `target` is within COUNTER_KM of one of u's objectives."""
+        column = self.column.get(target)
+        return column is not None and any(
+            self.close[self.row[h], column] for h in self.keys.get(u, ())
+        )
 
 
-def _candidates(
+def _ready(
     neighbor: npt.NDArray[np.int32],
     hexes: npt.NDArray[np.int32],
     pool: set[int],
     targets: set[int],
     strength: dict[int, float],
     allowed: Callable[[int, int], bool],
-) -> list[Candidate]:
+) -> dict[int, list[int]]:
+    """Per target (ascending), the units of the pool next to it that may attack it, strongest
+    first. Asked once a phase: between rounds units and targets only leave (`_candidates`)."""
     by_target: dict[int, list[int]] = {}
     for u in sorted(pool):
         for n in neighbor[hexes[u]].tolist():
             if n in targets and allowed(u, n):
                 by_target.setdefault(n, []).append(u)
+    return {
+        target: sorted(by_target[target], key=lambda u: (-strength[u], u))
+        for target in sorted(by_target)
+    }
+
+
+def _candidates(ready: dict[int, list[int]], pool: set[int], targets: set[int]) -> list[Candidate]:
+    """For every target still open, the strongest one, two, three ... of its ready units still
+    free (all of them last)."""
     out: list[Candidate] = []
-    for target in sorted(by_target):
-        ready = sorted(by_target[target], key=lambda u: (-strength[u], u))
-        for k in range(1, len(ready) + 1):
-            out.append(Candidate(target, tuple(ready[:k])))
+    for target, units in ready.items():
+        if target not in targets:
+            continue
+        free = [u for u in units if u in pool]
+        out += [Candidate(target, tuple(free[:k])) for k in range(1, len(free) + 1)]
     return out
 
 
