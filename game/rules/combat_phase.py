@@ -107,7 +107,48 @@ def combat_spec(
     scenario: Scenario, state: GameState, attack: Attack, ground: CombatGround
 ) -> combat.CombatSpec:
     """The combat core's description of one declared attack on the current state."""
-    return _by(scenario, state, attack, _target_spec(scenario, state, attack, ground))
+    return combat_specs(scenario, state, [attack], ground)[0]
+
+
+def combat_specs(
+    scenario: Scenario,
+    state: GameState,
+    attacks: Sequence[Attack],
+    ground: CombatGround,
+    game: int = 0,
+    defenders: Sequence[list[int]] | None = None,
+) -> list[combat.CombatSpec]:
+    """The combat core's description of these declared attacks (all by one side) on the
+    current state, as combat `game` of a batch; `defenders` (each attack's `_defenders`) when
+    the caller has them already. Targets are described together (`_target_facts`)."""
+    held = [_defenders(scenario, state, a) for a in attacks] if defenders is None else defenders
+    sides = scenario.units.side
+    facts = _target_facts(
+        scenario,
+        state,
+        np.array([a.target for a in attacks], dtype=np.intp),
+        [int(sides[d[0]]) if d else NO_SIDE for d in held],
+        int(sides[attacks[0].attackers[0]]),
+        ground,
+    ).tolist()
+    return [
+        combat.CombatSpec(
+            attackers=list(attack.attackers),
+            defenders=list(d),
+            terrain=terrain,
+            rivers=_rivers(scenario, state, attack),
+            city=city,
+            fortification=fortified,
+            weather=weather,
+            artillery=artillery,
+            air=air,
+            can_retreat=bool(can_retreat),
+            surrounded=bool(surrounded),
+            game=game,
+        )
+        for attack, d, (terrain, city, fortified, weather, artillery, air, can_retreat, surrounded)
+        in zip(attacks, held, facts, strict=True)
+    ]
 
 
 def attack_batch(
@@ -244,44 +285,6 @@ def _target_facts(
     return facts
 
 
-def _target_spec(
-    scenario: Scenario, state: GameState, attack: Attack, ground: CombatGround
-) -> combat.CombatSpec:
-    """`_target_facts` as a spec, with the defenders (no attackers yet)."""
-    attacker_side = int(scenario.units.side[attack.attackers[0]])
-    defenders = _defenders(scenario, state, attack)
-    defender_side = int(scenario.units.side[defenders[0]]) if defenders else NO_SIDE
-    terrain, city, fortified, weather, artillery, air, can_retreat, surrounded = _target_facts(
-        scenario,
-        state,
-        np.array([attack.target], dtype=np.intp),
-        [defender_side],
-        attacker_side,
-        ground,
-    )[0].tolist()
-    return combat.CombatSpec(
-        attackers=[],
-        defenders=defenders,
-        terrain=terrain,
-        city=city,
-        fortification=fortified,
-        weather=weather,
-        artillery=artillery,
-        air=air,
-        can_retreat=bool(can_retreat),
-        surrounded=bool(surrounded),
-    )
-
-
-def _by(
-    scenario: Scenario, state: GameState, attack: Attack, target: combat.CombatSpec
-) -> combat.CombatSpec:
-    """The target's description with the attack's units and the rivers they cross."""
-    return dataclasses.replace(
-        target, attackers=list(attack.attackers), rivers=_rivers(scenario, state, attack)
-    )
-
-
 def _rivers(scenario: Scenario, state: GameState, attack: Attack) -> list[int]:
     """The river each attacker crosses into the target, in the order of the attackers."""
     grid = scenario.map
@@ -349,14 +352,24 @@ class PreparedPhase:
 
 def prepare(scenario: Scenario, state: GameState, game: int = 0) -> PreparedPhase:
     """Describe one game's declared attacks for the core (game index `game` in a batch)."""
-    attacks = [a for a in state.declared if _still_valid(scenario, state, a)]
-    if not attacks:
-        return PreparedPhase([], [])
-    ground = CombatGround.for_attacks(scenario, state, attacks)
-    specs = [
-        dataclasses.replace(combat_spec(scenario, state, a, ground), game=game) for a in attacks
+    standing = [
+        (a, d)
+        for a in state.declared
+        if (d := _defenders(scenario, state, a))
+        and all(state.status[u] == UnitStatus.ACTIVE for u in a.attackers)
     ]
-    return PreparedPhase(attacks, specs)
+    if not standing:
+        return PreparedPhase([], [])
+    attacks = [a for a, _ in standing]
+    held = [d for _, d in standing]
+    sides = scenario.units.side
+    ground = CombatGround.of(
+        scenario,
+        state,
+        int(sides[attacks[0].attackers[0]]),
+        sorted({int(sides[u]) for d in held for u in d}),
+    )
+    return PreparedPhase(attacks, combat_specs(scenario, state, attacks, ground, game, held))
 
 
 def resolve_phases(scenario: Scenario, states: Sequence[GameState]) -> list[list[Event]]:
@@ -434,12 +447,6 @@ def _defenders(scenario: Scenario, state: GameState, attack: Attack) -> list[int
     hostile = scenario.unit_hostile[side]
     found: list[int] = np.nonzero(state.active & (state.hex == attack.target) & hostile)[0].tolist()
     return found
-
-
-def _still_valid(scenario: Scenario, state: GameState, attack: Attack) -> bool:
-    return bool(_defenders(scenario, state, attack)) and all(
-        state.status[u] == UnitStatus.ACTIVE for u in attack.attackers
-    )
 
 
 def _combat_event(
