@@ -68,6 +68,126 @@ def stack_rows(
     """Both sides' stacks, as 16 `[slots, n]` arrays in `STACK_FIELDS` order and dtypes: the
     attackers' unit, kind, steps, max_steps, value, supply, fatigue, river, then the
     defenders' (their river 0). Empty slots hold `empty_unit`, max_steps 1 and zeros."""
+    return _stack(
+        n, combat, attacking, unit, kind, steps, max_steps, value, supply, fatigue, river, empty_unit
+    )
+
+
+@njit(cache=True, nogil=True)
+def candidate_stacks(
+    which: npt.NDArray[np.intp],
+    sizes: npt.NDArray[np.intp],
+    attackers: npt.NDArray[np.intp],
+    targets: npt.NDArray[np.intp],
+    hexes: npt.NDArray[np.int32],
+    holds: npt.NDArray[np.bool_],
+    neighbor: npt.NDArray[np.int32],
+    rivers: npt.NDArray[np.uint8],
+    kind: npt.NDArray[np.uint8],
+    steps: npt.NDArray[np.int8],
+    max_steps: npt.NDArray[np.int8],
+    attack: npt.NDArray[np.int16],
+    defence: npt.NDArray[np.int16],
+    supply: npt.NDArray[np.uint8],
+    fatigue: npt.NDArray[np.uint8],
+    empty_unit: int,
+) -> tuple[Stacks, npt.NDArray[np.int64], bool]:
+    """`stack_rows` of n attacks straight from the unit arrays: attack c is `attackers`' next
+    `sizes[c]` units against `targets[which[c]]`, held by every unit that `holds` standing
+    there (ascending). Each attacker crosses the river of its hexside facing the target. Also
+    each target's first defender (-1: nobody holds it) and whether every attacker stands next
+    to its target."""
+    n = which.shape[0]
+    k = targets.shape[0]
+    count = np.zeros(k, dtype=np.int64)
+    for u in range(hexes.shape[0]):
+        if holds[u]:
+            for i in range(k):
+                if hexes[u] == targets[i]:
+                    count[i] += 1
+    start = np.zeros(k + 1, dtype=np.int64)
+    for i in range(k):
+        start[i + 1] = start[i] + count[i]
+    held = np.empty(start[k], dtype=np.int64)
+    filled = start[:-1].copy()
+    for u in range(hexes.shape[0]):
+        if holds[u]:
+            for i in range(k):
+                if hexes[u] == targets[i]:
+                    held[filled[i]] = u
+                    filled[i] += 1
+    first = np.full(k, -1, dtype=np.int64)
+    for i in range(k):
+        if count[i] > 0:
+            first[i] = held[start[i]]
+    m = attackers.shape[0]
+    for c in range(n):
+        m += count[which[c]]
+    combat = np.empty(m, dtype=np.intp)
+    attacking = np.zeros(m, dtype=np.bool_)
+    unit = np.empty(m, dtype=np.int32)
+    river = np.zeros(m, dtype=np.uint8)
+    facing = True
+    r = 0
+    a = 0
+    for c in range(n):
+        target = targets[which[c]]
+        for _ in range(sizes[c]):
+            u = attackers[a]
+            a += 1
+            combat[r] = c
+            attacking[r] = True
+            unit[r] = u
+            h = hexes[u]
+            found = False
+            for d in range(neighbor.shape[1]):
+                if h >= 0 and neighbor[h, d] == target:
+                    river[r] = rivers[h, d]
+                    found = True
+                    break
+            facing = facing and found
+            r += 1
+        i = which[c]
+        for j in range(start[i], start[i + 1]):
+            combat[r] = c
+            unit[r] = held[j]
+            r += 1
+    value = np.empty(m, dtype=np.int16)
+    for r in range(m):
+        value[r] = attack[unit[r]] if attacking[r] else defence[unit[r]]
+    stacks = _stack(
+        n,
+        combat,
+        attacking,
+        unit,
+        kind[unit],
+        steps[unit],
+        max_steps[unit],
+        value,
+        supply[unit],
+        fatigue[unit],
+        river,
+        empty_unit,
+    )
+    return stacks, first, facing
+
+
+@njit(cache=True, nogil=True)
+def _stack(
+    n: int,
+    combat: npt.NDArray[np.intp],
+    attacking: npt.NDArray[np.bool_],
+    unit: npt.NDArray[np.int32],
+    kind: npt.NDArray[np.uint8],
+    steps: npt.NDArray[np.int8],
+    max_steps: npt.NDArray[np.int8],
+    value: npt.NDArray[np.int16],
+    supply: npt.NDArray[np.uint8],
+    fatigue: npt.NDArray[np.uint8],
+    river: npt.NDArray[np.uint8],
+    empty_unit: int,
+) -> Stacks:
+    """`stack_rows`' work (kernels call it directly)."""
     m = combat.shape[0]
     count = np.zeros(2 * n, dtype=np.int64)
     klass = np.empty(m, dtype=np.int64)

@@ -26,7 +26,8 @@ from game import hexgrid
 from game.actions import Attack
 from game.enums import NO_SIDE
 from game.events import Event
-from game.rules import combat, fortification, losses, movement, stacking, supply
+from game.rules import batch_kernels, combat, fortification, losses, movement, stacking, supply
+from game.rules.combat_reference import EMPTY_SLOT
 from game.rules.control import take_control
 from game.rules.weather import local_weather
 from game.rules.zoc import zone_of_control
@@ -169,86 +170,60 @@ def candidate_batch(
     ground: CombatGround,
 ) -> combat.CombatBatch:
     """The batch of attacks `attackers[i]` on `targets[i]` (all by one side) on the current
-    state, straight into arrays. The AI weighs hundreds of attacks a turn, most of them on a
-    few targets, so each target is described once (`_target_facts`, all targets in one go) and
-    each combat takes its target's row; at a few units a combat, plain lists lay out the rows
-    faster than numpy would."""
+    state, straight from the unit arrays. The AI weighs hundreds of attacks a turn, most of
+    them on a few targets, so each target is described once (`_target_facts`, all targets in
+    one go) and each combat takes its target's row; one compiled call finds the defenders and
+    the rivers crossed and lays out the stacks (`batch_kernels.candidate_stacks`)."""
     n = len(targets)
     if n == 0:
         return combat.build_batch(unit_arrays(scenario, state), [])
     grid = scenario.map
-    attacker_side = int(scenario.units.side[attackers[0][0]])
+    units = scenario.units
+    attacker_side = int(units.side[attackers[0][0]])
     distinct = sorted(set(targets))
     index = {t: i for i, t in enumerate(distinct)}
-    which = [index[t] for t in targets]
     target_hexes = np.array(distinct, dtype=np.intp)
-    held = _defenders_at(scenario, state, attacker_side, target_hexes)
-    sides = scenario.units.side
+    stacks, first, facing = batch_kernels.candidate_stacks(
+        np.array([index[t] for t in targets], dtype=np.intp),
+        np.array([len(a) for a in attackers], dtype=np.intp),
+        np.array([u for a in attackers for u in a], dtype=np.intp),
+        target_hexes,
+        state.hex,
+        state.active & scenario.unit_hostile[attacker_side],  # `_defenders`' test
+        grid.neighbor,
+        grid.river,
+        units.kind,
+        state.steps,
+        units.max_steps,
+        units.attack,
+        units.defence,
+        supply.supply_stage(scenario, state.supply),
+        state.fatigue,
+        EMPTY_SLOT,
+    )
+    if not facing:
+        raise ValueError("an attacker is not next to its target")
     facts = _target_facts(
         scenario,
         state,
         target_hexes,
-        [int(sides[d[0]]) if d else NO_SIDE for d in held],
+        [int(units.side[d]) if d >= 0 else NO_SIDE for d in first.tolist()],
         attacker_side,
         ground,
-    )[which]
-    # rows: each combat's attackers, then its defenders
-    unit_rows: list[int] = []
-    combat_rows: list[int] = []
-    attacking_rows: list[bool] = []
-    for c, (i, attack) in enumerate(zip(which, attackers, strict=True)):
-        defenders = held[i]
-        unit_rows += attack
-        unit_rows += defenders
-        combat_rows += [c] * (len(attack) + len(defenders))
-        attacking_rows += [True] * len(attack)
-        attacking_rows += [False] * len(defenders)
-    rows = np.array(unit_rows, dtype=np.intp)
-    combat_of = np.array(combat_rows, dtype=np.intp)
-    attacking = np.array(attacking_rows, dtype=np.bool_)
-    # the river each attacker crosses: the hexside of its hex that faces the target
-    from_hex = state.hex[rows]
-    facing = grid.neighbor[from_hex] == target_hexes[np.array(which, dtype=np.intp)][combat_of, None]
-    if not facing.any(axis=1)[attacking].all():
-        raise ValueError("an attacker is not next to its target")
-    river = np.where(attacking, grid.river[from_hex, facing.argmax(axis=1)], 0).astype(np.uint8)
-    units = scenario.units
-    return combat.assemble_batch(
+    )[[index[t] for t in targets]].T
+    return combat.CombatBatch(
         game=np.zeros(n, dtype=np.int32),
-        terrain=facts[:, 0].astype(np.uint8),
-        city=facts[:, 1].astype(np.uint8),
-        fortification=facts[:, 2].astype(np.uint8),
-        weather=facts[:, 3].astype(np.uint8),
-        artillery=facts[:, 4].astype(np.int8),
-        air=facts[:, 5].astype(np.int8),
-        can_retreat=facts[:, 6].astype(np.bool_),
-        surrounded=facts[:, 7].astype(np.bool_),
-        combat=combat_of,
-        attacking=attacking,
-        unit=rows.astype(np.int32),
-        kind=units.kind[rows],
-        steps=state.steps[rows],
-        max_steps=units.max_steps[rows],
-        value=np.where(attacking, units.attack[rows], units.defence[rows]),
-        supply=supply.supply_stage(scenario, state.supply[rows]),
-        fatigue=state.fatigue[rows],
-        river=river,
+        terrain=facts[0].astype(np.uint8),
+        city=facts[1].astype(np.uint8),
+        fortification=facts[2].astype(np.uint8),
+        weather=facts[3].astype(np.uint8),
+        artillery=facts[4].astype(np.int8),
+        air=facts[5].astype(np.int8),
+        can_retreat=facts[6].astype(np.bool_),
+        surrounded=facts[7].astype(np.bool_),
+        attackers=combat.Stack(*stacks[:8]),
+        defenders=combat.Stack(*stacks[8:]),
     )
-
-
-def _defenders_at(
-    scenario: Scenario, state: GameState, attacker_side: int, targets: npt.NDArray[np.intp]
-) -> list[list[int]]:
-    """The units holding each of `targets` against `attacker_side` (`_defenders`' test, all
-    targets at once), ascending."""
-    index = np.full(scenario.map.size + 1, -1, dtype=np.intp)  # hex -1 (off the map) reads -1
-    index[targets] = np.arange(targets.shape[0])
-    at = index[state.hex]
-    found = np.flatnonzero(state.active & scenario.unit_hostile[attacker_side] & (at >= 0))
-    held: list[list[int]] = [[] for _ in range(targets.shape[0])]
-    for u, i in zip(found.tolist(), at[found].tolist(), strict=True):
-        held[i].append(u)
-    return held
 
 
 def _target_facts(
