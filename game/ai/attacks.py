@@ -14,8 +14,9 @@ their own objectives and mop up cut-off enemies, so a quiet sector stays quiet.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -85,8 +86,8 @@ def choose_attacks(
             strict=True,
         )
     )
-    near_objective = _near_objectives(context)
     exposed = set(np.nonzero(context.exposed)[0].tolist())
+    start_pool = sorted(pool)
 
     def allowed(u: int, target: int) -> bool:
         """Attacking formations attack anything; the others only counter-attack next to their
@@ -97,27 +98,33 @@ def choose_attacks(
             return True
         if order.posture != Posture.WITHDRAW and target in exposed:
             return True
-        return bool(isolated[target]) or target in near_objective.get(u, set())
+        return bool(isolated[target]) or near_objective().near(u, target)
+
+    @cache
+    def near_objective() -> _Objectives:
+        """Traced on first need (in many phases every attacker may attack anyway), for the
+        units whose posture asks it."""
+        cautious = [
+            u
+            for u in start_pool
+            if context.orders.get(u, NO_ORDER).posture not in (Posture.ATTACK, Posture.BREAKOUT)
+        ]
+        return _Objectives.of(context, cautious)
 
     chosen: list[Attack] = []
     targets = set(enemy_at)
+    ready = _ready(grid.neighbor, state.hex, pool, targets, strength, allowed)
     known: dict[Candidate, float] = {}  # scores stay valid: the state does not change meanwhile
     for _ in range(MAX_ROUNDS):
-        candidates = _candidates(grid.neighbor, state.hex, pool, targets, strength, allowed)
+        candidates = _candidates(ready, pool, targets)
         if not candidates:
             break
         new = [c for c in candidates if c not in known]
         if new:
-            fresh = _score(context, new, ground, exposed)
+            terms = _Terms.of(context, new, exposed)
+            fresh = _score(context, new, terms, ground)
             # the margin over what such an attack must be worth: less for the goal in hand
-            fresh -= np.array(
-                [
-                    MIN_SCORE_GOAL
-                    if _on_goal(context, c)
-                    else MIN_SCORE[_posture(context, c, exposed)]
-                    for c in new
-                ]
-            )
+            fresh -= terms.margin
             fresh += 1e-6 * rng.random(len(fresh))
             known.update(zip(new, fresh.tolist(), strict=True))
         scores = np.array([known[c] for c in candidates])
@@ -137,96 +144,168 @@ def choose_attacks(
     return chosen
 
 
-def _posture(context: AttackContext | PhaseContext, candidate: Candidate, exposed: set[int]) -> Posture:
-    """The most cautious posture among the attackers: it sets the price of own losses. Striking
-    armour that ran out ahead is a counter-attack, priced as an attack."""
-    posture = max(
-        (context.orders.get(u, NO_ORDER).posture for u in candidate.attackers),
-        key=lambda p: OWN_LOSS_WEIGHT[p],
-    )
-    if candidate.target in exposed and posture != Posture.WITHDRAW:
-        return min(posture, Posture.ATTACK, key=lambda p: OWN_LOSS_WEIGHT[p])
-    return posture
+@dataclass(frozen=True, eq=False)
+class _Terms:
+    """What each candidate's attackers' orders and fatigue make of it, for all candidates at
+    once: `attackers` is `[candidate, widest]` indices into `units` (the distinct attackers,
+    ascending), padded with len(units)."""
+
+    units: list[int]
+    attackers: npt.NDArray[np.intp]
+    own_loss_weight: npt.NDArray[np.float64]
+    margin: npt.NDArray[np.float64]
+
+    @classmethod
+    def of(
+        cls,
+        context: AttackContext | PhaseContext,
+        candidates: Sequence[Candidate],
+        exposed: set[int],
+    ) -> _Terms:
+        """The price of own losses: the most cautious attacker's, each by its plan task's
+        `own_loss_weight` or else its posture's; striking armour that ran out ahead is priced
+        as an attack at most. The margin an attack must clear: MIN_SCORE_GOAL on an attacker's
+        next goal, else MIN_SCORE of the most cautious posture among the attackers (the first
+        such, as `max` picks), an attack at most against armour that ran out ahead."""
+        units = sorted({u for c in candidates for u in c.attackers})
+        at = {u: i for i, u in enumerate(units)}
+        pad = len(units)
+        widest = max(len(c.attackers) for c in candidates)
+        attackers = np.array(
+            [[at[u] for u in c.attackers] + [pad] * (widest - len(c.attackers)) for c in candidates],
+            dtype=np.intp,
+        ).reshape(len(candidates), widest)
+        orders = [context.orders.get(u, NO_ORDER) for u in units]
+        price = np.array(
+            [OWN_LOSS_WEIGHT[o.posture] if o.own_loss_weight is None else o.own_loss_weight for o in orders]
+            + [-np.inf]
+        )
+        posture_price = np.array([OWN_LOSS_WEIGHT[o.posture] for o in orders] + [-np.inf])
+        posture_code = np.array([int(o.posture) for o in orders] + [0], dtype=np.intp)
+        goal = np.array([o.goals[0] if o.goals else -1 for o in orders] + [-1], dtype=np.int64)
+        withdrawing = posture_code == Posture.WITHDRAW
+        withdrawing[pad] = False
+        target = np.array([c.target for c in candidates], dtype=np.int64)
+        struck = np.array([c.target in exposed for c in candidates], dtype=np.bool_)
+        attack = OWN_LOSS_WEIGHT[Posture.ATTACK]
+
+        weight = price[attackers].max(axis=1)
+        weight = np.where(
+            struck & ~withdrawing[attackers].any(axis=1), np.minimum(weight, attack), weight
+        )
+
+        first = posture_price[attackers].argmax(axis=1)
+        posture = posture_code[attackers[np.arange(len(candidates)), first]]
+        cautious = np.array([OWN_LOSS_WEIGHT[p] for p in Posture])[posture] > attack
+        posture = np.where(
+            struck & (posture != Posture.WITHDRAW) & cautious, int(Posture.ATTACK), posture
+        )
+        on_goal = (goal[attackers] == target[:, None]).any(axis=1)
+        margin = np.where(on_goal, MIN_SCORE_GOAL, np.array([MIN_SCORE[p] for p in Posture])[posture])
+        return cls(units, attackers, weight, margin)
+
+    def tiring(self, fatigue: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
+        """What each attack costs in fatigue: FATIGUE_COST by the fatigue each attacker would
+        have afterwards, summed over the attackers in their order (as `sum` would: the same
+        floats in the same order)."""
+        after = np.minimum(fatigue[self.units].astype(np.int64) + 1, len(FATIGUE_COST) - 1)
+        cost = np.append(np.array(FATIGUE_COST)[after], 0.0)[self.attackers]
+        total = np.zeros(self.attackers.shape[0])
+        for column in cost.T:
+            total = total + column
+        return total
 
 
 def _own_loss_weight(
     context: AttackContext | PhaseContext, candidate: Candidate, exposed: set[int]
 ) -> float:
-    """The price of own losses in an attack: the most cautious attacker's, each by its plan
-    task's `own_loss_weight` or else its posture's; striking armour that ran out ahead is priced
-    as an attack at most (as `_posture`)."""
-    orders = [context.orders.get(u, NO_ORDER) for u in candidate.attackers]
-    weight = max(
-        OWN_LOSS_WEIGHT[o.posture] if o.own_loss_weight is None else o.own_loss_weight
-        for o in orders
-    )
-    if candidate.target in exposed and all(o.posture != Posture.WITHDRAW for o in orders):
-        return min(weight, OWN_LOSS_WEIGHT[Posture.ATTACK])
-    return weight
+    """The price of own losses in one attack (`_Terms`)."""
+    return float(_Terms.of(context, [candidate], exposed).own_loss_weight[0])
 
 
-def _on_goal(context: AttackContext | PhaseContext, candidate: Candidate) -> bool:
-    return any(
-        candidate.target in context.orders.get(u, NO_ORDER).goals[:1] for u in candidate.attackers
-    )
+@dataclass(frozen=True, eq=False)
+class _Objectives:
+    """Which enemy-held hexes lie within COUNTER_KM of each unit's objectives (its order's
+    objectives and garrison): every objective against every enemy stack at once, asked one
+    (unit, target) pair at a time."""
 
+    keys: dict[int, tuple[int, ...]]  # per unit with orders, its objective hexes
+    row: dict[int, int]  # objective hex -> row of `close`
+    column: dict[int, int]  # enemy hex -> column of `close`
+    close: npt.NDArray[np.bool_]
 
-def _near_objectives(context: AttackContext | PhaseContext) -> dict[int, set[int]]:
-    """Per unit, the enemy-held hexes within COUNTER_KM of its order's objectives."""
-    enemy = context.enemy_hex
-    keys = {
-        u: order.objectives + ((order.garrison,) if order.garrison >= 0 else ())
-        for u, order in context.orders.items()
-    }
-    places = sorted({h for key in keys.values() for h in key})
-    near_place: dict[int, set[int]] = {}
-    if places and len(enemy):
-        # every objective against every enemy stack at once: one row of enemies near each place
+    @classmethod
+    def of(cls, context: AttackContext | PhaseContext, units: Iterable[int]) -> _Objectives:
+        enemy = context.enemy_hex
+        keys = {
+            u: order.objectives + ((order.garrison,) if order.garrison >= 0 else ())
+            for u in units
+            if (order := context.orders.get(u)) is not None
+        }
+        places = sorted({h for key in keys.values() for h in key})
         reach = context.scenario.scale.hexes(COUNTER_KM)
         close = fields.hex_distance_between(
             context.scenario, np.array(places, dtype=np.int32), enemy
         ) <= reach
-        near_place = {h: set(enemy[row].tolist()) for h, row in zip(places, close, strict=True)}
-    out: dict[int, set[int]] = {}
-    cache: dict[tuple[int, ...], set[int]] = {}
-    for u, key in keys.items():
-        if key not in cache:
-            cache[key] = set().union(*(near_place.get(h, set()) for h in key))
-        out[u] = cache[key]
-    return out
+        return cls(
+            keys,
+            {h: i for i, h in enumerate(places)},
+            {h: i for i, h in enumerate(enemy.tolist())},
+            close,
+        )
+
+    def near(self, u: int, target: int) -> bool:
+        """Whether enemy-held `target` is within COUNTER_KM of one of u's objectives."""
+        column = self.column.get(target)
+        return column is not None and any(
+            self.close[self.row[h], column] for h in self.keys.get(u, ())
+        )
 
 
-def _candidates(
+def _ready(
     neighbor: npt.NDArray[np.int32],
     hexes: npt.NDArray[np.int32],
     pool: set[int],
     targets: set[int],
     strength: dict[int, float],
     allowed: Callable[[int, int], bool],
-) -> list[Candidate]:
+) -> dict[int, list[int]]:
+    """Per target (ascending), the units of the pool next to it that may attack it, strongest
+    first. Asked once a phase: between rounds units and targets only leave (`_candidates`)."""
     by_target: dict[int, list[int]] = {}
     for u in sorted(pool):
         for n in neighbor[hexes[u]].tolist():
             if n in targets and allowed(u, n):
                 by_target.setdefault(n, []).append(u)
+    return {
+        target: sorted(by_target[target], key=lambda u: (-strength[u], u))
+        for target in sorted(by_target)
+    }
+
+
+def _candidates(ready: dict[int, list[int]], pool: set[int], targets: set[int]) -> list[Candidate]:
+    """For every target still open, the strongest one, two, three ... of its ready units still
+    free (all of them last)."""
     out: list[Candidate] = []
-    for target in sorted(by_target):
-        ready = sorted(by_target[target], key=lambda u: (-strength[u], u))
-        for k in range(1, len(ready) + 1):
-            out.append(Candidate(target, tuple(ready[:k])))
+    for target, units in ready.items():
+        if target not in targets:
+            continue
+        free = [u for u in units if u in pool]
+        out += [Candidate(target, tuple(free[:k])) for k in range(1, len(free) + 1)]
     return out
 
 
 def _score(
     context: AttackContext | PhaseContext,
     candidates: list[Candidate],
+    terms: _Terms,
     ground: combat_phase.CombatGround,
-    exposed: set[int],
 ) -> npt.NDArray[np.float64]:
     scenario = context.scenario
     state = context.belief.state
-    attacks = [Attack(c.attackers, c.target) for c in candidates]
-    batch = combat_phase.attack_batch(scenario, state, attacks, ground)
+    batch = combat_phase.candidate_batch(
+        scenario, state, [c.target for c in candidates], [c.attackers for c in candidates], ground
+    )
     preview = combat.preview(batch)
     participants = batch.participants()
     rows = participants.unit.astype(np.intp)
@@ -236,10 +315,7 @@ def _score(
         step_values(scenario)[rows],
         step_values(scenario, tank_rate=True)[rows],
     ) * preview.expected_steps_lost(batch)
-    weight = np.ones(len(rows))
-    for i, c in enumerate(candidates):
-        in_combat = (participants.combat == i) & participants.attacking
-        weight[in_combat] = -_own_loss_weight(context, c, exposed)
+    weight = np.where(participants.attacking, -terms.own_loss_weight[participants.combat], 1.0)
     per_combat = np.bincount(participants.combat, weights=value * weight, minlength=len(candidates))
     take = context.take_value[[c.target for c in candidates]]
     leave = preview.advance_probability
@@ -247,9 +323,6 @@ def _score(
     size = np.array([len(c.attackers) for c in candidates], dtype=np.float64)
     # an attack tires its units (fatigue 2 costs a quarter of a unit's attack, 3 half, and a unit
     # that attacks does not recover): worth it for a prize, not for a small gain
-    fatigue = state.fatigue
-    tiring = np.array(
-        [sum(FATIGUE_COST[min(int(fatigue[u]) + 1, 3)] for u in c.attackers) for c in candidates]
-    )
+    tiring = terms.tiring(state.fatigue)
     scores: npt.NDArray[np.float64] = per_combat + leave * take - UNIT_COST * size - tiring
     return scores

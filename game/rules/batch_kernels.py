@@ -6,7 +6,9 @@ grouping rows by combat and side, putting each group in loss order and laying it
 rows of each (combat, side) group, place them, sort each group (a few rows) by insertion, and
 fill the slots. The order is `combat.canonical_order`'s exactly (class, more steps first, then
 unit id; unit ids are unique within a group), so the batches are the same to the bit; the
-tests hold the two equal.
+tests hold the two equal. Rows come in, and slots go out, in the batch's own dtypes (one
+compiled signature, and no conversions around the call: at a few rows a batch, those cost
+more than the loop).
 """
 
 from __future__ import annotations
@@ -15,11 +17,31 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-A = npt.NDArray[np.int64]
+from game.enums import UnitKind
+
+I32 = npt.NDArray[np.int32]
+I16 = npt.NDArray[np.int16]
+I8 = npt.NDArray[np.int8]
+U8 = npt.NDArray[np.uint8]
+# one side's unit, kind, steps, max_steps, value, supply, fatigue, river; then the other's
+Stacks = tuple[I32, U8, I8, I8, I16, U8, U8, U8, I32, U8, I8, I8, I16, U8, U8, U8]
+
+_ARMOUR = int(UnitKind.ARMOUR)
+_ARTILLERY = int(UnitKind.ARTILLERY)
 
 
 @njit(cache=True, nogil=True)
-def _before(klass: A, steps: A, unit: A, r: int, s: int) -> bool:
+def _loss_class(attacking: bool, kind: int) -> int:
+    """`combat._loss_class` for one row: attacking armour 0, artillery 2, the rest 1."""
+    if kind == _ARTILLERY:
+        return 2
+    if attacking and kind == _ARMOUR:
+        return 0
+    return 1
+
+
+@njit(cache=True, nogil=True)
+def _before(klass: npt.NDArray[np.int64], steps: npt.NDArray[np.int8], unit: npt.NDArray[np.int32], r: int, s: int) -> bool:
     """Row r comes before row s in loss order."""
     if klass[r] != klass[s]:
         return bool(klass[r] < klass[s])
@@ -31,26 +53,147 @@ def _before(klass: A, steps: A, unit: A, r: int, s: int) -> bool:
 @njit(cache=True, nogil=True)
 def stack_rows(
     n: int,
-    combat: A,
+    combat: npt.NDArray[np.intp],
     attacking: npt.NDArray[np.bool_],
-    klass: A,
-    unit: A,
-    kind: A,
-    steps: A,
-    max_steps: A,
-    value: A,
-    supply: A,
-    fatigue: A,
-    river: A,
+    unit: npt.NDArray[np.int32],
+    kind: npt.NDArray[np.uint8],
+    steps: npt.NDArray[np.int8],
+    max_steps: npt.NDArray[np.int8],
+    value: npt.NDArray[np.int16],
+    supply: npt.NDArray[np.uint8],
+    fatigue: npt.NDArray[np.uint8],
+    river: npt.NDArray[np.uint8],
     empty_unit: int,
-) -> tuple[npt.NDArray[np.int64], ...]:
-    """Both sides' stacks, as 16 `[slots, n]` int64 arrays: the attackers' unit, kind, steps,
-    max_steps, value, supply, fatigue, river, then the defenders' (their river 0). Empty slots
-    hold `empty_unit`, max_steps 1 and zeros."""
+) -> Stacks:
+    """Both sides' stacks, as 16 `[slots, n]` arrays in `STACK_FIELDS` order and dtypes: the
+    attackers' unit, kind, steps, max_steps, value, supply, fatigue, river, then the
+    defenders' (their river 0). Empty slots hold `empty_unit`, max_steps 1 and zeros."""
+    return _stack(
+        n, combat, attacking, unit, kind, steps, max_steps, value, supply, fatigue, river, empty_unit
+    )
+
+
+@njit(cache=True, nogil=True)
+def candidate_stacks(
+    which: npt.NDArray[np.intp],
+    sizes: npt.NDArray[np.intp],
+    attackers: npt.NDArray[np.intp],
+    targets: npt.NDArray[np.intp],
+    hexes: npt.NDArray[np.int32],
+    holds: npt.NDArray[np.bool_],
+    neighbor: npt.NDArray[np.int32],
+    rivers: npt.NDArray[np.uint8],
+    kind: npt.NDArray[np.uint8],
+    steps: npt.NDArray[np.int8],
+    max_steps: npt.NDArray[np.int8],
+    attack: npt.NDArray[np.int16],
+    defence: npt.NDArray[np.int16],
+    supply: npt.NDArray[np.uint8],
+    fatigue: npt.NDArray[np.uint8],
+    empty_unit: int,
+) -> tuple[Stacks, npt.NDArray[np.int64], bool]:
+    """`stack_rows` of n attacks straight from the unit arrays: attack c is `attackers`' next
+    `sizes[c]` units against `targets[which[c]]`, held by every unit that `holds` standing
+    there (ascending). Each attacker crosses the river of its hexside facing the target. Also
+    each target's first defender (-1: nobody holds it) and whether every attacker stands next
+    to its target."""
+    n = which.shape[0]
+    k = targets.shape[0]
+    count = np.zeros(k, dtype=np.int64)
+    for u in range(hexes.shape[0]):
+        if holds[u]:
+            for i in range(k):
+                if hexes[u] == targets[i]:
+                    count[i] += 1
+    start = np.zeros(k + 1, dtype=np.int64)
+    for i in range(k):
+        start[i + 1] = start[i] + count[i]
+    held = np.empty(start[k], dtype=np.int64)
+    filled = start[:-1].copy()
+    for u in range(hexes.shape[0]):
+        if holds[u]:
+            for i in range(k):
+                if hexes[u] == targets[i]:
+                    held[filled[i]] = u
+                    filled[i] += 1
+    first = np.full(k, -1, dtype=np.int64)
+    for i in range(k):
+        if count[i] > 0:
+            first[i] = held[start[i]]
+    m = attackers.shape[0]
+    for c in range(n):
+        m += count[which[c]]
+    combat = np.empty(m, dtype=np.intp)
+    attacking = np.zeros(m, dtype=np.bool_)
+    unit = np.empty(m, dtype=np.int32)
+    river = np.zeros(m, dtype=np.uint8)
+    facing = True
+    r = 0
+    a = 0
+    for c in range(n):
+        target = targets[which[c]]
+        for _ in range(sizes[c]):
+            u = attackers[a]
+            a += 1
+            combat[r] = c
+            attacking[r] = True
+            unit[r] = u
+            h = hexes[u]
+            found = False
+            for d in range(neighbor.shape[1]):
+                if h >= 0 and neighbor[h, d] == target:
+                    river[r] = rivers[h, d]
+                    found = True
+                    break
+            facing = facing and found
+            r += 1
+        i = which[c]
+        for j in range(start[i], start[i + 1]):
+            combat[r] = c
+            unit[r] = held[j]
+            r += 1
+    value = np.empty(m, dtype=np.int16)
+    for r in range(m):
+        value[r] = attack[unit[r]] if attacking[r] else defence[unit[r]]
+    stacks = _stack(
+        n,
+        combat,
+        attacking,
+        unit,
+        kind[unit],
+        steps[unit],
+        max_steps[unit],
+        value,
+        supply[unit],
+        fatigue[unit],
+        river,
+        empty_unit,
+    )
+    return stacks, first, facing
+
+
+@njit(cache=True, nogil=True)
+def _stack(
+    n: int,
+    combat: npt.NDArray[np.intp],
+    attacking: npt.NDArray[np.bool_],
+    unit: npt.NDArray[np.int32],
+    kind: npt.NDArray[np.uint8],
+    steps: npt.NDArray[np.int8],
+    max_steps: npt.NDArray[np.int8],
+    value: npt.NDArray[np.int16],
+    supply: npt.NDArray[np.uint8],
+    fatigue: npt.NDArray[np.uint8],
+    river: npt.NDArray[np.uint8],
+    empty_unit: int,
+) -> Stacks:
+    """`stack_rows`' work (kernels call it directly)."""
     m = combat.shape[0]
     count = np.zeros(2 * n, dtype=np.int64)
+    klass = np.empty(m, dtype=np.int64)
     for r in range(m):
         count[2 * combat[r] + (0 if attacking[r] else 1)] += 1
+        klass[r] = _loss_class(attacking[r], kind[r])
     start = np.zeros(2 * n + 1, dtype=np.int64)
     for g in range(2 * n):
         start[g + 1] = start[g] + count[g]
@@ -71,26 +214,46 @@ def stack_rows(
                 order[j + 1] = order[j]
                 j -= 1
             order[j + 1] = row
-    out = []
-    for side in range(2):
-        k = slots[side]
-        arrays = [np.zeros((k, n), dtype=np.int64) for _ in range(8)]
-        arrays[0][:, :] = empty_unit
-        arrays[3][:, :] = 1
-        for c in range(n):
-            g = 2 * c + side
-            for slot in range(start[g + 1] - start[g]):
-                r = order[start[g] + slot]
-                arrays[0][slot, c] = unit[r]
-                arrays[1][slot, c] = kind[r]
-                arrays[2][slot, c] = steps[r]
-                arrays[3][slot, c] = max_steps[r]
-                arrays[4][slot, c] = value[r]
-                arrays[5][slot, c] = supply[r]
-                arrays[6][slot, c] = fatigue[r]
-                arrays[7][slot, c] = river[r] if side == 0 else 0
-        out.extend(arrays)
+    a, d = slots[0], slots[1]
+    a_unit = np.full((a, n), empty_unit, dtype=np.int32)
+    a_kind = np.zeros((a, n), dtype=np.uint8)
+    a_steps = np.zeros((a, n), dtype=np.int8)
+    a_max = np.ones((a, n), dtype=np.int8)
+    a_value = np.zeros((a, n), dtype=np.int16)
+    a_supply = np.zeros((a, n), dtype=np.uint8)
+    a_fatigue = np.zeros((a, n), dtype=np.uint8)
+    a_river = np.zeros((a, n), dtype=np.uint8)
+    d_unit = np.full((d, n), empty_unit, dtype=np.int32)
+    d_kind = np.zeros((d, n), dtype=np.uint8)
+    d_steps = np.zeros((d, n), dtype=np.int8)
+    d_max = np.ones((d, n), dtype=np.int8)
+    d_value = np.zeros((d, n), dtype=np.int16)
+    d_supply = np.zeros((d, n), dtype=np.uint8)
+    d_fatigue = np.zeros((d, n), dtype=np.uint8)
+    d_river = np.zeros((d, n), dtype=np.uint8)
+    for c in range(n):
+        g = 2 * c
+        for slot in range(start[g + 1] - start[g]):
+            r = order[start[g] + slot]
+            a_unit[slot, c] = unit[r]
+            a_kind[slot, c] = kind[r]
+            a_steps[slot, c] = steps[r]
+            a_max[slot, c] = max_steps[r]
+            a_value[slot, c] = value[r]
+            a_supply[slot, c] = supply[r]
+            a_fatigue[slot, c] = fatigue[r]
+            a_river[slot, c] = river[r]
+        g = 2 * c + 1
+        for slot in range(start[g + 1] - start[g]):
+            r = order[start[g] + slot]
+            d_unit[slot, c] = unit[r]
+            d_kind[slot, c] = kind[r]
+            d_steps[slot, c] = steps[r]
+            d_max[slot, c] = max_steps[r]
+            d_value[slot, c] = value[r]
+            d_supply[slot, c] = supply[r]
+            d_fatigue[slot, c] = fatigue[r]
     return (
-        out[0], out[1], out[2], out[3], out[4], out[5], out[6], out[7],
-        out[8], out[9], out[10], out[11], out[12], out[13], out[14], out[15],
+        a_unit, a_kind, a_steps, a_max, a_value, a_supply, a_fatigue, a_river,
+        d_unit, d_kind, d_steps, d_max, d_value, d_supply, d_fatigue, d_river,
     )  # fmt: skip

@@ -171,24 +171,13 @@ def _loss_class(attacking: npt.NDArray[np.bool_], kind: npt.NDArray[Any]) -> npt
 
 
 def _per_combat(values: ArrayLike | None, n: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
+    """`values` as a fresh 1-D array of `dtype` with n rows (zeros when omitted)."""
     if values is None:
         return np.zeros(n, dtype=dtype)
     array = np.asarray(values).astype(dtype, copy=True).reshape(-1)
     if array.shape[0] != n:
         raise ValueError(f"expected {n} combat rows, got {array.shape[0]}")
     return array
-
-
-_STACK_DTYPES: dict[str, type[np.generic]] = {
-    "unit": np.int32,
-    "kind": np.uint8,
-    "steps": np.int8,
-    "max_steps": np.int8,
-    "value": np.int16,
-    "supply": np.uint8,
-    "fatigue": np.uint8,
-    "river": np.uint8,
-}
 
 
 def batch_from_arrays(
@@ -225,35 +214,7 @@ def batch_from_arrays(
     combat_, attacking_ = _per_combat(combat, m, np.intp), _per_combat(attacking, m, np.bool_)
     if m and (combat_.min() < 0 or combat_.max() >= n):
         raise ValueError(f"combat: rows must name combats 0..{n - 1}")
-    kind_ = _per_combat(kind, m, np.uint8)
-    steps_ = _per_combat(steps, m, np.int8)
-    value = np.where(attacking_, _per_combat(attack, m, np.int16), _per_combat(defence, m, np.int16))
-    unit_ = _per_combat(unit, m, np.int32).astype(np.int64)
-    stacks = batch_kernels.stack_rows(
-        n,
-        combat_.astype(np.int64),
-        attacking_,
-        _loss_class(attacking_, kind_),
-        unit_,
-        kind_.astype(np.int64),
-        steps_.astype(np.int64),
-        _per_combat(max_steps, m, np.int8).astype(np.int64),
-        value.astype(np.int64),
-        _per_combat(supply, m, np.uint8).astype(np.int64),
-        _per_combat(fatigue, m, np.uint8).astype(np.int64),
-        _per_combat(river, m, np.uint8).astype(np.int64),
-        EMPTY_SLOT,
-    )
-
-    def side(arrays: Sequence[npt.NDArray[np.int64]]) -> Stack:
-        return Stack(
-            **{
-                name: array.astype(_STACK_DTYPES[name])
-                for name, array in zip(STACK_FIELDS, arrays, strict=True)
-            }
-        )
-
-    return CombatBatch(
+    return assemble_batch(
         game=_per_combat(game, n, np.int32),
         terrain=_per_combat(terrain, n, np.uint8),
         city=_per_combat(city, n, np.uint8),
@@ -267,8 +228,73 @@ def batch_from_arrays(
             else _per_combat(can_retreat, n, np.bool_)
         ),
         surrounded=_per_combat(surrounded, n, np.bool_),
-        attackers=side(stacks[:8]),
-        defenders=side(stacks[8:]),
+        combat=combat_,
+        attacking=attacking_,
+        unit=_per_combat(unit, m, np.int32),
+        kind=_per_combat(kind, m, np.uint8),
+        steps=_per_combat(steps, m, np.int8),
+        max_steps=_per_combat(max_steps, m, np.int8),
+        value=np.where(
+            attacking_, _per_combat(attack, m, np.int16), _per_combat(defence, m, np.int16)
+        ),
+        supply=_per_combat(supply, m, np.uint8),
+        fatigue=_per_combat(fatigue, m, np.uint8),
+        river=_per_combat(river, m, np.uint8),
+    )
+
+
+def assemble_batch(
+    *,
+    game: npt.NDArray[np.int32],
+    terrain: npt.NDArray[np.uint8],
+    city: npt.NDArray[np.uint8],
+    fortification: npt.NDArray[np.uint8],
+    weather: npt.NDArray[np.uint8],
+    artillery: npt.NDArray[np.int8],
+    air: npt.NDArray[np.int8],
+    can_retreat: npt.NDArray[np.bool_],
+    surrounded: npt.NDArray[np.bool_],
+    combat: npt.NDArray[np.intp],
+    attacking: npt.NDArray[np.bool_],
+    unit: npt.NDArray[np.int32],
+    kind: npt.NDArray[np.uint8],
+    steps: npt.NDArray[np.int8],
+    max_steps: npt.NDArray[np.int8],
+    value: npt.NDArray[np.int16],
+    supply: npt.NDArray[np.uint8],
+    fatigue: npt.NDArray[np.uint8],
+    river: npt.NDArray[np.uint8],
+) -> CombatBatch:
+    """`batch_from_arrays` for callers whose arrays are already 1-D, checked and in the batch's
+    dtypes (the engine's and the AI's builders): no conversion, straight to the compiled
+    stacking. Rows are as there, `value` being each row's attack or defence. The per-combat
+    arrays become the batch's own (not copied)."""
+    stacks = batch_kernels.stack_rows(
+        terrain.shape[0],
+        combat,
+        attacking,
+        unit,
+        kind,
+        steps,
+        max_steps,
+        value,
+        supply,
+        fatigue,
+        river,
+        EMPTY_SLOT,
+    )
+    return CombatBatch(
+        game=game,
+        terrain=terrain,
+        city=city,
+        fortification=fortification,
+        weather=weather,
+        artillery=artillery,
+        air=air,
+        can_retreat=can_retreat,
+        surrounded=surrounded,
+        attackers=Stack(*stacks[:8]),
+        defenders=Stack(*stacks[8:]),
     )
 
 
@@ -277,46 +303,62 @@ def build_batch(units: UnitArrays, specs: Sequence[CombatSpec]) -> CombatBatch:
 
     With 2-D `[game, unit]` arrays each spec's units are looked up in the row of its `game`.
     """
-    unit_ids: list[int] = []
-    combat_rows: list[int] = []
-    attacking: list[bool] = []
-    river: list[int] = []
-    games_of_rows: list[int] = []
     for c, spec in enumerate(specs):
-        rivers = list(spec.rivers) or [0] * len(spec.attackers)
-        if len(rivers) != len(spec.attackers):
+        if spec.rivers and len(spec.rivers) != len(spec.attackers):
             raise ValueError(
-                f"combat {c}: {len(rivers)} rivers for {len(spec.attackers)} attackers"
+                f"combat {c}: {len(spec.rivers)} rivers for {len(spec.attackers)} attackers"
             )
-        for ids, is_attacker, crossed in (
-            (spec.attackers, True, rivers),
-            (spec.defenders, False, [0] * len(spec.defenders)),
-        ):
-            unit_ids.extend(int(u) for u in ids)
-            combat_rows.extend([c] * len(ids))
-            attacking.extend([is_attacker] * len(ids))
-            river.extend(int(r) for r in crossed)
-            games_of_rows.extend([spec.game] * len(ids))
-
+    # rows: each combat's attackers, then its defenders
+    unit_ids = [u for s in specs for ids in (s.attackers, s.defenders) for u in ids]
+    combat_rows = [
+        c for c, s in enumerate(specs) for _ in range(len(s.attackers) + len(s.defenders))
+    ]
+    attacking = [
+        is_attacker
+        for s in specs
+        for ids, is_attacker in ((s.attackers, True), (s.defenders, False))
+        for _ in ids
+    ]
+    river = [
+        r
+        for s in specs
+        for crossed in (s.rivers or [0] * len(s.attackers), [0] * len(s.defenders))
+        for r in crossed
+    ]
     rows = np.array(unit_ids, dtype=np.intp)
-    row_games = np.array(games_of_rows, dtype=np.intp)
+    facts = np.array(
+        [[getattr(s, name) for name in COMBAT_FIELDS] for s in specs], dtype=np.int64
+    ).reshape(len(specs), len(COMBAT_FIELDS))
+    game, terrain, city, fortification, weather, artillery, air, can_retreat, surrounded = facts.T
+    row_games = game[np.array(combat_rows, dtype=np.intp)]
 
-    def attribute(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        return values[row_games, rows] if values.ndim == 2 else values[rows]
+    def attribute(values: npt.NDArray[Any], dtype: type[np.generic]) -> npt.NDArray[Any]:
+        picked = values[row_games, rows] if values.ndim == 2 else values[rows]
+        return picked.astype(dtype, copy=False)
 
-    return batch_from_arrays(
-        unit=rows,
-        combat=combat_rows,
-        attacking=attacking,
-        kind=attribute(units.kind),
-        steps=attribute(units.steps),
-        max_steps=attribute(units.max_steps),
-        attack=attribute(units.attack),
-        defence=attribute(units.defence),
-        supply=attribute(units.supply),
-        fatigue=attribute(units.fatigue),
-        river=river,
-        **{name: [getattr(s, name) for s in specs] for name in COMBAT_FIELDS},
+    attacking_ = np.array(attacking, dtype=np.bool_)
+    return assemble_batch(
+        game=game.astype(np.int32),
+        terrain=terrain.astype(np.uint8),
+        city=city.astype(np.uint8),
+        fortification=fortification.astype(np.uint8),
+        weather=weather.astype(np.uint8),
+        artillery=artillery.astype(np.int8),
+        air=air.astype(np.int8),
+        can_retreat=can_retreat.astype(np.bool_),
+        surrounded=surrounded.astype(np.bool_),
+        combat=np.array(combat_rows, dtype=np.intp),
+        attacking=attacking_,
+        unit=rows.astype(np.int32),
+        kind=attribute(units.kind, np.uint8),
+        steps=attribute(units.steps, np.int8),
+        max_steps=attribute(units.max_steps, np.int8),
+        value=np.where(
+            attacking_, attribute(units.attack, np.int16), attribute(units.defence, np.int16)
+        ),
+        supply=attribute(units.supply, np.uint8),
+        fatigue=attribute(units.fatigue, np.uint8),
+        river=np.array(river, dtype=np.uint8),
     )
 
 

@@ -26,10 +26,10 @@ from game import hexgrid
 from game.actions import Attack
 from game.enums import NO_SIDE
 from game.events import Event
-from game.geo import HexMap
-from game.rules import combat, fortification, losses, movement, stacking, supply
+from game.rules import batch_kernels, combat, fortification, losses, movement, stacking, supply
+from game.rules.combat_reference import EMPTY_SLOT
 from game.rules.control import take_control
-from game.rules.weather import weather_of_hex
+from game.rules.weather import local_weather
 from game.rules.zoc import zone_of_control
 from game.scenario.model import Scenario
 from game.state import GameState, UnitStatus
@@ -108,61 +108,156 @@ def combat_spec(
     scenario: Scenario, state: GameState, attack: Attack, ground: CombatGround
 ) -> combat.CombatSpec:
     """The combat core's description of one declared attack on the current state."""
-    return _by(scenario, state, attack, _target_spec(scenario, state, attack, ground))
+    return combat_specs(scenario, state, [attack], ground)[0]
+
+
+def combat_specs(
+    scenario: Scenario,
+    state: GameState,
+    attacks: Sequence[Attack],
+    ground: CombatGround,
+    game: int = 0,
+    defenders: Sequence[list[int]] | None = None,
+) -> list[combat.CombatSpec]:
+    """The combat core's description of these declared attacks (all by one side) on the
+    current state, as combat `game` of a batch; `defenders` (each attack's `_defenders`) when
+    the caller has them already. Targets are described together (`_target_facts`)."""
+    held = [_defenders(scenario, state, a) for a in attacks] if defenders is None else defenders
+    sides = scenario.units.side
+    facts = _target_facts(
+        scenario,
+        state,
+        np.array([a.target for a in attacks], dtype=np.intp),
+        [int(sides[d[0]]) if d else NO_SIDE for d in held],
+        int(sides[attacks[0].attackers[0]]),
+        ground,
+    ).tolist()
+    return [
+        combat.CombatSpec(
+            attackers=list(attack.attackers),
+            defenders=list(d),
+            terrain=terrain,
+            rivers=_rivers(scenario, state, attack),
+            city=city,
+            fortification=fortified,
+            weather=weather,
+            artillery=artillery,
+            air=air,
+            can_retreat=bool(can_retreat),
+            surrounded=bool(surrounded),
+            game=game,
+        )
+        for attack, d, (terrain, city, fortified, weather, artillery, air, can_retreat, surrounded)
+        in zip(attacks, held, facts, strict=True)
+    ]
 
 
 def attack_batch(
     scenario: Scenario, state: GameState, attacks: Sequence[Attack], ground: CombatGround
 ) -> combat.CombatBatch:
-    """The batch of these attacks (all by one side) on the current state, as
-    `combat.build_batch` over their `combat_spec`s. The AI weighs hundreds of attacks a turn,
-    most of them on a few targets, so each target is described once."""
-    targets: dict[int, combat.CombatSpec] = {}
-    specs = []
-    for attack in attacks:
-        target = targets.get(attack.target)
-        if target is None:
-            target = targets[attack.target] = _target_spec(scenario, state, attack, ground)
-        specs.append(_by(scenario, state, attack, target))
-    return combat.build_batch(unit_arrays(scenario, state), specs)
+    """The batch of these attacks (all by one side) on the current state: `combat.build_batch`
+    over their `combat_spec`s (the tests hold the two equal), built as `candidate_batch`."""
+    return candidate_batch(
+        scenario, state, [a.target for a in attacks], [a.attackers for a in attacks], ground
+    )
 
 
-def _target_spec(
-    scenario: Scenario, state: GameState, attack: Attack, ground: CombatGround
-) -> combat.CombatSpec:
-    """What an attack's description takes from its target hex and whoever holds it (no
-    attackers yet): the same for every attack on that hex."""
+def candidate_batch(
+    scenario: Scenario,
+    state: GameState,
+    targets: Sequence[int],
+    attackers: Sequence[Sequence[int]],
+    ground: CombatGround,
+) -> combat.CombatBatch:
+    """The batch of attacks `attackers[i]` on `targets[i]` (all by one side) on the current
+    state, straight from the unit arrays. The AI weighs hundreds of attacks a turn, most of
+    them on a few targets, so each target is described once (`_target_facts`, all targets in
+    one go) and each combat takes its target's row; one compiled call finds the defenders and
+    the rivers crossed and lays out the stacks (`batch_kernels.candidate_stacks`)."""
+    n = len(targets)
+    if n == 0:
+        return combat.build_batch(unit_arrays(scenario, state), [])
     grid = scenario.map
-    target = attack.target
-    attacker_side = int(scenario.units.side[attack.attackers[0]])
-    defenders = np.nonzero(
-        state.active & (state.hex == target) & scenario.unit_hostile[attacker_side]
-    )[0]
-    held = len(defenders) > 0
-    defender_side = int(scenario.units.side[defenders[0]]) if held else NO_SIDE
-    c = int(grid.city_at[target])
-    artillery, air = support_shifts(scenario, attacker_side, defender_side)
-    return combat.CombatSpec(
-        attackers=[],
-        defenders=defenders.tolist(),
-        terrain=int(grid.terrain[target]),
-        city=CITY_CODE[grid.cities[c].size] if c >= 0 else 0,
-        fortification=int(ground.fortification[defender_side][target]) if held else 0,
-        weather=int(weather_of_hex(scenario, state.turn, target)),
-        artillery=artillery,
-        air=air,
-        can_retreat=held and _can_retreat(grid, target, ground.retreat_room[defender_side]),
-        surrounded=bool(ground.isolated[defender_side][target]) if held else False,
+    units = scenario.units
+    attacker_side = int(units.side[attackers[0][0]])
+    distinct = sorted(set(targets))
+    index = {t: i for i, t in enumerate(distinct)}
+    target_hexes = np.array(distinct, dtype=np.intp)
+    stacks, first, facing = batch_kernels.candidate_stacks(
+        np.array([index[t] for t in targets], dtype=np.intp),
+        np.array([len(a) for a in attackers], dtype=np.intp),
+        np.array([u for a in attackers for u in a], dtype=np.intp),
+        target_hexes,
+        state.hex,
+        state.active & scenario.unit_hostile[attacker_side],  # `_defenders`' test
+        grid.neighbor,
+        grid.river,
+        units.kind,
+        state.steps,
+        units.max_steps,
+        units.attack,
+        units.defence,
+        supply.supply_stage(scenario, state.supply),
+        state.fatigue,
+        EMPTY_SLOT,
+    )
+    if not facing:
+        raise ValueError("an attacker is not next to its target")
+    facts = _target_facts(
+        scenario,
+        state,
+        target_hexes,
+        [int(units.side[d]) if d >= 0 else NO_SIDE for d in first.tolist()],
+        attacker_side,
+        ground,
+    )[[index[t] for t in targets]].T
+    return combat.CombatBatch(
+        game=np.zeros(n, dtype=np.int32),
+        terrain=facts[0].astype(np.uint8),
+        city=facts[1].astype(np.uint8),
+        fortification=facts[2].astype(np.uint8),
+        weather=facts[3].astype(np.uint8),
+        artillery=facts[4].astype(np.int8),
+        air=facts[5].astype(np.int8),
+        can_retreat=facts[6].astype(np.bool_),
+        surrounded=facts[7].astype(np.bool_),
+        attackers=combat.Stack(*stacks[:8]),
+        defenders=combat.Stack(*stacks[8:]),
     )
 
 
-def _by(
-    scenario: Scenario, state: GameState, attack: Attack, target: combat.CombatSpec
-) -> combat.CombatSpec:
-    """The target's description with the attack's units and the rivers they cross."""
-    return dataclasses.replace(
-        target, attackers=list(attack.attackers), rivers=_rivers(scenario, state, attack)
-    )
+def _target_facts(
+    scenario: Scenario,
+    state: GameState,
+    targets: npt.NDArray[np.intp],
+    defender_side: Sequence[int],
+    attacker_side: int,
+    ground: CombatGround,
+) -> npt.NDArray[np.int64]:
+    """What an attack's description takes from its target hex and whoever holds it (no
+    attackers yet), the same for every attack on that hex: per target (`defender_side` NO_SIDE
+    where nobody holds it) terrain, city, fortification, weather, artillery, air, can_retreat,
+    surrounded (`combat.CombatSpec`'s fields)."""
+    grid = scenario.map
+    k = targets.shape[0]
+    facts = np.zeros((k, 8), dtype=np.int64)
+    facts[:, 0] = grid.terrain[targets]
+    facts[:, 1] = [
+        CITY_CODE[grid.cities[c].size] if c >= 0 else 0 for c in grid.city_at[targets].tolist()
+    ]
+    facts[:, 3] = np.broadcast_to(local_weather(scenario, state.turn), (grid.size,))[targets]
+    side_of = np.array(defender_side, dtype=np.intp)
+    for side in sorted(set(defender_side)):
+        rows = side_of == side
+        facts[rows, 4:6] = support_shifts(scenario, attacker_side, side)
+        if side == NO_SIDE:
+            continue  # nobody holds it: no fortification, no retreat, not surrounded
+        held = targets[rows]
+        around = grid.neighbor[held]
+        facts[rows, 2] = ground.fortification[side][held]
+        facts[rows, 6] = (ground.retreat_room[side][around] & (around >= 0)).any(axis=1)
+        facts[rows, 7] = ground.isolated[side][held]
+    return facts
 
 
 def _rivers(scenario: Scenario, state: GameState, attack: Attack) -> list[int]:
@@ -196,11 +291,6 @@ def _retreat_room(
         & ~(enemy_zoc & (friendly == 0))
     )
     return room
-
-
-def _can_retreat(grid: HexMap, h: int, room: npt.NDArray[np.bool_]) -> bool:
-    around = grid.neighbor[h]
-    return bool(room[around[around >= 0]].any())
 
 
 def retreat_options(
@@ -237,14 +327,24 @@ class PreparedPhase:
 
 def prepare(scenario: Scenario, state: GameState, game: int = 0) -> PreparedPhase:
     """Describe one game's declared attacks for the core (game index `game` in a batch)."""
-    attacks = [a for a in state.declared if _still_valid(scenario, state, a)]
-    if not attacks:
-        return PreparedPhase([], [])
-    ground = CombatGround.for_attacks(scenario, state, attacks)
-    specs = [
-        dataclasses.replace(combat_spec(scenario, state, a, ground), game=game) for a in attacks
+    standing = [
+        (a, d)
+        for a in state.declared
+        if (d := _defenders(scenario, state, a))
+        and all(state.status[u] == UnitStatus.ACTIVE for u in a.attackers)
     ]
-    return PreparedPhase(attacks, specs)
+    if not standing:
+        return PreparedPhase([], [])
+    attacks = [a for a, _ in standing]
+    held = [d for _, d in standing]
+    sides = scenario.units.side
+    ground = CombatGround.of(
+        scenario,
+        state,
+        int(sides[attacks[0].attackers[0]]),
+        sorted({int(sides[u]) for d in held for u in d}),
+    )
+    return PreparedPhase(attacks, combat_specs(scenario, state, attacks, ground, game, held))
 
 
 def resolve_phases(scenario: Scenario, states: Sequence[GameState]) -> list[list[Event]]:
@@ -322,12 +422,6 @@ def _defenders(scenario: Scenario, state: GameState, attack: Attack) -> list[int
     hostile = scenario.unit_hostile[side]
     found: list[int] = np.nonzero(state.active & (state.hex == attack.target) & hostile)[0].tolist()
     return found
-
-
-def _still_valid(scenario: Scenario, state: GameState, attack: Attack) -> bool:
-    return bool(_defenders(scenario, state, attack)) and all(
-        state.status[u] == UnitStatus.ACTIVE for u in attack.attackers
-    )
 
 
 def _combat_event(
