@@ -51,29 +51,6 @@ def _before(klass: npt.NDArray[np.int64], steps: npt.NDArray[np.int8], unit: npt
 
 
 @njit(cache=True, nogil=True)
-def stack_rows(
-    n: int,
-    combat: npt.NDArray[np.intp],
-    attacking: npt.NDArray[np.bool_],
-    unit: npt.NDArray[np.int32],
-    kind: npt.NDArray[np.uint8],
-    steps: npt.NDArray[np.int8],
-    max_steps: npt.NDArray[np.int8],
-    value: npt.NDArray[np.int16],
-    supply: npt.NDArray[np.uint8],
-    fatigue: npt.NDArray[np.uint8],
-    river: npt.NDArray[np.uint8],
-    empty_unit: int,
-) -> Stacks:
-    """Both sides' stacks, as 16 `[slots, n]` arrays in `STACK_FIELDS` order and dtypes: the
-    attackers' unit, kind, steps, max_steps, value, supply, fatigue, river, then the
-    defenders' (their river 0). Empty slots hold `empty_unit`, max_steps 1 and zeros."""
-    return _stack(
-        n, combat, attacking, unit, kind, steps, max_steps, value, supply, fatigue, river, empty_unit
-    )
-
-
-@njit(cache=True, nogil=True)
 def candidate_stacks(
     which: npt.NDArray[np.intp],
     sizes: npt.NDArray[np.intp],
@@ -155,7 +132,7 @@ def candidate_stacks(
     value = np.empty(m, dtype=np.int16)
     for r in range(m):
         value[r] = attack[unit[r]] if attacking[r] else defence[unit[r]]
-    stacks = _stack(
+    stacks = stack_rows(
         n,
         combat,
         attacking,
@@ -173,7 +150,7 @@ def candidate_stacks(
 
 
 @njit(cache=True, nogil=True)
-def _stack(
+def stack_rows(
     n: int,
     combat: npt.NDArray[np.intp],
     attacking: npt.NDArray[np.bool_],
@@ -187,7 +164,9 @@ def _stack(
     river: npt.NDArray[np.uint8],
     empty_unit: int,
 ) -> Stacks:
-    """`stack_rows`' work (kernels call it directly)."""
+    """Both sides' stacks, as 16 `[slots, n]` arrays in `STACK_FIELDS` order and dtypes: the
+    attackers' unit, kind, steps, max_steps, value, supply, fatigue, river, then the
+    defenders' (their river 0). Empty slots hold `empty_unit`, max_steps 1 and zeros."""
     m = combat.shape[0]
     count = np.zeros(2 * n, dtype=np.int64)
     klass = np.empty(m, dtype=np.int64)
