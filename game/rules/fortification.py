@@ -20,6 +20,8 @@ day's move starts from it, the hex now its own.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import numpy.typing as npt
 
@@ -35,21 +37,39 @@ def switched_on(scenario: Scenario) -> bool:
     return scenario.rules.fortified_belts and scenario.fortification is not None
 
 
+@lru_cache(maxsize=64)
 def belts_at(scenario: Scenario, turn: int) -> Levels:
-    """[sides, N] the level of each side's belts that stand on `turn` (dated ones from theirs)."""
+    """[sides, N] the level of each side's belts that stand on `turn` (dated ones from theirs).
+    Kept by scenario and turn, read-only: every move checked or searched asks for it."""
     assert scenario.fortification is not None
     out: Levels = scenario.fortification
     for ready, layer in scenario.fortification_dated:
         if ready <= turn:
             out = np.maximum(out, layer)
+    if out is not scenario.fortification:
+        out.flags.writeable = False
     return out
 
 
+@lru_cache(maxsize=64)
 def _team_levels(scenario: Scenario, side: int, turn: int) -> Levels:
-    """[N] the level the belts of `side`'s team (teammates' included) give each hex."""
+    """[N] the level the belts of `side`'s team (teammates' included) give each hex (kept,
+    read-only)."""
     team = scenario.side_table.team
     levels: Levels = belts_at(scenario, turn)[team == team[side]].max(axis=0)
+    levels.flags.writeable = False
     return levels
+
+
+@lru_cache(maxsize=64)
+def _enemy_belt_hexes(scenario: Scenario, side: int, turn: int) -> npt.NDArray[np.intp]:
+    """The hexes with a belt of another team than `side`'s on `turn`, held or not (kept,
+    read-only: every unit's move searched or checked asks, and belts are a few hexes of the
+    map)."""
+    team = scenario.side_table.team
+    found = np.flatnonzero(belts_at(scenario, turn)[team != team[side]].max(axis=0, initial=0))
+    found.flags.writeable = False
+    return found
 
 
 def intact(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[np.bool_]:
@@ -74,11 +94,10 @@ def enemy_belts(scenario: Scenario, state: GameState, side: int) -> npt.NDArray[
     the rule is off (nothing stops them)."""
     if not switched_on(scenario):
         return None
-    team = scenario.side_table.team
-    enemy = belts_at(scenario, int(state.turn))[team != team[side]].max(axis=0, initial=0) > 0
-    standing: npt.NDArray[np.bool_] = (
-        enemy & hostile_ground(scenario, state.control, side) & (state.control_changed == 0)
-    )
+    belts = _enemy_belt_hexes(scenario, side, int(state.turn))
+    held = hostile_ground(scenario, state.control[belts], side) & (state.control_changed[belts] == 0)
+    standing = np.zeros(scenario.map.size, dtype=np.bool_)
+    standing[belts[held]] = True
     return standing
 
 
