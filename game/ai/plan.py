@@ -337,10 +337,11 @@ class PlanTracker:
         # same for all of them, and the move scoring keeps its arrays by order
         of_task: dict[int, Order] = {}
         none = Order(Posture.HOLD, (), (), -1)
-        breaking = None if rule is None else Order(Posture.BREAKOUT, rule.axis, (), -1)
+        going = frozenset() if rule is None else rule.formations
+        breaking = none if rule is None else Order(Posture.BREAKOUT, rule.axis, (), -1)
         for u in units.tolist():
             f = int(formation[u])
-            if breaking is not None and rule is not None and f in rule.formations:
+            if f in going:
                 result[u] = breaking
                 continue
             for t, task in enumerate(self.tasks):
