@@ -522,8 +522,8 @@ def test_preview_matches_a_large_monte_carlo_sample() -> None:
     assert np.all(np.abs(defender_lost - p.expected_defender_steps_lost) <= 5 * spread + 1e-9)
 
 
-def test_attack_batch_equals_the_batch_of_each_attacks_spec_on_real_positions() -> None:
-    """The AI's one-go batch (`combat_phase.attack_batch`) is the engine's batch of the same
+def test_candidate_batch_equals_the_batch_of_each_attacks_spec_on_real_positions() -> None:
+    """The AI's one-go batch (`combat_phase.candidate_batch`) is the engine's batch of the same
     attacks: every attack a moving side could make, alone or in pairs, at points through a
     whole Third Kharkov game, many on the same target, with rivers, towns and surrounded
     defenders among them."""
@@ -558,7 +558,9 @@ def test_attack_batch_equals_the_batch_of_each_attacks_spec_on_real_positions() 
             continue
         enemies = sorted({int(s) for s in units.side[enemy]})
         ground = combat_phase.CombatGround.of(scenario, state, side, enemies)
-        fast = combat_phase.attack_batch(scenario, state, attacks, ground)
+        fast = combat_phase.candidate_batch(
+            scenario, state, [a.target for a in attacks], [a.attackers for a in attacks], ground
+        )
         specs = [combat_phase.combat_spec(scenario, state, a, ground) for a in attacks]
         slow = build_batch(combat_phase.unit_arrays(scenario, state), specs)
         for name in fast.__dataclass_fields__:

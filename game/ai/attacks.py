@@ -14,7 +14,7 @@ their own objectives and mop up cut-off enemies, so a quiet sector stays quiet.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -121,10 +121,9 @@ def choose_attacks(
             break
         new = [c for c in candidates if c not in known]
         if new:
-            terms = _Terms.of(context, new, exposed)
-            fresh = _score(context, new, terms, ground)
+            fresh = _score(context, new, ground, exposed)
             # the margin over what such an attack must be worth: less for the goal in hand
-            fresh -= terms.margin
+            fresh -= np.array([_margin(context, c, exposed) for c in new])
             fresh += 1e-6 * rng.random(len(fresh))
             known.update(zip(new, fresh.tolist(), strict=True))
         scores = np.array([known[c] for c in candidates])
@@ -144,83 +143,45 @@ def choose_attacks(
     return chosen
 
 
-@dataclass(frozen=True, eq=False)
-class _Terms:
-    """What each candidate's attackers' orders and fatigue make of it, for all candidates at
-    once: `attackers` is `[candidate, widest]` indices into `units` (the distinct attackers,
-    ascending), padded with len(units)."""
+def _posture(context: AttackContext | PhaseContext, candidate: Candidate, exposed: set[int]) -> Posture:
+    """The most cautious posture among the attackers: it sets the margin an attack must clear.
+    Striking armour that ran out ahead is a counter-attack, priced as an attack."""
+    posture = max(
+        (context.orders.get(u, NO_ORDER).posture for u in candidate.attackers),
+        key=lambda p: OWN_LOSS_WEIGHT[p],
+    )
+    if candidate.target in exposed and posture != Posture.WITHDRAW:
+        return min(posture, Posture.ATTACK, key=lambda p: OWN_LOSS_WEIGHT[p])
+    return posture
 
-    units: list[int]
-    attackers: npt.NDArray[np.intp]
-    own_loss_weight: npt.NDArray[np.float64]
-    margin: npt.NDArray[np.float64]
 
-    @classmethod
-    def of(
-        cls,
-        context: AttackContext | PhaseContext,
-        candidates: Sequence[Candidate],
-        exposed: set[int],
-    ) -> _Terms:
-        """The price of own losses: the most cautious attacker's, each by its plan task's
-        `own_loss_weight` or else its posture's; striking armour that ran out ahead is priced
-        as an attack at most. The margin an attack must clear: MIN_SCORE_GOAL on an attacker's
-        next goal, else MIN_SCORE of the most cautious posture among the attackers (the first
-        such, as `max` picks), an attack at most against armour that ran out ahead."""
-        units = sorted({u for c in candidates for u in c.attackers})
-        at = {u: i for i, u in enumerate(units)}
-        pad = len(units)
-        widest = max(len(c.attackers) for c in candidates)
-        attackers = np.array(
-            [[at[u] for u in c.attackers] + [pad] * (widest - len(c.attackers)) for c in candidates],
-            dtype=np.intp,
-        ).reshape(len(candidates), widest)
-        orders = [context.orders.get(u, NO_ORDER) for u in units]
-        price = np.array(
-            [OWN_LOSS_WEIGHT[o.posture] if o.own_loss_weight is None else o.own_loss_weight for o in orders]
-            + [-np.inf]
-        )
-        posture_price = np.array([OWN_LOSS_WEIGHT[o.posture] for o in orders] + [-np.inf])
-        posture_code = np.array([int(o.posture) for o in orders] + [0], dtype=np.intp)
-        goal = np.array([o.goals[0] if o.goals else -1 for o in orders] + [-1], dtype=np.int64)
-        withdrawing = posture_code == Posture.WITHDRAW
-        withdrawing[pad] = False
-        target = np.array([c.target for c in candidates], dtype=np.int64)
-        struck = np.array([c.target in exposed for c in candidates], dtype=np.bool_)
-        attack = OWN_LOSS_WEIGHT[Posture.ATTACK]
-
-        weight = price[attackers].max(axis=1)
-        weight = np.where(
-            struck & ~withdrawing[attackers].any(axis=1), np.minimum(weight, attack), weight
-        )
-
-        first = posture_price[attackers].argmax(axis=1)
-        posture = posture_code[attackers[np.arange(len(candidates)), first]]
-        cautious = np.array([OWN_LOSS_WEIGHT[p] for p in Posture])[posture] > attack
-        posture = np.where(
-            struck & (posture != Posture.WITHDRAW) & cautious, int(Posture.ATTACK), posture
-        )
-        on_goal = (goal[attackers] == target[:, None]).any(axis=1)
-        margin = np.where(on_goal, MIN_SCORE_GOAL, np.array([MIN_SCORE[p] for p in Posture])[posture])
-        return cls(units, attackers, weight, margin)
-
-    def tiring(self, fatigue: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
-        """What each attack costs in fatigue: FATIGUE_COST by the fatigue each attacker would
-        have afterwards, summed over the attackers in their order (as `sum` would: the same
-        floats in the same order)."""
-        after = np.minimum(fatigue[self.units].astype(np.int64) + 1, len(FATIGUE_COST) - 1)
-        cost = np.append(np.array(FATIGUE_COST)[after], 0.0)[self.attackers]
-        total = np.zeros(self.attackers.shape[0])
-        for column in cost.T:
-            total = total + column
-        return total
+def _margin(context: AttackContext | PhaseContext, candidate: Candidate, exposed: set[int]) -> float:
+    """What an attack must be worth to be made: less on an attacker's next goal."""
+    if _on_goal(context, candidate):
+        return MIN_SCORE_GOAL
+    return MIN_SCORE[_posture(context, candidate, exposed)]
 
 
 def _own_loss_weight(
     context: AttackContext | PhaseContext, candidate: Candidate, exposed: set[int]
 ) -> float:
-    """The price of own losses in one attack (`_Terms`)."""
-    return float(_Terms.of(context, [candidate], exposed).own_loss_weight[0])
+    """The price of own losses in an attack: the most cautious attacker's, each by its plan
+    task's `own_loss_weight` or else its posture's; striking armour that ran out ahead is priced
+    as an attack at most (as `_posture`)."""
+    orders = [context.orders.get(u, NO_ORDER) for u in candidate.attackers]
+    weight = max(
+        OWN_LOSS_WEIGHT[o.posture] if o.own_loss_weight is None else o.own_loss_weight
+        for o in orders
+    )
+    if candidate.target in exposed and all(o.posture != Posture.WITHDRAW for o in orders):
+        return min(weight, OWN_LOSS_WEIGHT[Posture.ATTACK])
+    return weight
+
+
+def _on_goal(context: AttackContext | PhaseContext, candidate: Candidate) -> bool:
+    return any(
+        candidate.target in context.orders.get(u, NO_ORDER).goals[:1] for u in candidate.attackers
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -298,8 +259,8 @@ def _candidates(ready: dict[int, list[int]], pool: set[int], targets: set[int]) 
 def _score(
     context: AttackContext | PhaseContext,
     candidates: list[Candidate],
-    terms: _Terms,
     ground: combat_phase.CombatGround,
+    exposed: set[int],
 ) -> npt.NDArray[np.float64]:
     scenario = context.scenario
     state = context.belief.state
@@ -315,7 +276,8 @@ def _score(
         step_values(scenario)[rows],
         step_values(scenario, tank_rate=True)[rows],
     ) * preview.expected_steps_lost(batch)
-    weight = np.where(participants.attacking, -terms.own_loss_weight[participants.combat], 1.0)
+    price = np.array([_own_loss_weight(context, c, exposed) for c in candidates])
+    weight = np.where(participants.attacking, -price[participants.combat], 1.0)
     per_combat = np.bincount(participants.combat, weights=value * weight, minlength=len(candidates))
     take = context.take_value[[c.target for c in candidates]]
     leave = preview.advance_probability
@@ -323,6 +285,9 @@ def _score(
     size = np.array([len(c.attackers) for c in candidates], dtype=np.float64)
     # an attack tires its units (fatigue 2 costs a quarter of a unit's attack, 3 half, and a unit
     # that attacks does not recover): worth it for a prize, not for a small gain
-    tiring = terms.tiring(state.fatigue)
+    fatigue = state.fatigue
+    tiring = np.array(
+        [sum(FATIGUE_COST[min(int(fatigue[u]) + 1, 3)] for u in c.attackers) for c in candidates]
+    )
     scores: npt.NDArray[np.float64] = per_combat + leave * take - UNIT_COST * size - tiring
     return scores

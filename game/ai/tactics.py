@@ -662,7 +662,7 @@ class PhaseContext:
         """An order's objectives, and its goals and objectives, as the move scoring takes them
         (kept for the phase: many units share an order)."""
         found = self._orders_seen.get(id(order))
-        if found is None or found[0] is not order:
+        if found is None:
             found = (
                 order,
                 np.array(order.objectives, dtype=np.int64),

@@ -193,46 +193,63 @@ def stack_rows(
                 order[j + 1] = order[j]
                 j -= 1
             order[j + 1] = row
-    a, d = slots[0], slots[1]
-    a_unit = np.full((a, n), empty_unit, dtype=np.int32)
-    a_kind = np.zeros((a, n), dtype=np.uint8)
-    a_steps = np.zeros((a, n), dtype=np.int8)
-    a_max = np.ones((a, n), dtype=np.int8)
-    a_value = np.zeros((a, n), dtype=np.int16)
-    a_supply = np.zeros((a, n), dtype=np.uint8)
-    a_fatigue = np.zeros((a, n), dtype=np.uint8)
-    a_river = np.zeros((a, n), dtype=np.uint8)
-    d_unit = np.full((d, n), empty_unit, dtype=np.int32)
-    d_kind = np.zeros((d, n), dtype=np.uint8)
-    d_steps = np.zeros((d, n), dtype=np.int8)
-    d_max = np.ones((d, n), dtype=np.int8)
-    d_value = np.zeros((d, n), dtype=np.int16)
-    d_supply = np.zeros((d, n), dtype=np.uint8)
-    d_fatigue = np.zeros((d, n), dtype=np.uint8)
-    d_river = np.zeros((d, n), dtype=np.uint8)
-    for c in range(n):
-        g = 2 * c
-        for slot in range(start[g + 1] - start[g]):
-            r = order[start[g] + slot]
-            a_unit[slot, c] = unit[r]
-            a_kind[slot, c] = kind[r]
-            a_steps[slot, c] = steps[r]
-            a_max[slot, c] = max_steps[r]
-            a_value[slot, c] = value[r]
-            a_supply[slot, c] = supply[r]
-            a_fatigue[slot, c] = fatigue[r]
-            a_river[slot, c] = river[r]
-        g = 2 * c + 1
-        for slot in range(start[g + 1] - start[g]):
-            r = order[start[g] + slot]
-            d_unit[slot, c] = unit[r]
-            d_kind[slot, c] = kind[r]
-            d_steps[slot, c] = steps[r]
-            d_max[slot, c] = max_steps[r]
-            d_value[slot, c] = value[r]
-            d_supply[slot, c] = supply[r]
-            d_fatigue[slot, c] = fatigue[r]
+    a_unit, a_kind, a_steps, a_max, a_value, a_supply, a_fatigue, a_river = _side_slots(
+        0, slots[0], n, start, order, unit, kind, steps, max_steps, value, supply, fatigue,
+        river, empty_unit,
+    )  # fmt: skip
+    d_unit, d_kind, d_steps, d_max, d_value, d_supply, d_fatigue, d_river = _side_slots(
+        1, slots[1], n, start, order, unit, kind, steps, max_steps, value, supply, fatigue,
+        river, empty_unit,
+    )  # fmt: skip
     return (
         a_unit, a_kind, a_steps, a_max, a_value, a_supply, a_fatigue, a_river,
         d_unit, d_kind, d_steps, d_max, d_value, d_supply, d_fatigue, d_river,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def _side_slots(
+    side: int,
+    k: int,
+    n: int,
+    start: npt.NDArray[np.int64],
+    order: npt.NDArray[np.int64],
+    unit: npt.NDArray[np.int32],
+    kind: npt.NDArray[np.uint8],
+    steps: npt.NDArray[np.int8],
+    max_steps: npt.NDArray[np.int8],
+    value: npt.NDArray[np.int16],
+    supply: npt.NDArray[np.uint8],
+    fatigue: npt.NDArray[np.uint8],
+    river: npt.NDArray[np.uint8],
+    empty_unit: int,
+) -> tuple[
+    npt.NDArray[np.int32], npt.NDArray[np.uint8], npt.NDArray[np.int8], npt.NDArray[np.int8],
+    npt.NDArray[np.int16], npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.NDArray[np.uint8],
+]:  # fmt: skip
+    """One side's `[k, n]` slot arrays (side 0 attackers, 1 defenders, whose river is 0): the
+    rows of group 2 * c + side, in `order`, laid into combat c's slots; empty slots neutral."""
+    out_unit = np.full((k, n), empty_unit, dtype=np.int32)
+    out_kind = np.zeros((k, n), dtype=np.uint8)
+    out_steps = np.zeros((k, n), dtype=np.int8)
+    out_max = np.ones((k, n), dtype=np.int8)
+    out_value = np.zeros((k, n), dtype=np.int16)
+    out_supply = np.zeros((k, n), dtype=np.uint8)
+    out_fatigue = np.zeros((k, n), dtype=np.uint8)
+    out_river = np.zeros((k, n), dtype=np.uint8)
+    for c in range(n):
+        g = 2 * c + side
+        for slot in range(start[g + 1] - start[g]):
+            r = order[start[g] + slot]
+            out_unit[slot, c] = unit[r]
+            out_kind[slot, c] = kind[r]
+            out_steps[slot, c] = steps[r]
+            out_max[slot, c] = max_steps[r]
+            out_value[slot, c] = value[r]
+            out_supply[slot, c] = supply[r]
+            out_fatigue[slot, c] = fatigue[r]
+            if side == 0:
+                out_river[slot, c] = river[r]
+    return (
+        out_unit, out_kind, out_steps, out_max, out_value, out_supply, out_fatigue, out_river
     )  # fmt: skip

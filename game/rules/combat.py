@@ -303,28 +303,25 @@ def build_batch(units: UnitArrays, specs: Sequence[CombatSpec]) -> CombatBatch:
 
     With 2-D `[game, unit]` arrays each spec's units are looked up in the row of its `game`.
     """
-    for c, spec in enumerate(specs):
-        if spec.rivers and len(spec.rivers) != len(spec.attackers):
-            raise ValueError(
-                f"combat {c}: {len(spec.rivers)} rivers for {len(spec.attackers)} attackers"
-            )
     # rows: each combat's attackers, then its defenders
-    unit_ids = [u for s in specs for ids in (s.attackers, s.defenders) for u in ids]
-    combat_rows = [
-        c for c, s in enumerate(specs) for _ in range(len(s.attackers) + len(s.defenders))
-    ]
-    attacking = [
-        is_attacker
-        for s in specs
-        for ids, is_attacker in ((s.attackers, True), (s.defenders, False))
-        for _ in ids
-    ]
-    river = [
-        r
-        for s in specs
-        for crossed in (s.rivers or [0] * len(s.attackers), [0] * len(s.defenders))
-        for r in crossed
-    ]
+    unit_ids: list[int] = []
+    combat_rows: list[int] = []
+    attacking: list[bool] = []
+    river: list[int] = []
+    for c, spec in enumerate(specs):
+        rivers = list(spec.rivers) or [0] * len(spec.attackers)
+        if len(rivers) != len(spec.attackers):
+            raise ValueError(
+                f"combat {c}: {len(rivers)} rivers for {len(spec.attackers)} attackers"
+            )
+        for ids, is_attacker, crossed in (
+            (spec.attackers, True, rivers),
+            (spec.defenders, False, [0] * len(spec.defenders)),
+        ):
+            unit_ids.extend(int(u) for u in ids)
+            combat_rows.extend([c] * len(ids))
+            attacking.extend([is_attacker] * len(ids))
+            river.extend(int(r) for r in crossed)
     rows = np.array(unit_ids, dtype=np.intp)
     facts = np.array(
         [[getattr(s, name) for name in COMBAT_FIELDS] for s in specs], dtype=np.int64

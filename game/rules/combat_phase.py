@@ -97,11 +97,19 @@ class CombatGround:
         return cls(attacker_side, isolated, zoc, room, levels)
 
     @classmethod
-    def for_attacks(cls, scenario: Scenario, state: GameState, attacks: Sequence[Attack]) -> CombatGround:
-        """The ground for these attacks (all by one side), tracing only the defenders' sides."""
-        side = int(scenario.units.side[attacks[0].attackers[0]])
-        defenders = {int(scenario.units.side[d]) for a in attacks for d in _defenders(scenario, state, a)}
-        return cls.of(scenario, state, side, sorted(defenders))
+    def for_attacks(
+        cls,
+        scenario: Scenario,
+        state: GameState,
+        attacks: Sequence[Attack],
+        defenders: Sequence[Sequence[int]] | None = None,
+    ) -> CombatGround:
+        """The ground for these attacks (all by one side), tracing only the defenders' sides;
+        `defenders` (each attack's `_defenders`) when the caller has them already."""
+        held = [_defenders(scenario, state, a) for a in attacks] if defenders is None else defenders
+        sides = scenario.units.side
+        defending = {int(sides[u]) for d in held for u in d}
+        return cls.of(scenario, state, int(sides[attacks[0].attackers[0]]), sorted(defending))
 
 
 def combat_spec(
@@ -150,16 +158,6 @@ def combat_specs(
         for attack, d, (terrain, city, fortified, weather, artillery, air, can_retreat, surrounded)
         in zip(attacks, held, facts, strict=True)
     ]
-
-
-def attack_batch(
-    scenario: Scenario, state: GameState, attacks: Sequence[Attack], ground: CombatGround
-) -> combat.CombatBatch:
-    """The batch of these attacks (all by one side) on the current state: `combat.build_batch`
-    over their `combat_spec`s (the tests hold the two equal), built as `candidate_batch`."""
-    return candidate_batch(
-        scenario, state, [a.target for a in attacks], [a.attackers for a in attacks], ground
-    )
 
 
 def candidate_batch(
@@ -337,13 +335,7 @@ def prepare(scenario: Scenario, state: GameState, game: int = 0) -> PreparedPhas
         return PreparedPhase([], [])
     attacks = [a for a, _ in standing]
     held = [d for _, d in standing]
-    sides = scenario.units.side
-    ground = CombatGround.of(
-        scenario,
-        state,
-        int(sides[attacks[0].attackers[0]]),
-        sorted({int(sides[u]) for d in held for u in d}),
-    )
+    ground = CombatGround.for_attacks(scenario, state, attacks, held)
     return PreparedPhase(attacks, combat_specs(scenario, state, attacks, ground, game, held))
 
 
